@@ -1,0 +1,55 @@
+package dev.meshlens.events;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+
+class SpiffeIdProperties {
+
+  @Provide
+  Arbitrary<String> trustDomain() {
+    return Arbitraries.strings().withChars("abcdefghijklmnopqrstuvwxyz0123456789.-_").ofMinLength(1).ofMaxLength(40);
+  }
+
+  @Provide
+  Arbitrary<String> segment() {
+    return Arbitraries.strings().withChars("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
+        .ofMinLength(1).ofMaxLength(30);
+  }
+
+  @Property
+  void istioRoundTrip(@ForAll("trustDomain") String td, @ForAll("segment") String ns, @ForAll("segment") String sa) {
+    SpiffeId id = SpiffeId.istio(td, ns, sa);
+    SpiffeId again = SpiffeId.parse(id.uri());
+    assertEquals(id, again);
+    assertEquals(SpiffeId.Template.ISTIO, again.template());
+    assertEquals(ns, again.namespace());
+    assertEquals(sa, again.serviceAccount());
+  }
+
+  @Property
+  void consulRoundTrip(@ForAll("trustDomain") String td, @ForAll("segment") String ns, @ForAll("segment") String dc,
+      @ForAll("segment") String svc, @ForAll boolean withPartition, @ForAll("segment") String ap) {
+    SpiffeId id = SpiffeId.consul(td, withPartition ? ap : null, ns, dc, svc);
+    SpiffeId again = SpiffeId.parse(id.uri());
+    assertEquals(id, again);
+    assertEquals(SpiffeId.Template.CONSUL, again.template());
+    assertEquals(svc, again.service());
+    assertEquals(withPartition ? ap : null, again.partition());
+  }
+
+  /** Any string either parses into an ID that renders back to itself, or is rejected with a message. */
+  @Property(tries = 2000)
+  void arbitraryInputParsesOrFailsWithAMessage(@ForAll String input) {
+    String candidate = "spiffe://" + input;
+    try {
+      assertEquals(candidate, SpiffeId.parse(candidate).uri());
+    } catch (IllegalArgumentException e) {
+      assert e.getMessage() != null && !e.getMessage().isBlank();
+    }
+  }
+}
