@@ -1,0 +1,209 @@
+package dev.meshlens.query.cli;
+
+import dev.meshlens.query.auth.TokenAuthenticator;
+import dev.meshlens.query.config.ConfigException;
+import dev.meshlens.query.config.QueryApiConfig;
+import dev.meshlens.query.http.ApiVerticle;
+import dev.meshlens.query.ingest.IngestService;
+import dev.meshlens.query.metrics.MeshlensMetrics;
+import dev.meshlens.query.read.ReadModel;
+import dev.meshlens.query.store.ElasticStore;
+import dev.meshlens.query.store.EsJson;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.propagation.ContextPropagators;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.vertx.core.Vertx;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code query-api --config FILE}: validates the configuration, then runs ingest, the HTTP API and
+ * (when it is on the classpath) the correlator until the process is stopped.
+ */
+public final class QueryApiCommand {
+  private static final Logger LOG = LoggerFactory.getLogger(QueryApiCommand.class);
+
+  private QueryApiCommand() {}
+
+  public static int run(String[] args) {
+    return run(args, System.out, System.err, true);
+  }
+
+  static int run(String[] args, PrintStream out, PrintStream err, boolean block) {
+    Path config = null;
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--config" -> {
+          if (i + 1 >= args.length) {
+            err.println("query-api: --config needs a file. Usage: query-api --config FILE");
+            return 2;
+          }
+          config = Path.of(args[++i]);
+        }
+        case "-h", "--help" -> {
+          out.println("Usage: query-api --config FILE\n\nRuns Kafka->Elasticsearch ingest, the correlator and the HTTP "
+              + "API. Configuration keys: docs/query-api.md");
+          return 0;
+        }
+        default -> {
+          err.println("query-api: unknown argument '" + args[i] + "'. Usage: query-api --config FILE");
+          return 2;
+        }
+      }
+    }
+    if (config == null) {
+      err.println("query-api: missing --config FILE. Usage: query-api --config FILE");
+      return 2;
+    }
+    QueryApiConfig c;
+    try {
+      c = QueryApiConfig.load(config);
+    } catch (ConfigException e) {
+      err.println("query-api: invalid configuration " + config + ":");
+      e.problems().forEach(p -> err.println("  - " + p));
+      return 2;
+    }
+    LOG.info("resolved configuration:\n{}", c.describe());
+    Running r;
+    try {
+      r = start(c);
+    } catch (Exception e) {
+      err.println("query-api: failed to start: " + e.getMessage());
+      LOG.error("start failed", e);
+      return 1;
+    }
+    out.println("query-api: HTTP on port " + r.httpPort());
+    if (!block) {
+      r.close();
+      return 0;
+    }
+    CountDownLatch done = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      r.close();
+      done.countDown();
+    }, "meshlens-query-api-shutdown"));
+    try {
+      done.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return 0;
+  }
+
+  /** A running query-api; {@link #close()} stops everything in reverse order. */
+  public static final class Running implements AutoCloseable {
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private int httpPort = -1;
+    private IngestService ingest;
+    private MeshlensMetrics metrics;
+    private ElasticStore store;
+
+    public int httpPort() {
+      return httpPort;
+    }
+
+    public IngestService ingest() {
+      return ingest;
+    }
+
+    public MeshlensMetrics metrics() {
+      return metrics;
+    }
+
+    public ElasticStore store() {
+      return store;
+    }
+
+    @Override
+    public void close() {
+      for (int i = closeables.size() - 1; i >= 0; i--) {
+        try {
+          closeables.get(i).close();
+        } catch (Exception e) {
+          LOG.warn("closing {}: {}", closeables.get(i), e.toString());
+        }
+      }
+      closeables.clear();
+    }
+  }
+
+  /** Starts every part the configuration enables. */
+  public static Running start(QueryApiConfig c) throws Exception {
+    Running r = new Running();
+    try {
+      OpenTelemetrySdk otel = OpenTelemetrySdk.builder()
+          .setTracerProvider(SdkTracerProvider.builder()
+              .setResource(Resource.getDefault().merge(Resource.create(Attributes.of(
+                  io.opentelemetry.api.common.AttributeKey.stringKey("service.name"),
+                  c.string("telemetry.service-name")))))
+              .build())
+          .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
+          .build();
+      r.closeables.add(otel);
+      return start(c, MeshlensMetrics.prometheus(), otel, Clock.systemUTC(), r);
+    } catch (Exception e) {
+      r.close();
+      throw e;
+    }
+  }
+
+  /** Starts with given metrics / OpenTelemetry / clock (tests). */
+  public static Running start(QueryApiConfig c, MeshlensMetrics metrics, OpenTelemetry otel, Clock clock)
+      throws Exception {
+    Running r = new Running();
+    try {
+      return start(c, metrics, otel, clock, r);
+    } catch (Exception e) {
+      r.close();
+      throw e;
+    }
+  }
+
+  private static Running start(QueryApiConfig c, MeshlensMetrics metrics, OpenTelemetry otel, Clock clock, Running r)
+      throws Exception {
+    r.metrics = metrics;
+    ElasticStore store = ElasticStore.fromConfig(c);
+    r.store = store;
+    r.closeables.add(store);
+    ReadModel read = new ReadModel(new EsJson(store.rest()), store.names(), clock);
+    IngestService ingest = null;
+    if (c.bool("ingest.enabled")) {
+      ingest = new IngestService(c, store, read, metrics, otel, clock).start();
+      r.ingest = ingest;
+      r.closeables.add(ingest);
+    }
+    if (c.bool("correlation.enabled")) {
+      AutoCloseable corr = Correlator.startIfPresent(c, metrics);
+      if (corr != null) {
+        r.closeables.add(corr);
+      }
+    }
+    if (c.bool("http.enabled")) {
+      Vertx vertx = Vertx.vertx();
+      r.closeables.add(() -> vertx.close().await(10, TimeUnit.SECONDS));
+      IngestService ing = ingest;
+      ApiVerticle api = new ApiVerticle(read, new TokenAuthenticator(c.tokens()), metrics,
+          () -> ing == null ? "DISABLED" : ing.state(),
+          new ApiVerticle.Settings(c.string("http.host"), c.integer("http.port"),
+              new ReadModel.InventorySettings(c.integer("http.cert-warning-days"), c.duration("http.blind-after"),
+                  java.time.Duration.ofHours(24))));
+      vertx.deployVerticle(api).await(30, TimeUnit.SECONDS);
+      r.httpPort = api.port();
+      if (c.tokens().isEmpty()) {
+        LOG.warn("no auth.tokens configured: every /api/v1 request will be refused with 401");
+      }
+    }
+    return r;
+  }
+}

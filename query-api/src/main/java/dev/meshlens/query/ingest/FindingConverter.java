@@ -1,0 +1,48 @@
+package dev.meshlens.query.ingest;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.meshlens.events.EventCodec;
+import dev.meshlens.events.EventDecodeException;
+import dev.meshlens.events.Finding;
+import dev.meshlens.query.store.Documents;
+import dev.meshlens.query.store.IndexNames;
+import java.time.Clock;
+import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/**
+ * Finding records to the current-state index ({@code <prefix>-findings}, id = finding id, external
+ * version = newest time in the finding, so an older update never overwrites a newer one) and an
+ * append-only history index (one document per version).
+ */
+public final class FindingConverter implements RecordConverter {
+  private final IndexNames names;
+  private final Clock clock;
+
+  public FindingConverter(IndexNames names, Clock clock) {
+    this.names = names;
+    this.clock = clock;
+  }
+
+  @Override
+  public Converted convert(ConsumerRecord<byte[], byte[]> record, int recordIndex, String traceId) {
+    if (record.value() == null) {
+      return Converted.reject("empty", "record has no value (tombstone)");
+    }
+    Finding f;
+    try {
+      f = EventCodec.get().decodeFinding(record.value());
+    } catch (EventDecodeException ex) {
+      return Converted.reject("decode", ex.getMessage());
+    } catch (RuntimeException ex) {
+      return Converted.reject("decode", String.valueOf(ex.getMessage()));
+    }
+    ObjectNode doc = Documents.finding(f, clock.instant());
+    ObjectNode hist = Documents.findingHistory(f, doc);
+    return Converted.ok(List.of(
+        new BulkOp(names.findings(), f.id(), Documents.bytes(doc), Documents.versionOf(f), true, f.clientMesh(),
+            recordIndex),
+        new BulkOp(names.findingsHistory(), Documents.historyId(f), Documents.bytes(hist), null, false,
+            f.clientMesh(), recordIndex)));
+  }
+}

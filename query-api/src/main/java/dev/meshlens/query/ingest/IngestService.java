@@ -1,0 +1,168 @@
+package dev.meshlens.query.ingest;
+
+import dev.meshlens.query.config.QueryApiConfig;
+import dev.meshlens.query.metrics.MeshlensMetrics;
+import dev.meshlens.query.read.ReadModel;
+import dev.meshlens.query.store.ElasticStore;
+import io.opentelemetry.api.OpenTelemetry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Ingest as a whole: installs the index template and indices (retrying until Elasticsearch
+ * answers), then runs the events loop (topic pattern) and the findings loop, plus the retention
+ * job and the gauge refresher on one scheduler thread.
+ */
+public final class IngestService implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(IngestService.class);
+
+  private final QueryApiConfig config;
+  private final ElasticStore store;
+  private final MeshlensMetrics metrics;
+  private final OpenTelemetry otel;
+  private final Clock clock;
+  private final ReadModel read;
+  private final ScheduledExecutorService scheduler;
+  private volatile IngestLoop events;
+  private volatile IngestLoop findings;
+  private volatile KafkaProducer<byte[], byte[]> producer;
+  private volatile boolean closed;
+  private volatile String state = "STARTING";
+  private Thread init;
+
+  public IngestService(QueryApiConfig config, ElasticStore store, ReadModel read, MeshlensMetrics metrics,
+      OpenTelemetry otel, Clock clock) {
+    this.config = config;
+    this.store = store;
+    this.read = read;
+    this.metrics = metrics;
+    this.otel = otel;
+    this.clock = clock;
+    this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "meshlens-ingest-jobs");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  public synchronized IngestService start() {
+    init = new Thread(this::initThenRun, "meshlens-ingest-init");
+    init.setDaemon(true);
+    init.start();
+    return this;
+  }
+
+  private void initThenRun() {
+    long backoff = 500;
+    while (!closed) {
+      try {
+        store.ensureSchema();
+        break;
+      } catch (Exception e) {
+        state = "WAITING_FOR_ELASTICSEARCH";
+        LOG.warn("cannot install index template yet ({}); retrying in {} ms", e.toString(), backoff);
+        try {
+          Thread.sleep(backoff);
+        } catch (InterruptedException ie) {
+          return;
+        }
+        backoff = Math.min(backoff * 2, 10_000);
+      }
+    }
+    if (closed) {
+      return;
+    }
+    Properties pp = new Properties();
+    pp.putAll(config.map("kafka.properties"));
+    pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.string("kafka.bootstrap-servers"));
+    pp.put(ProducerConfig.ACKS_CONFIG, "all");
+    pp.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    pp.put(ProducerConfig.CLIENT_ID_CONFIG, config.string("kafka.group-id") + "-deadletter");
+    pp.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    pp.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    producer = new KafkaProducer<>(pp);
+    DeadLetters dlq = new DeadLetters(producer, config.string("kafka.dead-letter-topic"));
+    BulkWriter writer = new BulkWriter(store.client());
+    IngestLoop.Settings s = new IngestLoop.Settings(config.duration("ingest.poll-timeout"),
+        config.duration("ingest.retry-backoff"), config.duration("ingest.max-retry-backoff"),
+        config.integer("ingest.document-retries"));
+    String bootstrap = config.string("kafka.bootstrap-servers");
+    String group = config.string("kafka.group-id");
+    Duration metaAge = config.duration("kafka.metadata-max-age");
+    events = new IngestLoop("events", bootstrap, group, config.map("kafka.properties"),
+        Pattern.compile(config.string("kafka.events-topic-pattern")), null, metaAge, config.integer("ingest.max-batch"),
+        new EventConverter(store.names(), metrics, clock), writer, dlq, metrics, otel, s, true).start();
+    findings = new IngestLoop("findings", bootstrap, group + "-findings", config.map("kafka.properties"), null,
+        config.string("kafka.findings-topic"), metaAge, 500, new FindingConverter(store.names(), clock), writer, dlq,
+        metrics, otel, s, false).start();
+    state = "RUNNING";
+    int days = config.integer("ingest.retention-days");
+    if (days > 0) {
+      long every = config.duration("ingest.retention-interval").toMillis();
+      scheduler.scheduleWithFixedDelay(() -> retention(days), 0, every, TimeUnit.MILLISECONDS);
+    }
+    long gaugeEvery = config.duration("ingest.gauge-refresh-interval").toMillis();
+    GaugeRefresher gauges = new GaugeRefresher(read, metrics);
+    scheduler.scheduleWithFixedDelay(gauges::refresh, 1_000, gaugeEvery, TimeUnit.MILLISECONDS);
+  }
+
+  private void retention(int days) {
+    try {
+      store.deleteEventIndicesOlderThan(days);
+    } catch (Exception e) {
+      LOG.warn("retention run failed: {}", e.toString());
+    }
+  }
+
+  /** UP, PAUSED (Elasticsearch down, consumption paused), WAITING_FOR_ELASTICSEARCH, STARTING, FAILED. */
+  public String state() {
+    IngestLoop e = events;
+    IngestLoop f = findings;
+    if (e == null || f == null) {
+      return state;
+    }
+    if (e.state() == IngestLoop.State.FAILED || f.state() == IngestLoop.State.FAILED) {
+      return "FAILED";
+    }
+    if (e.state() == IngestLoop.State.PAUSED || f.state() == IngestLoop.State.PAUSED) {
+      return "PAUSED";
+    }
+    return "UP";
+  }
+
+  public IngestLoop eventsLoop() {
+    return events;
+  }
+
+  public IngestLoop findingsLoop() {
+    return findings;
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    scheduler.shutdownNow();
+    if (init != null) {
+      init.interrupt();
+    }
+    if (events != null) {
+      events.close();
+    }
+    if (findings != null) {
+      findings.close();
+    }
+    if (producer != null) {
+      producer.close(Duration.ofSeconds(5));
+    }
+  }
+}

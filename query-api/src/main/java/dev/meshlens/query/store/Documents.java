@@ -1,0 +1,138 @@
+package dev.meshlens.query.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.meshlens.events.CorrelationKeys;
+import dev.meshlens.events.EventCodec;
+import dev.meshlens.events.Finding;
+import dev.meshlens.events.MeshEvent;
+import dev.meshlens.events.ObserverRole;
+import dev.meshlens.events.SpiffeId;
+import java.time.Instant;
+import java.util.Locale;
+
+/**
+ * Elasticsearch documents: the event or finding exactly as {@link EventCodec} writes it, plus a
+ * few derived, indexed fields the queries need ({@code client_service}, {@code server_service},
+ * {@code destination_service}, {@code category}, {@code failure}, {@code trust_domain}, {@code meshes}).
+ * Derived fields never replace wire fields.
+ */
+public final class Documents {
+  private static final ObjectMapper MAPPER = EventCodec.get().mapper();
+
+  private Documents() {}
+
+  /** The indexed document of an event. */
+  public static byte[] event(MeshEvent e, String traceId, Instant ingestedAt) {
+    ObjectNode doc = MAPPER.valueToTree(e);
+    String dest = CorrelationKeys.destinationService(e);
+    putIfAbsent(doc, "destination_service", dest);
+    putIfAbsent(doc, "server_service", dest);
+    putIfAbsent(doc, "client_service", clientService(e));
+    if (e.tls() != null) {
+      putIfAbsent(doc, "category", e.tls().category().name());
+    }
+    doc.put("failure", e.isFailure());
+    putIfAbsent(doc, "trust_domain", trustDomain(e));
+    putIfAbsent(doc, "trace_id", traceId);
+    doc.put("ingested_at", ingestedAt.toString());
+    return bytes(doc);
+  }
+
+  /** The client workload of an observation: a client's own identity, or a server's peer. */
+  public static String clientService(MeshEvent e) {
+    String san = e.observerRole() == ObserverRole.SERVER ? e.peerUriSan() : e.localUriSan();
+    SpiffeId id = SpiffeId.tryParse(san);
+    String w = id == null ? null : id.workloadName();
+    return w == null ? null : w.toLowerCase(Locale.ROOT);
+  }
+
+  static String trustDomain(MeshEvent e) {
+    if (e.trustBundle() != null && e.trustBundle().trustDomain() != null) {
+      return e.trustBundle().trustDomain();
+    }
+    SpiffeId id = SpiffeId.tryParse(e.localUriSan());
+    return id == null ? null : id.trustDomain();
+  }
+
+  /** The indexed document of a finding (current state). */
+  public static ObjectNode finding(Finding f, Instant updatedAt) {
+    ObjectNode doc = MAPPER.valueToTree(f);
+    putIfAbsent(doc, "client_service", serviceOf(f.clientIdentity()));
+    var meshes = doc.putArray("meshes");
+    if (f.clientMesh() != null) {
+      meshes.add(f.clientMesh());
+    }
+    if (f.serverMesh() != null && !f.serverMesh().equals(f.clientMesh())) {
+      meshes.add(f.serverMesh());
+    }
+    doc.put("updated_at", updatedAt.toString());
+    return doc;
+  }
+
+  /** Service name of a SPIFFE ID or a service-like name (host, cluster name), lower case. */
+  public static String serviceOf(String identityOrName) {
+    if (identityOrName == null || identityOrName.isBlank()) {
+      return null;
+    }
+    SpiffeId id = SpiffeId.tryParse(identityOrName);
+    if (id != null) {
+      String w = id.workloadName();
+      return w == null ? null : w.toLowerCase(Locale.ROOT);
+    }
+    String s = CorrelationKeys.serviceFromCluster(identityOrName);
+    return s == null ? identityOrName.toLowerCase(Locale.ROOT) : s;
+  }
+
+  /** External version of a finding: the newest time it carries (newest state wins). */
+  public static long versionOf(Finding f) {
+    long v = 0;
+    if (f.firstSeen() != null) {
+      v = Math.max(v, f.firstSeen().toEpochMilli());
+    }
+    if (f.lastSeen() != null) {
+      v = Math.max(v, f.lastSeen().toEpochMilli());
+    }
+    for (Finding.StateChange c : f.history()) {
+      if (c.at() != null) {
+        v = Math.max(v, c.at().toEpochMilli());
+      }
+    }
+    return v;
+  }
+
+  /** One history document per finding version. */
+  public static ObjectNode findingHistory(Finding f, ObjectNode findingDoc) {
+    ObjectNode h = MAPPER.createObjectNode();
+    h.put("finding_id", f.id());
+    h.put("state", f.state().wireName());
+    h.put("category", f.category().name());
+    h.set("meshes", findingDoc.get("meshes"));
+    h.put("version_time", Instant.ofEpochMilli(versionOf(f)).toString());
+    if (f.lastSeen() != null) {
+      h.put("last_seen", f.lastSeen().toString());
+    }
+    h.put("count", f.count());
+    h.set("finding", findingDoc);
+    return h;
+  }
+
+  public static String historyId(Finding f) {
+    return f.id() + "@" + versionOf(f) + "/" + f.state().wireName() + "/" + f.count();
+  }
+
+  public static byte[] bytes(ObjectNode n) {
+    try {
+      return MAPPER.writeValueAsBytes(n);
+    } catch (JsonProcessingException ex) {
+      throw new IllegalStateException(ex);
+    }
+  }
+
+  private static void putIfAbsent(ObjectNode doc, String field, String value) {
+    if (value != null && !doc.has(field)) {
+      doc.put(field, value);
+    }
+  }
+}
