@@ -191,6 +191,14 @@ public final class RedactionEngine {
   }
 
   /**
+   * Free text (an error message, a log line) with everything the detectors find replaced. Use it
+   * before logging text that may quote input.
+   */
+  public String scrub(String text) {
+    return detectors.apply(text, null, null, 0);
+  }
+
+  /**
    * The redacted copy of {@code e}. Never throws for a non-null event; never returns a value the
    * policy does not allow.
    */

@@ -174,13 +174,13 @@ public final class Detectors {
     if (jwt && maxRun >= 10 && (features & F_DOT) != 0 && s.indexOf("eyJ") >= 0) {
       sp = jwt(s, sp);
     }
-    if ((bearer || basic) && (features & F_SPACE) != 0) {
+    if ((bearer || basic) && ((features & F_SPACE) != 0 || s.indexOf("%20") >= 0 || s.indexOf('+') >= 0)) {
       sp = authScheme(s, sp);
     }
     if (userinfo && (features & (F_COLON_SLASH | F_AT)) == (F_COLON_SLASH | F_AT)) {
       sp = userinfo(s, sp);
     }
-    if (email && (features & F_AT) != 0) {
+    if (email && ((features & F_AT) != 0 || s.indexOf("%40") >= 0)) {
       sp = emails(s, sp);
     }
     if (cookie && (features & (F_EQ)) != 0 && (s.indexOf("ookie") >= 0 || s.indexOf("OOKIE") >= 0)) {
@@ -247,6 +247,9 @@ public final class Detectors {
       }
       if (allowed != null && insideAllowed(allowed, st, en)) {
         continue;
+      }
+      if (s.startsWith("[REDACTED:", st)) {
+        continue; // already a marker (a second pass over redacted text)
       }
       DetectorKind k = kinds[a[i * 3 + 2]];
       out.append(s, pos, st).append(k.marker());
@@ -430,8 +433,15 @@ public final class Detectors {
         p++;
       }
       int ws = p;
-      while (p < len && (s.charAt(p) == ' ' || s.charAt(p) == '\t' || s.charAt(p) == '+' || s.charAt(p) == '_')) {
-        p++;
+      while (p < len) {
+        char c = s.charAt(p);
+        if (c == ' ' || c == '\t' || c == '+' || c == '_') {
+          p++;
+        } else if (c == '%' && s.startsWith("20", p + 1)) {
+          p += 3; // URL-encoded space
+        } else {
+          break;
+        }
       }
       if (p == ws && !(p > 0 && (s.charAt(p - 1) == ':' || s.charAt(p - 1) == '='))) {
         continue;
@@ -483,19 +493,28 @@ public final class Detectors {
   }
 
   private static Spans emails(String s, Spans sp) {
+    sp = emails(s, sp, "@");
+    if (s.indexOf("%40") >= 0) {
+      sp = emails(s, sp, "%40"); // URL-encoded
+    }
+    return sp;
+  }
+
+  private static Spans emails(String s, Spans sp, String sep) {
     int from = 0;
     int at;
     int len = s.length();
-    while ((at = s.indexOf('@', from)) >= 0) {
-      from = at + 1;
-      if (sp != null && sp.covers(at)) {
-        continue;
+    int w = sep.length();
+    while ((at = s.indexOf(sep, from)) >= 0) {
+      from = at + w;
+      if (sp != null && (sp.covers(at) || (at > 0 && sp.covers(at - 1)))) {
+        continue; // user-info of a URL, already marked
       }
       int l = at;
       while (l > 0 && isLocalPart(s.charAt(l - 1))) {
         l--;
       }
-      int r = at + 1;
+      int r = at + w;
       int lastDot = -1;
       while (r < len) {
         char c = s.charAt(r);
@@ -508,7 +527,7 @@ public final class Detectors {
           break;
         }
       }
-      if (l < at && lastDot > at + 1) {
+      if (l < at && lastDot > at + w) {
         int tld = 0;
         for (int k = lastDot + 1; k < r; k++) {
           char c = s.charAt(k);
@@ -664,6 +683,9 @@ public final class Detectors {
         continue;
       }
       int ve = eq + 1;
+      if (s.regionMatches(true, ve, "bearer ", 0, 7) || s.regionMatches(true, ve, "basic ", 0, 6)) {
+        continue; // the auth-scheme detectors mark the credential, the scheme word is not secret
+      }
       char q0 = s.charAt(ve);
       if (q0 == '"' || q0 == '\'') {
         int close = s.indexOf(q0, ve + 1);

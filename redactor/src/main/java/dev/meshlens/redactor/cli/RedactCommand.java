@@ -1,0 +1,252 @@
+package dev.meshlens.redactor.cli;
+
+import dev.meshlens.events.EventCodec;
+import dev.meshlens.events.EventDecodeException;
+import dev.meshlens.events.MeshEvent;
+import dev.meshlens.redactor.Field;
+import dev.meshlens.redactor.PolicyException;
+import dev.meshlens.redactor.RedactionEngine;
+import dev.meshlens.redactor.RedactionPolicy;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * {@code meshlens redact [--policy FILE] [--json] [FILE]}: applies a redaction policy to event
+ * JSON lines (as printed by {@code explain --json}) so a person can see what would leave the mesh
+ * before enabling it. Without {@code --json} it prints, per line, which fields would be removed or
+ * changed (never a removed value); with {@code --json}, the redacted events, one per line.
+ *
+ * <p>Exit codes: 0 all lines redacted, 1 some lines were not valid events (each reported on stderr
+ * with its line number; the others are still processed), 2 usage or policy error.
+ */
+public final class RedactCommand {
+  private RedactCommand() {}
+
+  static final String USAGE = """
+      usage: meshlens redact [--policy FILE] [--json] [FILE]
+        Applies a redaction policy to event JSON lines (from FILE or stdin; '-' = stdin) and shows
+        what would leave the mesh.
+        --policy FILE    the policy (default: the shipped default policy)
+        --json           print the redacted events as JSON lines instead of a summary
+        --print-default  print the shipped default policy and exit
+      Exit codes: 0 ok, 1 some input lines were not valid events, 2 usage or policy error.""";
+
+  public static int run(String[] args) {
+    return run(args, System.in, System.out, System.err);
+  }
+
+  static int run(String[] args, InputStream stdin, PrintStream out, PrintStream err) {
+    Path policyFile = null;
+    boolean json = false;
+    String input = null;
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      switch (a) {
+        case "--policy" -> {
+          if (i + 1 >= args.length) {
+            err.println("redact: --policy needs a file name\n" + USAGE);
+            return 2;
+          }
+          policyFile = Path.of(args[++i]);
+        }
+        case "--json" -> json = true;
+        case "--print-default" -> {
+          out.print(RedactionPolicy.defaultPolicyText());
+          return 0;
+        }
+        case "-h", "--help" -> {
+          out.println(USAGE);
+          return 0;
+        }
+        default -> {
+          if (a.startsWith("--policy=")) {
+            policyFile = Path.of(a.substring("--policy=".length()));
+          } else if (a.startsWith("-") && !a.equals("-")) {
+            err.println("redact: unknown option '" + a + "'\n" + USAGE);
+            return 2;
+          } else if (input != null) {
+            err.println("redact: only one input file may be given ('" + input + "' and '" + a + "')");
+            return 2;
+          } else {
+            input = a;
+          }
+        }
+      }
+    }
+    RedactionPolicy policy;
+    RedactionEngine engine;
+    try {
+      policy = policyFile == null ? RedactionPolicy.defaultPolicy() : RedactionPolicy.load(policyFile);
+      engine = new RedactionEngine(policy, null);
+    } catch (PolicyException | IllegalArgumentException e) {
+      err.println("redact: " + e.getMessage());
+      return 2;
+    }
+    if (policy.allowAll()) {
+      err.println("redact: warning: policy " + policy.id() + " has allow_all: true; every field it does not name"
+          + " is published");
+    }
+    try (BufferedReader r = input == null || input.equals("-")
+        ? new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8))
+        : Files.newBufferedReader(Path.of(input), StandardCharsets.UTF_8)) {
+      return process(r, engine, json, out, err);
+    } catch (IOException e) {
+      err.println("redact: cannot read " + (input == null ? "stdin" : input) + ": " + e.getMessage());
+      return 2;
+    }
+  }
+
+  private static int process(BufferedReader r, RedactionEngine engine, boolean json, PrintStream out,
+      PrintStream err) throws IOException {
+    EventCodec codec = EventCodec.get();
+    String line;
+    int n = 0;
+    int bad = 0;
+    int good = 0;
+    while ((line = r.readLine()) != null) {
+      n++;
+      if (line.isBlank()) {
+        continue;
+      }
+      MeshEvent e;
+      try {
+        e = codec.decode(line);
+      } catch (EventDecodeException | IllegalStateException | java.io.UncheckedIOException ex) {
+        bad++;
+        // the decoder may quote input; scrub before printing
+        err.println("redact: line " + n + ": not a valid event: " + engine.scrub(String.valueOf(ex.getMessage())));
+        continue;
+      }
+      MeshEvent red = engine.redact(e);
+      good++;
+      if (json) {
+        out.println(codec.encode(red));
+      } else {
+        summary(n, e, red, out);
+      }
+    }
+    if (!json) {
+      out.println(good + " event(s) redacted, " + bad + " bad line(s)");
+    }
+    if (bad > 0) {
+      err.println("redact: " + bad + " of " + n + " line(s) were not valid events");
+      return 1;
+    }
+    return 0;
+  }
+
+  /** Which fields were removed or changed; never a removed value. */
+  static void summary(int lineNo, MeshEvent in, MeshEvent red, PrintStream out) {
+    Map<String, Object> before = flatten(in);
+    Map<String, Object> after = flatten(red);
+    List<String> removed = new ArrayList<>();
+    List<String> changed = new ArrayList<>();
+    int kept = 0;
+    for (Map.Entry<String, Object> en : before.entrySet()) {
+      Object a = after.get(en.getKey());
+      if (a == null) {
+        removed.add(en.getKey());
+      } else if (!Objects.equals(a, en.getValue())) {
+        changed.add(en.getKey() + " -> " + a);
+      } else {
+        kept++;
+      }
+    }
+    out.println("line " + lineNo + "  event " + in.eventId() + "  policy " + red.redaction().policyId() + " v"
+        + red.redaction().policyVersion());
+    out.println("  removed: " + (removed.isEmpty() ? "-" : String.join(", ", removed)));
+    if (changed.isEmpty()) {
+      out.println("  changed: -");
+    } else {
+      for (String c : changed) {
+        out.println("  changed: " + c);
+      }
+    }
+    out.println("  kept:    " + kept + " field(s) unchanged");
+    StringBuilder sb = new StringBuilder();
+    red.redaction().counts().forEach((k, v) -> sb.append(sb.length() == 0 ? "" : " ").append(k).append('=').append(v));
+    out.println("  counts:  " + (sb.length() == 0 ? "-" : sb));
+  }
+
+  private static Map<String, Object> flatten(MeshEvent e) {
+    Map<String, Object> m = new TreeMap<>();
+    for (Field f : Field.values()) {
+      if (f.kind() == Field.Kind.REQUIRED) {
+        continue;
+      }
+      Object v = switch (f) {
+        case TLS_CATEGORY -> e.tls() == null ? null : e.tls().category();
+        case TLS_REJECTED_BY -> e.tls() == null ? null : e.tls().rejectedBy();
+        case TLS_CODE -> e.tls() == null ? null : e.tls().code();
+        case TLS_REASON -> e.tls() == null ? null : e.tls().reason();
+        case TLS_DETAIL -> e.tls() == null ? null : e.tls().detail();
+        case TLS_RAW_TEXT -> e.tls() == null ? null : e.tls().rawText();
+        case STATS -> e.stats();
+        case CERTIFICATES -> e.certificates().isEmpty() ? null : e.certificates();
+        case TRUST_BUNDLE -> e.trustBundle();
+        default -> fieldValue(f, e);
+      };
+      if (v != null) {
+        m.put(f.wireName(), f.kind() == Field.Kind.STRUCT ? new Opaque(v) : v);
+      }
+    }
+    e.attributes().forEach((k, v) -> m.put("attributes." + k, v));
+    return m;
+  }
+
+  /** Structures are compared, not printed (they may be long). */
+  private record Opaque(Object v) {
+    @Override
+    public String toString() {
+      return "(changed inside)";
+    }
+  }
+
+  private static Object fieldValue(Field f, MeshEvent e) {
+    return switch (f) {
+      case MESH_KIND -> e.meshKind();
+      case CLUSTER -> e.cluster();
+      case DIRECTION -> e.direction();
+      case OBSERVER_ROLE -> e.observerRole();
+      case DOWNSTREAM_REMOTE_ADDRESS -> e.downstreamRemoteAddress();
+      case DOWNSTREAM_LOCAL_ADDRESS -> e.downstreamLocalAddress();
+      case UPSTREAM_HOST -> e.upstreamHost();
+      case UPSTREAM_LOCAL_ADDRESS -> e.upstreamLocalAddress();
+      case REQUESTED_SERVER_NAME -> e.requestedServerName();
+      case AUTHORITY -> e.authority();
+      case METHOD -> e.method();
+      case PATH -> e.path();
+      case PROTOCOL -> e.protocol();
+      case USER_AGENT -> e.userAgent();
+      case REQUEST_ID -> e.requestId();
+      case FORWARDED_FOR -> e.forwardedFor();
+      case RESPONSE_CODE -> e.responseCode();
+      case RESPONSE_FLAGS -> e.responseFlags();
+      case RESPONSE_CODE_DETAILS -> e.responseCodeDetails();
+      case CONNECTION_TERMINATION_DETAILS -> e.connectionTerminationDetails();
+      case UPSTREAM_TRANSPORT_FAILURE_REASON -> e.upstreamTransportFailureReason();
+      case DOWNSTREAM_TRANSPORT_FAILURE_REASON -> e.downstreamTransportFailureReason();
+      case UPSTREAM_CLUSTER -> e.upstreamCluster();
+      case LOCAL_URI_SAN -> e.localUriSan();
+      case PEER_URI_SAN -> e.peerUriSan();
+      case PEER_ISSUER -> e.peerIssuer();
+      case PEER_SUBJECT -> e.peerSubject();
+      case TLS_VERSION -> e.tlsVersion();
+      case DURATION_MS -> e.durationMs();
+      case BYTES_RECEIVED -> e.bytesReceived();
+      case BYTES_SENT -> e.bytesSent();
+      default -> null;
+    };
+  }
+}

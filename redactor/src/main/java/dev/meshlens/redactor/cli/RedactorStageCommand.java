@@ -1,0 +1,99 @@
+package dev.meshlens.redactor.cli;
+
+import dev.meshlens.redactor.PolicyException;
+import dev.meshlens.redactor.RedactionEngine;
+import dev.meshlens.redactor.RedactionPolicy;
+import dev.meshlens.redactor.stage.RedactorStage;
+import dev.meshlens.redactor.stage.StageConfig;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code meshlens redactor --config FILE}: runs the Kafka-to-Kafka redaction stage until the
+ * process is stopped (SIGTERM / Ctrl-C finish the current transaction first). Exit codes: 0 after
+ * a clean stop, 1 on a fatal Kafka error, 2 on a configuration or policy error.
+ */
+public final class RedactorStageCommand {
+  private RedactorStageCommand() {}
+
+  static final String USAGE = """
+      usage: meshlens redactor --config FILE
+        Consumes raw event JSON from a private topic, redacts it with the mesh's policy and
+        produces it, exactly once, to meshlens.events.<mesh>. Config keys: see docs/redaction.md.""";
+
+  public static int run(String[] args) {
+    return run(args, System.out, System.err);
+  }
+
+  static int run(String[] args, PrintStream out, PrintStream err) {
+    Path config = null;
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--config") && i + 1 < args.length) {
+        config = Path.of(args[++i]);
+      } else if (args[i].startsWith("--config=")) {
+        config = Path.of(args[i].substring(9));
+      } else if (args[i].equals("-h") || args[i].equals("--help")) {
+        out.println(USAGE);
+        return 0;
+      } else {
+        err.println("redactor: unknown argument '" + args[i] + "'\n" + USAGE);
+        return 2;
+      }
+    }
+    if (config == null) {
+      err.println("redactor: --config FILE is required\n" + USAGE);
+      return 2;
+    }
+    StageConfig cfg;
+    RedactionEngine engine;
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    try {
+      cfg = StageConfig.load(config);
+      Path policyPath = cfg.policyPath();
+      RedactionPolicy policy = policyPath == null ? RedactionPolicy.defaultPolicy() : RedactionPolicy.load(policyPath);
+      if (!policy.mesh().equals("*") && !policy.mesh().equals(cfg.mesh())) {
+        err.println("redactor: policy " + policy.id() + " is written for mesh '" + policy.mesh()
+            + "' but this stage redacts mesh '" + cfg.mesh() + "'; fix `mesh` in the policy or the config");
+        return 2;
+      }
+      engine = new RedactionEngine(policy, null, registry);
+    } catch (PolicyException | IllegalArgumentException e) {
+      err.println("redactor: " + e.getMessage());
+      return 2;
+    }
+    out.println("redactor: configuration");
+    for (String line : cfg.describe()) {
+      out.println("  " + line);
+    }
+    RedactorStage stage;
+    try {
+      stage = new RedactorStage(cfg, engine, registry);
+    } catch (RuntimeException e) {
+      err.println("redactor: cannot start: " + e);
+      return 1;
+    }
+    CountDownLatch done = new CountDownLatch(1);
+    Thread hook = new Thread(() -> {
+      stage.stop();
+      try {
+        done.await();
+      } catch (InterruptedException ignored) {
+        Thread.currentThread().interrupt();
+      }
+    }, "redactor-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      stage.run();
+      return 0;
+    } catch (RuntimeException e) {
+      err.println("redactor: stopped: " + e);
+      return 1;
+    } finally {
+      stage.close();
+      out.println("redactor: published " + stage.published() + ", dead-lettered " + stage.deadLettered());
+      done.countDown();
+    }
+  }
+}

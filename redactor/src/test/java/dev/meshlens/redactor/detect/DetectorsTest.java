@@ -1,0 +1,107 @@
+package dev.meshlens.redactor.detect;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+class DetectorsTest {
+  static final Detectors ALL = new Detectors(EnumSet.allOf(DetectorKind.class), List.of());
+  static final Detectors NO_IP;
+
+  static {
+    EnumSet<DetectorKind> k = EnumSet.allOf(DetectorKind.class);
+    k.remove(DetectorKind.IP);
+    NO_IP = new Detectors(k, List.of());
+  }
+
+  static String run(Detectors d, String s) {
+    return d.apply(s, "f", new int[DetectorKind.values().length], 0);
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "auth eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U ok|auth [REDACTED:jwt] ok",
+      "Authorization: Bearer abcDEF123456789xyz|Authorization: Bearer [REDACTED:bearer]",
+      "authorization=basic dXNlcjpwYXNzd29yZA==|authorization=basic [REDACTED:basic]",
+      "key AKIAIOSFODNN7EXAMPLE used|key [REDACTED:aws_key] used",
+      "k=AIzaSyD-1234567890abcdefghijklmnopqrstu|k=[REDACTED:gcp_key]",
+      "tok ghp_0123456789abcdefghijklmnopqrstuvwxyz0 x|tok [REDACTED:github_token] x",
+      "slack xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx|slack [REDACTED:slack_token]",
+      "mail alice.smith+x@example.co.uk now|mail [REDACTED:email] now",
+      "card 4111 1111 1111 1111 paid|card [REDACTED:card] paid",
+      "card 5500-0000-0000-0004|card [REDACTED:card]",
+      "iban DE89370400440532013000 ok|iban [REDACTED:iban] ok",
+      "iban GB82 WEST 1234 5698 7654 32 ok|iban [REDACTED:iban] ok",
+      "url https://bob:hunter2@internal.example:8443/x|url https://[REDACTED:userinfo]@internal.example:8443/x",
+      "GET /search?q=alice&token=abc HTTP/1.1|GET /search?q=[REDACTED:query]&token=[REDACTED:query] HTTP/1.1",
+      "Cookie: session=abc123; theme=dark|Cookie: session=[REDACTED:cookie]; theme=[REDACTED:cookie]",
+      "password=hunter2 next|password=[REDACTED:secret_param] next",
+      "random Zx8Qw2Lm9Pv4Rt7Yk3Nb6Hs1 end|random [REDACTED:token] end",
+      "from 10.1.2.3:443 and [2001:db8::1]|from [REDACTED:ip]:443 and [[REDACTED:ip]]",
+      "stripe sk_live_4eC39HqLyjWDarjtT1zdp7dc|stripe [REDACTED:token]",
+  })
+  void detects(String in, String expected) {
+    assertEquals(expected, run(ALL, in));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "TLS_error:|268435581:SSL routines:OPENSSL_internal:CERTIFICATE_VERIFY_FAILED:TLS_error_end",
+      "upstream_reset_before_response_started{connection_failure,TLS_error:_268435581:SSL_routines}",
+      "spiffe://cluster.local/ns/default/sa/backend",
+      "spiffe://7f3c2a1e-1b2c-4d5e-8f90-123456789abc.consul/ns/default/dc/dc1/svc/backend",
+      "outbound|443||backend.default.svc.cluster.local",
+      "CN=backend,O=cluster.local",
+      "3b2f8e5c0d9a4b1c7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d",
+      "550e8400-e29b-41d4-a716-446655440000",
+      "observed 1764374400000 ms",
+      "via_upstream",
+      "TLSv1.3",
+      "verify cert failed: SAN matcher",
+      "Connection reset by peer",
+      "istio-ingressgateway.istio-system.svc.cluster.local:15443",
+  })
+  void leavesDiagnosticTextAlone(String in) {
+    assertEquals(in, run(NO_IP, in));
+  }
+
+  @Test
+  void privateKeyBlock() {
+    String pem = "key: -----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA\n-----END RSA PRIVATE KEY----- tail";
+    assertEquals("key: [REDACTED:private_key] tail", run(ALL, pem));
+  }
+
+  @Test
+  void allowListWins() {
+    Detectors d = new Detectors(EnumSet.allOf(DetectorKind.class),
+        List.of(new Detectors.AllowEntry(Pattern.compile("ops@example\\.com"), Set.of())));
+    assertEquals("to ops@example.com and [REDACTED:email]", d.apply("to ops@example.com and eve@example.com", "f",
+        null, 0));
+  }
+
+  @Test
+  void countsPerDetector() {
+    int[] c = new int[DetectorKind.values().length];
+    ALL.apply("a@b.io c@d.io AKIAIOSFODNN7EXAMPLE", "f", c, 0);
+    assertEquals(2, c[DetectorKind.EMAIL.ordinal()]);
+    assertEquals(1, c[DetectorKind.AWS_KEY.ordinal()]);
+  }
+
+  @Test
+  void luhnAndIban() {
+    assertTrue(Detectors.luhn(new int[] {4, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1}, 16));
+    assertFalse(Detectors.luhn(new int[] {4, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2}, 16));
+    assertTrue(Detectors.ibanValid("DE89370400440532013000", 0, 22));
+    assertFalse(Detectors.ibanValid("DE88370400440532013000", 0, 22));
+    assertEquals("card 4111111111111112", run(ALL, "card 4111111111111112"));
+  }
+}
