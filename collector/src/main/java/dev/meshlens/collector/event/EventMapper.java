@@ -1,0 +1,138 @@
+package dev.meshlens.collector.event;
+
+import dev.meshlens.collector.classify.Verdict;
+import dev.meshlens.collector.format.Field;
+import dev.meshlens.collector.format.LineFormat;
+import dev.meshlens.collector.format.ParsedLine;
+import dev.meshlens.events.Direction;
+import dev.meshlens.events.EventIds;
+import dev.meshlens.events.MeshEvent;
+import dev.meshlens.events.ObserverRole;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Builds {@link MeshEvent}s from parsed lines and verdicts. Stateless. */
+public final class EventMapper {
+  private EventMapper() {}
+
+  /**
+   * @param ctx the source
+   * @param position position inside the source (byte offset of the line, record index)
+   * @param p the parsed line
+   * @param v the verdict, or null for a line without failure
+   * @param fallbackTime time to use when the line has no parsable start time
+   */
+  public static MeshEvent toEvent(SourceContext ctx, long position, ParsedLine p, Verdict v, Instant fallbackTime) {
+    LineFormat f = p.format();
+    MeshEvent.Builder b = MeshEvent.builder()
+        .eventId(EventIds.of(ctx.meshId(), ctx.sourceIdentity(), position))
+        .meshId(ctx.meshId())
+        .meshKind(ctx.meshKind())
+        .cluster(ctx.cluster())
+        .sourceKind(ctx.sourceKind());
+    Instant t = parseTime(p.get(Field.START_TIME));
+    b.observedTime(t != null ? t : fallbackTime != null ? fallbackTime : Instant.now());
+    String cluster = p.get(Field.UPSTREAM_CLUSTER);
+    Direction dir = directionOf(cluster);
+    b.direction(dir);
+    ObserverRole role = v != null ? v.observerRole() : null;
+    if (role == null && dir != null) {
+      role = dir == Direction.OUTBOUND ? ObserverRole.CLIENT : ObserverRole.SERVER;
+    }
+    b.observerRole(role);
+    b.downstreamRemoteAddress(p.get(Field.DOWNSTREAM_REMOTE_ADDRESS))
+        .downstreamLocalAddress(p.get(Field.DOWNSTREAM_LOCAL_ADDRESS))
+        .upstreamHost(p.get(Field.UPSTREAM_HOST))
+        .upstreamLocalAddress(p.get(Field.UPSTREAM_LOCAL_ADDRESS))
+        .requestedServerName(p.get(Field.REQUESTED_SERVER_NAME))
+        .authority(p.get(Field.AUTHORITY))
+        .method(p.get(Field.METHOD))
+        .path(p.get(Field.PATH))
+        .protocol(p.get(Field.PROTOCOL))
+        .userAgent(p.get(Field.USER_AGENT))
+        .requestId(p.get(Field.REQUEST_ID))
+        .forwardedFor(p.get(Field.FORWARDED_FOR))
+        .responseFlags(p.get(Field.RESPONSE_FLAGS))
+        .responseCodeDetails(p.get(Field.RESPONSE_CODE_DETAILS))
+        .connectionTerminationDetails(p.get(Field.CONNECTION_TERMINATION_DETAILS))
+        .upstreamTransportFailureReason(p.get(Field.UPSTREAM_TRANSPORT_FAILURE_REASON))
+        .downstreamTransportFailureReason(p.get(Field.DOWNSTREAM_TRANSPORT_FAILURE_REASON))
+        .upstreamCluster(cluster);
+    long rc = p.getLong(Field.RESPONSE_CODE, -1);
+    if (rc >= 0) {
+      b.responseCode((int) rc);
+    }
+    long d = p.getLong(Field.DURATION, -1);
+    if (d >= 0) {
+      b.durationMs(d);
+    }
+    long br = p.getLong(Field.BYTES_RECEIVED, -1);
+    if (br >= 0) {
+      b.bytesReceived(br);
+    }
+    long bs = p.getLong(Field.BYTES_SENT, -1);
+    if (bs >= 0) {
+      b.bytesSent(bs);
+    }
+    boolean server = role == ObserverRole.SERVER;
+    String local = p.get(server ? Field.DOWNSTREAM_LOCAL_URI_SAN : Field.UPSTREAM_LOCAL_URI_SAN);
+    String peer = p.get(server ? Field.DOWNSTREAM_PEER_URI_SAN : Field.UPSTREAM_PEER_URI_SAN);
+    if (local == null) {
+      local = p.get(server ? Field.UPSTREAM_LOCAL_URI_SAN : Field.DOWNSTREAM_LOCAL_URI_SAN);
+    }
+    if (peer == null) {
+      peer = p.get(server ? Field.UPSTREAM_PEER_URI_SAN : Field.DOWNSTREAM_PEER_URI_SAN);
+    }
+    b.localUriSan(local).peerUriSan(peer);
+    b.peerIssuer(p.get(server ? Field.DOWNSTREAM_PEER_ISSUER : Field.UPSTREAM_PEER_ISSUER))
+        .peerSubject(p.get(server ? Field.DOWNSTREAM_PEER_SUBJECT : Field.UPSTREAM_PEER_SUBJECT))
+        .tlsVersion(p.get(server ? Field.DOWNSTREAM_TLS_VERSION : Field.UPSTREAM_TLS_VERSION));
+    Map<String, String> attrs = null;
+    for (int i = 0; i < f.slotCount(); i++) {
+      if (f.field(i) == Field.OTHER && !p.absent(i)) {
+        if (attrs == null) {
+          attrs = new LinkedHashMap<>();
+        }
+        attrs.put(f.slotName(i), p.get(i));
+      }
+    }
+    b.attributes(attrs);
+    if (v != null) {
+      b.tls(v.failure());
+    }
+    return b.build();
+  }
+
+  /** Direction from an Istio cluster name ({@code outbound|…}, {@code inbound|…}); null otherwise. */
+  public static Direction directionOf(String cluster) {
+    if (cluster == null) {
+      return null;
+    }
+    if (cluster.startsWith("outbound|") || cluster.startsWith("outbound_")) {
+      return Direction.OUTBOUND;
+    }
+    if (cluster.startsWith("inbound|") || cluster.startsWith("inbound_")) {
+      return Direction.INBOUND;
+    }
+    return null;
+  }
+
+  /** Parses Envoy's default START_TIME ({@code 2024-06-02T13:24:57.930Z}) and offsets; null when unparsable. */
+  public static Instant parseTime(String s) {
+    if (s == null || s.length() < 10) {
+      return null;
+    }
+    try {
+      return Instant.parse(s);
+    } catch (DateTimeParseException e) {
+      try {
+        return OffsetDateTime.parse(s).toInstant();
+      } catch (DateTimeParseException e2) {
+        return null;
+      }
+    }
+  }
+}
