@@ -312,7 +312,7 @@ final class Transforms {
     if (n > 32) {
       return "{value}";
     }
-    if (digits > 0 && letters > 0 && digits * 2 >= n) {
+    if (digits > 0 && letters > 0 && n >= 4 && digits * 2 >= n) {
       return "{id}";
     }
     if (upper > 0 && letters - upper > 0 && n >= 16 && Character.isUpperCase(p.charAt(st + n - 1))) {

@@ -696,7 +696,8 @@ public final class Detectors {
       }
       while (ve < len) {
         char c = s.charAt(ve);
-        if (c == '&' || c == ';' || c == ',' || c == ' ' || c == '\t' || c == '\n' || c == '"' || c == '\'') {
+        if (c == '&' || c == ';' || c == ',' || c == ' ' || c == '\t' || c == '\n' || c == '"' || c == '\''
+            || c == ']' || c == ')' || c == '}' || c == '>' || c == '<') {
           break;
         }
         ve++;
@@ -800,11 +801,12 @@ public final class Detectors {
         eq = k;
       }
     }
-    if (eq >= 0 && en - (eq + 1) >= 15) {
+    if (eq >= 0) {
+      // name=value: judge both sides on their own (the secret_param detector looks at the name)
       if (eq - st >= 15) {
         sp = classifyToken(s, st, eq, sp);
       }
-      return classifyToken(s, eq + 1, en, sp);
+      return en - (eq + 1) >= 15 ? classifyToken(s, eq + 1, en, sp) : sp;
     }
     if (aws && n >= 20) {
       for (String p : AWS_PREFIXES) {

@@ -1,0 +1,97 @@
+package dev.meshlens.redactor.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.meshlens.events.EventCodec;
+import dev.meshlens.events.MeshEvent;
+import dev.meshlens.redactor.Corpus;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RedactCommandTest {
+  record Result(int code, String out, String err) {}
+
+  static Result run(String stdin, String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = RedactCommand.run(args, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
+        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  static final String JWT = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJib2IifQ.c2lnbmF0dXJlc2lnbmF0dXJlc2ln";
+
+  static String input() {
+    MeshEvent a = Corpus.realistic("istio-east", 1).toBuilder()
+        .responseCodeDetails("rejected token " + JWT).build();
+    return EventCodec.get().encode(a) + "\n"
+        + "{not json at all, token " + JWT + "\n"
+        + "\n"
+        + EventCodec.get().encode(Corpus.realistic("istio-east", 2)) + "\n";
+  }
+
+  @Test
+  void jsonOutputBadLinesContinueAndExitNonZero() {
+    Result r = run(input(), "--json");
+    assertEquals(1, r.code(), r.err());
+    String[] lines = r.out().strip().split("\n");
+    assertEquals(2, lines.length);
+    MeshEvent first = EventCodec.get().decode(lines[0]);
+    assertNull(first.path());
+    assertEquals("rejected token [REDACTED:jwt]", first.responseCodeDetails());
+    assertTrue(r.err().contains("line 2: not a valid event"), r.err());
+    assertFalse(r.err().contains(JWT), "error messages are scrubbed: " + r.err());
+    assertFalse(r.out().contains(JWT));
+  }
+
+  @Test
+  void humanSummaryNamesFieldsNeverRemovedValues() {
+    Result r = run(input());
+    assertEquals(1, r.code());
+    assertTrue(r.out().contains("line 1  event "), r.out());
+    assertTrue(r.out().contains("removed: "), r.out());
+    assertTrue(r.out().contains("path"), r.out());
+    assertTrue(r.out().contains("changed: downstream_remote_address -> 10.244.1.0/24"), r.out());
+    assertTrue(r.out().contains("deny.path=1"), r.out());
+    assertTrue(r.out().contains("2 event(s) redacted, 1 bad line(s)"), r.out());
+    assertFalse(r.out().contains("/api/v1/orders/84213"), "removed values are never printed");
+    assertFalse(r.out().contains(JWT));
+  }
+
+  @Test
+  void policyFileAndPolicyErrors(@TempDir Path dir) throws Exception {
+    Path good = dir.resolve("p.yaml");
+    Files.writeString(good, "id: team-a\nversion: '3'\nfields:\n  path: generalise\n  tls.category: keep\n");
+    Path in = dir.resolve("in.jsonl");
+    Files.writeString(in, EventCodec.get().encode(Corpus.realistic("m", 1)) + "\n");
+    Result r = run("", "--policy", good.toString(), "--json", in.toString());
+    assertEquals(0, r.code(), r.err());
+    MeshEvent e = EventCodec.get().decode(r.out().strip());
+    assertEquals("/api/v1/orders/{id}?include&page", e.path());
+    assertEquals("team-a", e.redaction().policyId());
+
+    Path bad = dir.resolve("bad.yaml");
+    Files.writeString(bad, "id: team-a\nversion: '3'\nfields:\n  pth: keep\n");
+    r = run("", "--policy", bad.toString(), in.toString());
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("bad.yaml line 4: unknown field 'pth'"), r.err());
+    assertTrue(r.err().contains("did you mean 'path'"), r.err());
+  }
+
+  @Test
+  void usage() {
+    assertEquals(2, run("", "--bogus").code());
+    assertEquals(0, run("", "--help").code());
+    Result d = run("", "--print-default");
+    assertTrue(d.out().contains("id: meshlens-default"));
+  }
+}
