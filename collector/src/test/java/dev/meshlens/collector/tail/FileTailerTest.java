@@ -1,0 +1,155 @@
+package dev.meshlens.collector.tail;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FileTailerTest {
+  @TempDir
+  Path dir;
+
+  final List<TailedLine> got = new ArrayList<>();
+  final LineSink sink = line -> {
+    got.add(line);
+    return null;
+  };
+
+  FileTailer tailer(String glob) {
+    return new FileTailer(new FileTailer.Options(List.of(dir.resolve(glob).toString()), dir.resolve("state/cp.json"),
+        64, Duration.ofMillis(10), Duration.ZERO, Duration.ZERO));
+  }
+
+  void append(Path f, String s) throws Exception {
+    Files.writeString(f, s, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+  }
+
+  List<String> texts() {
+    return got.stream().map(TailedLine::text).toList();
+  }
+
+  @Test
+  void partialLinesWaitForTheirNewlineAndNewFilesAreFound() throws Exception {
+    Path a = dir.resolve("a.log");
+    append(a, "one\ntw");
+    try (FileTailer t = tailer("*.log")) {
+      t.pollOnce(sink);
+      assertEquals(List.of("one"), texts());
+      append(a, "o\r\n");
+      append(dir.resolve("b.log"), "bee\n");
+      t.pollOnce(sink);
+      assertEquals(List.of("one", "two", "bee"), texts());
+      assertEquals(4, got.get(1).offset());
+      assertEquals(9, got.get(1).endOffset());
+    }
+  }
+
+  @Test
+  void restartResumesFromTheCheckpointWithStableIdentity() throws Exception {
+    Path a = dir.resolve("a.log");
+    append(a, "l1\nl2\n");
+    String identity;
+    try (FileTailer t = tailer("a.log")) {
+      t.pollOnce(sink);
+      identity = got.get(0).source().identity();
+    }
+    append(a, "l3\n");
+    got.clear();
+    try (FileTailer t = tailer("a.log")) {
+      t.pollOnce(sink);
+    }
+    assertEquals(List.of("l3"), texts());
+    assertEquals(identity, got.get(0).source().identity());
+    assertEquals(6, got.get(0).offset());
+  }
+
+  @Test
+  void linesNotYetDurableAreReplayedAfterRestartWithTheSameIdAndOffset() throws Exception {
+    Path a = dir.resolve("a.log");
+    append(a, "l1\nl2\nl3\n");
+    CompletableFuture<Void> never = new CompletableFuture<>();
+    List<TailedLine> first = new ArrayList<>();
+    try (FileTailer t = tailer("a.log")) {
+      t.pollOnce(line -> {
+        first.add(line);
+        return line.text().equals("l1") ? CompletableFuture.completedFuture(null) : never;
+      });
+    }
+    try (FileTailer t = tailer("a.log")) {
+      t.pollOnce(sink);
+    }
+    assertEquals(List.of("l2", "l3"), texts(), "l1 was durable, l2 and l3 were not");
+    assertEquals(first.get(1).offset(), got.get(0).offset());
+    assertEquals(first.get(1).source().identity(), got.get(0).source().identity());
+  }
+
+  @Test
+  void rotationByRenameDrainsTheOldFileAndPicksUpTheNewOne() throws Exception {
+    Path a = dir.resolve("access.log");
+    append(a, "a1\n");
+    try (FileTailer t = tailer("access.log")) {
+      t.pollOnce(sink);
+      append(a, "a2\n");
+      Files.move(a, dir.resolve("access.log.1"));
+      append(a, "b1\n");
+      t.pollOnce(sink);
+      append(a, "b2\n");
+      t.pollOnce(sink);
+    }
+    assertEquals(List.of("a1", "a2", "b1", "b2"), texts());
+    assertNotEquals(got.get(0).source().identity(), got.get(2).source().identity());
+  }
+
+  @Test
+  void copytruncateStartsANewGenerationSoIdsDoNotCollide() throws Exception {
+    Path a = dir.resolve("access.log");
+    append(a, "first-1\nfirst-2\n");
+    try (FileTailer t = tailer("access.log")) {
+      t.pollOnce(sink);
+      Files.copy(a, dir.resolve("access.log.1"));
+      Files.write(a, new byte[0], StandardOpenOption.TRUNCATE_EXISTING);
+      t.pollOnce(sink);
+      append(a, "second\n");
+      t.pollOnce(sink);
+    }
+    assertEquals(List.of("first-1", "first-2", "second"), texts());
+    assertEquals(0, got.get(2).offset());
+    assertNotEquals(got.get(0).source().identity(), got.get(2).source().identity());
+    assertTrue(got.get(2).source().identity().endsWith("#1"));
+    // a restart keeps the generation
+    append(a, "third\n");
+    got.clear();
+    try (FileTailer t = tailer("access.log")) {
+      t.pollOnce(sink);
+    }
+    assertEquals(List.of("third"), texts());
+    assertTrue(got.get(0).source().identity().endsWith("#1"));
+  }
+
+  @Test
+  void badInputIsFlaggedNotFatal() throws Exception {
+    Path a = dir.resolve("a.log");
+    byte[] bad = {'o', 'k', '\n', (byte) 0xC3, (byte) 0x28, '\n', 'b', 0, 'n', '\n'};
+    Files.write(a, bad);
+    append(a, "x".repeat(200) + "\nafter\n" + "y".repeat(70000) + "\nend\n");
+    try (FileTailer t = tailer("a.log")) {
+      t.pollOnce(sink);
+    }
+    List<TailedLine.Status> st = got.stream().map(TailedLine::status).toList();
+    assertEquals(List.of(TailedLine.Status.OK, TailedLine.Status.INVALID_UTF8, TailedLine.Status.BINARY,
+        TailedLine.Status.TOO_LONG, TailedLine.Status.OK, TailedLine.Status.TOO_LONG, TailedLine.Status.OK), st);
+    assertEquals(64, got.get(3).text().length());
+    assertEquals("after", got.get(4).text());
+    assertEquals("end", got.get(6).text());
+  }
+}
