@@ -66,6 +66,31 @@ public final class RedactionEngine {
   private final String[] ruleActions;
   private final Redaction empty;
   private final ConcurrentHashMap<String, Counter[]> counters = new ConcurrentHashMap<>();
+  private final ThreadLocal<int[]> scratch;
+  /** Redaction blocks by their counts: events of one kind produce the same counts again and again. */
+  private final ConcurrentHashMap<CountsKey, Redaction> redactions = new ConcurrentHashMap<>();
+  private static final int MAX_CACHED_REDACTIONS = 4096;
+
+  /** Map key over a counts array (the array is copied when the key is stored). */
+  private static final class CountsKey {
+    private final int[] c;
+    private final int hash;
+
+    CountsKey(int[] c) {
+      this.c = c;
+      this.hash = java.util.Arrays.hashCode(c);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof CountsKey k && k.hash == hash && java.util.Arrays.equals(k.c, c);
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+  }
 
   /** One compiled field rule. */
   private record Plan(String name, Field field, Action action, Generalisation gen, int hashLength, int v4, int v6,
@@ -83,6 +108,59 @@ public final class RedactionEngine {
    * @throws IllegalArgumentException when the policy hashes a field and no key is available
    */
   public RedactionEngine(RedactionPolicy policy, HashKey key, MeterRegistry registry) {
+    this(policy, key, registry, DEFAULT_CLEAN_CACHE_SIZE);
+  }
+
+  /** Slots of the cache of strings known to be clean (see {@link Builder#cleanCacheSize(int)}). */
+  public static final int DEFAULT_CLEAN_CACHE_SIZE = 4096;
+
+  /** A builder for the less common options. */
+  public static Builder builder(RedactionPolicy policy) {
+    return new Builder(policy);
+  }
+
+  /** Builder of {@link RedactionEngine}. */
+  public static final class Builder {
+    private final RedactionPolicy policy;
+    private HashKey key;
+    private MeterRegistry registry;
+    private int cleanCacheSize = DEFAULT_CLEAN_CACHE_SIZE;
+
+    private Builder(RedactionPolicy policy) {
+      this.policy = Objects.requireNonNull(policy, "policy");
+    }
+
+    /** The hash key; default: the policy's {@code hash_key}. */
+    public Builder hashKey(HashKey key) {
+      this.key = key;
+      return this;
+    }
+
+    /** Where metrics are counted; default none. */
+    public Builder meterRegistry(MeterRegistry registry) {
+      this.registry = registry;
+      return this;
+    }
+
+    /**
+     * Slots of the cache of strings the detectors found clean (default
+     * {@value RedactionEngine#DEFAULT_CLEAN_CACHE_SIZE}; 0 turns it off). Only strings with no
+     * detector hit at all are cached, so a hit returns a value that is clean in every field.
+     */
+    public Builder cleanCacheSize(int slots) {
+      if (slots < 0) {
+        throw new IllegalArgumentException("cleanCacheSize must not be negative");
+      }
+      this.cleanCacheSize = slots;
+      return this;
+    }
+
+    public RedactionEngine build() {
+      return new RedactionEngine(policy, key, registry, cleanCacheSize);
+    }
+  }
+
+  private RedactionEngine(RedactionPolicy policy, HashKey key, MeterRegistry registry, int cleanCacheSize) {
     this.policy = Objects.requireNonNull(policy, "policy");
     this.key = key != null ? key : policy.hashKey().orElse(null);
     if (this.key == null && policy.needsHashKey()) {
@@ -98,7 +176,7 @@ public final class RedactionEngine {
     for (AllowRule a : policy.allowList()) {
       allow.add(new Detectors.AllowEntry(a.pattern(), a.fields()));
     }
-    this.detectors = new Detectors(policy.detectors(), allow);
+    this.detectors = new Detectors(policy.detectors(), allow, cleanCacheSize);
 
     List<String> names = new ArrayList<>();
     List<String> actions = new ArrayList<>();
@@ -179,6 +257,8 @@ public final class RedactionEngine {
     this.ruleNames = names.toArray(new String[0]);
     this.ruleActions = actions.toArray(new String[0]);
     this.empty = new Redaction(policy.id(), policy.version(), Map.of());
+    final int n = ruleNames.length;
+    this.scratch = ThreadLocal.withInitial(() -> new int[n]);
   }
 
   public RedactionPolicy policy() {
@@ -204,14 +284,15 @@ public final class RedactionEngine {
    */
   public MeshEvent redact(MeshEvent e) {
     Objects.requireNonNull(e, "e");
-    int[] counts = new int[ruleNames.length];
+    int[] counts = scratch.get();
+    java.util.Arrays.fill(counts, 0);
     MeshEvent out;
     try {
       out = redactInto(e, counts);
     } catch (RuntimeException ex) {
       // fail closed; the message of ex may quote the value, so it is not logged
       java.util.Arrays.fill(counts, 0);
-      counts[errorIndex] = 1;
+      counts[errorIndex] = 1; // redaction() below copies what it keeps
       out = MeshEvent.builder().schemaVersion(e.schemaVersion()).eventId(e.eventId()).observedTime(e.observedTime())
           .meshId(e.meshId()).sourceKind(e.sourceKind()).redaction(redaction(counts)).build();
       LOG.warn("redaction of event {} failed ({}); published closed", e.eventId(), ex.getClass().getSimpleName());
@@ -297,6 +378,10 @@ public final class RedactionEngine {
     }
     if (category == null) {
       return null;
+    }
+    if (category == t.category() && rejectedBy == t.rejectedBy() && code == t.code() && reason == t.reason()
+        && detail == t.detail() && raw == t.rawText()) {
+      return t; // nothing removed or changed
     }
     return new TlsFailure(category, rejectedBy, code, reason, detail, raw);
   }
@@ -460,6 +545,19 @@ public final class RedactionEngine {
   }
 
   private Redaction redaction(int[] counts) {
+    CountsKey probe = new CountsKey(counts);
+    Redaction cached = redactions.get(probe);
+    if (cached != null) {
+      return cached;
+    }
+    Redaction r = buildRedaction(counts);
+    if (redactions.size() < MAX_CACHED_REDACTIONS) {
+      redactions.putIfAbsent(new CountsKey(counts.clone()), r);
+    }
+    return r;
+  }
+
+  private Redaction buildRedaction(int[] counts) {
     Map<String, Integer> m = null;
     for (int i = 0; i < counts.length; i++) {
       if (counts[i] != 0) {

@@ -52,6 +52,10 @@ final class Transforms {
   }
 
   private static String generaliseOne(String a, int v4, int v6) {
+    String fast = fastV4(a, v4);
+    if (fast != null) {
+      return fast;
+    }
     String h = hostOf(a);
     int[] q = parseV4(h);
     if (q != null) {
@@ -90,6 +94,47 @@ final class Transforms {
       return sb.toString();
     }
     return h;
+  }
+
+  /** "a.b.c.d" or "a.b.c.d:port" straight to "net/prefix" without intermediate strings; null otherwise. */
+  private static String fastV4(String a, int prefix) {
+    int len = a.length();
+    int ip = 0;
+    int part = 0;
+    int v = -1;
+    int i = 0;
+    for (; i < len; i++) {
+      char c = a.charAt(i);
+      if (c >= '0' && c <= '9') {
+        v = (v < 0 ? 0 : v * 10) + (c - '0');
+        if (v > 255) {
+          return null;
+        }
+      } else if (c == '.' && v >= 0 && part < 3) {
+        ip = (ip << 8) | v;
+        part++;
+        v = -1;
+      } else if (c == ':' && part == 3 && v >= 0) {
+        break;
+      } else {
+        return null;
+      }
+    }
+    if (part != 3 || v < 0) {
+      return null;
+    }
+    for (int k = i + 1; k < len; k++) {
+      char c = a.charAt(k);
+      if (c < '0' || c > '9') {
+        return null;
+      }
+    }
+    ip = (ip << 8) | v;
+    int net = ip & (prefix == 0 ? 0 : -1 << (32 - prefix));
+    StringBuilder sb = new StringBuilder(18);
+    sb.append((net >>> 24) & 255).append('.').append((net >>> 16) & 255).append('.').append((net >>> 8) & 255)
+        .append('.').append(net & 255).append('/').append(prefix);
+    return sb.toString();
   }
 
   static int[] parseV4(String h) {

@@ -55,7 +55,35 @@ public final class Detectors {
   /** An allow-list entry: matches of {@code pattern} in the listed fields (all when empty) are never replaced. */
   public record AllowEntry(Pattern pattern, Set<String> fields) {}
 
+  /** Strings longer than this are never cached. */
+  private static final int CACHE_MAX_LENGTH = 512;
+
+  /**
+   * Direct-mapped cache of strings known to contain nothing any detector flags (found without help
+   * from the allow-list, so the verdict holds for every field). Access logs repeat the same
+   * cluster names, SPIFFE IDs and TLS error strings on almost every line; a hit costs one
+   * {@code String.equals}. Racy by design: a slot holds an immutable String or null, a lost
+   * update is only a miss. Null when caching is off.
+   */
+  private final String[] clean;
+  private final int cleanMask;
+
   public Detectors(Set<DetectorKind> enabled, List<AllowEntry> allow) {
+    this(enabled, allow, 4096);
+  }
+
+  /**
+   * @param cleanCacheSize slots of the clean-string cache (rounded up to a power of two), 0 for none
+   */
+  public Detectors(Set<DetectorKind> enabled, List<AllowEntry> allow, int cleanCacheSize) {
+    if (cleanCacheSize > 0) {
+      int n = Integer.highestOneBit(Math.max(1, cleanCacheSize - 1)) << 1;
+      clean = new String[n];
+      cleanMask = n - 1;
+    } else {
+      clean = null;
+      cleanMask = 0;
+    }
     jwt = enabled.contains(DetectorKind.JWT);
     bearer = enabled.contains(DetectorKind.BEARER);
     basic = enabled.contains(DetectorKind.BASIC);
@@ -119,6 +147,14 @@ public final class Detectors {
     int len = s.length();
     if (len < 5) {
       return s;
+    }
+    int slot = -1;
+    if (clean != null && len <= CACHE_MAX_LENGTH) {
+      slot = s.hashCode() & cleanMask;
+      String c = clean[slot];
+      if (c != null && (c == s || c.equals(s))) {
+        return s;
+      }
     }
     // ---- pre-pass: features
     int features = 0;
@@ -208,6 +244,9 @@ public final class Detectors {
       sp = ips(s, sp);
     }
     if (sp == null || sp.n == 0) {
+      if (slot >= 0) {
+        clean[slot] = s;
+      }
       return s;
     }
     return rewrite(s, field, sp, counts, offset);
@@ -1004,7 +1043,6 @@ public final class Detectors {
   private static Spans cards(String s, Spans sp) {
     int len = s.length();
     int i = 0;
-    int[] d = new int[19];
     while (i < len) {
       char c = s.charAt(i);
       if (!isDigit(c) || (i > 0 && isAlnum(s.charAt(i - 1)))) {
@@ -1015,15 +1053,10 @@ public final class Detectors {
       int n = 0;
       int p = i;
       int lastEnd = -1;
-      boolean tooLong = false;
       while (p < len) {
         char ch = s.charAt(p);
         if (isDigit(ch)) {
-          if (n == 19) {
-            tooLong = true;
-            break;
-          }
-          d[n++] = ch - '0';
+          n++;
           p++;
           lastEnd = p;
         } else if ((ch == ' ' || ch == '-') && p + 1 < len && isDigit(s.charAt(p + 1)) && p > st) {
@@ -1032,10 +1065,8 @@ public final class Detectors {
           break;
         }
       }
-      if (!tooLong && n >= 13 && (lastEnd >= len || !isAlnum(s.charAt(lastEnd))) && cardPrefix(d, n) && luhn(d, n)) {
-        if (sp == null || !sp.covers(st)) {
-          sp = add(sp, st, lastEnd, DetectorKind.CARD);
-        }
+      if (n >= 13 && (lastEnd >= len || !isAlnum(s.charAt(lastEnd)))) {
+        sp = cardsInRun(s, st, lastEnd, sp);
       }
       i = Math.max(p, st + 1);
       while (i < len && isDigit(s.charAt(i))) {
@@ -1045,13 +1076,66 @@ public final class Detectors {
     return sp;
   }
 
-  private static boolean cardPrefix(int[] d, int n) {
-    int p2 = d[0] * 10 + d[1];
-    return switch (d[0]) {
+  /**
+   * A run of digit groups ("443 4111 1111 1111 1111 2024"): tries every group start and keeps the
+   * longest 13-19 digit span ending at a group end that has a card prefix and passes Luhn.
+   */
+  private static Spans cardsInRun(String s, int st, int end, Spans sp) {
+    int gs = st;
+    while (gs < end) {
+      int digits = 0;
+      int best = -1;
+      for (int p = gs; p < end; p++) {
+        if (!isDigit(s.charAt(p))) {
+          continue;
+        }
+        if (++digits > 19) {
+          break;
+        }
+        boolean groupEnd = p + 1 == end || !isDigit(s.charAt(p + 1));
+        if (digits >= 13 && groupEnd && cardPrefix(s, gs, digits) && luhn(s, gs, p + 1)) {
+          best = p + 1;
+        }
+      }
+      if (best > 0) {
+        if (sp == null || !sp.covers(gs)) {
+          sp = add(sp, gs, best, DetectorKind.CARD);
+        }
+        gs = best;
+      }
+      // next group start
+      while (gs < end && isDigit(s.charAt(gs))) {
+        gs++;
+      }
+      while (gs < end && !isDigit(s.charAt(gs))) {
+        gs++;
+      }
+    }
+    return sp;
+  }
+
+  /** The k-th digit (0-based) at or after st, skipping separators. */
+  private static int digitAt(String s, int st, int k) {
+    for (int p = st; p < s.length(); p++) {
+      char c = s.charAt(p);
+      if (isDigit(c)) {
+        if (k-- == 0) {
+          return c - '0';
+        }
+      }
+    }
+    return -1;
+  }
+
+  private static boolean cardPrefix(String s, int st, int n) {
+    int d0 = digitAt(s, st, 0);
+    int d1 = digitAt(s, st, 1);
+    int p2 = d0 * 10 + d1;
+    return switch (d0) {
       case 4 -> n == 13 || n == 16 || n == 19; // Visa
       case 5 -> p2 >= 51 && p2 <= 55 && n == 16; // Mastercard
       case 2 -> {
-        int p4 = p2 * 100 + d[2] * 10 + d[3];
+        int p4 = p2 * 100 + digitAt(s, st, 2) * 10 + digitAt(s, st, 3);
         yield p4 >= 2221 && p4 <= 2720 && n == 16;
       }
       case 3 -> (p2 == 34 || p2 == 37) && n == 15 || (p2 == 36 || p2 == 38 || p2 == 30) && n == 14
@@ -1061,11 +1145,16 @@ public final class Detectors {
     };
   }
 
-  static boolean luhn(int[] d, int n) {
+  /** Luhn check over the digits in [st, en), separators skipped. */
+  static boolean luhn(String s, int st, int en) {
     int sum = 0;
     boolean dbl = false;
-    for (int k = n - 1; k >= 0; k--) {
-      int v = d[k];
+    for (int k = en - 1; k >= st; k--) {
+      char c = s.charAt(k);
+      if (!isDigit(c)) {
+        continue;
+      }
+      int v = c - '0';
       if (dbl) {
         v *= 2;
         if (v > 9) {
