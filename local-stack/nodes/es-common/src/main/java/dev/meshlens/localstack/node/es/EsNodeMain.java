@@ -1,0 +1,139 @@
+package dev.meshlens.localstack.node.es;
+
+import dev.meshlens.localstack.node.NodeSupport;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.elasticsearch.common.logging.LogConfigurator;
+import org.elasticsearch.common.settings.Settings;
+import org.elasticsearch.env.Environment;
+import org.elasticsearch.http.HttpServerTransport;
+import org.elasticsearch.node.InternalSettingsPreparer;
+import org.elasticsearch.node.Node;
+import org.elasticsearch.plugins.PluginBundle;
+import org.elasticsearch.plugins.PluginsLoader;
+import org.elasticsearch.rest.RestController;
+
+/**
+ * Main class of the child JVM that runs one single-node Elasticsearch cluster on loopback.
+ *
+ * <p>Usage: {@code java -Des.path.home=HOME -cp HOME/lib/* dev.meshlens.localstack.node.es.EsNodeMain INSTANCE_DIR}.
+ * HOME is the laid-out home (lib/, modules/transport-netty4/, plugins/); it is only read, so many
+ * nodes can share it. INSTANCE_DIR gets config/, data/, logs/ and, once the node serves HTTP, the
+ * file {@code http.port} (written atomically). A start failure is written to {@code failed}.
+ *
+ * <p>System properties: {@code meshlens.es.http.port} (default 0 = random),
+ * {@code meshlens.es.cluster.name} (default meshlens-local), {@code meshlens.parent.pid}.
+ * The process exits when its standard input closes or the parent pid dies.
+ */
+public final class EsNodeMain {
+    private EsNodeMain() {}
+
+    public static void main(String[] args) throws Exception {
+        if (args.length != 1) {
+            System.err.println("usage: EsNodeMain INSTANCE_DIR");
+            System.exit(2);
+        }
+        Path instance = Path.of(args[0]).toAbsolutePath();
+        NodeSupport.exitWithParent("elasticsearch node", 20);
+        try {
+            run(instance);
+        } catch (Throwable t) {
+            StringWriter sw = new StringWriter();
+            t.printStackTrace(new PrintWriter(sw));
+            System.err.println(sw);
+            NodeSupport.writeAtomically(instance.resolve("failed"), sw.toString());
+            System.exit(1);
+        }
+    }
+
+    private static void run(Path instance) throws Exception {
+        String homeProp = System.getProperty("es.path.home");
+        if (homeProp == null) {
+            throw new IllegalStateException("system property es.path.home is required");
+        }
+        Path home = Path.of(homeProp).toAbsolutePath();
+        Path config = Files.createDirectories(instance.resolve("config"));
+        Path data = Files.createDirectories(instance.resolve("data"));
+        Path logs = Files.createDirectories(instance.resolve("logs"));
+        Files.writeString(config.resolve("log4j2.properties"), LOG4J2);
+        Files.writeString(config.resolve("elasticsearch.yml"), "# settings are passed by EsNodeMain\n");
+
+        String clusterName = System.getProperty("meshlens.es.cluster.name", "meshlens-local");
+        String httpPort = System.getProperty("meshlens.es.http.port", "0");
+        Settings settings = Settings.builder()
+                .put("path.home", home.toString())
+                .put("path.data", data.toString())
+                .put("path.logs", logs.toString())
+                .put("cluster.name", clusterName)
+                .put("node.name", "meshlens-local")
+                .put("discovery.type", "single-node")
+                .put("network.host", "127.0.0.1")
+                .put("http.port", httpPort)
+                .put("transport.port", "0")
+                .put("cluster.routing.allocation.disk.threshold_enabled", false)
+                .build();
+
+        Environment env = InternalSettingsPreparer.prepareEnvironment(settings, Map.of(), config, () -> "meshlens-local");
+        LogConfigurator.configure(env, true);
+
+        Set<PluginBundle> modules = ModulesCompat.loadModules(env.modulesDir());
+        Node node = new Node(env, PluginsLoader.createPluginsLoader(modules, Set.of(), Map.of(), false));
+        // The rest-root module (GET / and HEAD /) is not published; clients' ping()/info() need it.
+        node.injector().getInstance(RestController.class).registerHandler(new RootHandler(node));
+        // Elasticsearch's threads are daemons: like its own bootstrap, keep one non-daemon thread
+        // alive until the JVM is asked to stop.
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread keepAlive = new Thread(() -> {
+            try {
+                stopped.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "meshlens-es-keepalive");
+        keepAlive.setDaemon(false);
+        keepAlive.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                node.close();
+                node.awaitClose(15, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                System.err.println("closing the node failed: " + e);
+            } finally {
+                stopped.countDown();
+            }
+        }, "meshlens-es-close"));
+        node.start();
+
+        HttpServerTransport http = node.injector().getInstance(HttpServerTransport.class);
+        int port = http.boundAddress().publishAddress().getPort();
+        NodeSupport.writeAtomically(instance.resolve("http.port"), Integer.toString(port));
+        System.out.println("meshlens: elasticsearch " + org.elasticsearch.Build.current().version()
+                + " serving http://127.0.0.1:" + port);
+    }
+
+    private static final String LOG4J2 = """
+            status = error
+            appender.console.type = Console
+            appender.console.name = console
+            appender.console.layout.type = PatternLayout
+            appender.console.layout.pattern = [%d{ISO8601}][%-5p][%-25c{1.}] %m%n
+            rootLogger.level = warn
+            rootLogger.appenderRef.console.ref = console
+            logger.node.name = org.elasticsearch.node.Node
+            logger.node.level = info
+            logger.stdout.name = stdout
+            logger.stdout.level = info
+            logger.nativeaccess.name = org.elasticsearch.nativeaccess
+            logger.nativeaccess.level = error
+            logger.vectorization.name = org.apache.lucene.internal.vectorization
+            logger.vectorization.level = error
+            logger.esvectorization.name = org.elasticsearch.simdvec
+            logger.esvectorization.level = error
+            """;
+}

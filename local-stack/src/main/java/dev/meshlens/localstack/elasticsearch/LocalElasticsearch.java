@@ -1,0 +1,297 @@
+package dev.meshlens.localstack.elasticsearch;
+
+import dev.meshlens.localstack.layout.NodeLayout;
+import dev.meshlens.localstack.process.ChildJvm;
+import dev.meshlens.localstack.process.Dirs;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * A real single-node Elasticsearch cluster on 127.0.0.1, running as a child JVM built from the
+ * Maven Central server jars that local-stack lays out at build time (see {@link NodeLayout}).
+ *
+ * <pre>{@code
+ * try (LocalElasticsearch es = LocalElasticsearch.builder().start()) {
+ *     String url = es.url();   // http://127.0.0.1:PORT
+ * }
+ * }</pre>
+ *
+ * The node's home (jars) is shared and only read; each instance gets its own folder with
+ * config/, data/, logs/ and node.log (a temporary folder deleted on close unless one is given).
+ * The child dies with this process (see {@link ChildJvm}).
+ */
+public final class LocalElasticsearch implements AutoCloseable {
+    /** Which server line to run. */
+    public enum Line {
+        /** The main line (root pom property elasticsearch-server.version, 9.x). */
+        V9(NodeLayout.Kind.ES_9),
+        /** The smoke-test line (root pom property elasticsearch-server-8.version, 8.19.x). */
+        V8(NodeLayout.Kind.ES_8);
+
+        private final NodeLayout.Kind kind;
+
+        Line(NodeLayout.Kind kind) {
+            this.kind = kind;
+        }
+
+        public NodeLayout.Kind layout() {
+            return kind;
+        }
+
+        public String version() {
+            return kind.version();
+        }
+    }
+
+    public static final String MAIN_CLASS = "dev.meshlens.localstack.node.es.EsNodeMain";
+    public static final String DEFAULT_HEAP = "512m";
+    public static final Duration DEFAULT_START_TIMEOUT = Duration.ofMinutes(3);
+
+    private final Line line;
+    private final ChildJvm child;
+    private final int httpPort;
+    private final Path instanceDir;
+    private final boolean deleteInstanceDir;
+    private final Duration startup;
+
+    private LocalElasticsearch(Line line, ChildJvm child, int httpPort, Path instanceDir, boolean deleteInstanceDir,
+            Duration startup) {
+        this.line = line;
+        this.child = child;
+        this.httpPort = httpPort;
+        this.instanceDir = instanceDir;
+        this.deleteInstanceDir = deleteInstanceDir;
+        this.startup = startup;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Base URL, e.g. {@code http://127.0.0.1:9200}. */
+    public String url() {
+        return "http://127.0.0.1:" + httpPort;
+    }
+
+    public int httpPort() {
+        return httpPort;
+    }
+
+    public Line line() {
+        return line;
+    }
+
+    public String version() {
+        return line.version();
+    }
+
+    public long pid() {
+        return child.pid();
+    }
+
+    public ProcessHandle processHandle() {
+        return child.handle();
+    }
+
+    public boolean isRunning() {
+        return child.isAlive();
+    }
+
+    /** Time from launching the child JVM to a healthy cluster. */
+    public Duration startupTime() {
+        return startup;
+    }
+
+    public Path instanceDir() {
+        return instanceDir;
+    }
+
+    public Path logFile() {
+        return child.logFile();
+    }
+
+    /** The child JVM itself (for tests that need to see or simulate its end). */
+    public ChildJvm process() {
+        return child;
+    }
+
+    /** Stops the node (graceful, then forcibly) and removes its temporary folder. */
+    @Override
+    public void close() {
+        child.close();
+        if (deleteInstanceDir) {
+            Dirs.deleteQuietly(instanceDir);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "LocalElasticsearch[" + line.version() + " at " + url() + ", pid " + child.pid() + "]";
+    }
+
+    /** Options; every one has a default. */
+    public static final class Builder {
+        private Line line = Line.V9;
+        private int httpPort = 0;
+        private String heap = DEFAULT_HEAP;
+        private Path instanceDir;
+        private Path home;
+        private String clusterName = "meshlens-local";
+        private Duration startTimeout = DEFAULT_START_TIMEOUT;
+
+        private Builder() {}
+
+        public Builder line(Line line) {
+            this.line = Objects.requireNonNull(line, "line");
+            return this;
+        }
+
+        /** HTTP port on 127.0.0.1; 0 (the default) picks a free one. */
+        public Builder httpPort(int httpPort) {
+            if (httpPort < 0 || httpPort > 65535) {
+                throw new IllegalArgumentException("httpPort must be 0..65535, was " + httpPort);
+            }
+            this.httpPort = httpPort;
+            return this;
+        }
+
+        /** Heap for -Xms and -Xmx, e.g. 512m (default). */
+        public Builder heap(String heap) {
+            this.heap = Objects.requireNonNull(heap, "heap");
+            return this;
+        }
+
+        /** Keep data, logs and config here (kept after close); default: a temporary folder, deleted. */
+        public Builder instanceDir(Path instanceDir) {
+            this.instanceDir = Objects.requireNonNull(instanceDir, "instanceDir");
+            return this;
+        }
+
+        /** Use this laid-out home instead of looking it up with {@link NodeLayout#home}. */
+        public Builder home(Path home) {
+            this.home = Objects.requireNonNull(home, "home");
+            return this;
+        }
+
+        public Builder clusterName(String clusterName) {
+            this.clusterName = Objects.requireNonNull(clusterName, "clusterName");
+            return this;
+        }
+
+        public Builder startTimeout(Duration startTimeout) {
+            this.startTimeout = Objects.requireNonNull(startTimeout, "startTimeout");
+            return this;
+        }
+
+        /** Launches the node and blocks until its cluster health is at least yellow. */
+        public LocalElasticsearch start() throws IOException {
+            Path esHome = home != null ? home.toAbsolutePath() : NodeLayout.home(line.layout());
+            boolean temporary = instanceDir == null;
+            Path dir = temporary ? Files.createTempDirectory("meshlens-es-") : Files.createDirectories(instanceDir);
+            Files.deleteIfExists(dir.resolve("http.port"));
+            Files.deleteIfExists(dir.resolve("failed"));
+            Path tmp = Files.createDirectories(dir.resolve("tmp"));
+            long t0 = System.nanoTime();
+            ChildJvm child = ChildJvm.builder("elasticsearch-" + line.version())
+                    .jvmArg("-Xms" + heap)
+                    .jvmArg("-Xmx" + heap)
+                    .jvmArg("-XX:+UseSerialGC")
+                    .jvmArg("-Xss1m")
+                    .jvmArg("--enable-native-access=ALL-UNNAMED")
+                    .systemProperty("es.path.home", esHome)
+                    .systemProperty("java.io.tmpdir", tmp)
+                    .systemProperty("meshlens.es.http.port", httpPort)
+                    .systemProperty("meshlens.es.cluster.name", clusterName)
+                    .systemProperty("file.encoding", "UTF-8")
+                    .systemProperty("java.awt.headless", "true")
+                    .systemProperty("log4j2.disable.jmx", "true")
+                    .systemProperty("log4j.shutdownHookEnabled", "false")
+                    .systemProperty("io.netty.noUnsafe", "true")
+                    .systemProperty("io.netty.noKeySetOptimization", "true")
+                    .systemProperty("io.netty.recycler.maxCapacityPerThread", "0")
+                    .classpath(esHome.resolve("lib") + "/*")
+                    .mainClass(MAIN_CLASS)
+                    .arg(dir)
+                    .logFile(dir.resolve("node.log"))
+                    .workingDir(dir)
+                    .start();
+            try {
+                int port = awaitPortFile(child, dir, t0);
+                awaitHealthy(child, port, t0);
+                Duration took = Duration.ofNanos(System.nanoTime() - t0);
+                return new LocalElasticsearch(line, child, port, dir, temporary, took);
+            } catch (IOException | RuntimeException | Error e) {
+                child.close();
+                if (temporary) {
+                    Dirs.deleteQuietly(dir);
+                }
+                throw e;
+            }
+        }
+
+        private int awaitPortFile(ChildJvm child, Path dir, long t0) throws IOException {
+            Path portFile = dir.resolve("http.port");
+            Path failed = dir.resolve("failed");
+            while (true) {
+                if (Files.exists(portFile)) {
+                    return Integer.parseInt(Files.readString(portFile, StandardCharsets.UTF_8).trim());
+                }
+                if (Files.exists(failed) || !child.isAlive()) {
+                    throw new IOException("Elasticsearch " + line.version() + " failed to start; log "
+                            + child.logFile() + ":\n" + child.logTail(40));
+                }
+                checkTimeout(child, t0);
+                sleep(50);
+            }
+        }
+
+        private void awaitHealthy(ChildJvm child, int port, long t0) throws IOException {
+            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+            URI health = URI.create("http://127.0.0.1:" + port + "/_cluster/health?wait_for_status=yellow&timeout=30s");
+            while (true) {
+                try {
+                    HttpResponse<String> r = http.send(HttpRequest.newBuilder(health).timeout(Duration.ofSeconds(40)).GET().build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    if (r.statusCode() == 200) {
+                        return;
+                    }
+                } catch (IOException e) {
+                    // not yet
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while waiting for Elasticsearch", e);
+                }
+                if (!child.isAlive()) {
+                    throw new IOException("Elasticsearch " + line.version() + " exited while starting; log "
+                            + child.logFile() + ":\n" + child.logTail(40));
+                }
+                checkTimeout(child, t0);
+                sleep(200);
+            }
+        }
+
+        private void checkTimeout(ChildJvm child, long t0) throws IOException {
+            if (System.nanoTime() - t0 > startTimeout.toNanos()) {
+                throw new IOException("Elasticsearch " + line.version() + " not ready within " + startTimeout
+                        + "; log " + child.logFile() + ":\n" + child.logTail(40));
+            }
+        }
+    }
+
+    static void sleep(long millis) throws IOException {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+}
