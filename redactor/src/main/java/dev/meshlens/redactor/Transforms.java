@@ -131,11 +131,24 @@ final class Transforms {
     }
     ip = (ip << 8) | v;
     int net = ip & (prefix == 0 ? 0 : -1 << (32 - prefix));
+    int slot = (net * 0x9E3779B1 + prefix) >>> (32 - 10);
+    Net cached = NETS[slot];
+    if (cached != null && cached.net == net && cached.prefix == prefix) {
+      return cached.text; // networks repeat: no allocation
+    }
     StringBuilder sb = new StringBuilder(18);
     sb.append((net >>> 24) & 255).append('.').append((net >>> 16) & 255).append('.').append((net >>> 8) & 255)
         .append('.').append(net & 255).append('/').append(prefix);
-    return sb.toString();
+    String text = sb.toString();
+    NETS[slot] = new Net(net, prefix, text);
+    return text;
   }
+
+  /** A generalised IPv4 network and its text. */
+  private record Net(int net, int prefix, String text) {}
+
+  /** Direct-mapped cache of network texts (racy by design: slots hold immutable records). */
+  private static final Net[] NETS = new Net[1024];
 
   static int[] parseV4(String h) {
     int[] q = new int[4];
