@@ -38,7 +38,25 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    exitWithParent();
     System.exit(run(args));
+  }
+
+  /**
+   * When started as a child of {@code ./meshlens demo} (which passes {@code meshlens.parent.pid}),
+   * exit when the parent is gone, so a killed demo never leaves collectors or the query API behind.
+   */
+  static void exitWithParent() {
+    String parent = System.getProperty("meshlens.parent.pid");
+    if (parent == null || parent.isBlank()) {
+      return;
+    }
+    ProcessHandle.of(Long.parseLong(parent.trim())).ifPresentOrElse(
+        handle -> handle.onExit().thenRun(() -> {
+          System.err.println("meshlens: parent process " + parent + " is gone; stopping");
+          System.exit(0);
+        }),
+        () -> System.exit(0));
   }
 
   static int run(String[] args) {
