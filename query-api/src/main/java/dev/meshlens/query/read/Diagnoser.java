@@ -91,7 +91,8 @@ public final class Diagnoser {
 
   public CompletableFuture<ObjectNode> diagnose(Endpoint from, Endpoint to, Instant since, Instant now, Scope scope) {
     // 1. findings of the pair (any state), newest first
-    Q.Bool fb = Q.bool().filter(ReadModel.scopeFilter(scope, "meshes"));
+    // unscoped on purpose: the pair's meshes decide 403; only findings the token may see are returned
+    Q.Bool fb = Q.bool();
     fb.filter(to.spiffe() != null
         ? Q.bool().should(Q.term("server_service", nz(to.service()))).should(Q.term("server_identity", to.input())).build()
         : Q.term("server_service", to.service()));
@@ -123,7 +124,7 @@ public final class Diagnoser {
     ObjectNode latest = fa.putObject("latest").putObject("top_hits");
     latest.put("size", 10);
     latest.putArray("sort").addObject().putObject("observed_time").put("order", "desc");
-    latest.putObject("_source").putArray("excludes").add("search_text");
+    latest.putObject("_source").putArray("excludes").add("search_text").add("search_words");
     ObjectNode clientMeshes = aggs.putObject("from_meshes");
     clientMeshes.set("filter", Q.term("observer_role", "client"));
     clientMeshes.putObject("aggs").putObject("m").putObject("terms").put("field", "mesh_id").put("size", 20);
@@ -174,7 +175,9 @@ public final class Diagnoser {
       List<JsonNode> findings = new ArrayList<>();
       for (JsonNode h : fr.path("hits").path("hits")) {
         JsonNode f = h.get("_source");
-        findings.add(f);
+        if (scope.canSee(f.path("client_mesh").asText(null)) || scope.canSee(f.path("server_mesh").asText(null))) {
+          findings.add(f);
+        }
         add(fromMeshes, f.path("client_mesh"));
         add(toMeshes, f.path("server_mesh"));
       }
@@ -199,8 +202,7 @@ public final class Diagnoser {
       Set<String> involved = new TreeSet<>(fromMeshes);
       involved.addAll(toMeshes);
       if (!scope.admin() && !involved.isEmpty() && !scope.canSeeAny(involved)) {
-        throw ApiException.forbidden("the pair involves meshes " + involved + " and token '" + scope.tokenName()
-            + "' is granted none of them");
+        throw ApiException.forbidden("the pair involves no mesh granted to token '" + scope.tokenName() + "'");
       }
       // 4. per involved mesh: any data in the window? ssl stats?
       List<String> meshList = new ArrayList<>(involved);

@@ -129,8 +129,8 @@ public final class ReadModel {
       Set<String> meshes = new HashSet<>();
       src.path("meshes").forEach(m -> meshes.add(m.asText()));
       if (!scope.canSeeAny(meshes)) {
-        throw ApiException.forbidden("finding '" + id + "' involves meshes " + new java.util.TreeSet<>(meshes)
-            + " and token '" + scope.tokenName() + "' is granted none of them");
+        throw ApiException.forbidden("finding '" + id + "' involves no mesh granted to token '"
+            + scope.tokenName() + "'");
       }
       List<String> evidenceIds = new ArrayList<>();
       src.path("evidence_ids").forEach(e -> evidenceIds.add(e.asText()));
@@ -213,7 +213,7 @@ public final class ReadModel {
       ObjectNode sqs = Q.obj();
       ObjectNode s = sqs.putObject("simple_query_string");
       s.put("query", f.q());
-      s.putArray("fields").add("search_text");
+      s.putArray("fields").add("search_text").add("search_words");
       s.put("default_operator", "and");
       b.must(sqs);
     }
@@ -228,7 +228,7 @@ public final class ReadModel {
       ArrayNode items = out.putArray("items");
       for (JsonNode h : resp.path("hits").path("hits")) {
         ObjectNode src = (ObjectNode) h.get("_source");
-        src.remove(List.of("search_text", "ingested_at"));
+        src.remove(List.of("search_text", "search_words", "ingested_at"));
         items.add(src);
       }
       return out;

@@ -48,7 +48,7 @@ public final class Mappings {
       keyword(p, k);
     }
     for (String k : SEARCHABLE) {
-      keyword(p, k).putArray("copy_to").add("search_text");
+      keyword(p, k).putArray("copy_to").add("search_text").add("search_words");
     }
     p.putObject("observed_time").put("type", "date");
     p.putObject("ingested_at").put("type", "date");
@@ -58,14 +58,16 @@ public final class Mappings {
     }
     p.putObject("failure").put("type", "boolean");
     p.putObject("search_text").put("type", "text");
+    // the simple analyzer splits TLSV1_ALERT_UNKNOWN_CA into words, so q=UNKNOWN_CA finds it
+    p.putObject("search_words").put("type", "text").put("analyzer", "simple");
 
     ObjectNode tls = obj(p, "tls");
     keyword(tls, "category");
     keyword(tls, "rejected_by");
-    keyword(tls, "reason").putArray("copy_to").add("search_text");
+    keyword(tls, "reason").putArray("copy_to").add("search_text").add("search_words");
     tls.putObject("code").put("type", "long");
-    keyword(tls, "detail").putArray("copy_to").add("search_text");
-    keyword(tls, "raw_text").put("ignore_above", 8191).putArray("copy_to").add("search_text");
+    keyword(tls, "detail").putArray("copy_to").add("search_text").add("search_words");
+    keyword(tls, "raw_text").put("ignore_above", 8191).putArray("copy_to").add("search_text").add("search_words");
 
     ObjectNode stats = obj(p, "stats");
     keyword(stats, "scope");
