@@ -92,8 +92,23 @@ public final class RedactionPolicy {
     return load(yaml, System.getenv());
   }
 
+  /**
+   * Loads a policy whose hash key comes from the caller (e.g. the collector's own configuration)
+   * rather than from the policy's {@code hash_key}. With a non-null {@code externalKey}, hash rules
+   * need no {@code hash_key} in the policy and a {@code hash_key} there is not read; with null this
+   * is {@link #load(Path)}.
+   */
+  public static RedactionPolicy load(Path yaml, HashKey externalKey) {
+    RedactionPolicy p = load(yaml, System.getenv(), externalKey);
+    return p;
+  }
+
   /** {@link #load(Path)} with an explicit environment (for tests). */
   public static RedactionPolicy load(Path yaml, Map<String, String> env) {
+    return load(yaml, env, null);
+  }
+
+  private static RedactionPolicy load(Path yaml, Map<String, String> env, HashKey externalKey) {
     Objects.requireNonNull(yaml, "yaml");
     String text;
     try {
@@ -103,17 +118,17 @@ public final class RedactionPolicy {
           + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")",
           "check the path given to --policy / redaction.policy");
     }
-    return parse(text, yaml.toString(), env, yaml.toAbsolutePath().getParent());
+    return parse(text, yaml.toString(), env, yaml.toAbsolutePath().getParent(), externalKey);
   }
 
   /** Parses policy text; {@code sourceName} appears in error messages. */
   public static RedactionPolicy parse(String text, String sourceName) {
-    return parse(text, sourceName, System.getenv(), null);
+    return parse(text, sourceName, System.getenv(), null, null);
   }
 
   /** Parses policy text with an explicit environment (for tests). */
   public static RedactionPolicy parse(String text, String sourceName, Map<String, String> env) {
-    return parse(text, sourceName, env, null);
+    return parse(text, sourceName, env, null, null);
   }
 
   private static volatile RedactionPolicy defaultPolicy;
@@ -129,7 +144,7 @@ public final class RedactionPolicy {
         if (in == null) {
           throw new IllegalStateException("default policy " + DEFAULT_RESOURCE + " is missing from the classpath");
         }
-        p = parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "default-policy.yaml", Map.of(), null);
+        p = parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "default-policy.yaml", Map.of(), null, null);
       } catch (IOException e) {
         throw new IllegalStateException("cannot read the default policy", e);
       }
@@ -216,7 +231,8 @@ public final class RedactionPolicy {
 
   // ---------------------------------------------------------------- parsing
 
-  private static RedactionPolicy parse(String text, String src, Map<String, String> env, Path baseDir) {
+  private static RedactionPolicy parse(String text, String src, Map<String, String> env, Path baseDir,
+      HashKey externalKey) {
     Objects.requireNonNull(text, "text");
     Node root;
     try {
@@ -303,7 +319,9 @@ public final class RedactionPolicy {
 
     HashKey key = null;
     boolean needsKey = rules.values().stream().anyMatch(r -> r.action() == Action.HASH);
-    if (needsKey) {
+    if (needsKey && externalKey != null) {
+      key = externalKey;
+    } else if (needsKey) {
       FieldRule first = rules.values().stream().filter(r -> r.action() == Action.HASH).findFirst().orElseThrow();
       if (!keys.containsKey("hash_key")) {
         throw new PolicyException(src, first.line(), "field '" + first.name() + "' uses `hash` but the policy has"

@@ -111,6 +111,16 @@ class PolicyErrorsTest {
   }
 
   @Test
+  void externalKeyReplacesHashKeySection(@TempDir Path dir) throws Exception {
+    Path p = dir.resolve("policy.yaml");
+    Files.writeString(p, "id: x\nversion: '1'\nfields:\n  request_id: hash\n");
+    assertThrows(PolicyException.class, () -> RedactionPolicy.load(p, Map.of()));
+    HashKey k = HashKey.of("collector-config-key-0123");
+    RedactionPolicy ok = RedactionPolicy.load(p, k);
+    assertTrue(ok.hashKey().orElseThrow().sameKeyAs(k));
+  }
+
+  @Test
   void requiredFieldCannotBeDropped() {
     PolicyException e = fail("""
         id: x

@@ -5,7 +5,13 @@ import dev.meshlens.redactor.RedactionEngine;
 import dev.meshlens.redactor.RedactionPolicy;
 import dev.meshlens.redactor.stage.RedactorStage;
 import dev.meshlens.redactor.stage.StageConfig;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import com.sun.net.httpserver.HttpServer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
@@ -48,7 +54,7 @@ public final class RedactorStageCommand {
     }
     StageConfig cfg;
     RedactionEngine engine;
-    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     try {
       cfg = StageConfig.load(config);
       Path policyPath = cfg.policyPath();
@@ -67,13 +73,28 @@ public final class RedactorStageCommand {
     for (String line : cfg.describe()) {
       out.println("  " + line);
     }
+    HttpServer metrics = null;
+    int port = cfg.integer(StageConfig.METRICS_PORT);
+    if (port >= 0) {
+      try {
+        metrics = metricsServer(port, registry);
+        out.println("redactor: metrics on http://0.0.0.0:" + metrics.getAddress().getPort() + "/metrics");
+      } catch (IOException e) {
+        err.println("redactor: cannot listen on metrics.port " + port + ": " + e.getMessage());
+        return 2;
+      }
+    }
     RedactorStage stage;
     try {
       stage = new RedactorStage(cfg, engine, registry);
     } catch (RuntimeException e) {
       err.println("redactor: cannot start: " + e);
+      if (metrics != null) {
+        metrics.stop(0);
+      }
       return 1;
     }
+    final HttpServer server = metrics;
     CountDownLatch done = new CountDownLatch(1);
     Thread hook = new Thread(() -> {
       stage.stop();
@@ -92,8 +113,34 @@ public final class RedactorStageCommand {
       return 1;
     } finally {
       stage.close();
+      if (server != null) {
+        server.stop(0);
+      }
       out.println("redactor: published " + stage.published() + ", dead-lettered " + stage.deadLettered());
       done.countDown();
     }
+  }
+
+  /** /metrics (Prometheus text) and /healthz on a JDK HTTP server; blocking work is trivial. */
+  static HttpServer metricsServer(int port, PrometheusMeterRegistry registry) throws IOException {
+    HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
+    server.createContext("/metrics", ex -> {
+      byte[] body = registry.scrape().getBytes(StandardCharsets.UTF_8);
+      ex.getResponseHeaders().add("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+      ex.sendResponseHeaders(200, body.length);
+      try (OutputStream os = ex.getResponseBody()) {
+        os.write(body);
+      }
+    });
+    server.createContext("/healthz", ex -> {
+      byte[] body = "{\"status\":\"UP\"}".getBytes(StandardCharsets.UTF_8);
+      ex.getResponseHeaders().add("Content-Type", "application/json");
+      ex.sendResponseHeaders(200, body.length);
+      try (OutputStream os = ex.getResponseBody()) {
+        os.write(body);
+      }
+    });
+    server.start();
+    return server;
   }
 }

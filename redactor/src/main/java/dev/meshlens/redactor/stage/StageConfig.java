@@ -44,6 +44,7 @@ public final class StageConfig {
   public static final String POLICY = "redaction.policy";
   public static final String POLL_MS = "poll_ms";
   public static final String MAX_POLL_RECORDS = "max_poll_records";
+  public static final String METRICS_PORT = "metrics.port";
 
   /** Every key, with type, default and documentation. */
   public static final List<Key> KEYS = List.of(
@@ -60,7 +61,9 @@ public final class StageConfig {
           "topic for records that are not valid events; holds RAW data: keep it as private as the input"),
       new Key(POLICY, Type.STRING, "", false, "redaction policy file; default: the shipped default policy"),
       new Key(POLL_MS, Type.INT, 500, false, "consumer poll timeout in milliseconds"),
-      new Key(MAX_POLL_RECORDS, Type.INT, 500, false, "records per transaction at most"));
+      new Key(MAX_POLL_RECORDS, Type.INT, 500, false, "records per transaction at most"),
+      new Key(METRICS_PORT, Type.INT, -1, false,
+          "port of the Prometheus /metrics and /healthz endpoint on all interfaces; -1 = off, 0 = any free port"));
 
   private final Map<String, Object> values;
   private final Path baseDir;
