@@ -16,7 +16,8 @@
 #   generated  dashboards/grafana/*.json equal the output of dashboards/src/build-dashboards.mjs
 #   schema     every dashboard validates against the JSON Schema generated from @grafana/schema
 #   promql     every PromQL expression in every dashboard parses (promtool check rules)
-#   names      every metric and label used by rules and dashboards is in dashboards/metric-names.txt
+#   names      every metric and label used by rules and dashboards is in dashboards/metric-names.txt,
+#              and that list matches the Micrometer names declared in the services' Java sources
 #   datasources every datasource uid used in a dashboard is provisioned
 #   controls   negative controls: the schema, promtool and the name check each reject a broken input
 set -uo pipefail
@@ -126,6 +127,7 @@ else
 fi
 
 lint metric-names dashboards/metric-names.txt
+lint metric-sources dashboards/metric-names.txt
 lint datasources
 
 # ---------------------------------------------------------------------------------------------

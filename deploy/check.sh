@@ -20,6 +20,7 @@
 #   mesh      deploy/mesh: Istio objects (@kubernetes-models/istio), Consul ProxyDefaults schema,
 #             the Istio files agree with each other, the Consul CRD and HCL agree, kustomize builds
 #   image     static checks of deploy/images (no container engine here)
+#   page      the on-call page: syntax, no HTML injection, headless Chromium against the preview
 #   controls  negative controls: a misspelled field and a root query-api must be refused
 set -uo pipefail
 
@@ -132,6 +133,7 @@ validate manifests mesh deploy/mesh/istio/10-meshconfig-istiooperator.yaml deplo
   deploy/mesh/istio/30-envoyfilter-listener-tls-failures.yaml deploy/mesh/consul/proxy-defaults.yaml
 validate istio-mesh deploy/mesh/istio
 validate consul-formats deploy/mesh/consul/proxy-defaults.yaml deploy/mesh/consul/proxy-defaults.hcl
+validate formats "$CHART" deploy/mesh
 run "mesh: kubectl kustomize deploy/mesh/istio builds (Telemetry + EnvoyFilter)" \
   bash -c "'$KUBECTL' kustomize deploy/mesh/istio | grep -q 'kind: EnvoyFilter'"
 
@@ -146,6 +148,38 @@ run "image: Dockerfile builds the launcher classpath and runs it as non-root thr
 run "image: entrypoint.sh is valid POSIX sh" sh -n deploy/images/entrypoint.sh
 run "image: the chart runs the commands the launcher dispatches (collector, redactor, query-api)" bash -c '
   for c in collector redactor query-api; do grep -q "\"$c\"" launcher/src/main/java/dev/meshlens/launcher/Main.java || { echo "launcher Main has no $c"; exit 1; }; done'
+
+# ---------------------------------------------------------------------------------------------
+# on-call page (query-api/src/main/resources/webroot): syntax, and a headless Chromium run against
+# the static preview (deploy/preview). The browser part needs Debian chromium + chromium-driver:
+# installed here when missing and running as root; required when MESHLENS_REQUIRE_BROWSER=1.
+WEBROOT=query-api/src/main/resources/webroot
+run "page: app.js parses" node --check "$WEBROOT/app.js"
+run "page: index.html loads app.js and style.css, no inline script" bash -c "
+  grep -q '<script src=\"app.js\"></script>' $WEBROOT/index.html && grep -q 'href=\"style.css\"' $WEBROOT/index.html \
+    && [ \"\$(grep -c '<script' $WEBROOT/index.html)\" = 1 ]"
+run "page: API data is never inserted as HTML (no innerHTML/outerHTML/insertAdjacentHTML/document.write)" \
+  bash -c "! grep -nE 'innerHTML|outerHTML|insertAdjacentHTML|document\.write' $WEBROOT/app.js"
+if { ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; } \
+   && [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+  echo "== installing chromium and chromium-driver (Debian)"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium chromium-driver >/dev/null 2>&1 \
+    || { apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium chromium-driver >/dev/null 2>&1; }
+fi
+if command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; then
+  page_out="$(CHROMIUM="$(command -v chromium)" CHROMEDRIVER="$(command -v chromedriver)" timeout 180 node deploy/preview/page-smoke.mjs "${MESHLENS_PAGE_SCREENSHOTS:-}" 2>&1)"
+  while IFS= read -r line; do
+    case "$line" in
+      "ok - "*) passed=$((passed + 1)); echo "ok - page: ${line#ok - }" ;;
+      "FAIL - "*) failed=$((failed + 1)); echo "FAIL - page: ${line#FAIL - }" ;;
+    esac
+  done <<< "$page_out"
+  grep -q '^page: ' <<< "$page_out" || { fail "page: headless Chromium run did not finish"; printf '%s\n' "$page_out" | tail -20 | sed 's/^/    /'; }
+elif [ "${MESHLENS_REQUIRE_BROWSER:-0}" = "1" ]; then
+  fail "page: chromium/chromedriver missing and MESHLENS_REQUIRE_BROWSER=1"
+else
+  echo "skip - page: headless Chromium run (install Debian chromium + chromium-driver)"
+fi
 
 # ---------------------------------------------------------------------------------------------
 # negative controls: the validator must refuse broken manifests

@@ -13,6 +13,7 @@
 //                                 section exists in docs/runbooks.md, and the unit tests contain
 //                                 at least one firing and one silent case for it
 //   datasources                   every datasource uid used in a dashboard is provisioned
+//   metric-sources NAMES_FILE     NAMES_FILE and the Micrometer names in the Java sources agree
 //
 // Each check prints "ok - ..." or "FAIL - ..." lines; the exit code is the number of failures.
 import { readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -168,6 +169,39 @@ if (cmd === 'metric-names') {
     if (problems.length) fail(`${s.where}: ${problems.join('; ')}`);
   }
   if (failures === 0) ok(`metric and label names: ${sources.length} expressions (${used} metric references) use only names from ${basename(process.argv[3])}`);
+  process.exit(failures);
+}
+
+// Every metric in NAMES_FILE is declared by the services' Java sources (Micrometer names as string
+// literals in collector, redactor and query-api main code), and every meshlens.* meter declared
+// there is listed: renaming a meter without the dashboards/alerts fails here, offline.
+if (cmd === 'metric-sources') {
+  const names = loadNames(process.argv[3]);
+  const declared = new Map();
+  const walk = (dir) => {
+    let entries = [];
+    try { entries = readdirSync(dir, { withFileTypes: true }); } catch { return; }
+    for (const e of entries) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('.java')) {
+        for (const m of readFileSync(p, 'utf8').matchAll(/"(meshlens\.[a-z0-9_]+(?:\.[a-z0-9_]+)+)"/g)) {
+          if (!declared.has(m[1])) declared.set(m[1], p.slice(ROOT.length + 1));
+        }
+      }
+    }
+  };
+  for (const mod of ['collector', 'redactor', 'query-api']) walk(join(ROOT, mod, 'src', 'main', 'java'));
+  // Micrometer name of a Prometheus series name
+  const micrometer = (n) => n.replace(/_seconds_(count|sum|bucket|max)$/, '').replace(/_total$/, '').replace(/_/g, '.');
+  const meters = [...declared.keys()].filter((k) => !/\.(events|findings|deadletter)\.?$/.test(k) && !k.startsWith('meshlens.events.') && !k.startsWith('meshlens.deadletter.') && k !== 'meshlens.findings');
+  const listed = new Set([...names.keys()].map(micrometer));
+  const missingInCode = [...new Set([...names.keys()].map(micrometer))].filter((m) => !declared.has(m));
+  if (missingInCode.length) fail(`metric-names.txt lists meters no service declares: ${missingInCode.join(', ')}`);
+  else ok(`every metric in ${basename(process.argv[3])} is declared in the services' sources (${listed.size} meters)`);
+  const unlisted = meters.filter((m) => !listed.has(m) && /^meshlens\.(collector|redaction|handshake|findings|certificate|ingest|mesh)\./.test(m));
+  if (unlisted.length) fail(`meters declared in code but not in ${basename(process.argv[3])}: ${unlisted.map((m) => `${m} (${declared.get(m)})`).join(', ')}`);
+  else ok('every meshlens meter declared in collector, redactor and query-api is listed');
   process.exit(failures);
 }
 

@@ -291,5 +291,25 @@ if (cmd === 'istio-mesh') {
   process.exit(failures);
 }
 
-console.error('usage: validate.mjs manifests LABEL FILE... | istio-mesh DIR | config-keys query-api|redactor FILE... | consul-formats CRD HCL');
+// The chart's default collector formats are exactly what deploy/mesh makes the proxies write.
+if (cmd === 'formats') {
+  const chart = process.argv[3];
+  const mesh = process.argv[4];
+  const same = (a, b) => JSON.stringify(Object.entries(a).sort()) === JSON.stringify(Object.entries(b).sort());
+  const op = loadDocs(join(mesh, 'istio', '10-meshconfig-istiooperator.yaml'))[0];
+  const ef = loadDocs(join(mesh, 'istio', '30-envoyfilter-listener-tls-failures.yaml'))[0];
+  const istio = { ...op.spec.meshConfig.extensionProviders.find((p) => p.name === 'meshlens-json').envoyFileAccessLog.logFormat.labels };
+  for (const l of ef.spec.configPatches.flatMap((p) => p.patch.value.access_log)) Object.assign(istio, l.typed_config.log_format.json_format);
+  const istioChart = yaml.load(readFileSync(join(chart, 'files', 'formats', 'istio.yaml'), 'utf8'));
+  if (same(istio, istioChart)) ok(`chart files/formats/istio.yaml = deploy/mesh/istio access-log keys (${Object.keys(istio).length})`);
+  else fail('chart files/formats/istio.yaml differs from the keys deploy/mesh/istio makes Envoy write');
+  const pd = loadDocs(join(mesh, 'consul', 'proxy-defaults.yaml'))[0];
+  const consul = JSON.parse(pd.spec.accessLogs.jsonFormat);
+  const consulChart = yaml.load(readFileSync(join(chart, 'files', 'formats', 'consul.yaml'), 'utf8'));
+  if (same(consul, consulChart)) ok(`chart files/formats/consul.yaml = deploy/mesh/consul access-log format (${Object.keys(consul).length})`);
+  else fail('chart files/formats/consul.yaml differs from deploy/mesh/consul/proxy-defaults.yaml');
+  process.exit(failures);
+}
+
+console.error('usage: validate.mjs manifests LABEL FILE... | formats CHART MESHDIR | istio-mesh DIR | config-keys query-api|redactor FILE... | consul-formats CRD HCL');
 process.exit(2);
