@@ -421,6 +421,9 @@ public final class RedactionEngine {
       if (out == null) {
         out = new LinkedHashMap<>();
       }
+      if (p == attrDefault) {
+        name = detectors.apply(name, p.name, counts, 0); // a header name chosen by nobody: scan it too
+      }
       out.put(name, v);
     }
     return out;
@@ -479,7 +482,20 @@ public final class RedactionEngine {
       case STATS -> {
         StatsDelta s = (StatsDelta) v;
         String name = detectors.apply(s.name(), "stats", counts, 0);
-        b.stats(name == s.name() ? s : new StatsDelta(s.scope(), name, s.deltas(), s.intervalSeconds()));
+        Map<String, Long> deltas = s.deltas();
+        for (String k : s.deltas().keySet()) {
+          if (detectors.apply(k, "stats", null, 0) != k) {
+            // a counter name carries something a detector flags (e.g. a host with user-info): rebuild
+            Map<String, Long> m = new LinkedHashMap<>();
+            for (Map.Entry<String, Long> en : s.deltas().entrySet()) {
+              m.merge(detectors.apply(en.getKey(), "stats", counts, 0), en.getValue(), Long::sum);
+            }
+            deltas = m;
+            break;
+          }
+        }
+        b.stats(name == s.name() && deltas == s.deltas() ? s
+            : new StatsDelta(s.scope(), name, deltas, s.intervalSeconds()));
       }
       case CERTIFICATES -> {
         @SuppressWarnings("unchecked")

@@ -144,7 +144,7 @@ public final class Corpus {
         .bytesSent(0L)
         .tls(new TlsFailure(FailureCategory.UNTRUSTED_ROOT, RejectedBy.SELF, 268435581L, "CERTIFICATE_VERIFY_FAILED",
             plant(s, "verify cert failed"), plant(s, "raw")))
-        .stats(new StatsDelta("cluster", plant(s, "c"), Map.of("ssl.fail_verify_error", 3L), 10))
+        .stats(new StatsDelta("cluster", plant(s, "c"), Map.of("ssl.fail_verify_error", 3L, plant(s, "cluster.x.ssl"), 1L), 10))
         .certificates(List.of(cert))
         .trustBundle(new TrustBundle(mesh, "cluster.local", plant(s, "/etc/certs/root-cert.pem"),
             List.of(new TrustBundle.Root(plant(s, "CN=root"), "ff00", "aa11", "aa11", null, null))))

@@ -804,7 +804,7 @@ public final class Detectors {
       if (sp != null && sp.covers(st)) {
         continue;
       }
-      if (s.charAt(st) == '/' || s.indexOf("//", st) >= 0 && s.indexOf("//", st) < en) {
+      if (s.charAt(st) == '/' || hasDoubleSlash(s, st, en)) {
         // path-like: judge each segment on its own
         int p = st;
         while (p < en) {
@@ -824,6 +824,15 @@ public final class Detectors {
       }
     }
     return sp;
+  }
+
+  private static boolean hasDoubleSlash(String s, int st, int en) {
+    for (int k = st + 1; k < en; k++) {
+      if (s.charAt(k) == '/' && s.charAt(k - 1) == '/') {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static final String[] AWS_PREFIXES = {"AKIA", "ASIA", "AGPA", "AIDA", "AROA", "ANPA", "ANVA", "AIPA", "ABIA",
