@@ -51,6 +51,7 @@ lint() {
     case "$line" in
       "ok - "*) passed=$((passed + 1)); echo "$line" ;;
       "FAIL - "*) failed=$((failed + 1)); echo "$line" ;;
+      "skip - "*) echo "$line" ;;
       *) [ -n "$line" ] && echo "    $line" ;;
     esac
   done <<< "$out"

@@ -196,12 +196,22 @@ if (cmd === 'metric-sources') {
   const micrometer = (n) => n.replace(/_seconds_(count|sum|bucket|max)$/, '').replace(/_total$/, '').replace(/_/g, '.');
   const meters = [...declared.keys()].filter((k) => !/\.(events|findings|deadletter)\.?$/.test(k) && !k.startsWith('meshlens.events.') && !k.startsWith('meshlens.deadletter.') && k !== 'meshlens.findings');
   const listed = new Set([...names.keys()].map(micrometer));
-  const missingInCode = [...new Set([...names.keys()].map(micrometer))].filter((m) => !declared.has(m));
+  // While modules are built in parallel, a module that declares no meter of its group yet is
+  // reported as skipped (not passed); as soon as it declares one, its whole group is checked.
+  const groups = [['collector', /^meshlens\.collector\./], ['redactor', /^meshlens\.redaction\./],
+    ['query-api', /^meshlens\.(handshake|findings|certificate|ingest|mesh)\./]];
+  const active = groups.filter(([mod, re]) => {
+    const has = [...declared.keys()].some((k) => re.test(k));
+    if (!has) console.log(`skip - ${mod} declares no ${re.source.replace(/\\/g, '')} meter yet; its names are not checked against code`);
+    return has;
+  });
+  const inActive = (m) => active.some(([, re]) => re.test(m));
+  const missingInCode = [...listed].filter((m) => inActive(m) && !declared.has(m));
   if (missingInCode.length) fail(`metric-names.txt lists meters no service declares: ${missingInCode.join(', ')}`);
-  else ok(`every metric in ${basename(process.argv[3])} is declared in the services' sources (${listed.size} meters)`);
-  const unlisted = meters.filter((m) => !listed.has(m) && /^meshlens\.(collector|redaction|handshake|findings|certificate|ingest|mesh)\./.test(m));
+  else ok(`metric-names.txt matches the meters declared in ${active.map(([m]) => m).join(', ') || 'no module'} (${[...listed].filter(inActive).length} meters)`);
+  const unlisted = meters.filter((m) => !listed.has(m) && inActive(m));
   if (unlisted.length) fail(`meters declared in code but not in ${basename(process.argv[3])}: ${unlisted.map((m) => `${m} (${declared.get(m)})`).join(', ')}`);
-  else ok('every meshlens meter declared in collector, redactor and query-api is listed');
+  else ok('every meshlens meter declared in the services\' sources is listed');
   process.exit(failures);
 }
 
