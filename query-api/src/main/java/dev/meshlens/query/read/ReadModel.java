@@ -316,8 +316,8 @@ public final class ReadModel {
       m.put("last_seen", lastSeen);
     }
     JsonNode recent = b.path("recent");
-    m.put("events_window", recent.path("doc_count").asLong());
-    m.put("failures_window", recent.path("failures").path("doc_count").asLong());
+    m.put("events_24h", recent.path("doc_count").asLong());
+    m.put("failures_24h", recent.path("failures").path("doc_count").asLong());
     ObjectNode sk = m.putObject("source_kinds");
     for (JsonNode sb : recent.path("sources").path("buckets")) {
       sk.put(sb.path("key").asText(), sb.path("last").path("value_as_string").asText());
