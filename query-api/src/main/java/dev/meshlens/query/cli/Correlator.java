@@ -8,7 +8,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Starts {@code dev.meshlens.query.correlation.CorrelationService} when it is on the classpath
- * (contract: a public constructor {@code (QueryApiConfig, MeshlensMetrics)}, {@code start()} and
+ * (contract: {@code public static CorrelationService fromQueryApiConfig(QueryApiConfig, MeshlensMetrics)}
+ * or a public constructor {@code (QueryApiConfig, MeshlensMetrics)}; then {@code start()} and
  * {@code close()}). Looked up reflectively so ingest and serving do not depend on it at compile time.
  */
 final class Correlator {
@@ -26,8 +27,22 @@ final class Correlator {
           c.string("kafka.findings-topic"));
       return null;
     }
-    Constructor<?> ctor = type.getConstructor(QueryApiConfig.class, MeshlensMetrics.class);
-    AutoCloseable service = (AutoCloseable) ctor.newInstance(c, metrics);
+    AutoCloseable service;
+    try {
+      service = (AutoCloseable) type.getMethod("fromQueryApiConfig", QueryApiConfig.class, MeshlensMetrics.class)
+          .invoke(null, c, metrics);
+    } catch (NoSuchMethodException e) {
+      try {
+        Constructor<?> ctor = type.getConstructor(QueryApiConfig.class, MeshlensMetrics.class);
+        service = (AutoCloseable) ctor.newInstance(c, metrics);
+      } catch (NoSuchMethodException e2) {
+        LOG.warn("{} has neither fromQueryApiConfig(QueryApiConfig, MeshlensMetrics) nor such a constructor; "
+            + "correlator not started", CLASS);
+        return null;
+      }
+    } catch (java.lang.reflect.InvocationTargetException e) {
+      throw e.getCause() instanceof Exception ex ? ex : e;
+    }
     type.getMethod("start").invoke(service);
     LOG.info("correlator started");
     return service;
