@@ -59,9 +59,12 @@ public final class RealServices {
             try {
                 if (external != null) {
                     kafka = new ExternalKafka(external);
+                    log("using external Kafka " + external + " (" + KAFKA_BOOTSTRAP + ")");
                 } else {
                     installHook();
-                    kafka = EmbeddedKafka.start();
+                    EmbeddedKafka embedded = EmbeddedKafka.start();
+                    kafka = embedded;
+                    log("in-JVM Kafka at " + embedded.bootstrapServers() + " ready in " + seconds(embedded.startupTime()));
                 }
             } catch (Exception e) {
                 kafkaFailure = new IllegalStateException("could not start the in-JVM Kafka broker: " + e, e);
@@ -88,13 +91,16 @@ public final class RealServices {
             try {
                 if (external != null) {
                     elasticsearch = new ExternalElasticsearch(external);
+                    log("using external Elasticsearch " + external + " (" + ES_URL + ")");
                 } else {
                     installHook();
                     LocalElasticsearch.Line line = LocalElasticsearch.Line.valueOf(
                             Objects.requireNonNullElse(setting(ES_LINE), "V9").toUpperCase(Locale.ROOT));
                     String heap = Objects.requireNonNullElse(setting(ES_HEAP), LocalElasticsearch.DEFAULT_HEAP);
-                    elasticsearch = new LocalElasticsearchService(
-                            LocalElasticsearch.builder().line(line).heap(heap).start());
+                    LocalElasticsearch node = LocalElasticsearch.builder().line(line).heap(heap).start();
+                    elasticsearch = new LocalElasticsearchService(node);
+                    log("Elasticsearch " + node.version() + " at " + node.url() + " (child pid " + node.pid()
+                            + ") ready in " + seconds(node.startupTime()));
                 }
             } catch (Exception e) {
                 esFailure = new IllegalStateException("could not start the local Elasticsearch node: " + e.getMessage(), e);
@@ -133,6 +139,14 @@ public final class RealServices {
     /** The local Elasticsearch node when one runs in this JVM's care (not external), else null. */
     public static LocalElasticsearch localElasticsearchNode() {
         return elasticsearch instanceof LocalElasticsearchService l ? l.node() : null;
+    }
+
+    private static void log(String message) {
+        System.err.println("meshlens testkit: " + message);
+    }
+
+    private static String seconds(java.time.Duration d) {
+        return String.format(Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
     }
 
     /** System property {@code name}, else environment variable {@code name}; blank counts as unset. */

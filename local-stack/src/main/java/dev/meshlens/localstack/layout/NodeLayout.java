@@ -23,6 +23,8 @@ import java.util.stream.Stream;
  *       {@code es-9/}, {@code es-8/} and {@code kafka/};</li>
  *   <li>next to this class: when it is loaded from {@code local-stack/target/classes} or a jar in
  *       {@code local-stack/target/}, that {@code target/} folder;</li>
+ *   <li>{@code local-stack/target/} in the working directory or one of its parents (Surefire runs
+ *       each module's tests in the module folder, so this finds the checkout being tested);</li>
  *   <li>the {@code target/} folder recorded at build time in {@code dev/meshlens/localstack/nodes.properties}
  *       (this is what finds the layouts when the jar comes from the local Maven repository).</li>
  * </ol>
@@ -105,6 +107,16 @@ public final class NodeLayout {
                 return candidate;
             }
             looked.add(candidate + " (next to the local-stack classes: " + problem(kind, candidate) + ")");
+        }
+        for (Path dir = Path.of(System.getProperty("user.dir", ".")).toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            Path candidate = dir.resolve("local-stack").resolve("target").resolve(kind.dirName);
+            if (Files.isDirectory(candidate)) {
+                if (problem(kind, candidate) == null) {
+                    return candidate;
+                }
+                looked.add(candidate + " (under the working directory: " + problem(kind, candidate) + ")");
+                break;
+            }
         }
         String recorded = BUILD.getProperty("nodes.dir");
         if (recorded != null && !recorded.isBlank() && !recorded.startsWith("${")) {
