@@ -1,0 +1,104 @@
+package dev.meshlens.collector.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+/** The collector's metrics, with the names shared with dashboards and alert rules (team brief). */
+public final class CollectorMetrics {
+  public static final String LINES_READ = "meshlens.collector.lines.read";
+  public static final String LINES_PARSED = "meshlens.collector.lines.parsed";
+  public static final String LINES_UNPARSEABLE = "meshlens.collector.lines.unparseable";
+  public static final String EVENTS = "meshlens.collector.events";
+  public static final String PUBLISH_LATENCY = "meshlens.collector.publish.latency";
+  public static final String SPOOL_DEPTH = "meshlens.collector.spool.depth";
+  public static final String CHECKPOINT_LAG = "meshlens.collector.checkpoint.lag.bytes";
+  public static final String LAST_EVENT_TS = "meshlens.collector.last.event.timestamp.seconds";
+
+  private final MeterRegistry registry;
+  private final String mesh;
+  private final Counter linesRead;
+  private final Counter linesParsed;
+  private final Map<String, Counter> unparseable = new ConcurrentHashMap<>();
+  private final Map<String, Counter> events = new ConcurrentHashMap<>();
+  private final Timer publishLatency;
+  private final AtomicLong lastEventEpochSeconds = new AtomicLong();
+
+  public CollectorMetrics(MeterRegistry registry, String mesh) {
+    this.registry = registry;
+    this.mesh = mesh;
+    this.linesRead = Counter.builder(LINES_READ).tag("mesh", mesh).description("lines read from all sources")
+        .register(registry);
+    this.linesParsed = Counter.builder(LINES_PARSED).tag("mesh", mesh).description("lines that fit the format")
+        .register(registry);
+    this.publishLatency = Timer.builder(PUBLISH_LATENCY).tag("mesh", mesh)
+        .description("time from an event's creation to its Kafka acknowledgement").register(registry);
+    Gauge.builder(LAST_EVENT_TS, lastEventEpochSeconds, AtomicLong::get).tag("mesh", mesh)
+        .description("wall-clock seconds of the last event produced").register(registry);
+  }
+
+  /** Metrics into a throw-away registry (tests, offline tools). */
+  public static CollectorMetrics noop(String mesh) {
+    return new CollectorMetrics(new SimpleMeterRegistry(), mesh);
+  }
+
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  public String mesh() {
+    return mesh;
+  }
+
+  public void lineRead() {
+    linesRead.increment();
+  }
+
+  public void lineParsed() {
+    linesParsed.increment();
+  }
+
+  public void unparseable(String reason) {
+    unparseable.computeIfAbsent(reason, r -> Counter.builder(LINES_UNPARSEABLE).tag("mesh", mesh).tag("reason", r)
+        .description("lines that did not fit, by reason").register(registry)).increment();
+  }
+
+  /** Counts an event; {@code category} and {@code rejectedBy} are {@code none} for events without failure. */
+  public void event(String category, String rejectedBy) {
+    events.computeIfAbsent(category + "|" + rejectedBy, k -> Counter.builder(EVENTS).tag("mesh", mesh)
+        .tag("category", category).tag("rejected_by", rejectedBy).description("events produced")
+        .register(registry)).increment();
+    lastEventEpochSeconds.set(System.currentTimeMillis() / 1000);
+  }
+
+  public Timer publishLatency() {
+    return publishLatency;
+  }
+
+  public void spoolDepth(LongSupplier depth) {
+    Gauge.builder(SPOOL_DEPTH, depth::getAsLong).tag("mesh", mesh).description("events waiting in the disk spool")
+        .register(registry);
+  }
+
+  public void checkpointLag(LongSupplier lag) {
+    Gauge.builder(CHECKPOINT_LAG, lag::getAsLong).tag("mesh", mesh)
+        .description("bytes of followed files not yet durable").register(registry);
+  }
+
+  /** Current count of a counter (tests). */
+  public double count(String name, String... tags) {
+    Counter c = registry.find(name).tags(tags).counter();
+    return c == null ? 0 : c.count();
+  }
+
+  static <K extends Enum<K>> Map<K, Counter> enumMap(Class<K> k) {
+    return new EnumMap<>(k);
+  }
+}

@@ -1,0 +1,145 @@
+package dev.meshlens.collector.pipeline;
+
+import dev.meshlens.collector.classify.TlsClassifier;
+import dev.meshlens.collector.classify.Verdict;
+import dev.meshlens.collector.event.EventMapper;
+import dev.meshlens.collector.event.SourceContext;
+import dev.meshlens.collector.format.ContainerUnwrapper;
+import dev.meshlens.collector.format.LineFormat;
+import dev.meshlens.collector.format.ParseStatus;
+import dev.meshlens.collector.format.ParsedLine;
+import dev.meshlens.collector.metrics.CollectorMetrics;
+import dev.meshlens.collector.publish.EventPublisher;
+import dev.meshlens.collector.redact.EventRedactor;
+import dev.meshlens.collector.tail.LineSink;
+import dev.meshlens.collector.tail.TailedLine;
+import dev.meshlens.events.MeshEvent;
+import dev.meshlens.events.MeshKind;
+import dev.meshlens.events.SourceKind;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * parse → classify → event → redact → publish, for every line from every source. Misfits are
+ * counted (metric reason tag) and sampled to the dead-letter file; they never stop the pipeline.
+ * Thread-safe (per-thread parse buffers), so the tailer and the OTLP receiver can share one.
+ */
+public final class LinePipeline implements LineSink {
+  private static final Logger LOG = LoggerFactory.getLogger(LinePipeline.class);
+
+  private final LineFormat format;
+  private final String meshId;
+  private final MeshKind meshKind;
+  private final String cluster;
+  private final EventRedactor redactor;
+  private final EventPublisher publisher;
+  private final CollectorMetrics metrics;
+  private final DeadLetters deadLetters;
+  private final boolean publishSuccesses;
+  private final boolean unwrapContainers;
+  private final ThreadLocal<ParsedLine> parsed;
+
+  private static final class SourceState {
+    final ContainerUnwrapper unwrapper;
+    final SourceContext ctx;
+
+    SourceState(ContainerUnwrapper unwrapper, SourceContext ctx) {
+      this.unwrapper = unwrapper;
+      this.ctx = ctx;
+    }
+  }
+
+  public LinePipeline(LineFormat format, String meshId, MeshKind meshKind, String cluster, EventRedactor redactor,
+      EventPublisher publisher, CollectorMetrics metrics, DeadLetters deadLetters, boolean publishSuccesses,
+      boolean unwrapContainers) {
+    this.format = format;
+    this.meshId = meshId;
+    this.meshKind = meshKind;
+    this.cluster = cluster;
+    this.redactor = redactor;
+    this.publisher = publisher;
+    this.metrics = metrics;
+    this.deadLetters = deadLetters;
+    this.publishSuccesses = publishSuccesses;
+    this.unwrapContainers = unwrapContainers;
+    this.parsed = ThreadLocal.withInitial(format::newParsedLine);
+  }
+
+  @Override
+  public CompletionStage<?> accept(TailedLine line) throws InterruptedException {
+    metrics.lineRead();
+    if (line.status() != TailedLine.Status.OK) {
+      metrics.unparseable(line.status().tag());
+      deadLetters.sample(line.source().path(), line.offset(), line.status().tag(), line.text());
+      return null;
+    }
+    SourceState st = (SourceState) line.source().attachment;
+    if (st == null || !st.ctx.sourceIdentity().equals(line.source().identity())) {
+      st = new SourceState(new ContainerUnwrapper(),
+          new SourceContext(meshId, meshKind, cluster, SourceKind.ACCESS_LOG, line.source().identity()));
+      line.source().attachment = st;
+    }
+    String text = line.text();
+    Instant runtimeTime = null;
+    if (unwrapContainers) {
+      ContainerUnwrapper.Unwrapped u = st.unwrapper.unwrap(text);
+      if (u.line() == null) {
+        return null; // a partial piece, joined with the next one
+      }
+      text = u.line();
+      runtimeTime = EventMapper.parseTime(u.runtimeTime());
+    }
+    return process(st.ctx, line.offset(), text, runtimeTime, null, line.source().path());
+  }
+
+  /**
+   * Processes one line of the configured format from any source (the OTLP receiver passes the
+   * record body and attributes here). Returns when the event is durable, or null when no event is made.
+   */
+  public CompletableFuture<Void> process(SourceContext ctx, long position, String text, Instant fallbackTime,
+      Map<String, String> extraAttributes, String sourceName) throws InterruptedException {
+    ParsedLine p = parsed.get();
+    ParseStatus status = format.parse(text, p);
+    if (status != ParseStatus.OK) {
+      if (status != ParseStatus.EMPTY) {
+        metrics.unparseable(status.tag());
+        deadLetters.sample(sourceName, position, status.tag(), text);
+      }
+      return null;
+    }
+    metrics.lineParsed();
+    Verdict v = TlsClassifier.INSTANCE.classify(p);
+    if (v == null && !publishSuccesses) {
+      return null;
+    }
+    MeshEvent e = EventMapper.toEvent(ctx, position, p, v, fallbackTime);
+    if (extraAttributes != null && !extraAttributes.isEmpty()) {
+      Map<String, String> attrs = new LinkedHashMap<>(e.attributes());
+      attrs.putAll(extraAttributes);
+      e = e.toBuilder().attributes(attrs).build();
+    }
+    if (v != null) {
+      metrics.event(v.failure().category().name(), v.failure().rejectedBy().wireName());
+      if (!v.recognised()) {
+        LOG.debug("unrecognised failure text from {}: {}", sourceName, v.failure().rawText());
+      }
+    } else {
+      metrics.event("none", "none");
+    }
+    MeshEvent redacted = redactor.redact(e);
+    return publisher.publish(redacted);
+  }
+
+  /** Publishes an already built event (admin polling, trust bundles) through redaction. */
+  public CompletableFuture<Void> publishEvent(MeshEvent e) throws InterruptedException {
+    String cat = e.tls() == null ? "none" : e.tls().category().name();
+    String rb = e.tls() == null ? "none" : e.tls().rejectedBy().wireName();
+    metrics.event(cat, rb);
+    return publisher.publish(redactor.redact(e));
+  }
+}
