@@ -292,7 +292,26 @@
     root.append(el('h3', { text: 'Certificates and trust bundles involved' }));
     if (certs.length) root.append(certTable(certs));
     if (bundles.length) root.append(bundleList(bundles));
-    if (!certs.length && !bundles.length) root.append(el('p', { class: 'muted', testid: 'finding-certificates-empty', text: 'No certificate or bundle inventory in this finding\'s evidence; see the Meshes view.' }));
+    // what each of the two meshes trusts right now, from the mesh inventory
+    const inventory = el('div', { testid: 'finding-inventory' }, el('p', { class: 'muted small', text: 'loading the two meshes\' trust roots…' }));
+    root.append(inventory);
+    api('/api/v1/meshes').then((inv) => {
+      clear(inventory);
+      const wanted = [f.client_mesh, f.server_mesh].filter(Boolean);
+      const meshes = (inv.meshes || []).filter((m) => wanted.includes(m.mesh_id));
+      const rows = meshes.flatMap((m) => (m.bundles || []).flatMap((b) => (b.roots || []).map((r) => ({ mesh: m.mesh_id, ...r, trust_domain: b.trust_domain }))));
+      if (!rows.length) {
+        inventory.append(el('p', { class: 'muted', testid: 'finding-roots-empty', text: `No trust bundle reported by ${wanted.join(' or ')}: which roots they trust is unknown.` }));
+      } else {
+        inventory.append(el('table', { class: 'grid', testid: 'finding-roots' },
+          el('thead', {}, el('tr', {}, ['mesh', 'trusts root', 'trust domain', 'fingerprint', 'days left'].map((h) => el('th', { text: h })))),
+          el('tbody', {}, rows.map((r) => el('tr', { testid: 'finding-root-row' }, el('td', { text: r.mesh }), el('td', { class: 'mono', text: r.subject || '' }),
+            el('td', { text: r.trust_domain || '' }), el('td', { class: 'mono', text: `${String(r.sha256_fingerprint || '').slice(0, 16)}…` }),
+            el('td', { class: daysClass(r.days_left), text: r.days_left ?? '' }))))));
+      }
+      const near = meshes.flatMap((m) => (m.certificates_near_expiry || []).map((c) => ({ mesh: m.mesh_id, ...c })));
+      if (near.length) inventory.append(el('p', { class: 'small', testid: 'finding-near-expiry', text: `Certificates near expiry: ${near.map((c) => `${c.mesh} ${(c.uri_sans || []).join(', ') || c.subject} (${c.days_left} d)`).join('; ')}` }));
+    }).catch((e) => { clear(inventory); inventory.append(el('p', { class: 'muted small', text: `mesh inventory unavailable: ${e.message}` })); });
 
     const history = data.history || f.history || [];
     if (history.length) {
