@@ -1,0 +1,258 @@
+package dev.meshlens.collector.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.meshlens.events.CertificateInfo;
+import dev.meshlens.events.EventIds;
+import dev.meshlens.events.FailureCategory;
+import dev.meshlens.events.MeshEvent;
+import dev.meshlens.events.MeshKind;
+import dev.meshlens.events.ObserverRole;
+import dev.meshlens.events.RejectedBy;
+import dev.meshlens.events.SourceKind;
+import dev.meshlens.events.StatsDelta;
+import dev.meshlens.events.TlsFailure;
+import dev.meshlens.events.TrustBundle;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Envoy admin and trust-bundle sources: {@code /stats?format=json} {@code ssl.*} counters of listeners
+ * and clusters turned into delta events (the server side of failed handshakes is often only visible
+ * there), {@code /certs} into certificate inventory events, and trust bundles from PEM files or Consul's
+ * {@code /v1/connect/ca/roots}. One instance per endpoint; not thread-safe (keeps the previous poll).
+ */
+public final class AdminSources {
+  private static final ObjectMapper M = new ObjectMapper();
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final String meshId;
+  private final MeshKind meshKind;
+  private final String cluster;
+  private final Map<String, Long> previous = new HashMap<>();
+  private Instant previousAt;
+
+  public AdminSources(String meshId, MeshKind meshKind, String cluster) {
+    this.meshId = meshId;
+    this.meshKind = meshKind;
+    this.cluster = cluster;
+  }
+
+  private String get(String url, Map<String, String> headers) throws IOException, InterruptedException {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).GET();
+    headers.forEach(b::header);
+    HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 200) {
+      throw new IOException("GET " + url + " answered " + r.statusCode());
+    }
+    return r.body();
+  }
+
+  /** Polls {@code /stats?format=json}; the first poll only sets the baseline. */
+  public List<MeshEvent> pollStats(String adminUrl) throws IOException, InterruptedException {
+    String body = get(trim(adminUrl) + "/stats?format=json&filter=ssl", Map.of());
+    return statsEvents(adminUrl, M.readTree(body), Instant.now());
+  }
+
+  List<MeshEvent> statsEvents(String adminUrl, JsonNode root, Instant now) {
+    Map<String, Map<String, Long>> deltas = new LinkedHashMap<>();
+    Map<String, Long> current = new HashMap<>();
+    for (JsonNode s : root.path("stats")) {
+      JsonNode name = s.get("name");
+      JsonNode value = s.get("value");
+      if (name == null || value == null || !value.canConvertToLong()) {
+        continue;
+      }
+      String n = name.asText();
+      int ssl = n.lastIndexOf(".ssl.");
+      if (ssl < 0 || !(n.startsWith("listener.") || n.startsWith("cluster."))) {
+        continue;
+      }
+      long v = value.asLong();
+      current.put(n, v);
+      Long prev = previous.get(n);
+      if (previousAt == null) {
+        continue;
+      }
+      long d = prev == null ? v : v >= prev ? v - prev : v;
+      if (d == 0) {
+        continue;
+      }
+      String scopeAndName = n.substring(0, ssl);
+      deltas.computeIfAbsent(scopeAndName, k -> new LinkedHashMap<>()).put(n.substring(ssl + 1), d);
+    }
+    double interval = previousAt == null ? 0 : Duration.between(previousAt, now).toMillis() / 1000.0;
+    previous.clear();
+    previous.putAll(current);
+    boolean first = previousAt == null;
+    previousAt = now;
+    List<MeshEvent> out = new ArrayList<>();
+    if (first) {
+      return out;
+    }
+    for (Map.Entry<String, Map<String, Long>> e : deltas.entrySet()) {
+      String key = e.getKey();
+      boolean listener = key.startsWith("listener.");
+      String scope = listener ? "listener" : "cluster";
+      String name = key.substring(scope.length() + 1);
+      StatsDelta sd = new StatsDelta(scope, name, e.getValue(), interval);
+      MeshEvent.Builder b = MeshEvent.builder()
+          .eventId(EventIds.of(meshId, "admin:" + trim(adminUrl) + ":stats:" + key, now.toEpochMilli()))
+          .observedTime(now).meshId(meshId).meshKind(meshKind).cluster(cluster).sourceKind(SourceKind.ENVOY_STATS)
+          .observerRole(listener ? ObserverRole.SERVER : ObserverRole.CLIENT).stats(sd);
+      if (!listener) {
+        b.upstreamCluster(name);
+      }
+      TlsFailure f = failureOf(sd);
+      if (f != null) {
+        b.tls(f);
+      }
+      out.add(b.build());
+    }
+    return out;
+  }
+
+  /** The most specific failure the counters imply, or null (handshakes only). */
+  static TlsFailure failureOf(StatsDelta sd) {
+    String raw = sd.scope() + "." + sd.name() + " " + sd.deltas();
+    if (sd.delta("ssl.fail_verify_san") > 0) {
+      return new TlsFailure(FailureCategory.SAN_MISMATCH, RejectedBy.SELF, null, "ssl.fail_verify_san", null, raw);
+    }
+    if (sd.delta("ssl.fail_verify_no_cert") > 0) {
+      return new TlsFailure(FailureCategory.CLIENT_CERT_MISSING, RejectedBy.SELF, null, "ssl.fail_verify_no_cert",
+          null, raw);
+    }
+    if (sd.delta("ssl.fail_verify_error") > 0 || sd.delta("ssl.fail_verify_cert_hash") > 0) {
+      return new TlsFailure(FailureCategory.CERT_REJECTED, RejectedBy.SELF, null, "ssl.fail_verify_error", null, raw);
+    }
+    if (sd.delta("ssl.connection_error") > 0) {
+      return new TlsFailure(FailureCategory.UNKNOWN, RejectedBy.UNKNOWN, null, "ssl.connection_error", null, raw);
+    }
+    return null;
+  }
+
+  /** Polls {@code /certs}: one event with the certificates this Envoy holds and trusts. */
+  public MeshEvent pollCerts(String adminUrl) throws IOException, InterruptedException {
+    return certsEvent(adminUrl, M.readTree(get(trim(adminUrl) + "/certs", Map.of())), Instant.now());
+  }
+
+  MeshEvent certsEvent(String adminUrl, JsonNode root, Instant now) {
+    List<CertificateInfo> certs = new ArrayList<>();
+    for (JsonNode c : root.path("certificates")) {
+      for (JsonNode ca : c.path("ca_cert")) {
+        certs.add(certOf(ca, true));
+      }
+      for (JsonNode leaf : c.path("cert_chain")) {
+        certs.add(certOf(leaf, false));
+      }
+    }
+    Map<String, String> attrs = new LinkedHashMap<>();
+    for (int i = 0; i < certs.size(); i++) {
+      CertificateInfo ci = certs.get(i);
+      if (ci.notAfter() != null) {
+        attrs.put("cert." + i + ".days_until_expiry", String.valueOf(ci.daysUntilExpiry(now)));
+      }
+    }
+    return MeshEvent.builder()
+        .eventId(EventIds.of(meshId, "admin:" + trim(adminUrl) + ":certs", now.toEpochMilli()))
+        .observedTime(now).meshId(meshId).meshKind(meshKind).cluster(cluster).sourceKind(SourceKind.ENVOY_CERTS)
+        .certificates(certs).attributes(attrs).build();
+  }
+
+  private static CertificateInfo certOf(JsonNode n, boolean ca) {
+    List<String> uris = new ArrayList<>();
+    List<String> dns = new ArrayList<>();
+    for (JsonNode san : n.path("subject_alt_names")) {
+      if (san.has("uri")) {
+        uris.add(san.get("uri").asText());
+      } else if (san.has("dns")) {
+        dns.add(san.get("dns").asText());
+      }
+    }
+    Instant from = time(n.path("valid_from").asText(null));
+    Instant to = time(n.path("expiration_time").asText(null));
+    String subject = n.hasNonNull("subject") ? n.get("subject").asText() : n.path("path").asText(null);
+    return new CertificateInfo(subject, n.hasNonNull("issuer") ? n.get("issuer").asText() : null,
+        n.path("serial_number").asText(null), null, uris, dns, from, to, null, null, ca);
+  }
+
+  private static Instant time(String s) {
+    if (s == null || s.isEmpty()) {
+      return null;
+    }
+    try {
+      return Instant.parse(s);
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** A trust bundle from a PEM file or a folder of PEM files. */
+  public TrustBundle bundleFromPem(Path fileOrDir, String trustDomain) throws IOException {
+    List<TrustBundle.Root> roots = new ArrayList<>();
+    List<Path> files = new ArrayList<>();
+    if (Files.isDirectory(fileOrDir)) {
+      try (Stream<Path> s = Files.list(fileOrDir)) {
+        s.filter(Files::isRegularFile).sorted().forEach(files::add);
+      }
+    } else {
+      files.add(fileOrDir);
+    }
+    for (Path f : files) {
+      String text = Files.readString(f);
+      if (!text.contains("BEGIN CERTIFICATE")) {
+        continue;
+      }
+      for (X509Certificate c : Pem.parse(text)) {
+        roots.add(Pem.root(c));
+      }
+    }
+    return new TrustBundle(meshId, trustDomain, fileOrDir.toString(), roots);
+  }
+
+  /** A trust bundle from Consul's {@code /v1/connect/ca/roots}. */
+  public TrustBundle bundleFromConsul(String consulUrl, String token) throws IOException, InterruptedException {
+    Map<String, String> h = token == null ? Map.of() : Map.of("X-Consul-Token", token);
+    String url = trim(consulUrl) + "/v1/connect/ca/roots";
+    return bundleFromConsulJson(url, M.readTree(get(url, h)));
+  }
+
+  TrustBundle bundleFromConsulJson(String source, JsonNode root) {
+    List<TrustBundle.Root> roots = new ArrayList<>();
+    for (JsonNode r : root.path("Roots")) {
+      String pem = r.path("RootCert").asText("");
+      if (pem.contains("BEGIN CERTIFICATE")) {
+        for (X509Certificate c : Pem.parse(pem)) {
+          roots.add(Pem.root(c));
+        }
+      }
+    }
+    return new TrustBundle(meshId, root.path("TrustDomain").asText(null), source, roots);
+  }
+
+  /** The event carrying a trust bundle. */
+  public MeshEvent bundleEvent(TrustBundle b, Instant now) {
+    StringBuilder fp = new StringBuilder();
+    b.roots().forEach(r -> fp.append(r.sha256Fingerprint()).append(','));
+    return MeshEvent.builder().eventId(EventIds.of(meshId, "trust-bundle:" + b.source(), fp.toString().hashCode()))
+        .observedTime(now).meshId(meshId).meshKind(meshKind).cluster(cluster).sourceKind(SourceKind.TRUST_BUNDLE)
+        .trustBundle(b).build();
+  }
+
+  private static String trim(String url) {
+    return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+  }
+}

@@ -1,0 +1,117 @@
+package dev.meshlens.collector.admin;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.meshlens.events.FailureCategory;
+import dev.meshlens.events.MeshEvent;
+import dev.meshlens.events.MeshKind;
+import dev.meshlens.events.ObserverRole;
+import dev.meshlens.events.SourceKind;
+import dev.meshlens.events.TrustBundle;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** Polls a local HTTP server that serves real-shaped Envoy /stats?format=json, /certs and Consul roots. */
+class AdminSourcesTest {
+  static String stats(int handshakes, int san, int noCert) {
+    return """
+        {"stats":[
+         {"name":"cluster.outbound|8080||backend.shop.svc.cluster.local.ssl.handshake","value":%d},
+         {"name":"cluster.outbound|8080||backend.shop.svc.cluster.local.ssl.fail_verify_san","value":%d},
+         {"name":"cluster.outbound|8080||backend.shop.svc.cluster.local.ssl.connection_error","value":0},
+         {"name":"listener.0.0.0.0_15006.ssl.handshake","value":40},
+         {"name":"listener.0.0.0.0_15006.ssl.fail_verify_no_cert","value":%d},
+         {"name":"listener.0.0.0.0_15006.ssl.versions.TLSv1.3","value":40},
+         {"name":"cluster_manager.cds.update_success","value":7},
+         {"histograms":{"supported_quantiles":[0,25,50],"computed_quantiles":[]}}
+        ]}""".formatted(handshakes, san, noCert);
+  }
+
+  static final String CERTS = """
+      {"certificates":[{"ca_cert":[{"path":"<inline>","serial_number":"1f2e","subject_alt_names":[],
+        "days_until_expiration":"3650","valid_from":"2024-01-01T00:00:00Z","expiration_time":"2034-01-01T00:00:00Z"}],
+       "cert_chain":[{"path":"<inline>","serial_number":"a1b2c3",
+        "subject_alt_names":[{"uri":"spiffe://cluster.local/ns/shop/sa/frontend"}],
+        "days_until_expiration":"0","valid_from":"2026-11-28T00:00:00Z","expiration_time":"2026-11-30T12:00:00Z"}]}]}
+      """;
+
+  @Test
+  void pollsStatsCertsAndConsulRoots() throws Exception {
+    AtomicInteger poll = new AtomicInteger();
+    String pem = Files.readString(Path.of(getClass().getResource("/admin/istio-root.pem").toURI()));
+    String roots = "{\"ActiveRootID\":\"x\",\"TrustDomain\":\"11111111-2222-3333-4444-555555555555.consul\","
+        + "\"Roots\":[{\"ID\":\"x\",\"Name\":\"Consul CA Primary Cert\",\"RootCert\":"
+        + new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(pem) + ",\"Active\":true}]}";
+    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext("/stats", ex -> {
+      int n = poll.getAndIncrement();
+      byte[] b = (n == 0 ? stats(100, 2, 0) : stats(130, 7, 3)).getBytes(StandardCharsets.UTF_8);
+      ex.sendResponseHeaders(200, b.length);
+      ex.getResponseBody().write(b);
+      ex.close();
+    });
+    server.createContext("/certs", ex -> {
+      byte[] b = CERTS.getBytes(StandardCharsets.UTF_8);
+      ex.sendResponseHeaders(200, b.length);
+      ex.getResponseBody().write(b);
+      ex.close();
+    });
+    server.createContext("/v1/connect/ca/roots", ex -> {
+      byte[] b = roots.getBytes(StandardCharsets.UTF_8);
+      ex.sendResponseHeaders(ex.getRequestHeaders().getFirst("X-Consul-Token") == null ? 403 : 200, b.length);
+      ex.getResponseBody().write(b);
+      ex.close();
+    });
+    server.start();
+    try {
+      String url = "http://127.0.0.1:" + server.getAddress().getPort();
+      AdminSources a = new AdminSources("istio-east", MeshKind.ISTIO, "east");
+      assertEquals(List.of(), a.pollStats(url), "first poll is the baseline");
+      List<MeshEvent> ev = a.pollStats(url);
+      assertEquals(2, ev.size());
+      MeshEvent cl = ev.stream().filter(e -> e.stats().scope().equals("cluster")).findFirst().orElseThrow();
+      assertEquals("outbound|8080||backend.shop.svc.cluster.local", cl.stats().name());
+      assertEquals(30, cl.stats().delta("ssl.handshake"));
+      assertEquals(5, cl.stats().delta("ssl.fail_verify_san"));
+      assertEquals(FailureCategory.SAN_MISMATCH, cl.tls().category());
+      assertEquals(ObserverRole.CLIENT, cl.observerRole());
+      assertEquals(SourceKind.ENVOY_STATS, cl.sourceKind());
+      MeshEvent li = ev.stream().filter(e -> e.stats().scope().equals("listener")).findFirst().orElseThrow();
+      assertEquals("0.0.0.0_15006", li.stats().name());
+      assertEquals(3, li.stats().delta("ssl.fail_verify_no_cert"));
+      assertEquals(FailureCategory.CLIENT_CERT_MISSING, li.tls().category());
+      assertEquals(ObserverRole.SERVER, li.observerRole());
+
+      MeshEvent certs = a.pollCerts(url);
+      assertEquals(2, certs.certificates().size());
+      assertTrue(certs.certificates().get(0).ca());
+      assertEquals(List.of("spiffe://cluster.local/ns/shop/sa/frontend"), certs.certificates().get(1).uriSans());
+      assertEquals(1, certs.certificates().get(1).daysUntilExpiry(Instant.parse("2026-11-29T00:00:00Z")));
+      assertNotNull(certs.attributes().get("cert.1.days_until_expiry"));
+
+      TrustBundle consul = a.bundleFromConsul(url, "token-1");
+      assertEquals("11111111-2222-3333-4444-555555555555.consul", consul.trustDomain());
+      assertEquals(1, consul.roots().size());
+      assertEquals("6777be1468c998403832413cd34fce9ccc39752b", consul.roots().get(0).subjectKeyId());
+      assertEquals("2859eeba7ea84d4c0c67dca8019df00c929c70391bf091ca794350f446c69ffc",
+          consul.roots().get(0).sha256Fingerprint());
+      assertTrue(consul.trusts("6777BE1468C998403832413CD34FCE9CCC39752B"));
+
+      TrustBundle file = a.bundleFromPem(Path.of(getClass().getResource("/admin/istio-root.pem").toURI()),
+          "cluster.local");
+      assertEquals("O=cluster.local", file.roots().get(0).subject());
+      assertEquals(SourceKind.TRUST_BUNDLE, a.bundleEvent(file, Instant.now()).sourceKind());
+    } finally {
+      server.stop(0);
+    }
+  }
+}
