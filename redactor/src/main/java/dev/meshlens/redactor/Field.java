@@ -125,13 +125,93 @@ public enum Field {
     return kind;
   }
 
-  /** The value in {@code e}, or null when absent (required fields that are not strings return null). */
+  /**
+   * The value in {@code e}, or null when absent (required fields that are not strings return null).
+   * A switch rather than the stored lambda: one monomorphic call site on the hot path.
+   */
   Object get(MeshEvent e) {
-    return getter == null ? null : getter.apply(e);
+    return switch (this) {
+      case EVENT_ID -> e.eventId();
+      case MESH_ID -> e.meshId();
+      case SCHEMA_VERSION, OBSERVED_TIME, SOURCE_KIND -> null;
+      case MESH_KIND -> e.meshKind();
+      case CLUSTER -> e.cluster();
+      case DIRECTION -> e.direction();
+      case OBSERVER_ROLE -> e.observerRole();
+      case DOWNSTREAM_REMOTE_ADDRESS -> e.downstreamRemoteAddress();
+      case DOWNSTREAM_LOCAL_ADDRESS -> e.downstreamLocalAddress();
+      case UPSTREAM_HOST -> e.upstreamHost();
+      case UPSTREAM_LOCAL_ADDRESS -> e.upstreamLocalAddress();
+      case REQUESTED_SERVER_NAME -> e.requestedServerName();
+      case AUTHORITY -> e.authority();
+      case METHOD -> e.method();
+      case PATH -> e.path();
+      case PROTOCOL -> e.protocol();
+      case USER_AGENT -> e.userAgent();
+      case REQUEST_ID -> e.requestId();
+      case FORWARDED_FOR -> e.forwardedFor();
+      case RESPONSE_CODE -> e.responseCode();
+      case RESPONSE_FLAGS -> e.responseFlags();
+      case RESPONSE_CODE_DETAILS -> e.responseCodeDetails();
+      case CONNECTION_TERMINATION_DETAILS -> e.connectionTerminationDetails();
+      case UPSTREAM_TRANSPORT_FAILURE_REASON -> e.upstreamTransportFailureReason();
+      case DOWNSTREAM_TRANSPORT_FAILURE_REASON -> e.downstreamTransportFailureReason();
+      case UPSTREAM_CLUSTER -> e.upstreamCluster();
+      case LOCAL_URI_SAN -> e.localUriSan();
+      case PEER_URI_SAN -> e.peerUriSan();
+      case PEER_ISSUER -> e.peerIssuer();
+      case PEER_SUBJECT -> e.peerSubject();
+      case TLS_VERSION -> e.tlsVersion();
+      case DURATION_MS -> e.durationMs();
+      case BYTES_RECEIVED -> e.bytesReceived();
+      case BYTES_SENT -> e.bytesSent();
+      case TLS_CATEGORY -> e.tls() == null ? null : e.tls().category();
+      case TLS_REJECTED_BY -> e.tls() == null ? null : e.tls().rejectedBy();
+      case TLS_CODE -> e.tls() == null ? null : e.tls().code();
+      case TLS_REASON -> e.tls() == null ? null : e.tls().reason();
+      case TLS_DETAIL -> e.tls() == null ? null : e.tls().detail();
+      case TLS_RAW_TEXT -> e.tls() == null ? null : e.tls().rawText();
+      case STATS -> e.stats();
+      case CERTIFICATES -> e.certificates().isEmpty() ? null : e.certificates();
+      case TRUST_BUNDLE -> e.trustBundle();
+    };
   }
 
   void set(MeshEvent.Builder b, Object v) {
-    setter.accept(b, v);
+    switch (this) {
+      case MESH_KIND -> b.meshKind((dev.meshlens.events.MeshKind) v);
+      case CLUSTER -> b.cluster((String) v);
+      case DIRECTION -> b.direction((dev.meshlens.events.Direction) v);
+      case OBSERVER_ROLE -> b.observerRole((dev.meshlens.events.ObserverRole) v);
+      case DOWNSTREAM_REMOTE_ADDRESS -> b.downstreamRemoteAddress((String) v);
+      case DOWNSTREAM_LOCAL_ADDRESS -> b.downstreamLocalAddress((String) v);
+      case UPSTREAM_HOST -> b.upstreamHost((String) v);
+      case UPSTREAM_LOCAL_ADDRESS -> b.upstreamLocalAddress((String) v);
+      case REQUESTED_SERVER_NAME -> b.requestedServerName((String) v);
+      case AUTHORITY -> b.authority((String) v);
+      case METHOD -> b.method((String) v);
+      case PATH -> b.path((String) v);
+      case PROTOCOL -> b.protocol((String) v);
+      case USER_AGENT -> b.userAgent((String) v);
+      case REQUEST_ID -> b.requestId((String) v);
+      case FORWARDED_FOR -> b.forwardedFor((String) v);
+      case RESPONSE_CODE -> b.responseCode((Integer) v);
+      case RESPONSE_FLAGS -> b.responseFlags((String) v);
+      case RESPONSE_CODE_DETAILS -> b.responseCodeDetails((String) v);
+      case CONNECTION_TERMINATION_DETAILS -> b.connectionTerminationDetails((String) v);
+      case UPSTREAM_TRANSPORT_FAILURE_REASON -> b.upstreamTransportFailureReason((String) v);
+      case DOWNSTREAM_TRANSPORT_FAILURE_REASON -> b.downstreamTransportFailureReason((String) v);
+      case UPSTREAM_CLUSTER -> b.upstreamCluster((String) v);
+      case LOCAL_URI_SAN -> b.localUriSan((String) v);
+      case PEER_URI_SAN -> b.peerUriSan((String) v);
+      case PEER_ISSUER -> b.peerIssuer((String) v);
+      case PEER_SUBJECT -> b.peerSubject((String) v);
+      case TLS_VERSION -> b.tlsVersion((String) v);
+      case DURATION_MS -> b.durationMs((Long) v);
+      case BYTES_RECEIVED -> b.bytesReceived((Long) v);
+      case BYTES_SENT -> b.bytesSent((Long) v);
+      default -> throw new IllegalStateException("field " + wire + " is set by the engine itself");
+    }
   }
 
   /** The field with this wire name, or null. */

@@ -36,9 +36,9 @@ public final class Detectors {
     }
   }
 
-  // feature bits of the pre-pass
+  // feature bits of the pre-pass, one table lookup per character
   private static final int F_AT = 1;
-  private static final int F_COLON_SLASH = 1 << 1;
+  private static final int F_SLASH = 1 << 1;
   private static final int F_EQ = 1 << 2;
   private static final int F_QMARK = 1 << 3;
   private static final int F_SPACE = 1 << 4;
@@ -46,7 +46,42 @@ public final class Detectors {
   private static final int F_UPPER = 1 << 6;
   private static final int F_DOT = 1 << 7;
   private static final int F_COLON = 1 << 8;
-  private static final int F_SEMI = 1 << 9;
+  private static final int F_PCT = 1 << 9;
+  private static final int F_PLUS = 1 << 10;
+  private static final int F_TOKEN = 1 << 11;
+  /** Digits set bit 12 and nothing above it, so {@code (f >>> 12) & 1} counts them. */
+  private static final int F_DIGIT_SHIFT = 12;
+  private static final int F_DIGIT = 1 << F_DIGIT_SHIFT;
+  private static final int[] FEAT = new int[128];
+
+  static {
+    for (int c = 0; c < 128; c++) {
+      int f = 0;
+      byte cl = CLS[c];
+      if (cl != 0) {
+        f |= F_TOKEN;
+      }
+      if (cl == UPPER) {
+        f |= F_UPPER;
+      } else if (cl == DIGIT) {
+        f |= F_DIGIT;
+      }
+      switch (c) {
+        case '@' -> f |= F_AT;
+        case '/' -> f |= F_SLASH;
+        case '=' -> f |= F_EQ;
+        case '?' -> f |= F_QMARK;
+        case ' ', '\t', '\n', '\r' -> f |= F_SPACE;
+        case '-' -> f |= F_DASH;
+        case '.' -> f |= F_DOT;
+        case ':' -> f |= F_COLON;
+        case '%' -> f |= F_PCT;
+        case '+' -> f |= F_PLUS;
+        default -> { }
+      }
+      FEAT[c] = f;
+    }
+  }
 
   private final boolean jwt, bearer, basic, aws, gcp, github, slack, token, privateKey, email, card, iban,
       userinfo, cookie, query, secretParam, ip;
@@ -156,50 +191,20 @@ public final class Detectors {
         return s;
       }
     }
-    // ---- pre-pass: features
+    // ---- pre-pass: features, digit count, longest token run
     int features = 0;
     int digits = 0;
     int run = 0;
     int maxRun = 0;
     for (int i = 0; i < len; i++) {
       char c = s.charAt(i);
-      if (c < 128) {
-        byte cl = CLS[c];
-        if (cl != 0) {
-          run++;
-          if (cl == DIGIT) {
-            digits++;
-          } else if (cl == UPPER) {
-            features |= F_UPPER;
-          } else if (c == '=') {
-            features |= F_EQ;
-          } else if (c == '-') {
-            features |= F_DASH;
-          }
-          continue;
-        }
-        switch (c) {
-          case '@' -> features |= F_AT;
-          case '?' -> features |= F_QMARK;
-          case ' ', '\t', '\n', '\r' -> features |= F_SPACE;
-          case '.' -> features |= F_DOT;
-          case ';' -> features |= F_SEMI;
-          case ':' -> {
-            features |= F_COLON;
-            if (i + 2 < len && s.charAt(i + 1) == '/' && s.charAt(i + 2) == '/') {
-              features |= F_COLON_SLASH;
-            }
-          }
-          default -> { }
-        }
-      }
+      int f = c < 128 ? FEAT[c] : 0;
+      features |= f;
+      digits += (f >>> F_DIGIT_SHIFT) & 1;
+      run = (f & F_TOKEN) != 0 ? run + 1 : 0;
       if (run > maxRun) {
         maxRun = run;
       }
-      run = 0;
-    }
-    if (run > maxRun) {
-      maxRun = run;
     }
 
     Spans sp = null;
@@ -210,16 +215,17 @@ public final class Detectors {
     if (jwt && maxRun >= 10 && (features & F_DOT) != 0 && s.indexOf("eyJ") >= 0) {
       sp = jwt(s, sp);
     }
-    if ((bearer || basic) && ((features & F_SPACE) != 0 || s.indexOf("%20") >= 0 || s.indexOf('+') >= 0)) {
-      sp = authScheme(s, sp);
+    if ((bearer || basic) && (features & (F_SPACE | F_PCT | F_PLUS)) != 0 && len >= 10) {
+      sp = authScheme(s, sp, (features & F_UPPER) != 0);
     }
-    if (userinfo && (features & (F_COLON_SLASH | F_AT)) == (F_COLON_SLASH | F_AT)) {
+    if (userinfo && (features & (F_COLON | F_SLASH | F_AT)) == (F_COLON | F_SLASH | F_AT)
+        && s.indexOf("://") >= 0) {
       sp = userinfo(s, sp);
     }
-    if (email && ((features & F_AT) != 0 || s.indexOf("%40") >= 0)) {
+    if (email && ((features & F_AT) != 0 || (features & F_PCT) != 0 && s.indexOf("%40") >= 0)) {
       sp = emails(s, sp);
     }
-    if (cookie && (features & (F_EQ)) != 0 && (s.indexOf("ookie") >= 0 || s.indexOf("OOKIE") >= 0)) {
+    if (cookie && (features & F_EQ) != 0 && (s.indexOf("ookie") >= 0 || s.indexOf("OOKIE") >= 0)) {
       sp = cookies(s, sp);
     }
     if (query && (features & (F_QMARK | F_EQ)) == (F_QMARK | F_EQ)) {
@@ -433,18 +439,19 @@ public final class Detectors {
     return sp;
   }
 
-  private Spans authScheme(String s, Spans sp) {
+  private Spans authScheme(String s, Spans sp, boolean hasUpper) {
     if (bearer) {
-      sp = scheme(s, sp, "earer", 'b', DetectorKind.BEARER);
+      sp = scheme(s, sp, "earer", "EARER", 'b', DetectorKind.BEARER, hasUpper);
     }
     if (basic) {
-      sp = scheme(s, sp, "asic", 'b', DetectorKind.BASIC);
+      sp = scheme(s, sp, "asic", "ASIC", 'b', DetectorKind.BASIC, hasUpper);
     }
     return sp;
   }
 
   /** Finds "[Bb]earer <cred>" (case-insensitive) and marks the credential. */
-  private static Spans scheme(String s, Spans sp, String tail, char first, DetectorKind k) {
+  private static Spans scheme(String s, Spans sp, String tail, String upperTail, char first, DetectorKind k,
+      boolean hasUpper) {
     int len = s.length();
     String lower = null;
     int from = 1;
@@ -454,7 +461,7 @@ public final class Detectors {
     while (true) {
       i = hay.indexOf(tail, from);
       if (i < 0) {
-        if (lower == null && (s.indexOf("EARER") >= 0 || s.indexOf("ASIC") >= 0)) {
+        if (lower == null && hasUpper && s.indexOf(upperTail) >= 0) {
           lower = s.toLowerCase(java.util.Locale.ROOT);
           hay = lower;
           from = 1;
@@ -842,10 +849,19 @@ public final class Detectors {
 
   private Spans classifyToken(String s, int st, int en, Spans sp) {
     int n = en - st;
-    // trim leading/trailing '=' / '-' that belong to the surrounding text (e.g. "key=AKIA...")
+    // one pass: where is a "name=value" '=' (not base64 padding), which classes occur
     int eq = -1;
+    boolean up = false, lo = false, dg = false;
     for (int k = st; k < en; k++) {
-      if (s.charAt(k) == '=' && k + 1 < en && s.charAt(k + 1) != '=') {
+      char c = s.charAt(k);
+      byte cl = CLS[c];
+      if (cl == UPPER) {
+        up = true;
+      } else if (cl == LOWER) {
+        lo = true;
+      } else if (cl == DIGIT) {
+        dg = true;
+      } else if (c == '=' && k + 1 < en && s.charAt(k + 1) != '=') {
         eq = k;
       }
     }
@@ -856,43 +872,53 @@ public final class Detectors {
       }
       return en - (eq + 1) >= 15 ? classifyToken(s, eq + 1, en, sp) : sp;
     }
-    if (aws && n >= 20) {
-      for (String p : AWS_PREFIXES) {
-        if (s.startsWith(p, st)) {
-          int k = st + 4;
-          while (k < en && ((s.charAt(k) >= 'A' && s.charAt(k) <= 'Z') || (s.charAt(k) >= '0' && s.charAt(k) <= '9'))) {
-            k++;
-          }
-          if (k - st >= 20) {
-            return add(sp, st, en, DetectorKind.AWS_KEY);
+    switch (s.charAt(st)) {
+      case 'A' -> {
+        if (aws && n >= 20) {
+          for (String p : AWS_PREFIXES) {
+            if (s.startsWith(p, st)) {
+              int k = st + 4;
+              while (k < en && (isUpper(s.charAt(k)) || isDigit(s.charAt(k)))) {
+                k++;
+              }
+              if (k - st >= 20) {
+                return add(sp, st, en, DetectorKind.AWS_KEY);
+              }
+            }
           }
         }
+        if (gcp && n >= 35 && s.startsWith("AIza", st)) {
+          return add(sp, st, en, DetectorKind.GCP_KEY);
+        }
       }
-    }
-    if (gcp && n >= 35 && s.startsWith("AIza", st)) {
-      return add(sp, st, en, DetectorKind.GCP_KEY);
-    }
-    if (github && n >= 30) {
-      if (s.startsWith("gh", st) && n >= 36 && s.charAt(st + 3) == '_'
-          && "pousr".indexOf(s.charAt(st + 2)) >= 0) {
-        return add(sp, st, en, DetectorKind.GITHUB_TOKEN);
+      case 'g' -> {
+        if (github && n >= 36 && s.charAt(st + 1) == 'h' && s.charAt(st + 3) == '_'
+            && "pousr".indexOf(s.charAt(st + 2)) >= 0) {
+          return add(sp, st, en, DetectorKind.GITHUB_TOKEN);
+        }
+        if (github && s.startsWith("github_pat_", st)) {
+          return add(sp, st, en, DetectorKind.GITHUB_TOKEN);
+        }
       }
-      if (s.startsWith("github_pat_", st)) {
-        return add(sp, st, en, DetectorKind.GITHUB_TOKEN);
+      case 'x' -> {
+        if (slack && (s.startsWith("xox", st) && "abprse".indexOf(s.charAt(st + 3)) >= 0
+            && s.charAt(st + 4) == '-' || s.startsWith("xapp-", st))) {
+          return add(sp, st, en, DetectorKind.SLACK_TOKEN);
+        }
       }
+      default -> { }
     }
-    if (slack && n >= 15 && (s.startsWith("xox", st) && "abprse".indexOf(s.charAt(st + 3)) >= 0
-        && s.charAt(st + 4) == '-' || s.startsWith("xapp-", st))) {
-      return add(sp, st, en, DetectorKind.SLACK_TOKEN);
-    }
-    if (token) {
+    if (token && "srpgnhSd".indexOf(s.charAt(st)) >= 0) {
       for (String p : TOKEN_PREFIXES) {
         if (s.startsWith(p, st) && n >= p.length() + 10) {
           return add(sp, st, en, DetectorKind.TOKEN);
         }
       }
     }
-    if (iban && n >= 15 && n <= 34 && isIbanStart(s, st) && ibanValid(s, st, en)) {
+    if (!dg) {
+      return sp; // IBANs and generic tokens have digits; words and CONSTANT_NAMES do not
+    }
+    if (iban && n <= 34 && isIbanStart(s, st) && ibanValid(s, st, en)) {
       return add(sp, st, en, DetectorKind.IBAN);
     }
     if (token && n >= 20 && highEntropy(s, st, en)) {
@@ -959,7 +985,7 @@ public final class Detectors {
   private static final double LN2 = Math.log(2);
 
   private static boolean isIbanStart(String s, int st) {
-    return st + 4 <= s.length() && isUpper(s.charAt(st)) && isUpper(s.charAt(st + 1)) && isDigit(s.charAt(st + 2))
+    return st >= 0 && st + 4 <= s.length() && isDigit(s.charAt(st + 2)) && isUpper(s.charAt(st)) && isUpper(s.charAt(st + 1))
         && isDigit(s.charAt(st + 3));
   }
 
@@ -1015,8 +1041,13 @@ public final class Detectors {
 
   private static Spans spacedIban(String s, Spans sp) {
     int len = s.length();
-    for (int i = 0; i + 4 < len; i++) {
-      if (!isIbanStart(s, i) || (i > 0 && isAlnum(s.charAt(i - 1))) || s.charAt(i + 4) != ' ') {
+    int from = 4;
+    int space;
+    // a spaced IBAN starts four characters before a space: "DE89 3704 ..."
+    while ((space = s.indexOf(' ', from)) >= 0) {
+      from = space + 1;
+      int i = space - 4;
+      if (!isIbanStart(s, i) || (i > 0 && isAlnum(s.charAt(i - 1)))) {
         continue;
       }
       if (sp != null && sp.covers(i)) {
@@ -1043,7 +1074,7 @@ public final class Detectors {
       }
       if (lastGood > 0) {
         sp = add(sp, i, lastGood, DetectorKind.IBAN);
-        i = lastGood;
+        from = lastGood;
       }
     }
     return sp;
