@@ -40,7 +40,7 @@ public final class EventConverter implements RecordConverter {
     }
     byte[] doc;
     try {
-      doc = Documents.event(e, traceId, clock.instant());
+      doc = Documents.event(record.value(), e, traceId, clock.instant());
     } catch (RuntimeException ex) {
       return Converted.reject("encode", String.valueOf(ex.getMessage()));
     }

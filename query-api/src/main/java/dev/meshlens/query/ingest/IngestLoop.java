@@ -84,6 +84,8 @@ public final class IngestLoop implements AutoCloseable {
   private final OpenTelemetry otel;
   private final Settings settings;
   private final boolean updateLagGauge;
+  private final int maxBatch;
+  private static final long FILL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
   private final AtomicReference<State> state = new AtomicReference<>(State.STARTING);
   private final AtomicLong indexed = new AtomicLong();
@@ -123,6 +125,7 @@ public final class IngestLoop implements AutoCloseable {
     this.tracer = otel.getTracer("dev.meshlens.query.ingest");
     this.settings = Objects.requireNonNull(settings, "settings");
     this.updateLagGauge = updateLagGauge;
+    this.maxBatch = maxBatch;
     Properties p = new Properties();
     p.putAll(extraProps);
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -202,7 +205,18 @@ public final class IngestLoop implements AutoCloseable {
         if (records.isEmpty()) {
           continue;
         }
-        process(c, records);
+        List<ConsumerRecord<byte[], byte[]>> list = new ArrayList<>(maxBatch);
+        records.forEach(list::add);
+        // fill the bulk request from what the consumer already fetched (fewer, fuller requests)
+        long fillUntil = System.nanoTime() + FILL_NANOS;
+        while (list.size() < maxBatch && System.nanoTime() < fillUntil) {
+          ConsumerRecords<byte[], byte[]> more = c.poll(Duration.ofMillis(5));
+          if (more.isEmpty()) {
+            break;
+          }
+          more.forEach(list::add);
+        }
+        process(c, list);
       }
     } catch (WakeupException e) {
       if (running) {
@@ -226,10 +240,8 @@ public final class IngestLoop implements AutoCloseable {
     LOG.error("{}: ingest loop stopped: {}", name, e.toString(), e);
   }
 
-  private void process(KafkaConsumer<byte[], byte[]> c, ConsumerRecords<byte[], byte[]> records)
+  private void process(KafkaConsumer<byte[], byte[]> c, List<ConsumerRecord<byte[], byte[]>> list)
       throws InterruptedException {
-    List<ConsumerRecord<byte[], byte[]>> list = new ArrayList<>(records.count());
-    records.forEach(list::add);
     List<Span> spans = new ArrayList<>();
     List<BulkOp> ops = new ArrayList<>(list.size());
     List<DeadLetters.Letter> letters = new ArrayList<>();

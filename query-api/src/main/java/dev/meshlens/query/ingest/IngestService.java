@@ -92,7 +92,7 @@ public final class IngestService implements AutoCloseable {
     pp.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     producer = new KafkaProducer<>(pp);
     DeadLetters dlq = new DeadLetters(producer, config.string("kafka.dead-letter-topic"));
-    BulkWriter writer = new BulkWriter(store.client());
+    BulkWriter writer = new BulkWriter(store.rest());
     IngestLoop.Settings s = new IngestLoop.Settings(config.duration("ingest.poll-timeout"),
         config.duration("ingest.retry-backoff"), config.duration("ingest.max-retry-backoff"),
         config.integer("ingest.document-retries"));

@@ -40,6 +40,87 @@ public final class Documents {
     return bytes(doc);
   }
 
+  private static final java.util.Set<String> DERIVED = java.util.Set.of("destination_service", "server_service",
+      "client_service", "category", "trust_domain", "trace_id", "ingested_at");
+  private static final int CONFLICT = 1;
+  private static final int HAS_FAILURE = 2;
+  private static final com.fasterxml.jackson.core.JsonFactory JSON = new com.fasterxml.jackson.core.JsonFactory();
+
+  /**
+   * The indexed document of an event, spliced from the bytes as received: the derived fields are
+   * appended before the closing brace, so the event is not serialised again (and fields a newer
+   * writer added survive in {@code _source}). Falls back to {@link #event(MeshEvent, String, Instant)}
+   * when the bytes already carry a top-level field of a derived name.
+   */
+  public static byte[] event(byte[] wire, MeshEvent e, String traceId, Instant ingestedAt) {
+    int end = wire.length - 1;
+    while (end > 0 && (wire[end] == ' ' || wire[end] == '\n' || wire[end] == '\r' || wire[end] == '\t')) {
+      end--;
+    }
+    int scan = end < 1 || wire[end] != '}' ? CONFLICT : scanTopLevel(wire);
+    if ((scan & CONFLICT) != 0) {
+      return event(e, traceId, ingestedAt);
+    }
+    StringBuilder sb = new StringBuilder(256);
+    String dest = CorrelationKeys.destinationService(e);
+    field(sb, "destination_service", dest);
+    field(sb, "server_service", dest);
+    field(sb, "client_service", clientService(e));
+    if (e.tls() != null) {
+      field(sb, "category", e.tls().category().name());
+    }
+    if ((scan & HAS_FAILURE) == 0) {
+      sb.append(",\"failure\":").append(e.isFailure()); // EventCodec writes it; other writers may not
+    }
+    field(sb, "trust_domain", trustDomain(e));
+    field(sb, "trace_id", traceId);
+    field(sb, "ingested_at", ingestedAt.toString());
+    byte[] suffix = sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] out = new byte[end + suffix.length + 1];
+    System.arraycopy(wire, 0, out, 0, end);
+    System.arraycopy(suffix, 0, out, end, suffix.length);
+    out[out.length - 1] = '}';
+    return out;
+  }
+
+  private static void field(StringBuilder sb, String name, String value) {
+    if (value != null) {
+      sb.append(",\"").append(name).append("\":\"");
+      com.fasterxml.jackson.core.io.JsonStringEncoder.getInstance().quoteAsString(value, sb);
+      sb.append('"');
+    }
+  }
+
+  static boolean hasDerivedTopLevelField(byte[] wire) {
+    return (scanTopLevel(wire) & CONFLICT) != 0;
+  }
+
+  private static int scanTopLevel(byte[] wire) {
+    int flags = 0;
+    try (com.fasterxml.jackson.core.JsonParser p = JSON.createParser(wire)) {
+      if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+        return CONFLICT;
+      }
+      while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        com.fasterxml.jackson.core.JsonToken v = p.nextToken();
+        if (DERIVED.contains(name)) {
+          return CONFLICT;
+        }
+        if ("failure".equals(name)) {
+          if (!v.isBoolean()) {
+            return CONFLICT;
+          }
+          flags |= HAS_FAILURE;
+        }
+        p.skipChildren();
+      }
+      return flags;
+    } catch (java.io.IOException ex) {
+      return CONFLICT;
+    }
+  }
+
   /** The client workload of an observation: a client's own identity, or a server's peer. */
   public static String clientService(MeshEvent e) {
     String san = e.observerRole() == ObserverRole.SERVER ? e.peerUriSan() : e.localUriSan();

@@ -1,0 +1,114 @@
+package dev.meshlens.query.bench;
+
+import dev.meshlens.events.Finding;
+import dev.meshlens.events.MeshEvent;
+import dev.meshlens.query.auth.TokenAuthenticator;
+import dev.meshlens.query.config.QueryApiConfig.ApiToken;
+import dev.meshlens.query.http.ApiVerticle;
+import dev.meshlens.query.metrics.MeshlensMetrics;
+import dev.meshlens.query.read.ReadModel;
+import dev.meshlens.query.store.Documents;
+import dev.meshlens.query.store.ElasticStore;
+import dev.meshlens.query.store.EsJson;
+import dev.meshlens.query.store.IndexNames;
+import dev.meshlens.testkit.RealServices;
+import io.vertx.core.Vertx;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.apache.http.entity.ByteArrayEntity;
+import org.apache.http.entity.ContentType;
+import org.elasticsearch.client.Request;
+
+/**
+ * Serving benchmark setup: loads N events (default 1,000,000) and F findings (default 1,000) into
+ * the real Elasticsearch node, starts the HTTP API with token {@code bench-token} and prints
+ * {@code READY <port>}; {@code bench/serve.sh} then drives it with wrk (50 connections).
+ * Args: [events] [findings] [port].
+ */
+public final class ServeBench {
+  public static void main(String[] args) throws Exception {
+    int n = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
+    int nf = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
+    int port = args.length > 2 ? Integer.parseInt(args[2]) : 0;
+    String url = RealServices.elasticsearch().url();
+    String prefix = "servebench";
+    ElasticStore store = new ElasticStore(List.of(url), null, null, null, new IndexNames(prefix), 1, 0, "30s");
+    store.ensureSchema();
+    store.refreshAll();
+    long have = store.client().count(c -> c.index(store.names().eventsPattern()).allowNoIndices(true)).count();
+    Instant now = Instant.now();
+    if (have < n) {
+      System.out.printf("loading %d events into %s (%s)%n", n - have, url, RealServices.elasticsearch().version());
+      long t0 = System.nanoTime();
+      ExecutorService pool = Executors.newFixedThreadPool(2);
+      Future<?>[] inflight = new Future<?>[2];
+      int slot = 0;
+      for (long start = have; start < n; start += 5000) {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        for (long i = start; i < Math.min(n, start + 5000); i++) {
+          MeshEvent e = BenchData.event(i, 8, 200, now, 20 * 3600, 0.05);
+          buf.write(("{\"index\":{\"_index\":\"" + store.names().eventsIndex(e.observedTime()) + "\",\"_id\":\""
+              + e.eventId() + "\"}}\n").getBytes(StandardCharsets.UTF_8));
+          buf.write(Documents.event(e, null, now));
+          buf.write('\n');
+        }
+        byte[] body = buf.toByteArray();
+        if (inflight[slot] != null) {
+          inflight[slot].get();
+        }
+        inflight[slot] = pool.submit(() -> {
+          Request req = new Request("POST", "/_bulk");
+          req.setEntity(new ByteArrayEntity(body, ContentType.create("application/x-ndjson")));
+          store.rest().performRequest(req);
+          return null;
+        });
+        slot = (slot + 1) % 2;
+        if (start % 100_000 == 0) {
+          System.out.printf("  %d events...%n", start);
+        }
+      }
+      for (Future<?> f : inflight) {
+        if (f != null) {
+          f.get();
+        }
+      }
+      pool.shutdown();
+      System.out.printf("loaded in %.0f s%n", (System.nanoTime() - t0) / 1e9);
+    }
+    ByteArrayOutputStream fb = new ByteArrayOutputStream();
+    for (Finding f : BenchData.findings(nf, 8, 200, now)) {
+      fb.write(("{\"index\":{\"_index\":\"" + store.names().findings() + "\",\"_id\":\"" + f.id() + "\"}}\n")
+          .getBytes(StandardCharsets.UTF_8));
+      fb.write(Documents.bytes(Documents.finding(f, now)));
+      fb.write('\n');
+    }
+    Request req = new Request("POST", "/_bulk");
+    req.setEntity(new ByteArrayEntity(fb.toByteArray(), ContentType.create("application/x-ndjson")));
+    store.rest().performRequest(req);
+    store.refreshAll();
+    store.client().indices().forcemerge(f -> f.index(prefix + "-*").maxNumSegments(1L));
+    long events = store.client().count(c -> c.index(store.names().eventsPattern())).count();
+    long findings = store.client().count(c -> c.index(store.names().findings())).count();
+    System.out.printf("data: %d events, %d findings%n", events, findings);
+
+    Vertx vertx = Vertx.vertx();
+    ReadModel read = new ReadModel(new EsJson(store.rest()), store.names(), Clock.systemUTC());
+    ApiVerticle api = new ApiVerticle(read, new TokenAuthenticator(List.of(new ApiToken("bench",
+        TokenAuthenticator.sha256Hex("bench-token"), Set.of(), true))), MeshlensMetrics.prometheus(), () -> "DISABLED",
+        new ApiVerticle.Settings("127.0.0.1", port, new ReadModel.InventorySettings(30, Duration.ofMinutes(15),
+            Duration.ofHours(24))));
+    vertx.deployVerticle(api).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    System.out.println("READY " + api.port());
+    System.out.flush();
+    Thread.currentThread().join();
+  }
+}

@@ -1,0 +1,59 @@
+package dev.meshlens.query.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class QueryApiCommandTest {
+  final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+  int run(String... args) {
+    return QueryApiCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8), false);
+  }
+
+  @Test
+  void usageErrors() {
+    assertEquals(2, run());
+    assertTrue(err.toString(StandardCharsets.UTF_8).contains("missing --config FILE"));
+    assertEquals(2, run("--config"));
+    assertEquals(2, run("--bogus"));
+    assertEquals(0, run("--help"));
+    assertTrue(out.toString(StandardCharsets.UTF_8).contains("Usage: query-api --config FILE"));
+  }
+
+  @Test
+  void invalidConfigIsRefusedBeforeAnythingStartsAndNamesEveryKey(@TempDir Path dir) throws Exception {
+    Path f = dir.resolve("q.yaml");
+    Files.writeString(f, """
+        kafka:
+          bootstrap-servers: 127.0.0.1:9
+        elasticsearch:
+          urls: [http://127.0.0.1:9]
+          password: hunter2
+        htttp:
+          port: 1
+        """);
+    assertEquals(2, run("--config", f.toString()));
+    String e = err.toString(StandardCharsets.UTF_8);
+    assertTrue(e.contains("'htttp.port'"), e);
+    assertTrue(e.contains("did you mean 'http.port'"), e);
+    assertTrue(e.contains("'elasticsearch.username'"), e);
+    assertFalse(e.contains("hunter2"), e);
+  }
+
+  @Test
+  void missingFileIsNamed(@TempDir Path dir) {
+    assertEquals(2, run("--config", dir.resolve("nope.yaml").toString()));
+    assertTrue(err.toString(StandardCharsets.UTF_8).contains("nope.yaml"));
+  }
+}
