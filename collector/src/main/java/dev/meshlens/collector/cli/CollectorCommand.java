@@ -1,0 +1,98 @@
+package dev.meshlens.collector.cli;
+
+import dev.meshlens.collector.config.CollectorConfig;
+import dev.meshlens.collector.config.ConfigException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code collector --config FILE}: runs a per-mesh collector until the process is asked to stop. */
+public final class CollectorCommand {
+  static final String USAGE = "usage: collector --config FILE [--check]\n"
+      + "  --config FILE  the collector's YAML configuration (see docs/collector.md)\n"
+      + "  --check        validate the configuration and exit\n";
+
+  private CollectorCommand() {}
+
+  public static int run(String[] args) {
+    return run(args, System.out, System.err, null);
+  }
+
+  /** For running without the launcher. */
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** @param stop when non-null, the collector stops when this latch opens (tests); else on JVM shutdown */
+  public static int run(String[] args, PrintStream out, PrintStream err, CountDownLatch stop) {
+    String config = null;
+    boolean check = false;
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--config", "-c" -> {
+          if (i + 1 >= args.length) {
+            err.println("collector: --config needs a file");
+            return 2;
+          }
+          config = args[++i];
+        }
+        case "--check" -> check = true;
+        case "-h", "--help" -> {
+          out.print(USAGE);
+          return 0;
+        }
+        default -> {
+          if (args[i].startsWith("--config=")) {
+            config = args[i].substring("--config=".length());
+          } else {
+            err.println("collector: unknown argument " + args[i]);
+            err.print(USAGE);
+            return 2;
+          }
+        }
+      }
+    }
+    if (config == null) {
+      err.println("collector: --config FILE is required");
+      err.print(USAGE);
+      return 2;
+    }
+    CollectorConfig cfg;
+    try {
+      cfg = CollectorConfig.load(Path.of(config));
+    } catch (ConfigException e) {
+      err.println("collector: " + e.getMessage());
+      return 2;
+    }
+    if (check) {
+      out.println("configuration " + config + " is valid");
+      cfg.describe().forEach((k, v) -> out.println("  " + k + " = " + v));
+      return 0;
+    }
+    CountDownLatch latch = stop != null ? stop : new CountDownLatch(1);
+    Collector c;
+    try {
+      c = new Collector(cfg).start();
+    } catch (Exception e) {
+      err.println("collector: cannot start: " + e);
+      return 1;
+    }
+    Thread hook = null;
+    if (stop == null) {
+      Collector running = c;
+      hook = new Thread(() -> {
+        latch.countDown();
+        running.close(); // finish closing (flush, checkpoints) before the JVM exits
+      }, "meshlens-shutdown");
+      Runtime.getRuntime().addShutdownHook(hook);
+    }
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      c.close();
+    }
+    return 0;
+  }
+}
