@@ -1,0 +1,69 @@
+package dev.meshlens.collector.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class CollectorConfigTest {
+  static final String GOOD = """
+      mesh: {id: istio-east, kind: istio, cluster: east}
+      sources:
+        files:
+          - globs: ["/var/log/containers/*istio-proxy*.log"]
+            format: istio
+          - globs: ["/var/log/consul/*.log"]
+            format:
+              response_code: "%RESPONSE_CODE%"
+              upstream_transport_failure_reason: "%UPSTREAM_TRANSPORT_FAILURE_REASON%"
+        admin: [{url: "http://127.0.0.1:15000"}]
+      kafka:
+        bootstrap_servers: kafka:9092
+        producer: {security.protocol: SASL_SSL, sasl.jaas.config: "secret stuff"}
+      """;
+
+  @Test
+  void validConfigResolvesDefaultsAndHidesSecrets() {
+    CollectorConfig c = CollectorConfig.parse(GOOD, "good.yaml");
+    assertEquals("meshlens.events.istio-east", c.topic());
+    assertEquals(3, c.integer("kafka.partitions"));
+    assertEquals(30, ((Number) CollectorConfig.item(c.list("sources.admin").get(0), "sources.admin",
+        "interval_seconds")).intValue());
+    assertEquals("[hidden]", c.describe().get("kafka.producer.sasl.jaas.config"));
+    assertEquals("SASL_SSL", c.describe().get("kafka.producer.security.protocol"));
+  }
+
+  @Test
+  void everyProblemNamesTheKeyAndWhatIsExpected() {
+    String bad = """
+        mesh: {kind: mars}
+        sources:
+          files:
+            - format: "%RESPONSE_CODE"
+          poll_intervall_ms: 10
+          max_line_bytes: lots
+        kafka: {partitions: -1}
+        spool: {dir: [1, 2]}
+        """;
+    ConfigException e = assertThrows(ConfigException.class, () -> CollectorConfig.parse(bad, "bad.yaml"));
+    List<String> p = e.problems();
+    String all = String.join("\n", p);
+    assertTrue(all.contains("Missing required configuration mesh.id which has no default value"), all);
+    assertTrue(all.contains("Invalid value 'mars' for configuration mesh.kind: expected one of [istio, consul, other]"), all);
+    assertTrue(all.contains("Missing required configuration sources.files[0].globs"), all);
+    assertTrue(all.contains("sources.files[0].format: Couldn't find valid command at position 0"), all);
+    assertTrue(all.contains("unknown configuration key 'sources.poll_intervall_ms' (did you mean 'sources.poll_interval_ms'?)"), all);
+    assertTrue(all.contains("Invalid value 'lots' for configuration sources.max_line_bytes: expected a non-negative integer"), all);
+    assertTrue(all.contains("Missing required configuration kafka.bootstrap_servers"), all);
+    assertTrue(all.contains("Invalid value '-1' for configuration kafka.partitions"), all);
+    assertTrue(all.contains("configuration spool.dir: expected a string"), all);
+  }
+
+  @Test
+  void yamlSyntaxErrorsHaveAPosition() {
+    ConfigException e = assertThrows(ConfigException.class, () -> CollectorConfig.parse("mesh: [unclosed", "x.yaml"));
+    assertTrue(e.getMessage().contains("not valid YAML at line"), e.getMessage());
+  }
+}
