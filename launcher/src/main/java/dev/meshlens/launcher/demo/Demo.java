@@ -41,6 +41,8 @@ public final class Demo implements AutoCloseable {
   public static final String CONSUL_TEAM_TOKEN = "demo-consul-team-token";
   public static final String ISTIO_MESH = "istio-east";
   public static final String CONSUL_MESH = "consul-dc1";
+  /** Classpath for the child JVMs when it differs from this JVM's (tests run from a manifest-only jar). */
+  public static final String CLASSPATH_PROPERTY = "meshlens.demo.classpath";
 
   /** One injected fault, as the demo describes it. */
   public record InjectedFault(Fault fault, String client, String server, String description) {}
@@ -180,7 +182,7 @@ public final class Demo implements AutoCloseable {
     ChildJvm child = ChildJvm.builder(name)
         .jvmArg("-Xmx" + heap)
         .systemProperty("meshlens.home", System.getProperty("meshlens.home", "."))
-        .classpath(System.getProperty("java.class.path"))
+        .classpath(System.getProperty(CLASSPATH_PROPERTY, System.getProperty("java.class.path")))
         .mainClass("dev.meshlens.launcher.Main")
         .arg(command).arg("--config").arg(config.toString())
         .logFile(dir().resolve("logs").resolve(name + ".log"))

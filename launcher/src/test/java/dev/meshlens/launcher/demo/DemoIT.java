@@ -1,0 +1,119 @@
+package dev.meshlens.launcher.demo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The README's first command, end to end: the demo's injected faults must come out as findings
+ * with the right direction, through real Kafka, real Elasticsearch, real collectors and the query
+ * API, and the services must expose the metric names the alert rules and dashboards use.
+ */
+class DemoIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Test
+  void injectedFaultsBecomeFindingsWithTheRightDirection() throws Exception {
+    Demo demo = RunningDemo.get();
+    JsonNode items = RunningDemo.awaitFindings(demo, Set.of("UNTRUSTED_ROOT", "SAN_MISMATCH", "PLAINTEXT_MISMATCH"),
+        Duration.ofMinutes(4));
+    List<String> summary = new ArrayList<>();
+    items.forEach(f -> summary.add(f.path("category").asText() + " " + f.path("client_mesh").asText() + "->"
+        + f.path("server_mesh").asText() + "/" + f.path("server_service").asText() + " rejected_by="
+        + f.path("rejected_by").asText()));
+    System.out.println("demo findings: " + summary);
+
+    JsonNode untrusted = find(items, "UNTRUSTED_ROOT", "info");
+    assertEquals("istio-east", untrusted.path("client_mesh").asText(), summary::toString);
+    assertEquals("consul-dc1", untrusted.path("server_mesh").asText(), summary::toString);
+    // consul-dc1 (the server) rejected the Istio client's certificate: from the client's side, the peer rejected.
+    assertEquals("peer", untrusted.path("rejected_by").asText(), summary::toString);
+    assertFalse(untrusted.path("remediation").asText().isBlank());
+
+    JsonNode san = find(items, "SAN_MISMATCH", "billing");
+    assertEquals("istio-east", san.path("client_mesh").asText(), summary::toString);
+    assertEquals("self", san.path("rejected_by").asText(), summary::toString);
+
+    JsonNode plaintext = find(items, "PLAINTEXT_MISMATCH", "backend");
+    assertEquals("consul-dc1", plaintext.path("client_mesh").asText(), summary::toString);
+  }
+
+  @Test
+  void diagnoseNamesTheProblemBetweenTwoServices() throws Exception {
+    Demo demo = RunningDemo.get();
+    RunningDemo.awaitFindings(demo, Set.of("SAN_MISMATCH"), Duration.ofMinutes(4));
+    JsonNode d = JSON.readTree(demo.get("/api/v1/diagnose?from=frontend&to=billing", Demo.ONCALL_TOKEN));
+    assertEquals("FAILING", d.path("verdict").asText(), d::toPrettyString);
+    assertTrue(StreamSupport.stream(d.path("findings").spliterator(), false)
+        .anyMatch(f -> f.path("category").asText().equals("SAN_MISMATCH")), d::toPrettyString);
+  }
+
+  @Test
+  void teamTokensOnlySeeTheirOwnMeshes() throws Exception {
+    Demo demo = RunningDemo.get();
+    RunningDemo.awaitFindings(demo, Set.of("UNTRUSTED_ROOT"), Duration.ofMinutes(4));
+    HttpClient http = HttpClient.newHttpClient();
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(
+            URI.create(demo.queryApiUrl() + "/api/v1/events?mesh=istio-east&size=1"))
+        .header("Authorization", "Bearer " + Demo.CONSUL_TEAM_TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(403, r.statusCode(), r.body());
+    HttpResponse<String> none = http.send(HttpRequest.newBuilder(URI.create(demo.queryApiUrl() + "/api/v1/findings"))
+        .build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(401, none.statusCode(), none.body());
+  }
+
+  /** Every metric name the alert rules and dashboards use is exposed by a running collector or query API. */
+  @Test
+  void alertAndDashboardMetricNamesAreExposed() throws Exception {
+    Demo demo = RunningDemo.get();
+    RunningDemo.awaitFindings(demo, Set.of("UNTRUSTED_ROOT"), Duration.ofMinutes(4));
+    Path names = Path.of("..", "dashboards", "metric-names.txt");
+    assertTrue(Files.exists(names), "dashboards/metric-names.txt lists the names rules and dashboards use");
+    StringBuilder scraped = new StringBuilder();
+    HttpClient http = HttpClient.newHttpClient();
+    List<String> urls = new ArrayList<>(demo.collectorMetricsUrls());
+    urls.add(demo.queryApiUrl() + "/metrics");
+    for (String url : urls) {
+      scraped.append(http.send(HttpRequest.newBuilder(URI.create(url)).build(),
+          HttpResponse.BodyHandlers.ofString()).body());
+    }
+    List<String> missing = new ArrayList<>();
+    for (String line : Files.readAllLines(names)) {
+      String name = line.strip();
+      if (name.isEmpty() || name.startsWith("#")) {
+        continue;
+      }
+      name = name.split("\\s+")[0];
+      if (!scraped.toString().contains("\n" + name + "{") && !scraped.toString().contains("\n" + name + " ")
+          && !scraped.toString().contains("# TYPE " + name + " ")) {
+        missing.add(name);
+      }
+    }
+    assertTrue(missing.isEmpty(), "metric names used by rules/dashboards but not exposed: " + missing);
+  }
+
+  private static JsonNode find(JsonNode items, String category, String serverService) throws IOException {
+    for (JsonNode f : items) {
+      if (f.path("category").asText().equals(category) && f.path("server_service").asText().equals(serverService)) {
+        return f;
+      }
+    }
+    throw new AssertionError("no open " + category + " finding for server " + serverService + " in " + items);
+  }
+}
