@@ -226,6 +226,7 @@ public final class LocalElasticsearch implements AutoCloseable {
                     .jvmArg("--enable-native-access=ALL-UNNAMED")
                     .systemProperty("es.path.home", esHome)
                     .systemProperty("java.io.tmpdir", tmp)
+                    .systemProperty("meshlens.instance.temporary", temporary)
                     .systemProperty("meshlens.es.http.port", httpPort)
                     .systemProperty("meshlens.es.cluster.name", clusterName)
                     .systemProperty("file.encoding", "UTF-8")

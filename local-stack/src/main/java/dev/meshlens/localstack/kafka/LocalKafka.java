@@ -236,6 +236,7 @@ public final class LocalKafka implements AutoCloseable {
                     .jvmArg("-Xmx" + heap)
                     .jvmArg("-XX:+UseSerialGC")
                     .systemProperty("java.io.tmpdir", tmp)
+                    .systemProperty("meshlens.instance.temporary", temporary)
                     .systemProperty("java.awt.headless", "true")
                     .systemProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn")
                     .systemProperty("org.slf4j.simpleLogger.showDateTime", "true")

@@ -17,6 +17,14 @@ import java.util.concurrent.TimeUnit;
 public final class NodeSupport {
     /** System property with the parent's pid; the child exits when that process is gone. */
     public static final String PARENT_PID = "meshlens.parent.pid";
+    /**
+     * System property: "true" when the instance folder is temporary, so a child that loses its
+     * parent (which can no longer clean up) deletes it itself after closing the node.
+     */
+    public static final String INSTANCE_TEMPORARY = "meshlens.instance.temporary";
+
+    private static volatile Runnable onParentGone = () -> {};
+    private static volatile boolean parentGone;
 
     private NodeSupport() {}
 
@@ -64,7 +72,40 @@ public final class NodeSupport {
         }
     }
 
+    /**
+     * What to do, before exiting, when the parent is gone: close the node, then (see
+     * {@link #INSTANCE_TEMPORARY}) delete the instance folder.
+     */
+    public static void onParentGone(Runnable closeNode, Path instanceDir) {
+        onParentGone = () -> {
+            closeNode.run();
+            if (Boolean.getBoolean(INSTANCE_TEMPORARY)) {
+                deleteTree(instanceDir);
+            }
+        };
+    }
+
+    private static void deleteTree(Path dir) {
+        try (var walk = Files.walk(dir)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    // best effort
+                }
+            });
+        } catch (IOException | RuntimeException e) {
+            // best effort
+        }
+    }
+
+    /** True once this child is exiting because its parent is gone (it then calls System.exit itself). */
+    public static boolean parentGone() {
+        return parentGone;
+    }
+
     private static synchronized void exit(String reason, int haltAfterSeconds) {
+        parentGone = true;
         System.err.println(reason + "; exiting");
         Thread halt = new Thread(() -> {
             try {
@@ -77,6 +118,11 @@ public final class NodeSupport {
         }, "meshlens-halt");
         halt.setDaemon(true);
         halt.start();
+        try {
+            onParentGone.run();
+        } catch (Throwable t) {
+            System.err.println("cleanup after losing the parent failed: " + t);
+        }
         System.exit(0);
     }
 

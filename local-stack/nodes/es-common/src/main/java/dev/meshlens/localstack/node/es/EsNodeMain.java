@@ -87,7 +87,8 @@ public final class EsNodeMain {
         // The rest-root module (GET / and HEAD /) is not published; clients' ping()/info() need it.
         node.injector().getInstance(RestController.class).registerHandler(new RootHandler(node));
         // Elasticsearch's threads are daemons: like its own bootstrap, keep one non-daemon thread
-        // alive until the JVM is asked to stop.
+        // alive; it never ends by itself, so the JVM only stops through System.exit (signal,
+        // parent gone), after the node has been closed and, if need be, its folder deleted.
         CountDownLatch stopped = new CountDownLatch(1);
         Thread keepAlive = new Thread(() -> {
             try {
@@ -98,16 +99,16 @@ public final class EsNodeMain {
         }, "meshlens-es-keepalive");
         keepAlive.setDaemon(false);
         keepAlive.start();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        Runnable close = () -> {
             try {
                 node.close();
                 node.awaitClose(15, TimeUnit.SECONDS);
             } catch (Exception e) {
                 System.err.println("closing the node failed: " + e);
-            } finally {
-                stopped.countDown();
             }
-        }, "meshlens-es-close"));
+        };
+        Runtime.getRuntime().addShutdownHook(new Thread(close, "meshlens-es-close"));
+        NodeSupport.onParentGone(close, instance);
         node.start();
 
         HttpServerTransport http = node.injector().getInstance(HttpServerTransport.class);

@@ -46,14 +46,23 @@ public final class KafkaNodeMain {
                 props.load(in);
             }
             KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            Runnable close = () -> {
                 server.shutdown();
                 server.awaitShutdown();
-            }, "meshlens-kafka-close"));
+            };
+            Runtime.getRuntime().addShutdownHook(new Thread(close, "meshlens-kafka-close"));
+            NodeSupport.onParentGone(close, instance);
             server.startup();
             NodeSupport.writeAtomically(instance.resolve("ready"), "ready\n");
             System.out.println("meshlens: kafka ready");
             server.awaitShutdown();
+            if (NodeSupport.parentGone()) {
+                // that path closes the broker, cleans up and calls System.exit itself
+                Thread.currentThread().join();
+            }
+            // stopped by a signal (then this just waits for the exit in progress) or on its own
+            // after a fatal error: exit so the parent sees it
+            System.exit(0);
         } catch (Throwable t) {
             StringWriter sw = new StringWriter();
             t.printStackTrace(new PrintWriter(sw));
