@@ -35,6 +35,8 @@ public final class LocalStackCommand {
               --es8             run the Elasticsearch 8.19 line instead of 9.x
               --no-kafka        do not start Kafka
               --no-es           do not start Elasticsearch
+              --env-file FILE   once ready, write MESHLENS_KAFKA_BOOTSTRAP=... and MESHLENS_ES_URL=...
+                                lines to FILE (for scripts: tests then use these running services)
               --once            start, print, stop and exit (a smoke check)
               -h, --help        this text
             Stop with Ctrl-C.""";
@@ -100,6 +102,17 @@ public final class LocalStackCommand {
                         es.version(), es.url(), es.pid(), seconds(es.startupTime()), es.instanceDir());
             }
             out.printf(Locale.ROOT, "  all ready in %.1f s%n", seconds(total));
+            if (o.envFile != null) {
+                StringBuilder env = new StringBuilder();
+                if (kafka != null) {
+                    env.append("MESHLENS_KAFKA_BOOTSTRAP=").append(kafka.bootstrapServers()).append('\n');
+                }
+                if (es != null) {
+                    env.append("MESHLENS_ES_URL=").append(es.url()).append('\n');
+                }
+                writeAtomically(o.envFile, env.toString());
+                out.println("  wrote " + o.envFile);
+            }
             if (o.once) {
                 return 0;
             }
@@ -178,6 +191,21 @@ public final class LocalStackCommand {
         }
     }
 
+    private static void writeAtomically(Path file, String content) {
+        try {
+            Path abs = file.toAbsolutePath();
+            if (abs.getParent() != null) {
+                java.nio.file.Files.createDirectories(abs.getParent());
+            }
+            Path tmp = abs.resolveSibling(abs.getFileName() + ".tmp");
+            java.nio.file.Files.writeString(tmp, content);
+            java.nio.file.Files.move(tmp, abs, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
     private static double seconds(Duration d) {
         return d.toMillis() / 1000.0;
     }
@@ -186,6 +214,7 @@ public final class LocalStackCommand {
         int kafkaPort = DEFAULT_KAFKA_PORT;
         int esPort = DEFAULT_ES_PORT;
         Path dataDir;
+        Path envFile;
         boolean es8;
         boolean kafka = true;
         boolean es = true;
@@ -200,6 +229,7 @@ public final class LocalStackCommand {
                     case "--kafka-port" -> o.kafkaPort = port(a, value(args, ++i, a));
                     case "--es-port" -> o.esPort = port(a, value(args, ++i, a));
                     case "--data-dir" -> o.dataDir = Path.of(value(args, ++i, a)).toAbsolutePath();
+                    case "--env-file" -> o.envFile = Path.of(value(args, ++i, a));
                     case "--es8" -> o.es8 = true;
                     case "--no-kafka" -> o.kafka = false;
                     case "--no-es" -> o.es = false;
