@@ -18,6 +18,7 @@
 #   promql     every PromQL expression in every dashboard parses (promtool check rules)
 #   names      every metric and label used by rules and dashboards is in dashboards/metric-names.txt,
 #              and that list matches the Micrometer names declared in the services' Java sources
+#   esfields   every Elasticsearch field a dashboard uses is mapped by query-api (store/Mappings.java)
 #   datasources every datasource uid used in a dashboard is provisioned
 #   controls   negative controls: the schema, promtool and the name check each reject a broken input
 set -uo pipefail
@@ -129,6 +130,7 @@ fi
 
 lint metric-names dashboards/metric-names.txt
 lint metric-sources dashboards/metric-names.txt
+lint es-fields
 lint datasources
 
 # ---------------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@
 //                                 at least one firing and one silent case for it
 //   datasources                   every datasource uid used in a dashboard is provisioned
 //   metric-sources NAMES_FILE     NAMES_FILE and the Micrometer names in the Java sources agree
+//   es-fields                     Elasticsearch fields used by dashboards exist in query-api's mappings
 //
 // Each check prints "ok - ..." or "FAIL - ..." lines; the exit code is the number of failures.
 import { readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -212,6 +213,42 @@ if (cmd === 'metric-sources') {
   const unlisted = meters.filter((m) => !listed.has(m) && inActive(m));
   if (unlisted.length) fail(`meters declared in code but not in ${basename(process.argv[3])}: ${unlisted.map((m) => `${m} (${declared.get(m)})`).join(', ')}`);
   else ok('every meshlens meter declared in the services\' sources is listed');
+  process.exit(failures);
+}
+
+// Elasticsearch field names used by the dashboards (queries, aggregations, time fields, variables,
+// table columns) exist in the query API's explicit index mappings (query-api store/Mappings.java;
+// dynamic mapping is off there, so an unmapped field silently matches nothing).
+if (cmd === 'es-fields') {
+  const src = readFileSync(join(ROOT, 'query-api/src/main/java/dev/meshlens/query/store/Mappings.java'), 'utf8');
+  const literals = new Set([...src.matchAll(/"([a-z_][a-z0-9_]*)"/g)].map((m) => m[1]));
+  const META = new Set(['_count', '_id', '_index', '_source', '_type', 'highlight', 'sort']);
+  for (const d of dashboards()) {
+    const used = new Map();
+    const note = (field, where) => { if (field && !field.startsWith('$') && !META.has(field)) used.set(field, where); };
+    const luceneFields = (q, where) => { for (const m of String(q ?? '').matchAll(/(?:^|[\s(])([a-z_][a-z0-9_.]*):/g)) note(m[1], where); };
+    for (const p of panels(d.panels)) {
+      for (const t of p.targets ?? []) {
+        const ds = t.datasource ?? p.datasource;
+        if (ds?.type !== 'elasticsearch') continue;
+        const where = `panel ${p.id} "${p.title}"`;
+        luceneFields(t.query, where);
+        note(t.timeField, where);
+        for (const b of t.bucketAggs ?? []) note(b.field, where);
+        for (const m of t.metrics ?? []) note(m.field, where);
+        for (const tr of p.transformations ?? []) if (tr.id === 'organize') for (const c of Object.keys(tr.options?.includeByName ?? {})) note(c, `${where} column`);
+      }
+    }
+    for (const v of d.templating?.list ?? []) {
+      if (v.datasource?.type !== 'elasticsearch') continue;
+      const q = JSON.parse(v.query);
+      note(q.field, `variable $${v.name}`);
+      luceneFields(q.query, `variable $${v.name}`);
+    }
+    const missing = [...used].filter(([f]) => !f.split('.').every((seg) => literals.has(seg)));
+    if (missing.length) fail(`${d.file}: Elasticsearch fields not in the query API's mappings: ${missing.map(([f, w]) => `${f} (${w})`).join(', ')}`);
+    else if (used.size) ok(`${d.file}: ${used.size} Elasticsearch fields, all mapped by query-api Mappings.java`);
+  }
   process.exit(failures);
 }
 
