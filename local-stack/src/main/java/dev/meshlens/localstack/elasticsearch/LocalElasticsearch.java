@@ -212,6 +212,10 @@ public final class LocalElasticsearch implements AutoCloseable {
         /** Launches the node and blocks until its cluster health is at least yellow. */
         public LocalElasticsearch start() throws IOException {
             Path esHome = home != null ? home.toAbsolutePath() : NodeLayout.home(line.layout());
+            if (httpPort != 0 && Dirs.accepts(httpPort)) {
+                throw new IOException("port " + httpPort + " on 127.0.0.1 is already in use; choose another "
+                        + "Elasticsearch HTTP port (0 = any free port)");
+            }
             boolean temporary = instanceDir == null;
             Path dir = temporary ? Files.createTempDirectory("meshlens-es-") : Files.createDirectories(instanceDir);
             Files.deleteIfExists(dir.resolve("http.port"));

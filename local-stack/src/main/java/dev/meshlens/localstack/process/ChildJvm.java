@@ -1,7 +1,6 @@
 package dev.meshlens.localstack.process;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -197,11 +196,9 @@ public final class ChildJvm implements AutoCloseable {
                 pb.directory(workingDir.toFile());
             }
             Process process = pb.start();
+            // process.getOutputStream() is the child's stdin: kept open, never written, closed on stop.
             ChildJvm child = new ChildJvm(name, process, logFile, cmd);
             ChildProcesses.register(child);
-            // Hold the pipe open; never write to it.
-            OutputStream stdin = process.getOutputStream();
-            Objects.requireNonNull(stdin);
             return child;
         }
     }

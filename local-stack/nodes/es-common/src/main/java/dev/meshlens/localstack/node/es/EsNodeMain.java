@@ -89,10 +89,10 @@ public final class EsNodeMain {
         // Elasticsearch's threads are daemons: like its own bootstrap, keep one non-daemon thread
         // alive; it never ends by itself, so the JVM only stops through System.exit (signal,
         // parent gone), after the node has been closed and, if need be, its folder deleted.
-        CountDownLatch stopped = new CountDownLatch(1);
+        CountDownLatch never = new CountDownLatch(1);
         Thread keepAlive = new Thread(() -> {
             try {
-                stopped.await();
+                never.await();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
