@@ -10,6 +10,8 @@
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 MVN="$1"; OFFLINE="$2"; REPO="$3"; OUT="$4"; shift 4
+if [ ! -x "$MVN" ]; then MVN="$(command -v mvn || true)"; fi
+if [ -z "$MVN" ]; then echo "meshlens nodes: cannot find mvn (maven.home unset and none on PATH)" >&2; exit 1; fi
 
 key="$( { printf '%s\n' "$@"; cd "$HERE" && find . -type f \( -name '*.java' -o -name '*.xml' -o -name '*.properties' -o -name '*.sh' \) -not -path '*/target/*' | LC_ALL=C sort | xargs cat; } | sha256sum | cut -d' ' -f1)"
 stamp="$OUT/nodes.stamp"
