@@ -38,6 +38,7 @@ public final class Envoy {
   private String maxTls = "TLSv1.3";
 
   private final Map<String, Long> counters = new ConcurrentHashMap<>();
+  private boolean reporting = true;
 
   Envoy(SimMesh mesh, String service, String namespace, String ip, boolean gateway) {
     this.mesh = mesh;
@@ -109,6 +110,9 @@ public final class Envoy {
   public String namespace() { return namespace; }
   public String ip() { return ip; }
   public boolean gateway() { return gateway; }
+  /** Whether this Envoy's access logs and stats are collected (false: a blind side with no collector). */
+  public boolean reporting() { return reporting && mesh.reporting(); }
+  public Envoy reporting(boolean b) { reporting = b; return this; }
   public X509Certificate leaf() { return leaf; }
   public String identity() { return identity; }
   public boolean sendsClientCert() { return sendsClientCert; }

@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * The federation of thesis §6: an Istio mesh ({@code backend}, {@code frontend}, {@code catalog})
- * and a Consul mesh ({@code info}, {@code billing}, behind an ingress gateway in TLS passthrough),
+ * and a Consul mesh ({@code info}, {@code billing}, {@code ledger}, behind an ingress gateway in TLS passthrough),
  * trust bundles exchanged, plus the edges (calls) between them and inside each mesh.
  */
 public final class Federation {
@@ -37,9 +37,11 @@ public final class Federation {
     Envoy catalog = istio.addEnvoy("catalog", "default", "10.244." + o + ".13", false, now);
     Envoy info = consul.addEnvoy("info", "default", "10.20." + o + ".21", false, now);
     Envoy billing = consul.addEnvoy("billing", "default", "10.20." + o + ".22", false, now);
+    Envoy ledger = consul.addEnvoy("ledger", "default", "10.20." + o + ".23", false, now);
     Envoy gateway = consul.addEnvoy("ingress-gateway", "default", "34.120." + o + ".5", true, now);
     edges.add(new Edge(backend, info, gateway, "/weather"));
     edges.add(new Edge(frontend, billing, gateway, "/invoices"));
+    edges.add(new Edge(frontend, ledger, gateway, "/entries"));
     edges.add(new Edge(info, backend, null, "/api/v1/forecast"));
     edges.add(new Edge(billing, catalog, null, "/items"));
     edges.add(new Edge(backend, catalog, null, "/items"));
@@ -52,6 +54,11 @@ public final class Federation {
 
   public List<Edge> crossMeshEdges() {
     return edges.stream().filter(Edge::crossMesh).toList();
+  }
+
+  /** True when the Envoy is a client on some edge (so its own logs matter for other edges too). */
+  public boolean isClient(Envoy e) {
+    return edges.stream().anyMatch(x -> x.client() == e);
   }
 
   public List<SimMesh> meshes() {

@@ -191,8 +191,39 @@ public final class Handshake {
     return BoringSsl.x509Detail(0, v == Verdict.OTHER ? "certificate signature failure" : v.text);
   }
 
-  /** PKIX path validation of {@code chain} against {@code roots} at {@code at}. */
+  private record TrustKey(List<X509Certificate> chain, List<X509Certificate> roots) {}
+
+  private static final java.util.Map<TrustKey, Verdict> TRUST_CACHE = java.util.Collections.synchronizedMap(
+      new java.util.LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(java.util.Map.Entry<TrustKey, Verdict> e) {
+          return size() > 4096;
+        }
+      });
+
+  /**
+   * Verification of {@code chain} against {@code roots} at {@code at}, in BoringSSL's order: the path
+   * to a trusted root first (PKIX, cached per chain and bundle), then the validity of every certificate.
+   */
   static Verdict verify(List<X509Certificate> chain, List<X509Certificate> roots, Instant at) {
+    Verdict trust = TRUST_CACHE.computeIfAbsent(new TrustKey(List.copyOf(chain), List.copyOf(roots)),
+        k -> pkix(k.chain(), k.roots(), k.chain().get(0).getNotBefore().toInstant()));
+    if (trust != Verdict.OK) {
+      return trust;
+    }
+    for (X509Certificate c : chain) {
+      if (at.isBefore(c.getNotBefore().toInstant())) {
+        return Verdict.NOT_YET_VALID;
+      }
+      if (at.isAfter(c.getNotAfter().toInstant())) {
+        return Verdict.EXPIRED;
+      }
+    }
+    return Verdict.OK;
+  }
+
+  /** PKIX path validation at {@code at}. */
+  static Verdict pkix(List<X509Certificate> chain, List<X509Certificate> roots, Instant at) {
     try {
       Set<TrustAnchor> anchors = new HashSet<>();
       for (X509Certificate r : roots) {

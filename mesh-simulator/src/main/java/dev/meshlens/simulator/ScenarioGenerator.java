@@ -69,9 +69,11 @@ public final class ScenarioGenerator {
         serverMesh.listenerLogs(false);
         desc.append("; ").append(serverMesh.id()).append(" without listener logs");
       }
-      if (fault.clientHalfConclusive() && rnd.nextDouble() < o.notReportingProbability()) {
-        serverMesh.reporting(false);
-        desc.append("; ").append(serverMesh.id()).append(" not reporting");
+      if (fault.clientHalfConclusive() && !f.isClient(e.server()) && rnd.nextDouble() < o.notReportingProbability()) {
+        // no collector on the server's Envoy: no access log, no listener log, no stats from it (the mesh's
+        // trust bundle and certificate inventory are still known)
+        e.server().reporting(false);
+        desc.append("; ").append(e.server()).append(" not reporting");
       }
       if (rnd.nextDouble() < o.oldEnvoyProbability()) {
         e.client().validatorDetail(false);
@@ -91,12 +93,10 @@ public final class ScenarioGenerator {
     List<SimLine> lines = new ArrayList<>();
     Map<String, Acc> truth = new LinkedHashMap<>();
     for (SimMesh m : f.meshes()) {
-      if (m.reporting()) {
-        lines.add(traffic.trustBundle(m, start));
-        for (Envoy e : m.envoys()) {
-          lines.add(traffic.certs(e, start));
-          traffic.pollStats(e, start);
-        }
+      lines.add(traffic.trustBundle(m, start));
+      for (Envoy e : m.envoys()) {
+        lines.add(traffic.certs(e, start));
+        traffic.pollStats(e, start);
       }
     }
     long stepMs = 250;
@@ -116,11 +116,9 @@ public final class ScenarioGenerator {
         }
         fixed = true;
         for (SimMesh m : f.meshes()) {
-          if (m.reporting()) {
-            lines.add(traffic.trustBundle(m, now));
-            for (Envoy e : m.envoys()) {
-              lines.add(traffic.certs(e, now));
-            }
+          lines.add(traffic.trustBundle(m, now));
+          for (Envoy e : m.envoys()) {
+            lines.add(traffic.certs(e, now));
           }
         }
       }
@@ -130,16 +128,18 @@ public final class ScenarioGenerator {
         }
         nextCall.put(e, t + intervalMs / 2 + rnd.nextInt((int) intervalMs));
         Instant at = now.plusMillis(rnd.nextInt((int) stepMs));
-        if (!faultEdges.contains(e) && rnd.nextDouble() < o.unrelatedFailureProbability()) {
+        if (rnd.nextDouble() < o.unrelatedFailureProbability()
+            && Handshake.decide(e.client(), e.server(), e.gateway(), at).success()) {
+          // an application error or timeout over a working mTLS connection: not a TLS finding
           SimLine u = traffic.unrelatedFailure(e.client(), e.server(), at);
-          if (e.client().mesh().reporting()) {
+          if (e.client().reporting()) {
             lines.add(u);
           }
           continue;
         }
         Traffic.Call call = traffic.call(e.client(), e.server(), e.gateway(), at, e.path());
         lines.addAll(call.lines());
-        if (e.client().mesh().reporting()) {
+        if (e.client().reporting()) {
           record(truth, e, call.result(), at);
         }
       }
@@ -160,8 +160,10 @@ public final class ScenarioGenerator {
         continue;
       }
       SimMesh sm = a.edge.server().mesh();
+      boolean blind = !a.edge.server().reporting() && !(a.category == FailureCategory.NO_ROUTE
+          && a.edge.gateway() != null && a.edge.gateway().reporting());
       expected.add(new ExpectedFinding(a.category, a.edge.client().mesh().id(), a.edge.client().identity(), sm.id(),
-          a.edge.server().service(), a.rejectedBy, !sm.reporting(), sm.reporting() ? null : sm.id(),
+          a.edge.server().service(), a.rejectedBy, blind, blind ? sm.id() : null,
           a.successAfterFailure ? FindingState.RESOLVED : FindingState.OPEN, a.failures));
     }
     return new Scenario(seed, desc.toString(), List.of(istioId, consulId), List.copyOf(lines), expected);

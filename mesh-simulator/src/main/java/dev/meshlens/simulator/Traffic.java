@@ -127,17 +127,17 @@ public final class Traffic {
         c.upstreamLocalAddress = clientIp + ":" + clientPort;
       }
     }
-    if (client.mesh().reporting()) {
+    if (client.reporting()) {
       lines.add(line(client, "access.log", c, false, clientEvent(client, server, c, r)));
     }
 
     // server (inbound) line
-    if (serverSide.mesh().reporting()) {
+    if (serverSide.reporting()) {
       AccessRecord s = new AccessRecord();
       s.startTime = st;
       s.downstreamLocalAddress = serverSide.ip() + ":" + port(server);
       s.downstreamRemoteAddress = (gateway != null && !r.noRoute() ? gateway.ip() : clientIp) + ":" + clientPort;
-      s.requestedServerName = client.tlsOrigination() ? sni(client, server) : null;
+      s.requestedServerName = client.tlsOrigination() && server.tlsTermination() ? sni(client, server) : null;
       if (r.success()) {
         s.method = "GET";
         s.path = path;
@@ -259,7 +259,7 @@ public final class Traffic {
     Instant prevAt = lastPollAt.get(envoy);
     lastPoll.put(envoy, now);
     lastPollAt.put(envoy, t);
-    if (!envoy.mesh().reporting() || !envoy.mesh().statsReported()) {
+    if (!envoy.reporting() || !envoy.mesh().statsReported()) {
       return List.of();
     }
     double interval = prevAt == null ? 0 : (t.toEpochMilli() - prevAt.toEpochMilli()) / 1000.0;

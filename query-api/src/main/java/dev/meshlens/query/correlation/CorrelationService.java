@@ -1,0 +1,142 @@
+package dev.meshlens.query.correlation;
+
+import dev.meshlens.query.metrics.MeshlensMetrics;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the correlation topology as a Kafka Streams application. Create it with a config (and,
+ * when running inside the query-api, the shared {@link MeshlensMetrics}); {@link #start()} creates
+ * the findings and inventory topics when missing and starts the streams threads; {@link #close()}
+ * stops them. State lives in RocksDB under {@code stateDir} and in changelog topics, so a restart
+ * (or a new instance taking over partitions) continues where the last one stopped.
+ */
+public final class CorrelationService implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(CorrelationService.class);
+
+  private final CorrelationConfig config;
+  private final MeshlensMetrics metrics;
+  private final CorrelationStats stats = new CorrelationStats();
+  private KafkaStreams streams;
+
+  public CorrelationService(CorrelationConfig config, MeshlensMetrics metrics) {
+    this.config = Objects.requireNonNull(config, "config");
+    this.metrics = metrics;
+  }
+
+  /** Without metrics (tests, benchmarks). */
+  public CorrelationService(CorrelationConfig config) {
+    this(config, null);
+  }
+
+  /** The Kafka Streams properties derived from the config (extra entries win). */
+  public Properties streamsProperties() {
+    Properties p = new Properties();
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+    p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
+    p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000);
+    p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
+    p.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
+    p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, -1);
+    p.putAll(config.extra());
+    return p;
+  }
+
+  public Topology topology() {
+    return CorrelationTopology.build(config, metrics, stats);
+  }
+
+  /** Starts the application; returns once the streams threads are started (not necessarily running). */
+  public synchronized CorrelationService start() {
+    if (streams != null) {
+      throw new IllegalStateException("already started");
+    }
+    Properties props = streamsProperties();
+    Map<String, Object> shown = new TreeMap<>();
+    props.forEach((k, v) -> shown.put(k.toString(), v));
+    LOG.info("correlation starting: {} streams={}", config, shown);
+    createTopics(props);
+    streams = new KafkaStreams(topology(), props);
+    streams.setUncaughtExceptionHandler(e -> {
+      LOG.error("correlation stream thread failed; replacing it", e);
+      return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse
+          .REPLACE_THREAD;
+    });
+    streams.start();
+    return this;
+  }
+
+  private void createTopics(Properties props) {
+    Properties ap = new Properties();
+    ap.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+    config.extra().forEach((k, v) -> {
+      if (k.startsWith("security.") || k.startsWith("sasl.") || k.startsWith("ssl.")) {
+        ap.put(k, v);
+      }
+    });
+    try (Admin admin = Admin.create(ap)) {
+      NewTopic inventory = new NewTopic(config.inventoryTopic(), 1, (short) -1)
+          .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+      NewTopic findingsTopic = new NewTopic(config.findingsTopic(), java.util.Optional.empty(), java.util.Optional.empty())
+          .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+      for (NewTopic t : List.of(inventory, findingsTopic)) {
+        try {
+          admin.createTopics(List.of(t)).all().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+          if (!(e.getCause() instanceof TopicExistsException)) {
+            throw new IllegalStateException("could not create topic " + t.name() + ": " + e.getCause(), e.getCause());
+          }
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while creating topics", e);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("Kafka at " + config.bootstrapServers() + " did not answer within 30 s", e);
+    }
+  }
+
+  /** The streams state (CREATED, REBALANCING, RUNNING, ...), or null before start. */
+  public KafkaStreams.State state() {
+    return streams == null ? null : streams.state();
+  }
+
+  /** True when the application is running (for readiness). */
+  public boolean isRunning() {
+    return streams != null && streams.state() == KafkaStreams.State.RUNNING;
+  }
+
+  public CorrelationStats stats() {
+    return stats;
+  }
+
+  public CorrelationConfig config() {
+    return config;
+  }
+
+  @Override
+  public synchronized void close() {
+    if (streams != null) {
+      streams.close(Duration.ofSeconds(30));
+      streams = null;
+    }
+  }
+}

@@ -1,0 +1,38 @@
+package dev.meshlens.query.correlation;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Counters of the correlator itself (shared by all stream threads of one instance). */
+public final class CorrelationStats {
+  final AtomicLong halvesStored = new AtomicLong();
+  final AtomicLong halvesPaired = new AtomicLong();
+  final AtomicLong halvesExpiredOneSided = new AtomicLong();
+  final AtomicLong halvesCorroborating = new AtomicLong();
+  final AtomicLong findingsUpdated = new AtomicLong();
+  final AtomicLong findingsResolved = new AtomicLong();
+  final AtomicLong findingsRemoved = new AtomicLong();
+  final AtomicLong undecodable = new AtomicLong();
+  final AtomicLong successes = new AtomicLong();
+
+  /** Halves written to the window store while waiting for their other half. */
+  public long halvesStored() { return halvesStored.get(); }
+  /** Halves that found their other half. */
+  public long halvesPaired() { return halvesPaired.get(); }
+  /** Halves whose window closed without the other half: they left the window store and became one-sided evidence. */
+  public long halvesExpiredOneSided() { return halvesExpiredOneSided.get(); }
+  /** Unpaired server halves (e.g. counters that duplicate a listener log) attached to an existing finding. */
+  public long halvesCorroborating() { return halvesCorroborating.get(); }
+  public long findingsUpdated() { return findingsUpdated.get(); }
+  public long findingsResolved() { return findingsResolved.get(); }
+  /** Resolved findings removed from the state store after the resolved retention. */
+  public long findingsRemoved() { return findingsRemoved.get(); }
+  public long undecodable() { return undecodable.get(); }
+  public long successes() { return successes.get(); }
+
+  @Override
+  public String toString() {
+    return "stored=" + halvesStored + " paired=" + halvesPaired + " expiredOneSided=" + halvesExpiredOneSided
+        + " corroborating=" + halvesCorroborating + " findingsUpdated=" + findingsUpdated + " resolved="
+        + findingsResolved + " removed=" + findingsRemoved + " undecodable=" + undecodable + " successes=" + successes;
+  }
+}

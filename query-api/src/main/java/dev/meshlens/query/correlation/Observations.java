@@ -1,0 +1,126 @@
+package dev.meshlens.query.correlation;
+
+import dev.meshlens.events.FailureCategory;
+import dev.meshlens.events.MeshEvent;
+import dev.meshlens.events.ObserverRole;
+import dev.meshlens.events.RejectedBy;
+import dev.meshlens.events.SourceKind;
+import dev.meshlens.events.StatsDelta;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Reads what the correlator needs out of a {@link MeshEvent}. Stateless. */
+final class Observations {
+  private Observations() {}
+
+  /** Categories that do not name a cause on their own; the other half or the inventory refines them. */
+  static boolean generic(FailureCategory c) {
+    return c == null || c == FailureCategory.CERT_REJECTED || c == FailureCategory.UNKNOWN
+        || c == FailureCategory.CONNECTION_RESET || c == FailureCategory.UPSTREAM_CONNECT_FAILURE;
+  }
+
+  static boolean isInventory(MeshEvent e) {
+    return e.sourceKind() == SourceKind.TRUST_BUNDLE || e.sourceKind() == SourceKind.ENVOY_CERTS;
+  }
+
+  static boolean isStats(MeshEvent e) {
+    return e.sourceKind() == SourceKind.ENVOY_STATS && e.stats() != null;
+  }
+
+  static ObserverRole role(MeshEvent e) {
+    if (e.observerRole() != null) {
+      return e.observerRole();
+    }
+    if (e.direction() != null) {
+      return e.direction() == dev.meshlens.events.Direction.OUTBOUND ? ObserverRole.CLIENT : ObserverRole.SERVER;
+    }
+    if (e.stats() != null) {
+      return "listener".equals(e.stats().scope()) ? ObserverRole.SERVER : ObserverRole.CLIENT;
+    }
+    return null;
+  }
+
+  /** A request that got through the handshake (so mTLS between the pair works). */
+  static boolean isSuccess(MeshEvent e) {
+    if (e.tls() != null || e.sourceKind() == SourceKind.ENVOY_STATS || isInventory(e)) {
+      return false;
+    }
+    if (e.responseCode() == null || e.responseCode() == 0) {
+      return false;
+    }
+    String flags = e.responseFlags();
+    if (flags != null && !flags.equals("-")) {
+      // UH (no healthy upstream), UF/URX (connect failure), NR, UO...: no handshake happened
+      return flags.equals("UT") || flags.equals("DC");
+    }
+    return true;
+  }
+
+  /** The observer's identity: its SPIFFE ID, else the workload the collector named, else an address. */
+  static String selfIdentity(MeshEvent e) {
+    if (present(e.localUriSan())) {
+      return e.localUriSan();
+    }
+    String w = e.attributes().get("workload");
+    if (present(w)) {
+      return w;
+    }
+    String addr = role(e) == ObserverRole.SERVER ? e.downstreamLocalAddress() : e.upstreamLocalAddress();
+    return present(addr) ? "address " + host(addr) : "unknown";
+  }
+
+  static String host(String addr) {
+    int c = addr.lastIndexOf(':');
+    return c > 0 ? addr.substring(0, c) : addr;
+  }
+
+  static boolean present(String s) {
+    return s != null && !s.isBlank() && !"-".equals(s);
+  }
+
+  /** The half of a failed access-log (or OTLP) observation. */
+  static Half failureHalf(MeshEvent e) {
+    ObserverRole role = role(e);
+    var t = e.tls();
+    boolean noTls = role == ObserverRole.CLIENT && t.code() == null && t.reason() == null
+        && t.category() == FailureCategory.CONNECTION_RESET && !present(e.upstreamTransportFailureReason());
+    long ms = e.observedTime().toEpochMilli();
+    return new Half(e.eventId(), e.meshId(), e.meshKind() == null ? null : e.meshKind().wireName(),
+        role == ObserverRole.CLIENT, ms, ms, t.category(), t.rejectedBy(), selfIdentity(e),
+        present(e.peerUriSan()) ? e.peerUriSan() : null, t.reason(), t.detail(), t.rawText(), noTls, false, List.of());
+  }
+
+  /** The half of a server listener's ssl.* counter delta, or null when no failure counter moved. */
+  static Half statsHalf(MeshEvent e) {
+    StatsDelta s = e.stats();
+    if (role(e) != ObserverRole.SERVER) {
+      return null;
+    }
+    long san = s.delta("ssl.fail_verify_san");
+    long noCert = s.delta("ssl.fail_verify_no_cert");
+    long verify = s.delta("ssl.fail_verify_error") + s.delta("ssl.fail_verify_cert_hash");
+    long conn = s.delta("ssl.connection_error");
+    long other = Math.max(0, conn - san - noCert - verify);
+    List<Half.Unit> units = new ArrayList<>();
+    if (san > 0) {
+      units.add(new Half.Unit(FailureCategory.SAN_MISMATCH, RejectedBy.SELF, "ssl.fail_verify_san", san));
+    }
+    if (noCert > 0) {
+      units.add(new Half.Unit(FailureCategory.CLIENT_CERT_MISSING, RejectedBy.SELF, "ssl.fail_verify_no_cert", noCert));
+    }
+    if (verify > 0) {
+      units.add(new Half.Unit(FailureCategory.CERT_REJECTED, RejectedBy.SELF, "ssl.fail_verify_error", verify));
+    }
+    if (other > 0) {
+      units.add(new Half.Unit(FailureCategory.UNKNOWN, RejectedBy.UNKNOWN, "ssl.connection_error", other));
+    }
+    if (units.isEmpty()) {
+      return null;
+    }
+    long ms = e.observedTime().toEpochMilli();
+    long from = s.intervalSeconds() > 0 ? ms - (long) (s.intervalSeconds() * 1000) : ms;
+    return new Half(e.eventId(), e.meshId(), e.meshKind() == null ? null : e.meshKind().wireName(), false, ms, from,
+        FailureCategory.UNKNOWN, RejectedBy.UNKNOWN, selfIdentity(e), null, null, null,
+        s.scope() + " " + s.name() + " " + s.deltas(), false, true, units);
+  }
+}
