@@ -31,8 +31,8 @@ final class Transforms {
 
   /**
    * Each address in a comma-separated list to its network: IPv4 to /v4, IPv6 to /v6, ports
-   * dropped. A non-IP value (a host name, {@code unix:...}) is returned as its host part; detectors
-   * still run over it.
+   * dropped. A host name is returned without its port (detectors still run over it); anything else
+   * (user-info, paths, free text from a client-controlled header) becomes {@code {address}}.
    */
   static String generaliseIp(String value, int v4, int v6) {
     if (value.indexOf(',') < 0) {
@@ -93,7 +93,22 @@ final class Transforms {
       sb.append(last < 7 ? "::" : "").append('/').append(v6);
       return sb.toString();
     }
-    return h;
+    return plainHost(h) ? h : "{address}";
+  }
+
+  /** A DNS name (letters, digits, '.', '-', '_'); anything else in an address field is not published. */
+  private static boolean plainHost(String h) {
+    if (h.isEmpty() || h.length() > 253) {
+      return false;
+    }
+    for (int i = 0; i < h.length(); i++) {
+      char c = h.charAt(i);
+      if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-'
+          || c == '_')) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** "a.b.c.d" or "a.b.c.d:port" straight to "net/prefix" without intermediate strings; null otherwise. */

@@ -120,6 +120,9 @@ class RedactionEngineTest {
     assertEquals("****/*.*.*", out.userAgent());
     assertEquals("2001:db8:abcd::/48", out.downstreamRemoteAddress());
     assertEquals("203.0.113.0/24, 10.0.0.0/24", out.forwardedFor());
+    MeshEvent odd = new RedactionEngine(p, null).redact(in.toBuilder()
+        .forwardedFor("user:pw@10.1.2.3:80, backend.ns.svc:8080, unknown").build());
+    assertEquals("{address}, backend.ns.svc, unknown", odd.forwardedFor());
     assertEquals("/p?secret&b", out.attributes().get("x-q"));
   }
 
