@@ -20,16 +20,18 @@ final class Json {
 
   /** {@code i} is just after the opening quote; returns the index of the closing quote, or TRUNCATED. */
   static int stringEnd(String s, int i, int len) {
-    while (i < len) {
-      char c = s.charAt(i);
-      if (c == '"') {
-        return i;
+    int q = s.indexOf('"', i);
+    while (q >= 0 && q < len) {
+      int b = q - 1;
+      int n = 0;
+      while (b >= i && s.charAt(b) == '\\') {
+        n++;
+        b--;
       }
-      if (c == '\\') {
-        i += 2;
-        continue;
+      if ((n & 1) == 0) {
+        return q;
       }
-      i++;
+      q = s.indexOf('"', q + 1);
     }
     return TRUNCATED;
   }

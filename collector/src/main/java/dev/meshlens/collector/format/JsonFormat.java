@@ -109,6 +109,7 @@ public final class JsonFormat implements LineFormat {
     i++;
     int expect = 0;
     int n = keys.length;
+    int backslash = line.indexOf('\\', i); // next backslash at or after the scan position, found lazily
     i = Json.skipWs(line, i, len);
     if (i < len && line.charAt(i) == '}') {
       return trailing(line, i + 1, len);
@@ -156,8 +157,12 @@ public final class JsonFormat implements LineFormat {
         if (ve < 0) {
           return ParseStatus.TRUNCATED_JSON;
         }
+        if (backslash >= 0 && backslash <= i) {
+          backslash = line.indexOf('\\', i + 1);
+        }
         if (slot >= 0) {
-          out.set(slot, i + 1, ve, Json.hasEscape(line, i + 1, ve) ? ParsedLine.JSON_ESCAPED : ParsedLine.PLAIN);
+          boolean esc = backslash >= 0 && backslash < ve;
+          out.set(slot, i + 1, ve, esc ? ParsedLine.JSON_ESCAPED : ParsedLine.PLAIN);
         }
         next = ve + 1;
       } else {

@@ -113,6 +113,7 @@ public final class TextFormat implements LineFormat {
       return ParseStatus.PREFIX_MISMATCH;
     }
     int pos = first.length();
+    int backslash = line.indexOf('\\', pos); // next backslash, advanced lazily (no rescans)
     String[] lits = literals;
     int n = ops.length;
     for (int i = 0; i < n; i++) {
@@ -120,27 +121,34 @@ public final class TextFormat implements LineFormat {
       int fieldEnd;
       byte esc = ParsedLine.PLAIN;
       if (quoted[i]) {
-        int j = pos;
+        // the first unescaped quote that starts the next literal (indexOf is vectorised)
+        int j = line.indexOf('"', pos);
         for (;;) {
-          if (j >= len) {
+          if (j < 0 || j >= len) {
             return ParseStatus.UNTERMINATED_QUOTE;
           }
-          char c = line.charAt(j);
-          if (c == '\\') {
-            esc = ParsedLine.TEXT_ESCAPED;
-            j += 2;
-            continue;
+          int b = j - 1;
+          int bs = 0;
+          while (b >= pos && line.charAt(b) == '\\') {
+            bs++;
+            b--;
           }
-          if (c == '"' && line.startsWith(next, j) && j + next.length() <= len) {
+          if ((bs & 1) == 0 && line.startsWith(next, j) && j + next.length() <= len) {
             break;
           }
-          j++;
+          j = line.indexOf('"', j + 1);
+        }
+        if (backslash >= 0 && backslash < pos) {
+          backslash = line.indexOf('\\', pos);
+        }
+        if (backslash >= 0 && backslash < j) {
+          esc = ParsedLine.TEXT_ESCAPED;
         }
         fieldEnd = j;
       } else if (next.isEmpty()) {
         fieldEnd = len;
       } else {
-        fieldEnd = line.indexOf(next, pos);
+        fieldEnd = next.length() == 1 ? line.indexOf(next.charAt(0), pos) : line.indexOf(next, pos);
         if (fieldEnd < 0 || fieldEnd + next.length() > len) {
           return ParseStatus.LITERAL_NOT_FOUND;
         }

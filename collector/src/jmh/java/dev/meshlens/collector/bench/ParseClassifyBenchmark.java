@@ -1,0 +1,148 @@
+package dev.meshlens.collector.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.meshlens.collector.classify.TlsClassifier;
+import dev.meshlens.collector.format.ParseStatus;
+import dev.meshlens.collector.format.ParsedLine;
+import dev.meshlens.collector.format.Presets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.elasticsearch.grok.Grok;
+import org.elasticsearch.grok.GrokBuiltinPatterns;
+import org.elasticsearch.grok.MatcherWatchdog;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
+
+/**
+ * Lines per second on one thread: meshlens parse + classify (compiled format string / JSON scanner and
+ * the TLS classifier) against the baselines an operator would otherwise use on the same lines — Elastic's
+ * grok with a pattern for Istio's default format, one java.util.regex with named groups, and (for JSON)
+ * Jackson's tree parser. Scores are per line ({@code @OperationsPerInvocation}); run with {@code -prof gc}
+ * for {@code gc.alloc.rate.norm} (bytes per line).
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Fork(value = 1, jvmArgsAppend = {"-Xms512m", "-Xmx512m"})
+@Warmup(iterations = 2, time = 2)
+@Measurement(iterations = 3, time = 3)
+public class ParseClassifyBenchmark {
+  static final int N = 4096;
+
+  static final String GROK = "\\[%{TIMESTAMP_ISO8601:timestamp}\\] \"%{DATA:method} %{DATA:path} %{DATA:protocol}\" "
+      + "%{NUMBER:response_code} %{DATA:response_flags} %{DATA:response_code_details} "
+      + "%{DATA:connection_termination_details} \"%{DATA:upstream_transport_failure_reason}\" "
+      + "%{NUMBER:bytes_received} %{NUMBER:bytes_sent} %{NUMBER:duration} %{DATA:upstream_service_time} "
+      + "\"%{DATA:x_forwarded_for}\" \"%{DATA:user_agent}\" \"%{DATA:request_id}\" \"%{DATA:authority}\" "
+      + "\"%{DATA:upstream_host}\" %{DATA:upstream_cluster} %{DATA:upstream_local_address} "
+      + "%{DATA:downstream_local_address} %{DATA:downstream_remote_address} %{DATA:requested_server_name} "
+      + "%{GREEDYDATA:route_name}";
+
+  static final Pattern REGEX = Pattern.compile("\\[(?<ts>[^\\]]+)\\] \"(?<method>\\S+) (?<path>\\S+) (?<proto>[^\"]+)\" "
+      + "(?<code>\\d+) (?<flags>\\S+) (?<details>\\S+) (?<ctd>\\S+) \"(?<utfr>[^\"]*)\" (?<rx>\\d+) (?<tx>\\d+) "
+      + "(?<dur>\\d+) (?<ust>\\S+) \"(?<xff>[^\"]*)\" \"(?<ua>[^\"]*)\" \"(?<rid>[^\"]*)\" \"(?<auth>[^\"]*)\" "
+      + "\"(?<uhost>[^\"]*)\" (?<ucluster>\\S+) (?<uladdr>\\S+) (?<dladdr>\\S+) (?<draddr>\\S+) (?<sni>\\S+) "
+      + "(?<route>\\S+)");
+  static final String[] GROUPS = {"ts", "method", "path", "proto", "code", "flags", "details", "ctd", "utfr", "rx",
+      "tx", "dur", "ust", "xff", "ua", "rid", "auth", "uhost", "ucluster", "uladdr", "dladdr", "draddr", "sni", "route"};
+
+  List<String> istio;
+  List<String> consul;
+  ParsedLine istioParsed;
+  ParsedLine consulParsed;
+  Grok grok;
+  ObjectMapper jackson;
+  final TlsClassifier classifier = TlsClassifier.INSTANCE;
+
+  @Setup
+  public void setup() {
+    istio = BenchLines.istio(N);
+    consul = BenchLines.consul(N);
+    istioParsed = Presets.ISTIO.newParsedLine();
+    consulParsed = Presets.CONSUL_JSON.newParsedLine();
+    grok = new Grok(GrokBuiltinPatterns.legacyPatterns(), GROK, MatcherWatchdog.noop(), m -> { });
+    jackson = new ObjectMapper();
+    for (String l : istio) {
+      if (Presets.ISTIO.parse(l, istioParsed) != ParseStatus.OK || grok.captures(l) == null
+          || !REGEX.matcher(l).matches()) {
+        throw new IllegalStateException("benchmark line does not fit: " + l);
+      }
+    }
+    for (String l : consul) {
+      if (Presets.CONSUL_JSON.parse(l, consulParsed) != ParseStatus.OK) {
+        throw new IllegalStateException("benchmark line does not fit: " + l);
+      }
+    }
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(N)
+  public void istioText_meshlensParseClassify(Blackhole bh) {
+    for (int i = 0; i < N; i++) {
+      ParseStatus st = Presets.ISTIO.parse(istio.get(i), istioParsed);
+      bh.consume(st);
+      bh.consume(classifier.classify(istioParsed));
+    }
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(N)
+  public void istioText_grokParseOnly(Blackhole bh) {
+    for (int i = 0; i < N; i++) {
+      bh.consume(grok.captures(istio.get(i)));
+    }
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(N)
+  public void istioText_regexParseOnly(Blackhole bh) {
+    for (int i = 0; i < N; i++) {
+      Matcher m = REGEX.matcher(istio.get(i));
+      if (m.matches()) {
+        for (String g : GROUPS) {
+          bh.consume(m.group(g));
+        }
+      }
+    }
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(N)
+  public void consulJson_meshlensParseClassify(Blackhole bh) {
+    for (int i = 0; i < N; i++) {
+      ParseStatus st = Presets.CONSUL_JSON.parse(consul.get(i), consulParsed);
+      bh.consume(st);
+      bh.consume(classifier.classify(consulParsed));
+    }
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(N)
+  public void consulJson_jacksonTreeParseOnly(Blackhole bh) throws Exception {
+    for (int i = 0; i < N; i++) {
+      JsonNode n = jackson.readTree(consul.get(i));
+      bh.consume(n);
+    }
+  }
+
+  /** Sanity check of the captures (not a benchmark). */
+  static Map<String, Object> sample() {
+    ParseClassifyBenchmark b = new ParseClassifyBenchmark();
+    b.setup();
+    return b.grok.captures(b.istio.get(0));
+  }
+}
