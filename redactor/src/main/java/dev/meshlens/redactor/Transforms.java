@@ -396,7 +396,9 @@ final class Transforms {
 
   /** Authority without user-info: "user:pw@host:443" -> "host:443". Returns the input when it has none. */
   static String stripUserInfo(String authority) {
-    int at = authority.lastIndexOf('@');
-    return at < 0 ? authority : authority.substring(at + 1);
+    if (authority.indexOf('@') < 0) { // indexOf is vectorised, lastIndexOf is not
+      return authority;
+    }
+    return authority.substring(authority.lastIndexOf('@') + 1);
   }
 }

@@ -966,7 +966,42 @@ public final class Detectors {
     return entropy(s, st, en) >= (mixed ? 3.5 : 4.0);
   }
 
+  /**
+   * Shannon entropy in bits per character: log2(n) - (1/n) * sum(f * log2 f), with log2 from a
+   * table (no Math.log on the hot path) and the counts in a per-thread scratch array.
+   */
   static double entropy(String s, int st, int en) {
+    int n = en - st;
+    if (n > MAX_TABLE) {
+      return entropySlow(s, st, en);
+    }
+    int[] freq = FREQ.get();
+    double sum = 0;
+    for (int k = st; k < en; k++) {
+      freq[s.charAt(k) & 127]++;
+    }
+    for (int k = st; k < en; k++) {
+      int c = s.charAt(k) & 127;
+      int f = freq[c];
+      if (f != 0) {
+        sum += f * LOG2[f];
+        freq[c] = 0; // count each symbol once, and leave the scratch array zeroed
+      }
+    }
+    return LOG2[n] - sum / n;
+  }
+
+  private static final int MAX_TABLE = 1024;
+  private static final double[] LOG2 = new double[MAX_TABLE + 1];
+  private static final ThreadLocal<int[]> FREQ = ThreadLocal.withInitial(() -> new int[128]);
+
+  static {
+    for (int i = 1; i <= MAX_TABLE; i++) {
+      LOG2[i] = Math.log(i) / Math.log(2);
+    }
+  }
+
+  private static double entropySlow(String s, int st, int en) {
     int[] freq = new int[128];
     int n = en - st;
     for (int k = st; k < en; k++) {

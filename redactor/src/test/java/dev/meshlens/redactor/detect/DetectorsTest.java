@@ -99,6 +99,20 @@ class DetectorsTest {
   }
 
   @Test
+  void tableEntropyMatchesDefinition() {
+    for (String t : List.of("aaaaaaaaaaaaaaaaaaaa", "Zx8Qw2Lm9Pv4Rt7Yk3Nb6Hs1", "consul/ns/default/dc/dc1/svc/backend",
+        "abababababababababab12")) {
+      double slow = 0;
+      for (char c : t.chars().distinct().mapToObj(c -> (char) c).toList()) {
+        double p = t.chars().filter(x -> x == c).count() / (double) t.length();
+        slow -= p * Math.log(p) / Math.log(2);
+      }
+      assertEquals(slow, Detectors.entropy(t, 0, t.length()), 1e-9, t);
+      assertEquals(slow, Detectors.entropy(t, 0, t.length()), 1e-9, "scratch array left clean: " + t);
+    }
+  }
+
+  @Test
   void luhnAndIban() {
     assertTrue(Detectors.luhn("4111 1111 1111 1111", 0, 19));
     assertFalse(Detectors.luhn("4111111111111112", 0, 16));
