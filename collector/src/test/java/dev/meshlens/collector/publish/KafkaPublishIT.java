@@ -46,14 +46,14 @@ import org.junit.jupiter.api.io.TempDir;
  * broker is unreachable (first a closed port, later a stopped broker), replay with nothing lost and
  * nothing duplicated, secrets redacted before anything reaches the topic, trace context in headers.
  */
-class KafkaPublishIT {
-  static final String SECRET_JWT = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2VjcmV0LXNpZ25hdHVyZS12YWx1ZQ";
+public class KafkaPublishIT {
+  public static final String SECRET_JWT = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2VjcmV0LXNpZ25hdHVyZS12YWx1ZQ";
   static final String TOPIC = "meshlens.events.istio-east";
 
   @TempDir
   Path dir;
 
-  static String line(int i, boolean fail) {
+  public static String line(int i, boolean fail) {
     String flags = fail ? "UF,URX" : "-";
     String details = fail ? "upstream_reset_before_response_started{remote_connection_failure|TLS_error:|268436504:"
         + "SSL_routines:OPENSSL_internal:TLSV1_ALERT_UNKNOWN_CA:TLS_error_end}" : "via_upstream";
@@ -158,7 +158,7 @@ class KafkaPublishIT {
     return t.lagBytes() == 0;
   }
 
-  static void appendLines(Path log, int from, int n, List<String> written) throws Exception {
+  public static void appendLines(Path log, int from, int n, List<String> written) throws Exception {
     StringBuilder sb = new StringBuilder();
     for (int i = from; i < from + n; i++) {
       String l = line(i, i % 5 == 0);
