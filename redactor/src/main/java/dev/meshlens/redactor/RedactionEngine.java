@@ -53,6 +53,7 @@ public final class RedactionEngine {
   private final HashKey key;
   private final MeterRegistry registry;
   private final Detectors detectors;
+  private final Detectors networkDetectors;
   private final Plan[] plans;
   private final Plan[] tlsPlans;
   private final Field[] denied;
@@ -177,6 +178,14 @@ public final class RedactionEngine {
       allow.add(new Detectors.AllowEntry(a.pattern(), a.fields()));
     }
     this.detectors = new Detectors(policy.detectors(), allow, cleanCacheSize);
+    if (policy.detectors().contains(DetectorKind.IP)) {
+      // generalised networks are what the policy asked for: the ip detector must not erase them
+      java.util.EnumSet<DetectorKind> noIp = java.util.EnumSet.copyOf(policy.detectors());
+      noIp.remove(DetectorKind.IP);
+      this.networkDetectors = new Detectors(noIp, allow, cleanCacheSize);
+    } else {
+      this.networkDetectors = detectors;
+    }
 
     List<String> names = new ArrayList<>();
     List<String> actions = new ArrayList<>();
@@ -473,6 +482,9 @@ public final class RedactionEngine {
         counts[userinfoIndex]++;
         out = s;
       }
+    }
+    if (p.action == Action.GENERALISE && p.gen == Generalisation.IP) {
+      return networkDetectors.apply(out, p.name, counts, 0);
     }
     return detectors.apply(out, p.name, counts, 0);
   }

@@ -163,6 +163,22 @@ class RedactionEngineTest {
   }
 
   @Test
+  void ipDetectorSparesGeneralisedNetworks() {
+    RedactionPolicy p = RedactionPolicy.parse("""
+        id: ip
+        version: "1"
+        detectors: {ip: true}
+        fields:
+          downstream_remote_address: generalise
+          response_code_details: keep
+        """, "t", Map.of());
+    MeshEvent out = new RedactionEngine(p, null).redact(Corpus.realistic("m", 6).toBuilder()
+        .responseCodeDetails("reset by 10.9.8.7:443").build());
+    assertEquals("10.244.1.0/24", out.downstreamRemoteAddress());
+    assertEquals("reset by [REDACTED:ip]:443", out.responseCodeDetails());
+  }
+
+  @Test
   void authorityLosesUserInfo() {
     MeshEvent out = new RedactionEngine(RedactionPolicy.defaultPolicy(), null)
         .redact(Corpus.realistic("m", 5).toBuilder().authority("admin:pw@backend:8080").build());
