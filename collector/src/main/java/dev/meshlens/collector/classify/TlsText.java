@@ -104,6 +104,8 @@ public final class TlsText {
           "connection termination"),
       new Marker("remote reset", FailureCategory.CONNECTION_RESET, RejectedBy.UNKNOWN, "remote reset"),
       new Marker("local reset", FailureCategory.CONNECTION_RESET, RejectedBy.UNKNOWN, "local reset"),
+      new Marker("connection timeout", FailureCategory.UPSTREAM_CONNECT_FAILURE, RejectedBy.UNKNOWN,
+          "connection timeout"),
       new Marker("connect timeout", FailureCategory.UPSTREAM_CONNECT_FAILURE, RejectedBy.UNKNOWN,
           "connection timeout"),
       new Marker("overflow", FailureCategory.UNKNOWN, RejectedBy.UNKNOWN, "overflow"));
@@ -167,8 +169,9 @@ public final class TlsText {
     // 1. An alert received from the peer: the peer rejected us.
     int sslCode = reason == null ? -1 : BoringSsl.sslReasonCode(reason);
     if (sslCode >= BoringSsl.ALERT_BASE) {
-      return new Analysis(categoryOfReason(reason), RejectedBy.PEER, code, library(library, code, sslCode), reason,
-          detail, true);
+      FailureCategory c = categoryOfReason(reason);
+      return new Analysis(c, RejectedBy.PEER, code, library(library, code, sslCode), reason, detail,
+          c != FailureCategory.UNKNOWN);
     }
     // 2. Validator detail: this side rejected the peer's certificate, with the cause.
     if (detailMarker != null && detailMarker.category() != FailureCategory.CERT_REJECTED) {
