@@ -1,5 +1,6 @@
 package dev.meshlens.events;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -66,7 +67,12 @@ public record MeshEvent(
     attributes = attributes == null ? Map.of() : Map.copyOf(attributes);
   }
 
-  /** True when this observation carries a TLS or connection failure. */
+  /**
+   * True when this observation carries a TLS or connection failure. Written on the wire as
+   * {@code failure} (derived, ignored when read) so consumers and Elasticsearch can filter failures
+   * without looking inside {@code tls}.
+   */
+  @JsonProperty(value = "failure", access = JsonProperty.Access.READ_ONLY)
   public boolean isFailure() {
     return tls != null;
   }
