@@ -2,6 +2,7 @@ package dev.meshlens.testkit;
 
 import java.time.Duration;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.utils.Exit;
 import org.apache.kafka.common.test.TestKitNodes;
 import org.apache.kafka.server.common.MetadataVersion;
 
@@ -23,6 +24,13 @@ public final class EmbeddedKafka implements KafkaService, AutoCloseable {
 
     /** Formats, starts and waits for the broker; throws if it does not come up. */
     public static EmbeddedKafka start() throws Exception {
+        // A broker that sees its log dir fail calls Exit.halt(1), which would kill the whole test JVM
+        // (Surefire reports a crashed fork) when a directory disappears during JVM shutdown. Kafka's
+        // own tests replace the procedures the same way; here they only log.
+        Exit.setHaltProcedure((code, message) ->
+                System.err.println("meshlens testkit: embedded Kafka asked to halt(" + code + "): " + message));
+        Exit.setExitProcedure((code, message) ->
+                System.err.println("meshlens testkit: embedded Kafka asked to exit(" + code + "): " + message));
         long t0 = System.nanoTime();
         TestKitNodes nodes = new TestKitNodes.Builder()
                 // without this the kit picks an unreleased metadata version
