@@ -69,6 +69,9 @@ public final class QueryApiCommand {
     QueryApiConfig c;
     try {
       c = QueryApiConfig.load(config);
+      if (c.bool("correlation.enabled")) {
+        Correlator.config(c); // validate the correlator's settings before anything starts
+      }
     } catch (ConfigException e) {
       err.println("query-api: invalid configuration " + config + ":");
       e.problems().forEach(p -> err.println("  - " + p));

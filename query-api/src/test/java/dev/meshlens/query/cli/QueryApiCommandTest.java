@@ -52,6 +52,35 @@ class QueryApiCommandTest {
   }
 
   @Test
+  void correlatorSettingsAreValidatedToo(@TempDir Path dir) throws Exception {
+    Path f = dir.resolve("q.yaml");
+    Files.writeString(f, """
+        kafka:
+          bootstrap-servers: 127.0.0.1:9
+        elasticsearch:
+          urls: [http://127.0.0.1:9]
+        correlation:
+          settings:
+            window: soon
+            windw: 5s
+        """);
+    assertEquals(2, run("--config", f.toString()));
+    String e = err.toString(StandardCharsets.UTF_8);
+    assertTrue(e.contains("'correlation.settings.window'"), e);
+    assertTrue(e.contains("'correlation.settings.windw'"), e);
+    var cfg = Correlator.config(dev.meshlens.query.config.QueryApiConfig.parse("""
+        kafka:
+          bootstrap-servers: 127.0.0.1:9
+        elasticsearch:
+          urls: [http://127.0.0.1:9]
+        correlation:
+          settings: {window: 3s, state-dir: /tmp/x}
+        """));
+    assertEquals(java.time.Duration.ofSeconds(3), cfg.window());
+    assertEquals("meshlens\\.events\\..*", cfg.inputPattern());
+  }
+
+  @Test
   void missingFileIsNamed(@TempDir Path dir) {
     assertEquals(2, run("--config", dir.resolve("nope.yaml").toString()));
     assertTrue(err.toString(StandardCharsets.UTF_8).contains("nope.yaml"));
