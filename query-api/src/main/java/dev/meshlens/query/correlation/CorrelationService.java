@@ -124,6 +124,40 @@ public final class CorrelationService implements AutoCloseable {
     return streams != null && streams.state() == KafkaStreams.State.RUNNING;
   }
 
+  /**
+   * Entries per local state store (pending halves, findings, directory), for readiness pages and the
+   * memory benchmark. Counts by iteration; use sparingly.
+   */
+  public Map<String, Long> stateStoreCounts() {
+    Map<String, Long> out = new TreeMap<>();
+    if (streams == null) {
+      return out;
+    }
+    var windows = streams.store(org.apache.kafka.streams.StoreQueryParameters.fromNameAndType(Correlator.PENDING,
+        org.apache.kafka.streams.state.QueryableStoreTypes.<String, byte[]>windowStore()));
+    long n = 0;
+    try (var it = windows.all()) {
+      while (it.hasNext()) {
+        it.next();
+        n++;
+      }
+    }
+    out.put(Correlator.PENDING, n);
+    for (String name : List.of(Correlator.FINDINGS, Correlator.DIRECTORY)) {
+      var kv = streams.store(org.apache.kafka.streams.StoreQueryParameters.fromNameAndType(name,
+          org.apache.kafka.streams.state.QueryableStoreTypes.<String, byte[]>keyValueStore()));
+      long c = 0;
+      try (var it = kv.all()) {
+        while (it.hasNext()) {
+          it.next();
+          c++;
+        }
+      }
+      out.put(name, c);
+    }
+    return out;
+  }
+
   public CorrelationStats stats() {
     return stats;
   }

@@ -104,7 +104,7 @@ public final class CorrelationTopology {
     if (Observations.isInventory(e)) {
       return List.of(KeyValue.pair("I|" + Inventory.keyOf(e), value));
     }
-    boolean relevant = e.tls() != null || (Observations.isStats(e) && e.stats().deltas().keySet().stream()
+    boolean relevant = (e.tls() != null && !Observations.notAHandshake(e)) || (Observations.isStats(e) && e.stats().deltas().keySet().stream()
         .anyMatch(n -> n.startsWith("ssl."))) || Observations.isSuccess(e);
     if (!relevant || Observations.role(e) == null) {
       return List.of();

@@ -112,7 +112,7 @@ final class Correlator implements Processor<String, byte[], String, byte[]> {
       if (h != null) {
         handle(key, h);
       }
-    } else if (e.tls() != null && role != null) {
+    } else if (e.tls() != null && role != null && !Observations.notAHandshake(e)) {
       handle(key, Observations.failureHalf(e));
     } else if (role == ObserverRole.CLIENT && Observations.isSuccess(e)) {
       onSuccess(key, e, t);

@@ -37,7 +37,40 @@ final class Observations {
     if (e.stats() != null) {
       return "listener".equals(e.stats().scope()) ? ObserverRole.SERVER : ObserverRole.CLIENT;
     }
+    // Consul's cluster names carry no direction prefix: its inbound cluster is local_app, its upstreams
+    // are <service>.<namespace>.<dc>.internal.<trust-domain> (or .external. / peered names)
+    String c = e.upstreamCluster();
+    if (present(c)) {
+      if (c.equals("local_app") || c.startsWith("local_app")) {
+        return ObserverRole.SERVER;
+      }
+      if (c.contains(".internal.") || c.contains(".external.") || c.endsWith(".consul")) {
+        return ObserverRole.CLIENT;
+      }
+    }
+    if (present(e.downstreamTransportFailureReason())) {
+      return ObserverRole.SERVER;
+    }
+    if (present(e.upstreamTransportFailureReason())) {
+      return ObserverRole.CLIENT;
+    }
     return null;
+  }
+
+  /**
+   * True when a failure event is not about a handshake at all: a connect failure whose flags show that no
+   * upstream connection was attempted or that the request died after the connection (no healthy upstream,
+   * timeout, overflow), with no transport failure reason.
+   */
+  static boolean notAHandshake(MeshEvent e) {
+    if (e.tls() == null || e.tls().category() != FailureCategory.UPSTREAM_CONNECT_FAILURE) {
+      return false;
+    }
+    if (present(e.upstreamTransportFailureReason()) || present(e.downstreamTransportFailureReason())) {
+      return false;
+    }
+    String f = e.responseFlags();
+    return f == null || !(f.contains("UF") || f.contains("URX"));
   }
 
   /** A request that got through the handshake (so mTLS between the pair works). */
@@ -82,8 +115,10 @@ final class Observations {
   static Half failureHalf(MeshEvent e) {
     ObserverRole role = role(e);
     var t = e.tls();
-    boolean noTls = role == ObserverRole.CLIENT && t.code() == null && t.reason() == null
-        && t.category() == FailureCategory.CONNECTION_RESET && !present(e.upstreamTransportFailureReason());
+    // a client connection terminated (UC) with no TLS error at all: the client did not speak TLS
+    boolean noTls = role == ObserverRole.CLIENT && t.code() == null && !present(e.upstreamTransportFailureReason())
+        && t.category() == FailureCategory.CONNECTION_RESET && e.responseFlags() != null
+        && e.responseFlags().contains("UC");
     long ms = e.observedTime().toEpochMilli();
     return new Half(e.eventId(), e.meshId(), e.meshKind() == null ? null : e.meshKind().wireName(),
         role == ObserverRole.CLIENT, ms, ms, t.category(), t.rejectedBy(), selfIdentity(e),
