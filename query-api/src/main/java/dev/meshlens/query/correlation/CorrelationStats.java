@@ -12,6 +12,7 @@ public final class CorrelationStats {
   final AtomicLong findingsResolved = new AtomicLong();
   final AtomicLong findingsRemoved = new AtomicLong();
   final AtomicLong undecodable = new AtomicLong();
+  final AtomicLong directoryRemoved = new AtomicLong();
   final AtomicLong successes = new AtomicLong();
 
   /** Halves written to the window store while waiting for their other half. */
@@ -27,12 +28,14 @@ public final class CorrelationStats {
   /** Resolved findings removed from the state store after the resolved retention. */
   public long findingsRemoved() { return findingsRemoved.get(); }
   public long undecodable() { return undecodable.get(); }
+  /** Directory entries (which mesh serves a key, last success of a pair) removed after the resolved retention. */
+  public long directoryRemoved() { return directoryRemoved.get(); }
   public long successes() { return successes.get(); }
 
   @Override
   public String toString() {
     return "stored=" + halvesStored + " paired=" + halvesPaired + " expiredOneSided=" + halvesExpiredOneSided
         + " corroborating=" + halvesCorroborating + " findingsUpdated=" + findingsUpdated + " resolved="
-        + findingsResolved + " removed=" + findingsRemoved + " undecodable=" + undecodable + " successes=" + successes;
+        + findingsResolved + " removed=" + findingsRemoved + " undecodable=" + undecodable + " directoryRemoved=" + directoryRemoved + " successes=" + successes;
   }
 }

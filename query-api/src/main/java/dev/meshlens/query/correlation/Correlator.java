@@ -711,12 +711,13 @@ final class Correlator implements Processor<String, byte[], String, byte[]> {
     if (sid != null && !key.equalsIgnoreCase(sid.workloadName())) {
       id = null; // a gateway in front of the service: keep the service's own identity when known
     }
-    String v = e.meshId() + SEP + (e.meshKind() == null ? "" : e.meshKind().wireName()) + SEP + (id == null ? "" : id);
+    String v = e.meshId() + SEP + (e.meshKind() == null ? "" : e.meshKind().wireName()) + SEP + (id == null ? "" : id)
+        + SEP + t;
     byte[] old = directory.get("server" + SEP + key);
     if (old != null) {
       String[] p = new String(old, java.nio.charset.StandardCharsets.UTF_8).split(String.valueOf(SEP), -1);
-      if (id == null && p.length == 3 && !p[2].isEmpty() && p[0].equals(e.meshId())) {
-        return;
+      if (id == null && p.length >= 3 && !p[2].isEmpty() && p[0].equals(e.meshId())) {
+        v = p[0] + SEP + p[1] + SEP + p[2] + SEP + t;
       }
     }
     directory.put("server" + SEP + key, v.getBytes(java.nio.charset.StandardCharsets.UTF_8));
@@ -851,9 +852,35 @@ final class Correlator implements Processor<String, byte[], String, byte[]> {
       findings.delete(k);
       stats.findingsRemoved.incrementAndGet();
     }
+    if (!wallClock) {
+      purgeDirectory(now - keep);
+    }
     if (!toDelete.isEmpty()) {
       LOG.debug("removed {} resolved findings past retention", toDelete.size());
     }
+  }
+
+  /** Directory entries (server of a key, last seen per mesh, last success per client) leave after the retention. */
+  private void purgeDirectory(long before) {
+    List<String> old = new ArrayList<>();
+    try (KeyValueIterator<String, byte[]> it = directory.all()) {
+      while (it.hasNext()) {
+        KeyValue<String, byte[]> kv = it.next();
+        String v = new String(kv.value, java.nio.charset.StandardCharsets.UTF_8);
+        int sep = v.lastIndexOf(SEP);
+        try {
+          if (Long.parseLong(sep >= 0 ? v.substring(sep + 1) : v) < before) {
+            old.add(kv.key);
+          }
+        } catch (NumberFormatException e) {
+          old.add(kv.key);
+        }
+      }
+    }
+    for (String k : old) {
+      directory.delete(k);
+    }
+    stats.directoryRemoved.addAndGet(old.size());
   }
 
   private long wall() {

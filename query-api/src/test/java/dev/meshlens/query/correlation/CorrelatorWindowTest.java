@@ -265,6 +265,7 @@ class CorrelatorWindowTest {
       assertEquals(0, h.stats.findingsRemoved());
       h.advanceTo(T0.plus(Duration.ofHours(25)));
       assertEquals(1, h.stats.findingsRemoved(), "resolved findings leave the store after the retention");
+      assertTrue(h.stats.directoryRemoved() >= 2, "directory entries of the pair leave too: " + h.stats);
     }
   }
 

@@ -108,8 +108,9 @@ public final class MemoryBenchmark {
       tick(producer, mesh, t0.plusSeconds(60 + 130 + 200));
       waitFor("findings removed", () -> svc.stats().findingsRemoved() >= pairs, 900);
       Map<String, Long> end = svc.stateStoreCounts();
-      System.out.printf("after quiet time and retention: %d findings resolved, %d removed; stores %s%n",
-          svc.stats().findingsResolved(), svc.stats().findingsRemoved(), end);
+      System.out.printf("after quiet time and retention: %d findings resolved, %d removed, %d directory entries"
+          + " removed; stores %s%n", svc.stats().findingsResolved(), svc.stats().findingsRemoved(),
+          svc.stats().directoryRemoved(), end);
       System.out.printf("max heap used over the run: %d MB of %d MB; total %.1f s%n", maxHeap.get() >> 20,
           Runtime.getRuntime().maxMemory() >> 20, (System.nanoTime() - started) / 1e9);
       System.out.println("stats: " + svc.stats());
