@@ -27,10 +27,23 @@ grep -E '^(data|loaded)' "$LOG" || true
 PORT=$(grep '^READY ' "$LOG" | awk '{print $2}')
 BASE="http://127.0.0.1:$PORT"
 curl -sf -H 'Authorization: Bearer bench-token' "$BASE/api/v1/diagnose?from=svc-1&to=svc-2" >/dev/null
+ESPID=$(pgrep -P $SETUP | head -1 || true)
+# CPU seconds (user+system) used so far by the API JVM and the Elasticsearch child: a figure that,
+# unlike wall-clock latency, does not depend on what else runs on the shared cores.
+cpu() { local t=0; for p in $SETUP $ESPID; do [ -r /proc/$p/stat ] && t=$((t + $(awk '{print $14+$15}' /proc/$p/stat))); done; echo $t; }
+TCK=$(getconf CLK_TCK)
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg), cores: $(nproc)"
 for name in findings diagnose; do
   wrk -t2 -c50 -d10s -s "$HERE/$name.lua" "$BASE" >/dev/null   # warm-up
-  echo "== $name: 50 connections, $DUR"
-  R=$(wrk -t2 -c50 -d"$DUR" --latency -s "$HERE/$name.lua" "$BASE")
-  echo "$R" | grep -E 'Latency|50%|90%|99%|Requests/sec|Non-2xx|Socket errors|requests in'
-  if echo "$R" | grep -q 'Non-2xx'; then echo "ERROR: non-2xx answers"; fi
+  for conns in 1 50; do
+    echo "== $name: $conns connection(s), $DUR"
+    C0=$(cpu)
+    R=$(wrk -t$([ $conns = 1 ] && echo 1 || echo 2) -c$conns -d"$DUR" --timeout 10s --latency -s "$HERE/$name.lua" "$BASE")
+    C1=$(cpu)
+    echo "$R" | grep -E 'Latency|50%|90%|99%|Requests/sec|Non-2xx|Socket errors|requests in'
+    N=$(echo "$R" | awk '/requests in/ {print $1}')
+    awk -v c=$((C1 - C0)) -v t=$TCK -v n="$N" 'BEGIN { if (n > 0) printf "  CPU per request (API JVM + Elasticsearch): %.1f ms\n", 1000 * c / t / n }'
+    if echo "$R" | grep -q 'Non-2xx'; then echo "ERROR: non-2xx answers"; fi
+  done
 done
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

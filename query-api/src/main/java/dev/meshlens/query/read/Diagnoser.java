@@ -204,27 +204,17 @@ public final class Diagnoser {
       if (!scope.admin() && !involved.isEmpty() && !scope.canSeeAny(involved)) {
         throw ApiException.forbidden("the pair involves no mesh granted to token '" + scope.tokenName() + "'");
       }
-      // 4. per involved mesh: any data in the window? ssl stats?
-      List<String> meshList = new ArrayList<>(involved);
-      List<ObjectNode> probes = new ArrayList<>();
-      for (String m : meshList) {
-        probes.add(probe(Q.bool().filter(Q.term("mesh_id", m)).filter(Q.range("observed_time", since, now)).build()));
-        probes.add(probe(Q.bool().filter(Q.term("mesh_id", m)).filter(Q.term("source_kind", "envoy-stats"))
-            .filter(Q.range("observed_time", since, now)).build()));
-      }
-      CompletableFuture<JsonNode> probesF = probes.isEmpty()
-          ? CompletableFuture.completedFuture(Q.obj())
-          : es.msearch(names.eventsPattern(), probes);
-      return probesF.thenApply(pr -> {
+      // 4. per involved mesh: any data in the window? ssl stats? (from the shared presence cache)
+      return presence(now).thenApply(pres -> {
         Set<String> silent = new TreeSet<>();
         Set<String> noStats = new TreeSet<>();
-        JsonNode responses = pr.path("responses");
-        for (int i = 0; i < meshList.size(); i++) {
-          if (ReadModel.total(responses.path(2 * i)) == 0) {
-            silent.add(meshList.get(i));
+        for (String m : involved) {
+          long[] p = pres.get(m);
+          if (p == null || p[0] < since.toEpochMilli()) {
+            silent.add(m);
           }
-          if (ReadModel.total(responses.path(2 * i + 1)) == 0) {
-            noStats.add(meshList.get(i));
+          if (p == null || p[1] < since.toEpochMilli()) {
+            noStats.add(m);
           }
         }
         return verdict(from, to, since, now, findings, er, fromMeshes, toMeshes, silent, noStats);
@@ -232,13 +222,46 @@ public final class Diagnoser {
     });
   }
 
-  private static ObjectNode probe(ObjectNode query) {
-    ObjectNode b = Q.obj();
-    b.set("query", query);
-    b.put("size", 0);
-    b.put("terminate_after", 1);
-    b.put("track_total_hits", 1);
-    return b;
+  /** How long the per-mesh presence (newest event, newest envoy-stats event) is reused. */
+  static final long PRESENCE_TTL_MS = 5_000;
+  private final java.util.concurrent.atomic.AtomicReference<Presence> presence =
+      new java.util.concurrent.atomic.AtomicReference<>();
+
+  private record Presence(long at, CompletableFuture<java.util.Map<String, long[]>> value) {}
+
+  /**
+   * mesh -> {newest observed_time, newest envoy-stats observed_time} in epoch ms, shared by every
+   * diagnose call for {@link #PRESENCE_TTL_MS} (one aggregation instead of a probe per mesh and call).
+   */
+  CompletableFuture<java.util.Map<String, long[]>> presence(Instant now) {
+    Presence p = presence.get();
+    if (p != null && now.toEpochMilli() - p.at() < PRESENCE_TTL_MS && !p.value().isCompletedExceptionally()) {
+      return p.value();
+    }
+    ObjectNode body = Q.obj();
+    body.put("size", 0);
+    ObjectNode aggs = body.putObject("aggs");
+    ObjectNode m = aggs.putObject("m");
+    m.putObject("terms").put("field", "mesh_id").put("size", 1000);
+    m.putObject("aggs").putObject("last").putObject("max").put("field", "observed_time");
+    ObjectNode st = aggs.putObject("stats");
+    st.set("filter", Q.term("source_kind", "envoy-stats"));
+    ObjectNode sm = st.putObject("aggs").putObject("m");
+    sm.putObject("terms").put("field", "mesh_id").put("size", 1000);
+    sm.putObject("aggs").putObject("last").putObject("max").put("field", "observed_time");
+    CompletableFuture<java.util.Map<String, long[]>> f = es.search(names.eventsPattern(), body).thenApply(r -> {
+      java.util.Map<String, long[]> out = new java.util.HashMap<>();
+      for (JsonNode b : r.path("aggregations").path("m").path("buckets")) {
+        out.put(b.path("key").asText(), new long[] {b.path("last").path("value").asLong(), Long.MIN_VALUE});
+      }
+      for (JsonNode b : r.path("aggregations").path("stats").path("m").path("buckets")) {
+        out.computeIfAbsent(b.path("key").asText(), k -> new long[] {Long.MIN_VALUE, Long.MIN_VALUE})[1] =
+            b.path("last").path("value").asLong();
+      }
+      return out;
+    });
+    presence.set(new Presence(now.toEpochMilli(), f));
+    return f;
   }
 
   private static ObjectNode verdict(Endpoint from, Endpoint to, Instant since, Instant now, List<JsonNode> findings,

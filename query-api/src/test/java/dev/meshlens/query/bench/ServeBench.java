@@ -36,6 +36,15 @@ import org.elasticsearch.client.Request;
  */
 public final class ServeBench {
   public static void main(String[] args) throws Exception {
+    try {
+      run(args);
+    } catch (Exception e) {
+      e.printStackTrace();
+      System.exit(1);
+    }
+  }
+
+  static void run(String[] args) throws Exception {
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
     int nf = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
     int port = args.length > 2 ? Integer.parseInt(args[2]) : 0;
@@ -49,7 +58,11 @@ public final class ServeBench {
     if (have < n) {
       System.out.printf("loading %d events into %s (%s)%n", n - have, url, RealServices.elasticsearch().version());
       long t0 = System.nanoTime();
-      ExecutorService pool = Executors.newFixedThreadPool(2);
+      ExecutorService pool = Executors.newFixedThreadPool(2, r -> {
+        Thread t = new Thread(r, "bench-loader");
+        t.setDaemon(true);
+        return t;
+      });
       Future<?>[] inflight = new Future<?>[2];
       int slot = 0;
       for (long start = have; start < n; start += 5000) {
@@ -66,10 +79,19 @@ public final class ServeBench {
           inflight[slot].get();
         }
         inflight[slot] = pool.submit(() -> {
-          Request req = new Request("POST", "/_bulk");
-          req.setEntity(new ByteArrayEntity(body, ContentType.create("application/x-ndjson")));
-          store.rest().performRequest(req);
-          return null;
+          for (int attempt = 0; ; attempt++) {
+            Request req = new Request("POST", "/_bulk");
+            req.setEntity(new ByteArrayEntity(body, ContentType.create("application/x-ndjson")));
+            try {
+              store.rest().performRequest(req);
+              return null;
+            } catch (org.elasticsearch.client.ResponseException e) {
+              if (e.getResponse().getStatusLine().getStatusCode() != 429 || attempt > 20) {
+                throw e;
+              }
+              Thread.sleep(500L * (attempt + 1)); // circuit breaker on a small heap: back off, retry
+            }
+          }
         });
         slot = (slot + 1) % 2;
         if (start % 100_000 == 0) {
