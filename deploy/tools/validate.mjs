@@ -10,8 +10,11 @@
 //       3. Consul CRDs against deploy/tools/schemas/*.schema.json;
 //       4. meshlens policy for workloads (probes, resources, security context, NetworkPolicy,
 //          config files that parse).
-//   validate.mjs config-keys query-api|redactor FILE...  generated config files only use keys the
-//       Java code declares (read from its source).
+//   validate.mjs config-keys query-api|redactor|collector FILE...  generated config files only use keys
+//       the Java code declares (read from its source); collector: also nesting, list items, types and
+//       required keys, per CollectorConfig.KEYS.
+//   validate.mjs collector-wiring FILE...  the collector DaemonSet mounts what its config names: files on
+//       mounted volumes, writable dirs on writable volumes, http.port = probes' port = scrape annotation.
 //   validate.mjs consul-formats CRD HCL      the JSON access-log format is the same in both files.
 //
 // Prints "ok - ..." / "FAIL - ..." lines; exit code = number of failures.
@@ -212,12 +215,122 @@ const CONFIG_SOURCES = {
     doc: (d) => d.kind === 'ConfigMap' && d.data?.['redactor.yaml'] ? d.data['redactor.yaml'] : null,
     maps: ['kafka.properties'],
   },
+  // CollectorConfig.KEYS: new Key("name", Type.X, required, default, "doc"[, List.of(values)]);
+  // "[]" in a name stands for any list index. Types are checked too.
+  collector: {
+    file: 'collector/src/main/java/dev/meshlens/collector/config/CollectorConfig.java',
+    table: (src) => collectorKeys(src),
+    doc: (d) => d.kind === 'ConfigMap' && d.data?.['collector.yaml'] ? d.data['collector.yaml'] : null,
+  },
 };
+
+// The arguments of every `new Key(...)` in the KEYS table (strings and parentheses aware).
+function collectorKeys(src) {
+  const start = src.indexOf('List<Key> KEYS = List.of(');
+  if (start < 0) throw new Error('no `List<Key> KEYS = List.of(` in CollectorConfig.java');
+  const table = new Map();
+  const re = /new Key\(/g;
+  re.lastIndex = start;
+  let m;
+  while ((m = re.exec(src))) {
+    let i = re.lastIndex; let depth = 1; let str = false; const args = []; let cur = '';
+    for (; i < src.length && depth > 0; i++) {
+      const ch = src[i];
+      if (str) { cur += ch; if (ch === '\\') { cur += src[++i]; } else if (ch === '"') str = false; continue; }
+      if (ch === '"') { str = true; cur += ch; continue; }
+      if (ch === '(') depth++;
+      if (ch === ')') { depth--; if (depth === 0) break; }
+      if (ch === ',' && depth === 1) { args.push(cur.trim()); cur = ''; continue; }
+      cur += ch;
+    }
+    args.push(cur.trim());
+    const name = JSON.parse(args[0]);
+    const type = args[1].replace(/^Type\./, '');
+    const values = args[5] ? [...args[5].matchAll(/"([^"]*)"/g)].map((x) => x[1]) : [];
+    table.set(name, { name, type, required: args[2] === 'true', values });
+    const dflt = args[3];
+    table.get(name).dflt = /^".*"$/.test(dflt) ? JSON.parse(dflt) : /^[0-9]+L?$/.test(dflt) ? Number(dflt.replace('L', '')) : dflt === 'null' ? null : dflt;
+    if (/^\)\s*;/.test(src.slice(i + 1).trimStart())) break; // end of List.of(...)
+  }
+  return table;
+}
+
+// Mirrors CollectorConfig.typeError (SnakeYAML and js-yaml read the same scalars).
+function collectorTypeError(k, v) {
+  const isInt = Number.isInteger(v) && v >= 0;
+  switch (k.type) {
+    case 'STRING': return typeof v === 'string' || typeof v === 'number' ? null : 'expected a string';
+    case 'INT': return isInt && v <= 2147483647 ? null : 'expected a non-negative integer (int)';
+    case 'LONG': return isInt ? null : 'expected a non-negative integer';
+    case 'BOOLEAN': return typeof v === 'boolean' ? null : 'expected true or false';
+    case 'OBJECT': return v && typeof v === 'object' && !Array.isArray(v) ? null : 'expected a mapping';
+    case 'STRING_MAP': return v && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every((x) => x === null || typeof x !== 'object')
+      ? null : 'expected a mapping of names to scalar values';
+    case 'LIST_OF_OBJECTS': return Array.isArray(v) ? null : 'expected a list';
+    case 'LIST_OF_STRINGS': return Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string') ? null : 'expected a non-empty list of strings';
+    case 'FORMAT': return typeof v === 'string' || (v && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string'))
+      ? null : 'expected a preset name, a format string or a mapping of JSON key to operator';
+    case 'ENUM': return typeof v === 'string' && k.values.includes(v.toLowerCase()) ? null : `expected one of ${k.values.join(', ')}`;
+    default: return `unknown type ${k.type} in the KEYS table`;
+  }
+}
+
+// Walks a collector config like CollectorConfig.validate + checkRequired; returns [keys seen, problems].
+function checkCollector(table, root) {
+  const seen = []; const problems = [];
+  const required = (map, prefix, shown) => {
+    for (const k of table.values()) {
+      if (!k.required || !k.name.startsWith(prefix)) continue;
+      const rest = k.name.slice(prefix.length);
+      if (rest.includes('.') || rest.includes('[]')) continue;
+      if (!(rest in map) || map[rest] === null) problems.push(`missing required ${shown}${rest}`);
+    }
+  };
+  const walk = (map, prefix, shown) => {
+    for (const [key, v] of Object.entries(map)) {
+      const name = prefix + key; const where = shown + key;
+      const k = table.get(name);
+      if (!k) { problems.push(`unknown key ${where}`); continue; }
+      seen.push(where);
+      if (v === null) continue;
+      const err = collectorTypeError(k, v);
+      if (err) { problems.push(`${where}: ${err}`); continue; }
+      if (k.type === 'OBJECT') { walk(v, `${name}.`, `${where}.`); required(v, `${name}.`, `${where}.`); }
+      if (k.type === 'LIST_OF_OBJECTS') {
+        v.forEach((item, i) => {
+          if (!item || typeof item !== 'object' || Array.isArray(item)) { problems.push(`${where}[${i}]: expected a mapping`); return; }
+          walk(item, `${name}[].`, `${where}[${i}].`); required(item, `${name}[].`, `${where}[${i}].`);
+        });
+      }
+    }
+  };
+  if (!root || typeof root !== 'object' || Array.isArray(root)) return [seen, ['not a YAML mapping']];
+  walk(root, '', '');
+  required(root, '', '');
+  return [seen, problems];
+}
 
 if (cmd === 'config-keys') {
   const kind = process.argv[3];
   const cs = CONFIG_SOURCES[kind];
   const src = readFileSync(join(process.cwd(), cs.file), 'utf8');
+  if (cs.table) {
+    const table = cs.table(src);
+    let seen = 0;
+    if (table.size < 10 || !table.has('kafka.bootstrap_servers')) fail(`${kind}: could not read the KEYS table of ${cs.file} (${table.size} keys)`);
+    for (const file of process.argv.slice(4)) {
+      for (const d of loadDocs(file)) {
+        const text = cs.doc(d);
+        if (text === null) continue;
+        seen++;
+        const [keys, problems] = checkCollector(table, yaml.load(text));
+        if (problems.length) fail(`${kind} config in ${basename(file)} ${d.kind}/${d.metadata.name}: ${problems.join('; ')} (per ${cs.file})`);
+        else ok(`${kind} config in ${basename(file)}: ${keys.length} keys, names, nesting and types as in ${basename(cs.file)} KEYS (${table.size} known, ${[...table.values()].filter((k) => k.required).length} required)`);
+      }
+    }
+    if (seen === 0) fail(`${kind}: no config document found in ${process.argv.slice(4).join(' ')}`);
+    process.exit(failures);
+  }
   const known = new Set(cs.keys(src));
   const flatten = (prefix, o, out) => {
     for (const [k, v] of Object.entries(o)) {
@@ -241,6 +354,78 @@ if (cmd === 'config-keys') {
     }
   }
   if (seen === 0) fail(`${kind}: no config document found in ${process.argv.slice(4).join(' ')}`);
+  process.exit(failures);
+}
+
+// The collector DaemonSet provides what the rendered collector config names.
+if (cmd === 'collector-wiring') {
+  const src = readFileSync(join(process.cwd(), CONFIG_SOURCES.collector.file), 'utf8');
+  const table = collectorKeys(src);
+  let seen = 0;
+  for (const file of process.argv.slice(3)) {
+    const all = loadDocs(file);
+    for (const ds of all.filter((d) => d.kind === 'DaemonSet' && d.spec?.template?.metadata?.labels?.['app.kubernetes.io/component'] === 'collector')) {
+      seen++;
+      const problems = [];
+      const spec = ds.spec.template.spec;
+      const c = spec.containers.find((x) => x.name === 'collector') ?? spec.containers[0];
+      const mounts = (c.volumeMounts ?? []).map((m) => ({ ...m, volume: (spec.volumes ?? []).find((v) => v.name === m.name) }));
+      const mountOf = (path) => mounts.filter((m) => path === m.mountPath || path.startsWith(`${m.mountPath.replace(/\/$/, '')}/`))
+        .sort((a, b) => b.mountPath.length - a.mountPath.length)[0];
+      const cfgPath = c.args?.[c.args.indexOf('--config') + 1];
+      const cfgMount = cfgPath && mountOf(cfgPath);
+      const cm = cfgMount?.volume?.configMap && all.find((d) => d.kind === 'ConfigMap' && d.metadata.name === cfgMount.volume.configMap.name);
+      const text = cm?.data?.[cfgPath.slice(cfgMount.mountPath.replace(/\/$/, '').length + 1)];
+      if (!text) { fail(`collector wiring in ${basename(file)}: --config ${cfgPath} is not a key of a rendered ConfigMap mounted there`); continue; }
+      const cfg = yaml.load(text);
+      const get = (dotted) => { let cur = cfg; for (const p of dotted.split('.')) cur = cur && typeof cur === 'object' ? cur[p] : undefined; return cur ?? table.get(dotted)?.dflt ?? null; };
+      // files the collector reads: on a mounted volume, and a key/item of it when the volume lists them
+      const readable = (what, path) => {
+        const m = mountOf(path);
+        if (!m) { problems.push(`${what} ${path} is on no volume mount`); return; }
+        const rel = path.slice(m.mountPath.replace(/\/$/, '').length + 1);
+        const v = m.volume ?? {};
+        const items = (v.secret ?? v.configMap)?.items;
+        if (items && rel && !items.some((it) => it.path === rel)) problems.push(`${what} ${path}: volume ${m.name} has no item ${rel}`);
+        else if (!items && v.configMap && rel) {
+          const ref = all.find((d) => d.kind === 'ConfigMap' && d.metadata.name === v.configMap.name);
+          if (ref && !(rel in (ref.data ?? {}))) problems.push(`${what} ${path}: ConfigMap ${ref.metadata.name} has no key ${rel}`);
+        }
+      };
+      const writable = (what, dir) => {
+        const m = mountOf(dir);
+        if (!m) problems.push(`${what} ${dir} is on no volume mount (read-only root filesystem)`);
+        else if (m.readOnly || !(m.volume?.emptyDir || m.volume?.hostPath)) problems.push(`${what} ${dir} is on ${m.name}, which is not a writable emptyDir/hostPath mount`);
+      };
+      for (const k of ['redaction.policy_file', 'redaction.hash_key_file']) if (get(k)) readable(k, get(k));
+      for (const [i, tb] of (get('sources.trust_bundles') ?? []).entries()) {
+        if (tb.path) readable(`sources.trust_bundles[${i}].path`, tb.path);
+        if (tb.token_env && !(c.env ?? []).some((e) => e.name === tb.token_env)) problems.push(`sources.trust_bundles[${i}].token_env ${tb.token_env} is not set in the container`);
+      }
+      for (const [i, f] of (get('sources.files') ?? []).entries()) {
+        for (const g of f.globs ?? []) { const m = mountOf(g.replace(/[*?[].*$/, '')); if (!m) problems.push(`sources.files[${i}].globs ${g} is on no volume mount`); }
+      }
+      for (const [k, v] of Object.entries(get('kafka.producer') ?? {})) {
+        for (const ref of String(v).matchAll(/\$\{dir:([^:}]+):([^}]+)\}/g)) readable(`kafka.producer ${k}`, `${ref[1]}/${ref[2]}`);
+        if (/\.location$/.test(k)) readable(`kafka.producer ${k}`, String(v));
+      }
+      writable('sources.checkpoint_dir', get('sources.checkpoint_dir'));
+      writable('spool.dir', get('spool.dir'));
+      writable('dead_letter.file', String(get('dead_letter.file')).replace(/\/[^/]*$/, ''));
+      const port = get('http.port');
+      const named = (c.ports ?? []).find((p) => p.name === 'http');
+      if (named?.containerPort !== port) problems.push(`http.port ${port} is not the container port named http (${named?.containerPort})`);
+      for (const p of ['startupProbe', 'livenessProbe', 'readinessProbe']) {
+        const hp = c[p]?.httpGet?.port;
+        if (c[p] && hp !== 'http' && hp !== port) problems.push(`${p} port ${hp} is not http.port ${port}`);
+      }
+      const ann = ds.spec.template.metadata?.annotations ?? {};
+      if ('prometheus.io/port' in ann && ann['prometheus.io/port'] !== String(port)) problems.push(`prometheus.io/port ${ann['prometheus.io/port']} is not http.port ${port}`);
+      if (problems.length) fail(`collector wiring in ${basename(file)}: ${problems.join('; ')}`);
+      else ok(`collector wiring in ${basename(file)}: policy, hash key, trust bundle, Kafka files mounted; checkpoints, spool, dead letters writable; http.port ${port} = probes = scrape port`);
+    }
+  }
+  if (seen === 0) fail(`collector wiring: no collector DaemonSet in ${process.argv.slice(3).join(' ')}`);
   process.exit(failures);
 }
 
@@ -311,5 +496,5 @@ if (cmd === 'formats') {
   process.exit(failures);
 }
 
-console.error('usage: validate.mjs manifests LABEL FILE... | formats CHART MESHDIR | istio-mesh DIR | config-keys query-api|redactor FILE... | consul-formats CRD HCL');
+console.error('usage: validate.mjs manifests LABEL FILE... | formats CHART MESHDIR | istio-mesh DIR | config-keys query-api|redactor|collector FILE... | collector-wiring FILE... | consul-formats CRD HCL');
 process.exit(2);

@@ -259,3 +259,18 @@ readinessProbe:
   ports:
     - {protocol: TCP, port: {{ .port }}}
 {{- end -}}
+
+{{/* A byte size (integer, or a quantity with k|M|G|T|Ki|Mi|Gi|Ti) as an integer number of bytes */}}
+{{- define "meshlens.bytes" -}}
+{{- if kindIs "string" . -}}
+{{- $num := regexFind "^[0-9]+" . -}}
+{{- $units := dict "" 1 "k" 1000 "M" 1000000 "G" 1000000000 "T" 1000000000000 "Ki" 1024 "Mi" 1048576 "Gi" 1073741824 "Ti" 1099511627776 -}}
+{{- $unit := trimPrefix $num . -}}
+{{- if or (not $num) (not (hasKey $units $unit)) -}}
+{{- fail (printf "not a byte size: %q (integer, or a quantity with k, M, G, T, Ki, Mi, Gi, Ti)" .) -}}
+{{- end -}}
+{{- mul (int64 $num) (get $units $unit) -}}
+{{- else -}}
+{{- int64 . -}}
+{{- end -}}
+{{- end -}}
