@@ -15,7 +15,7 @@ public interface EventRedactor {
 
   /** The redactor engine with a policy file (null: the default policy) and hash key (null: the policy's own). */
   static EventRedactor engine(Path policyFile, HashKey key, MeterRegistry registry) {
-    RedactionPolicy policy = policyFile == null ? RedactionPolicy.defaultPolicy() : RedactionPolicy.load(policyFile);
+    RedactionPolicy policy = policyFile == null ? RedactionPolicy.defaultPolicy() : RedactionPolicy.load(policyFile, key);
     HashKey k = key;
     if (k == null && policy.needsHashKey() && policy.hashKey().isEmpty()) {
       throw new IllegalArgumentException("redaction policy " + policy.id()
