@@ -97,6 +97,11 @@ public final class Collector implements AutoCloseable {
       boolean unwrap = Boolean.TRUE.equals(CollectorConfig.item(f, "sources.files", "unwrap_container"));
       LinePipeline pipeline = new LinePipeline(format, mesh, kind, cluster, redactor, publisher, metrics, dl,
           successes, unwrap);
+      Object identityPattern = f.get("identity_from_path");
+      if (identityPattern != null) {
+        pipeline.localIdentity(new dev.meshlens.collector.event.LocalIdentity(
+            java.util.regex.Pattern.compile(identityPattern.toString()), String.valueOf(f.get("identity_template"))));
+      }
       FileTailer t = new FileTailer(new FileTailer.Options(globs,
           Path.of(config.string("sources.checkpoint_dir")).resolve("files-" + i + ".json"),
           config.integer("sources.max_line_bytes"), Duration.ofMillis(config.integer("sources.poll_interval_ms")),

@@ -46,6 +46,10 @@ public final class CollectorConfig {
       new Key("sources.files[].format", Type.FORMAT, false, "istio",
           "a preset (istio, istio-pre-1.9, istio-json, consul-json, envoy, envoy-json), an Envoy format string, or a map of JSON key to operator"),
       new Key("sources.files[].unwrap_container", Type.BOOLEAN, false, true, "unwrap CRI / Docker JSON container-runtime lines"),
+      new Key("sources.files[].identity_from_path", Type.STRING, false, null,
+          "regex with named groups found in each file's path, e.g. /var/log/pods/(?<namespace>[^_/]+)_(?<workload>[a-z0-9-]+?)(-[a-z0-9]{8,10})?-[a-z0-9]{5}_; names the Envoy that wrote the file"),
+      new Key("sources.files[].identity_template", Type.STRING, false, null,
+          "SPIFFE ID of that Envoy from the groups, e.g. spiffe://cluster.local/ns/{namespace}/sa/{workload}; used as local_uri_san when a line has none"),
       new Key("sources.checkpoint_dir", Type.STRING, false, "/var/lib/meshlens/checkpoints", "where file offsets are kept"),
       new Key("sources.max_line_bytes", Type.INT, false, 65536, "lines longer than this are cut and counted"),
       new Key("sources.poll_interval_ms", Type.INT, false, 250, "how often files are checked for new lines"),
@@ -239,6 +243,19 @@ public final class CollectorConfig {
   }
 
   private void crossChecks(List<String> problems) {
+    List<Map<String, Object>> files = list("sources.files");
+    for (int i = 0; i < files.size(); i++) {
+      Object pattern = files.get(i).get("identity_from_path");
+      Object template = files.get(i).get("identity_template");
+      String at = "sources.files[" + i + "]";
+      if ((pattern == null) != (template == null)) {
+        problems.add(at + ": set identity_from_path and identity_template together (or neither)");
+      } else if (pattern != null) {
+        for (String p : dev.meshlens.collector.event.LocalIdentity.problems(pattern.toString(), template.toString())) {
+          problems.add("Invalid value for configuration " + at + ".identity_from_path/identity_template: " + p);
+        }
+      }
+    }
     for (Map<String, Object> tb : list("sources.trust_bundles")) {
       if (tb.get("path") == null && tb.get("consul_url") == null) {
         problems.add("sources.trust_bundles entries need either path or consul_url");

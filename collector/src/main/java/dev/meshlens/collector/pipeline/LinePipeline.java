@@ -3,6 +3,7 @@ package dev.meshlens.collector.pipeline;
 import dev.meshlens.collector.classify.TlsClassifier;
 import dev.meshlens.collector.classify.Verdict;
 import dev.meshlens.collector.event.EventMapper;
+import dev.meshlens.collector.event.LocalIdentity;
 import dev.meshlens.collector.event.SourceContext;
 import dev.meshlens.collector.format.ContainerUnwrapper;
 import dev.meshlens.collector.format.LineFormat;
@@ -43,14 +44,17 @@ public final class LinePipeline implements LineSink {
   private final boolean publishSuccesses;
   private final boolean unwrapContainers;
   private final ThreadLocal<ParsedLine> parsed;
+  private LocalIdentity localIdentity;
 
   private static final class SourceState {
     final ContainerUnwrapper unwrapper;
     final SourceContext ctx;
+    final String localUriSan;
 
-    SourceState(ContainerUnwrapper unwrapper, SourceContext ctx) {
+    SourceState(ContainerUnwrapper unwrapper, SourceContext ctx, String localUriSan) {
       this.unwrapper = unwrapper;
       this.ctx = ctx;
+      this.localUriSan = localUriSan;
     }
   }
 
@@ -81,7 +85,8 @@ public final class LinePipeline implements LineSink {
     SourceState st = (SourceState) line.source().attachment;
     if (st == null || !st.ctx.sourceIdentity().equals(line.source().identity())) {
       st = new SourceState(new ContainerUnwrapper(),
-          new SourceContext(meshId, meshKind, cluster, SourceKind.ACCESS_LOG, line.source().identity()));
+          new SourceContext(meshId, meshKind, cluster, SourceKind.ACCESS_LOG, line.source().identity()),
+          localIdentity == null ? null : localIdentity.resolve(line.source().path()));
       line.source().attachment = st;
     }
     String text = line.text();
@@ -94,7 +99,13 @@ public final class LinePipeline implements LineSink {
       text = u.line();
       runtimeTime = EventMapper.parseTime(u.runtimeTime());
     }
-    return process(st.ctx, line.offset(), text, runtimeTime, null, line.source().path());
+    return process(st.ctx, line.offset(), text, runtimeTime, null, line.source().path(), st.localUriSan);
+  }
+
+  /** Names the Envoy behind each file from its path (see {@link LocalIdentity}); null turns it off. */
+  public LinePipeline localIdentity(LocalIdentity identity) {
+    this.localIdentity = identity;
+    return this;
   }
 
   /**
@@ -103,6 +114,11 @@ public final class LinePipeline implements LineSink {
    */
   public CompletableFuture<Void> process(SourceContext ctx, long position, String text, Instant fallbackTime,
       Map<String, String> extraAttributes, String sourceName) throws InterruptedException {
+    return process(ctx, position, text, fallbackTime, extraAttributes, sourceName, null);
+  }
+
+  private CompletableFuture<Void> process(SourceContext ctx, long position, String text, Instant fallbackTime,
+      Map<String, String> extraAttributes, String sourceName, String localUriSan) throws InterruptedException {
     ParsedLine p = parsed.get();
     ParseStatus status = format.parse(text, p);
     if (status != ParseStatus.OK) {
@@ -118,6 +134,9 @@ public final class LinePipeline implements LineSink {
       return null;
     }
     MeshEvent e = EventMapper.toEvent(ctx, position, p, v, fallbackTime);
+    if (localUriSan != null && e.localUriSan() == null) {
+      e = e.toBuilder().localUriSan(localUriSan).build();
+    }
     if (extraAttributes != null && !extraAttributes.isEmpty()) {
       Map<String, String> attrs = new LinkedHashMap<>(e.attributes());
       attrs.putAll(extraAttributes);

@@ -52,11 +52,22 @@ final class DemoConfigs {
     y.append("  cluster: ").append(q(istio ? "east-1" : "dc1")).append('\n');
     y.append("sources:\n");
     y.append("  files:\n");
-    y.append("    - globs: [").append(q(meshDir + "/*/access.log")).append("]\n");
-    y.append("      format: ").append(q(istio ? EnvoyFormats.ISTIO_TEXT : EnvoyFormats.CONSUL_JSON)).append('\n');
-    y.append("    - globs: [").append(q(meshDir + "/*/listener.log")).append("]\n");
-    y.append("      format: ").append(q(istio ? EnvoyFormats.ISTIO_LISTENER_TEXT : EnvoyFormats.CONSUL_LISTENER_JSON))
-        .append('\n');
+    // One entry per Envoy: its access log and its listener log, each in the mesh's own format, and
+    // the Envoy's identity from its folder (on Kubernetes the pod log path pattern does this).
+    String accessFormat = istio ? EnvoyFormats.ISTIO_TEXT : EnvoyFormats.CONSUL_JSON;
+    String listenerFormat = istio ? EnvoyFormats.ISTIO_LISTENER_TEXT : EnvoyFormats.CONSUL_LISTENER_JSON;
+    for (EnvoyAdmin a : simulator.admins()) {
+      if (!a.envoy().mesh().id().equals(meshId)) {
+        continue;
+      }
+      Path envoyDir = meshDir.resolve(a.envoy().service());
+      for (String[] file : new String[][] {{"access.log", accessFormat}, {"listener.log", listenerFormat}}) {
+        y.append("    - globs: [").append(q(envoyDir.resolve(file[0]).toString())).append("]\n");
+        y.append("      format: ").append(q(file[1])).append('\n');
+        y.append("      identity_from_path: ").append(q(java.util.regex.Pattern.quote(envoyDir + "/"))).append('\n');
+        y.append("      identity_template: ").append(q(a.envoy().identity())).append('\n');
+      }
+    }
     y.append("  checkpoint_dir: ").append(q(work.resolve("checkpoints").toString())).append('\n');
     y.append("  poll_interval_ms: 200\n");
     y.append("  admin:\n");
