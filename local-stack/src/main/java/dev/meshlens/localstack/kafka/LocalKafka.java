@@ -136,11 +136,19 @@ public final class LocalKafka implements AutoCloseable {
                 """.formatted(port, controllerPort, logDirs.toString().replace('\\', '/'));
     }
 
-    /** A random KRaft cluster id (base64url of 16 random bytes, 22 characters). */
+    /**
+     * A random KRaft cluster id (base64url of 16 random bytes, 22 characters). Never starts with
+     * '-': the storage tool would read such an id as an option and refuse to format.
+     */
     static String newClusterId() {
+        SecureRandom random = new SecureRandom();
         byte[] b = new byte[16];
-        new SecureRandom().nextBytes(b);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+        String id;
+        do {
+            random.nextBytes(b);
+            id = Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+        } while (id.startsWith("-"));
+        return id;
     }
 
     /** Options; every one has a default. */

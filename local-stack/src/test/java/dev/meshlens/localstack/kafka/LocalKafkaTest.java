@@ -1,0 +1,19 @@
+package dev.meshlens.localstack.kafka;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import org.junit.jupiter.api.Test;
+
+class LocalKafkaTest {
+
+  /** About one id in 64 would start with '-' by chance; 5,000 draws would all but surely produce one. */
+  @Test
+  void clusterIdsNeverStartWithADash() {
+    for (int i = 0; i < 5_000; i++) {
+      String id = LocalKafka.newClusterId();
+      assertEquals(22, id.length());
+      assertFalse(id.startsWith("-"), id);
+    }
+  }
+}
