@@ -129,7 +129,7 @@ public enum Field {
    * The value in {@code e}, or null when absent (required fields that are not strings return null).
    * A switch rather than the stored lambda: one monomorphic call site on the hot path.
    */
-  Object get(MeshEvent e) {
+  public Object get(MeshEvent e) {
     return switch (this) {
       case EVENT_ID -> e.eventId();
       case MESH_ID -> e.meshId();

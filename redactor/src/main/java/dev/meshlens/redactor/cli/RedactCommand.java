@@ -185,18 +185,7 @@ public final class RedactCommand {
       if (f.kind() == Field.Kind.REQUIRED) {
         continue;
       }
-      Object v = switch (f) {
-        case TLS_CATEGORY -> e.tls() == null ? null : e.tls().category();
-        case TLS_REJECTED_BY -> e.tls() == null ? null : e.tls().rejectedBy();
-        case TLS_CODE -> e.tls() == null ? null : e.tls().code();
-        case TLS_REASON -> e.tls() == null ? null : e.tls().reason();
-        case TLS_DETAIL -> e.tls() == null ? null : e.tls().detail();
-        case TLS_RAW_TEXT -> e.tls() == null ? null : e.tls().rawText();
-        case STATS -> e.stats();
-        case CERTIFICATES -> e.certificates().isEmpty() ? null : e.certificates();
-        case TRUST_BUNDLE -> e.trustBundle();
-        default -> fieldValue(f, e);
-      };
+      Object v = f.get(e);
       if (v != null) {
         m.put(f.wireName(), f.kind() == Field.Kind.STRUCT ? new Opaque(v) : v);
       }
@@ -213,40 +202,4 @@ public final class RedactCommand {
     }
   }
 
-  private static Object fieldValue(Field f, MeshEvent e) {
-    return switch (f) {
-      case MESH_KIND -> e.meshKind();
-      case CLUSTER -> e.cluster();
-      case DIRECTION -> e.direction();
-      case OBSERVER_ROLE -> e.observerRole();
-      case DOWNSTREAM_REMOTE_ADDRESS -> e.downstreamRemoteAddress();
-      case DOWNSTREAM_LOCAL_ADDRESS -> e.downstreamLocalAddress();
-      case UPSTREAM_HOST -> e.upstreamHost();
-      case UPSTREAM_LOCAL_ADDRESS -> e.upstreamLocalAddress();
-      case REQUESTED_SERVER_NAME -> e.requestedServerName();
-      case AUTHORITY -> e.authority();
-      case METHOD -> e.method();
-      case PATH -> e.path();
-      case PROTOCOL -> e.protocol();
-      case USER_AGENT -> e.userAgent();
-      case REQUEST_ID -> e.requestId();
-      case FORWARDED_FOR -> e.forwardedFor();
-      case RESPONSE_CODE -> e.responseCode();
-      case RESPONSE_FLAGS -> e.responseFlags();
-      case RESPONSE_CODE_DETAILS -> e.responseCodeDetails();
-      case CONNECTION_TERMINATION_DETAILS -> e.connectionTerminationDetails();
-      case UPSTREAM_TRANSPORT_FAILURE_REASON -> e.upstreamTransportFailureReason();
-      case DOWNSTREAM_TRANSPORT_FAILURE_REASON -> e.downstreamTransportFailureReason();
-      case UPSTREAM_CLUSTER -> e.upstreamCluster();
-      case LOCAL_URI_SAN -> e.localUriSan();
-      case PEER_URI_SAN -> e.peerUriSan();
-      case PEER_ISSUER -> e.peerIssuer();
-      case PEER_SUBJECT -> e.peerSubject();
-      case TLS_VERSION -> e.tlsVersion();
-      case DURATION_MS -> e.durationMs();
-      case BYTES_RECEIVED -> e.bytesReceived();
-      case BYTES_SENT -> e.bytesSent();
-      default -> null;
-    };
-  }
 }
