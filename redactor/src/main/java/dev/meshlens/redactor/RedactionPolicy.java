@@ -1,5 +1,6 @@
 package dev.meshlens.redactor;
 
+import dev.meshlens.events.Spelling;
 import dev.meshlens.redactor.detect.DetectorKind;
 import java.io.IOException;
 import java.io.InputStream;
@@ -607,34 +608,7 @@ public final class RedactionPolicy {
   }
 
   private static String suggestion(String s, List<String> names) {
-    String best = null;
-    int bestD = Integer.MAX_VALUE;
-    for (String n : names) {
-      int d = distance(s.toLowerCase(Locale.ROOT), n);
-      if (d < bestD) {
-        bestD = d;
-        best = n;
-      }
-    }
-    return best != null && bestD <= Math.max(2, s.length() / 3) ? " (did you mean '" + best + "'?)" : "";
-  }
-
-  private static int distance(String a, String b) {
-    int[] prev = new int[b.length() + 1];
-    int[] cur = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      prev[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      cur[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int c = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + c);
-      }
-      int[] t = prev;
-      prev = cur;
-      cur = t;
-    }
-    return prev[b.length()];
+    String best = Spelling.closest(s.toLowerCase(Locale.ROOT), names, Math.max(2, s.length() / 3));
+    return best != null ? " (did you mean '" + best + "'?)" : "";
   }
 }

@@ -1,5 +1,6 @@
 package dev.meshlens.collector.config;
 
+import dev.meshlens.events.Spelling;
 import dev.meshlens.collector.format.FormatException;
 import dev.meshlens.collector.format.JsonFormat;
 import dev.meshlens.collector.format.LineFormat;
@@ -267,15 +268,7 @@ public final class CollectorConfig {
   }
 
   private static String suggestion(String name) {
-    String best = null;
-    int bestD = 4;
-    for (String k : BY_NAME.keySet()) {
-      int d = distance(k, name);
-      if (d < bestD) {
-        bestD = d;
-        best = k;
-      }
-    }
+    String best = Spelling.closest(name, BY_NAME.keySet(), 3);
     if (best != null) {
       return " (did you mean '" + best.replace("[]", "[N]") + "'?)";
     }
@@ -289,24 +282,6 @@ public final class CollectorConfig {
       }
     }
     return siblings.isEmpty() ? "" : "; expected one of " + siblings;
-  }
-
-  private static int distance(String a, String b) {
-    int[] prev = new int[b.length() + 1];
-    int[] cur = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      prev[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      cur[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
-      }
-      int[] t = prev;
-      prev = cur;
-      cur = t;
-    }
-    return prev[b.length()];
   }
 
   private static String abbreviate(Object v) {

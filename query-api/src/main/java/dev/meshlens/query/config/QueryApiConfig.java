@@ -1,5 +1,6 @@
 package dev.meshlens.query.config;
 
+import dev.meshlens.events.Spelling;
 import dev.meshlens.query.config.ConfigKey.Type;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -372,35 +373,7 @@ public final class QueryApiConfig {
   }
 
   private static String closest(String unknown) {
-    String best = null;
-    int bestD = Integer.MAX_VALUE;
-    for (String k : BY_NAME.keySet()) {
-      int d = levenshtein(unknown, k);
-      if (d < bestD) {
-        bestD = d;
-        best = k;
-      }
-    }
-    return bestD <= Math.max(3, unknown.length() / 4) ? best : null;
-  }
-
-  private static int levenshtein(String a, String b) {
-    int[] prev = new int[b.length() + 1];
-    int[] cur = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      prev[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      cur[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int c = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + c);
-      }
-      int[] t = prev;
-      prev = cur;
-      cur = t;
-    }
-    return prev[b.length()];
+    return Spelling.closest(unknown, BY_NAME.keySet(), Math.max(3, unknown.length() / 4));
   }
 
   // ---- typed access ----
