@@ -39,7 +39,17 @@ public final class CollectorMetrics {
     this.linesParsed = Counter.builder(LINES_PARSED).tag("mesh", mesh).description("lines that fit the format")
         .register(registry);
     this.publishLatency = Timer.builder(PUBLISH_LATENCY).tag("mesh", mesh)
-        .description("time from an event's creation to its Kafka acknowledgement").register(registry);
+        .description("time from an event's creation to its Kafka acknowledgement")
+        .publishPercentileHistogram().register(registry);
+    // Every reason exists from the start at 0, so rate()/increase() in alert rules and dashboards
+    // see a series before the first bad line instead of an absent one.
+    for (dev.meshlens.collector.format.ParseStatus st : dev.meshlens.collector.format.ParseStatus.values()) {
+      if (st != dev.meshlens.collector.format.ParseStatus.OK && st != dev.meshlens.collector.format.ParseStatus.EMPTY) {
+        unparseableCounter(st.tag());
+      }
+    }
+    Counter.builder(dev.meshlens.redactor.RedactionEngine.METRIC_ERRORS).tag("mesh", mesh).tag("reason", "engine")
+        .description("events published closed because redaction failed").register(registry);
     Gauge.builder(LAST_EVENT_TS, lastEventEpochSeconds, AtomicLong::get).tag("mesh", mesh)
         .description("wall-clock seconds of the last event produced").register(registry);
   }
@@ -66,8 +76,12 @@ public final class CollectorMetrics {
   }
 
   public void unparseable(String reason) {
-    unparseable.computeIfAbsent(reason, r -> Counter.builder(LINES_UNPARSEABLE).tag("mesh", mesh).tag("reason", r)
-        .description("lines that did not fit, by reason").register(registry)).increment();
+    unparseableCounter(reason).increment();
+  }
+
+  private Counter unparseableCounter(String reason) {
+    return unparseable.computeIfAbsent(reason, r -> Counter.builder(LINES_UNPARSEABLE).tag("mesh", mesh)
+        .tag("reason", r).description("lines that did not fit, by reason").register(registry));
   }
 
   /** Counts an event; {@code category} and {@code rejectedBy} are {@code none} for events without failure. */

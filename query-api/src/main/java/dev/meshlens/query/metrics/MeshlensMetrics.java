@@ -75,6 +75,7 @@ public final class MeshlensMetrics {
     for (FailureCategory c : FailureCategory.values()) {
       openGauge(c.name());
     }
+    registerKnownDeadLetterReasons();
   }
 
   public MeterRegistry registry() {
@@ -191,11 +192,26 @@ public final class MeshlensMetrics {
     bulkLatency.record(d);
   }
 
-  public void deadLetter(String reason) {
-    Counter.builder(INGEST_DEAD_LETTERS)
+  /** Dead-letter reasons ingest itself decides (Elasticsearch rejections add rejected_<type>). */
+  static final java.util.List<String> KNOWN_DEAD_LETTER_REASONS = java.util.List.of("empty", "decode", "bad_event_id",
+      "encode");
+
+  /** Known reasons exist at 0 from the start, so alert rules see a series before the first dead letter. */
+  private void registerKnownDeadLetterReasons() {
+    for (String r : KNOWN_DEAD_LETTER_REASONS) {
+      deadLetterCounter(r);
+    }
+  }
+
+  private Counter deadLetterCounter(String reason) {
+    return Counter.builder(INGEST_DEAD_LETTERS)
         .description("Records that can never be indexed, sent to the dead-letter topic, by reason")
         .tags("reason", reason == null ? "unknown" : reason)
-        .register(registry).increment();
+        .register(registry);
+  }
+
+  public void deadLetter(String reason) {
+    deadLetterCounter(reason).increment();
   }
 
   public void eventsIndexed(String mesh, long n) {
