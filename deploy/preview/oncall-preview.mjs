@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Static preview of the on-call page without Kafka, Elasticsearch or the query API:
 // serves query-api/src/main/resources/webroot/ at / and canned API answers from
-// deploy/preview/fixtures/ (shaped as in /work/team/api-contract.md / openapi.yaml).
+// deploy/preview/fixtures/ (shaped as in query-api/src/main/resources/openapi.yaml).
 //
 //   node deploy/preview/oncall-preview.mjs [PORT]      (default 0 = a free port; prints the URL)
 //
