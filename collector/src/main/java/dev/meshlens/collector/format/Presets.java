@@ -60,32 +60,11 @@ public final class Presets {
       "requested_server_name", "%REQUESTED_SERVER_NAME%",
       "upstream_transport_failure_reason", "%UPSTREAM_TRANSPORT_FAILURE_REASON%");
 
-  /** Consul's default JSON access log (proxy-defaults AccessLogs with no JSONFormat). */
-  public static final Map<String, String> CONSUL_JSON_FORMAT = ordered(
-      "start_time", "%START_TIME%",
-      "route_name", "%ROUTE_NAME%",
-      "method", "%REQ(:METHOD)%",
-      "path", "%REQ(X-ENVOY-ORIGINAL-PATH?:PATH)%",
-      "protocol", "%PROTOCOL%",
-      "response_code", "%RESPONSE_CODE%",
-      "response_flags", "%RESPONSE_FLAGS%",
-      "response_code_details", "%RESPONSE_CODE_DETAILS%",
-      "connection_termination_details", "%CONNECTION_TERMINATION_DETAILS%",
-      "bytes_received", "%BYTES_RECEIVED%",
-      "bytes_sent", "%BYTES_SENT%",
-      "duration", "%DURATION%",
-      "upstream_service_time", "%RESP(X-ENVOY-UPSTREAM-SERVICE-TIME)%",
-      "x_forwarded_for", "%REQ(X-FORWARDED-FOR)%",
-      "user_agent", "%REQ(USER-AGENT)%",
-      "request_id", "%REQ(X-REQUEST-ID)%",
-      "authority", "%REQ(:AUTHORITY)%",
-      "upstream_host", "%UPSTREAM_HOST%",
-      "upstream_cluster", "%UPSTREAM_CLUSTER%",
-      "upstream_local_address", "%UPSTREAM_LOCAL_ADDRESS%",
-      "downstream_local_address", "%DOWNSTREAM_LOCAL_ADDRESS%",
-      "downstream_remote_address", "%DOWNSTREAM_REMOTE_ADDRESS%",
-      "requested_server_name", "%REQUESTED_SERVER_NAME%",
-      "upstream_transport_failure_reason", "%UPSTREAM_TRANSPORT_FAILURE_REASON%");
+  /**
+   * Consul's default JSON access log (proxy-defaults AccessLogs with no JSONFormat): Consul took
+   * Istio's JSON keys and operators as they are, so the two presets share one map.
+   */
+  public static final Map<String, String> CONSUL_JSON_FORMAT = ISTIO_JSON_FORMAT;
 
   /** A JSON mapping of the key names people commonly use, for auto-detection of unknown JSON logs. */
   public static final Map<String, String> GENERIC_JSON_FORMAT;
