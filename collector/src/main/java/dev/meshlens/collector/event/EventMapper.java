@@ -125,6 +125,10 @@ public final class EventMapper {
     if (s == null || s.length() < 10) {
       return null;
     }
+    Instant fast = parseUtcFast(s);
+    if (fast != null) {
+      return fast;
+    }
     try {
       return Instant.parse(s);
     } catch (DateTimeParseException e) {
@@ -134,5 +138,57 @@ public final class EventMapper {
         return null;
       }
     }
+  }
+
+  /**
+   * The common shape {@code yyyy-MM-ddTHH:mm:ss[.f{1,9}]Z} without {@link java.time.format.DateTimeFormatter}
+   * (which cost ~10% of the tailing thread); null for anything else, which then takes the general path.
+   * Accepts only what {@link Instant#parse} accepts, with the same result.
+   */
+  static Instant parseUtcFast(String s) {
+    int n = s.length();
+    if (n < 20 || n > 30 || s.charAt(n - 1) != 'Z' || s.charAt(4) != '-' || s.charAt(7) != '-'
+        || s.charAt(10) != 'T' || s.charAt(13) != ':' || s.charAt(16) != ':') {
+      return null;
+    }
+    int year = digits(s, 0, 4);
+    int month = digits(s, 5, 7);
+    int day = digits(s, 8, 10);
+    int hour = digits(s, 11, 13);
+    int minute = digits(s, 14, 16);
+    int second = digits(s, 17, 19);
+    if (year < 1 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59
+        || second < 0 || second > 59 || day > 28 && day > java.time.YearMonth.of(year, month).lengthOfMonth()) {
+      return null;
+    }
+    int nanos = 0;
+    if (n > 20) {
+      int fracDigits = n - 21;
+      if (s.charAt(19) != '.' || fracDigits < 1 || fracDigits > 9) {
+        return null;
+      }
+      nanos = digits(s, 20, n - 1);
+      if (nanos < 0) {
+        return null;
+      }
+      for (int i = fracDigits; i < 9; i++) {
+        nanos *= 10;
+      }
+    }
+    long epochDay = java.time.LocalDate.of(year, month, day).toEpochDay();
+    return Instant.ofEpochSecond(epochDay * 86_400L + hour * 3_600L + minute * 60L + second, nanos);
+  }
+
+  /** The non-negative decimal value of {@code s[from, to)}, or -1 when a character is not an ASCII digit. */
+  private static int digits(String s, int from, int to) {
+    int v = 0;
+    for (int i = from; i < to; i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      v = v * 10 + (c - '0');
+    }
+    return v;
   }
 }
