@@ -85,7 +85,8 @@ public final class Collector implements AutoCloseable {
         config.topic(), Path.of(config.string("spool.dir")), config.longValue("spool.max_bytes"),
         config.integer("kafka.max_in_flight"), Duration.ofMillis(config.integer("kafka.delivery_timeout_ms")),
         config.bool("kafka.create_topic"), config.integer("kafka.partitions"),
-        (short) config.integer("kafka.replication_factor"), stringMap(config.get("kafka.producer"))), metrics);
+        (short) config.integer("kafka.replication_factor"), stringMap(config.get("kafka.producer")),
+        config.longValue("spool.min_free_bytes")), metrics);
     DeadLetters dl = new DeadLetters(Path.of(config.string("dead_letter.file")), config.longValue("dead_letter.max_bytes"));
     boolean successes = config.bool("pipeline.publish_successes");
     List<Map<String, Object>> files = config.list("sources.files");
@@ -164,10 +165,13 @@ public final class Collector implements AutoCloseable {
         registry.scrape()));
     http.createContext("/healthz", ex -> respond(ex, 200, "application/json", "{\"status\":\"ok\"}"));
     http.createContext("/readyz", ex -> {
-      boolean ok = ready;
-      String body = "{\"status\":\"" + (ok ? "ready" : "starting") + "\",\"spooling\":"
+      String full = publisher == null ? null : publisher.spoolFull();
+      boolean ok = ready && full == null;
+      String status = !ready ? "starting" : full != null ? "not ready: spool full" : "ready";
+      String body = "{\"status\":" + jsonString(status) + ",\"spooling\":"
           + (publisher != null && publisher.spooling()) + ",\"spool_depth\":"
-          + (publisher == null ? 0 : publisher.spoolDepth()) + "}";
+          + (publisher == null ? 0 : publisher.spoolDepth())
+          + (full == null ? "" : ",\"reason\":" + jsonString(full)) + "}";
       respond(ex, ok ? 200 : 503, "application/json", body);
     });
     http.setExecutor(Executors.newFixedThreadPool(2, Thread.ofPlatform().name("meshlens-http-", 0).daemon(true)
@@ -183,6 +187,10 @@ public final class Collector implements AutoCloseable {
     try (OutputStream os = ex.getResponseBody()) {
       os.write(b);
     }
+  }
+
+  private static String jsonString(String s) {
+    return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
   }
 
   @SuppressWarnings("unchecked")

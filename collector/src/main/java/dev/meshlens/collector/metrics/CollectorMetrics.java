@@ -6,9 +6,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
 /** The collector's metrics, with the names shared with dashboards and alert rules (team brief). */
@@ -19,6 +21,12 @@ public final class CollectorMetrics {
   public static final String EVENTS = "meshlens.collector.events";
   public static final String PUBLISH_LATENCY = "meshlens.collector.publish.latency";
   public static final String SPOOL_DEPTH = "meshlens.collector.spool.depth";
+  public static final String SPOOL_BYTES = "meshlens.collector.spool.bytes";
+  public static final String SPOOL_LIMIT = "meshlens.collector.spool.limit.bytes";
+  public static final String SPOOL_FREE = "meshlens.collector.spool.filesystem.free.bytes";
+  public static final String SPOOL_FULL = "meshlens.collector.spool.full";
+  public static final String SPOOL_WRITE_FAILURES = "meshlens.collector.spool.write.failures";
+  public static final String NOT_DURABLE = "meshlens.collector.events.not.durable";
   public static final String CHECKPOINT_LAG = "meshlens.collector.checkpoint.lag.bytes";
   public static final String LAST_EVENT_TS = "meshlens.collector.last.event.timestamp.seconds";
 
@@ -50,6 +58,12 @@ public final class CollectorMetrics {
     }
     Counter.builder(dev.meshlens.redactor.RedactionEngine.METRIC_ERRORS).tag("mesh", mesh).tag("reason", "engine")
         .description("events published closed because redaction failed").register(registry);
+    Counter.builder(SPOOL_WRITE_FAILURES).tag("mesh", mesh)
+        .description("spool writes that failed (e.g. no space left on device); the event waits and is tried again")
+        .register(registry);
+    for (String reason : List.of("spool_sync_failed", "closed")) {
+      notDurableCounter(reason);
+    }
     Gauge.builder(LAST_EVENT_TS, lastEventEpochSeconds, AtomicLong::get).tag("mesh", mesh)
         .description("wall-clock seconds of the last event produced").register(registry);
   }
@@ -96,8 +110,35 @@ public final class CollectorMetrics {
     return publishLatency;
   }
 
-  public void spoolDepth(LongSupplier depth) {
+  /** The disk spool's gauges: what it holds, its bound now, its filesystem's free space, and whether sources wait. */
+  public void spool(LongSupplier depth, LongSupplier bytes, LongSupplier limit, LongSupplier free, BooleanSupplier full) {
     Gauge.builder(SPOOL_DEPTH, depth::getAsLong).tag("mesh", mesh).description("events waiting in the disk spool")
+        .register(registry);
+    Gauge.builder(SPOOL_BYTES, bytes::getAsLong).tag("mesh", mesh).description("bytes the disk spool takes")
+        .baseUnit("bytes").register(registry);
+    Gauge.builder(SPOOL_LIMIT, limit::getAsLong).tag("mesh", mesh)
+        .description("the spool's bound now: spool.max_bytes, or less when its filesystem is nearly full")
+        .baseUnit("bytes").register(registry);
+    Gauge.builder(SPOOL_FREE, free::getAsLong).tag("mesh", mesh)
+        .description("free bytes on the spool's filesystem").baseUnit("bytes").register(registry);
+    Gauge.builder(SPOOL_FULL, () -> full.getAsBoolean() ? 1 : 0).tag("mesh", mesh)
+        .description("1 while sources are paused because the spool cannot take more events").register(registry);
+  }
+
+  /** A spool write failed; the event was kept and is tried again. */
+  public void spoolWriteFailure() {
+    registry.counter(SPOOL_WRITE_FAILURES, "mesh", mesh).increment();
+  }
+
+  /** Events whose durability was lost (their sources send them again); should stay 0. */
+  public void notDurable(String reason, int n) {
+    notDurableCounter(reason).increment(n);
+  }
+
+  private Counter notDurableCounter(String reason) {
+    return Counter.builder(NOT_DURABLE).tag("mesh", mesh).tag("reason", reason)
+        .description("events that could not be made durable (a failed spool fsync, a close with events waiting);"
+            + " file sources read them again, OTLP senders get 503 and retry")
         .register(registry);
   }
 

@@ -10,18 +10,23 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -42,6 +47,14 @@ import org.slf4j.LoggerFactory;
  * not empty every new event is appended behind it, so order is kept, and a drainer replays it when
  * the broker is back. In-flight sends are bounded; a full bound or a full spool blocks the caller
  * (back-pressure to sources instead of memory growth).
+ *
+ * <p>The one promise: a future from {@link #publish} completes normally only when its event is
+ * acknowledged by Kafka or fsynced in the spool. An event the spool cannot take (at its bound, or the
+ * disk said "No space left on device") is never dropped: it waits in memory, in order, and every
+ * caller blocks until the spool has room again or the broker takes the waiting events directly. The
+ * in-memory queue is bounded by the in-flight bound (only sends that were already in flight when the
+ * broker failed can land there without their caller waiting). A future fails only when durability was
+ * lost (a failed fsync, or close with events still waiting); the source then reads those lines again.
  */
 public final class KafkaPublisher implements EventPublisher {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaPublisher.class);
@@ -57,12 +70,22 @@ public final class KafkaPublisher implements EventPublisher {
    * @param partitions partitions for a created topic
    * @param replicationFactor replication factor for a created topic
    * @param producerOverrides extra producer properties (security settings, …)
+   * @param spoolMinFreeBytes what the spool leaves free on its filesystem
    */
   public record Options(String bootstrapServers, String topic, Path spoolDir, long spoolMaxBytes, int maxInFlight,
       Duration deliveryTimeout, boolean createTopic, int partitions, short replicationFactor,
-      Map<String, String> producerOverrides) {
+      Map<String, String> producerOverrides, long spoolMinFreeBytes) {
     public static final int DEFAULT_MAX_IN_FLIGHT = 10_000;
     public static final long DEFAULT_SPOOL_MAX_BYTES = 512L * 1024 * 1024;
+    public static final long DEFAULT_SPOOL_MIN_FREE_BYTES = DiskSpool.DEFAULT_MIN_FREE_BYTES;
+
+    /** Options that leave the default free space on the spool's filesystem. */
+    public Options(String bootstrapServers, String topic, Path spoolDir, long spoolMaxBytes, int maxInFlight,
+        Duration deliveryTimeout, boolean createTopic, int partitions, short replicationFactor,
+        Map<String, String> producerOverrides) {
+      this(bootstrapServers, topic, spoolDir, spoolMaxBytes, maxInFlight, deliveryTimeout, createTopic, partitions,
+          replicationFactor, producerOverrides, DEFAULT_SPOOL_MIN_FREE_BYTES);
+    }
 
     public Options {
       Objects.requireNonNull(bootstrapServers, "bootstrapServers");
@@ -81,22 +104,40 @@ public final class KafkaPublisher implements EventPublisher {
   private final DiskSpool spool;
   private final CollectorMetrics metrics;
   private final Semaphore inFlight;
-  private final Object lock = new Object();
+  /** Events bound for the spool, in publish order, that it could not take yet. */
+  private final ArrayDeque<Resolved> backlog = new ArrayDeque<>();
   private final List<CompletableFuture<Void>> awaitingSync = new ArrayList<>();
+  /** Signalled whenever the spool may have room again (a commit, an append of the backlog). */
+  private final Object room = new Object();
   private volatile boolean spooling;
   private volatile boolean closed;
+  /** Why sources are paused, or null while the spool takes events. */
+  private volatile String fullReason;
+  /** Set while the drainer sends the backlog straight to Kafka (the spool could not take it). */
+  private boolean backlogInFlight;
   private final Thread drainer;
 
   public KafkaPublisher(Options options, CollectorMetrics metrics) throws IOException {
-    this.options = options;
-    this.metrics = metrics;
-    this.inFlight = new Semaphore(options.maxInFlight());
-    this.spool = new DiskSpool(options.spoolDir(), options.spoolMaxBytes(), 64L * 1024 * 1024);
-    metrics.spoolDepth(spool::depth);
-    this.producer = new KafkaProducer<>(producerProps(options), new StringSerializer(), new ByteArraySerializer());
+    this(options, metrics, new KafkaProducer<>(producerProps(options), new StringSerializer(), new ByteArraySerializer()),
+        null);
     if (options.createTopic()) {
       createTopic();
     }
+  }
+
+  /**
+   * With a given producer and spool filesystem: for the property test that drives broker outages and
+   * full disks many times a second ({@code KafkaPublishIT} and {@code SpoolFullIT} use the real ones).
+   */
+  KafkaPublisher(Options options, CollectorMetrics metrics, Producer<String, byte[]> producer, SpoolDisk disk)
+      throws IOException {
+    this.options = options;
+    this.metrics = metrics;
+    this.inFlight = new Semaphore(options.maxInFlight());
+    this.spool = new DiskSpool(options.spoolDir(), options.spoolMaxBytes(), 64L * 1024 * 1024,
+        options.spoolMinFreeBytes(), disk);
+    metrics.spool(spool::depth, spool::bytes, spool::limit, spool::usableSpace, () -> fullReason != null);
+    this.producer = producer;
     this.spooling = !spool.isEmpty();
     if (spooling) {
       LOG.info("spool {} holds {} events from an earlier run; replaying them first", options.spoolDir(),
@@ -157,6 +198,11 @@ public final class KafkaPublisher implements EventPublisher {
     return spooling;
   }
 
+  /** Why sources are paused ("spool full: ..."), or null while the spool can take events. */
+  public String spoolFull() {
+    return fullReason;
+  }
+
   @Override
   public CompletableFuture<Void> publish(MeshEvent event) throws InterruptedException {
     if (closed) {
@@ -169,14 +215,15 @@ public final class KafkaPublisher implements EventPublisher {
     String traceparent = Tracing.traceparent(span);
     DiskSpool.Record rec = new DiskSpool.Record(key, value, traceparent);
     CompletableFuture<Void> done = new CompletableFuture<>();
-    long seq = sequence.getAndIncrement();
     if (spooling) {
       span.end();
-      spool.awaitSpace();
-      resolve(seq, rec, done);
+      awaitRoom(rec.spoolBytes());
+      resolve(sequence.getAndIncrement(), rec, done);
+      flushBacklog();
       return done;
     }
     inFlight.acquire();
+    long seq = sequence.getAndIncrement();
     try {
       producer.send(record(rec), (md, ex) -> {
         inFlight.release();
@@ -189,7 +236,7 @@ public final class KafkaPublisher implements EventPublisher {
           span.setStatus(StatusCode.ERROR, ex.toString());
           span.end();
           enterSpooling(ex);
-          resolve(seq, rec, done);
+          resolve(seq, rec, done); // on the producer's I/O thread: queue only, the drainer writes
         }
       });
     } catch (RuntimeException e) {
@@ -198,21 +245,73 @@ public final class KafkaPublisher implements EventPublisher {
       span.end();
       enterSpooling(e);
       resolve(seq, rec, done);
+      flushBacklog();
     }
     return done;
   }
 
+  /**
+   * Back-pressure: blocks the calling source while events wait for the spool, or while the spool
+   * cannot take {@code need} more bytes. Says so once (log, metric, readiness) and once again when
+   * there is room.
+   */
+  private void awaitRoom(long need) throws InterruptedException {
+    synchronized (room) {
+      while (!closed && (hasBacklog() || !spool.fits(need) || unresolved() > options.maxInFlight())) {
+        markFull(hasBacklog() ? null : boundReason());
+        room.wait(100);
+      }
+    }
+  }
+
+  /** Events published but not yet in order (waiting for an earlier in-flight send to resolve). */
+  private int unresolved() {
+    synchronized (reorder) {
+      return reorder.size();
+    }
+  }
+
+  private boolean hasBacklog() {
+    synchronized (backlog) {
+      return !backlog.isEmpty();
+    }
+  }
+
+  private String boundReason() {
+    long limit = spool.limit();
+    return limit < spool.maxBytes()
+        ? "the spool's filesystem is nearly full (" + spool.usableSpace() + " bytes free, spool uses " + spool.bytes()
+            + " bytes)"
+        : "the spool reached spool.max_bytes (" + spool.maxBytes() + " bytes)";
+  }
+
+  private void markFull(String reason) {
+    if (fullReason == null) {
+      fullReason = reason == null ? "events wait for the spool" : reason;
+      LOG.warn("spool {} full: {}; sources paused until it has room (nothing is dropped; lines stay in their files)",
+          options.spoolDir(), fullReason);
+    }
+  }
+
+  private void clearFullIfRoom() {
+    if (fullReason != null && !hasBacklog() && spool.fits(64 * 1024)) {
+      LOG.info("spool {} has room again ({} bytes in the spool, {} bytes free on its filesystem); sources resume",
+          options.spoolDir(), spool.bytes(), spool.usableSpace());
+      fullReason = null;
+    }
+  }
+
   private record Resolved(DiskSpool.Record rec, CompletableFuture<Void> done) {}
 
-  private final java.util.concurrent.atomic.AtomicLong sequence = new java.util.concurrent.atomic.AtomicLong();
-  private final java.util.TreeMap<Long, Resolved> reorder = new java.util.TreeMap<>();
+  private final AtomicLong sequence = new AtomicLong();
+  private final TreeMap<Long, Resolved> reorder = new TreeMap<>();
   private long nextToResolve;
 
   /**
    * Every published event resolves its sequence number once: acknowledged ({@code rec == null}) or
-   * bound for the spool. Spool appends happen strictly in sequence order, so events that failed while in
-   * flight land before later events (the spool keeps the order of the source). Never blocks: it may run
-   * on the producer's I/O thread (the overshoot past the spool bound is limited by the in-flight bound).
+   * bound for the spool. Events bound for the spool join the backlog strictly in sequence order, so
+   * events that failed while in flight land before later events (the spool keeps the order of the
+   * source). Never blocks and does no I/O: it may run on the producer's I/O thread.
    */
   private void resolve(long seq, DiskSpool.Record rec, CompletableFuture<Void> done) {
     synchronized (reorder) {
@@ -220,17 +319,39 @@ public final class KafkaPublisher implements EventPublisher {
       Resolved r;
       while ((r = reorder.remove(nextToResolve)) != null) {
         nextToResolve++;
-        if (r.rec() == null) {
-          continue;
-        }
-        try {
-          spool.append(r.rec(), true);
-          synchronized (awaitingSync) {
-            awaitingSync.add(r.done());
+        if (r.rec() != null) {
+          synchronized (backlog) {
+            backlog.addLast(r);
           }
-        } catch (IOException | InterruptedException e) {
-          LOG.error("cannot write to spool {}: {}", options.spoolDir(), e.toString());
-          r.done().completeExceptionally(e);
+        }
+      }
+    }
+  }
+
+  /**
+   * Appends the backlog to the spool in order until it is empty or the spool says no (at its bound, or
+   * a failed write: the record stays first in line and is tried again; never skipped).
+   */
+  private void flushBacklog() {
+    synchronized (backlog) {
+      if (backlogInFlight) {
+        return;
+      }
+      Resolved r;
+      while ((r = backlog.peekFirst()) != null) {
+        try {
+          if (!spool.tryAppend(r.rec())) {
+            markFull(boundReason());
+            return;
+          }
+        } catch (IOException e) {
+          metrics.spoolWriteFailure();
+          markFull("cannot write to the spool: " + e.getMessage());
+          return;
+        }
+        backlog.removeFirst();
+        synchronized (awaitingSync) {
+          awaitingSync.add(r.done());
         }
       }
     }
@@ -251,7 +372,10 @@ public final class KafkaPublisher implements EventPublisher {
     spooling = true;
   }
 
-  /** Forces the spool and completes the futures of everything appended so far (group commit). */
+  /**
+   * Forces the spool and completes the futures of everything appended so far (group commit). When the
+   * force fails, those events may not be on disk: their futures fail, so their sources send them again.
+   */
   private void syncSpool() {
     List<CompletableFuture<Void>> batch;
     synchronized (awaitingSync) {
@@ -265,37 +389,57 @@ public final class KafkaPublisher implements EventPublisher {
       spool.sync();
       batch.forEach(f -> f.complete(null));
     } catch (IOException e) {
+      LOG.error("cannot force the spool {} to disk ({}); {} events will be read again from their sources",
+          options.spoolDir(), e.toString(), batch.size());
+      metrics.notDurable("spool_sync_failed", batch.size());
       batch.forEach(f -> f.completeExceptionally(e));
     }
   }
 
   private void drainLoop() {
-    long backoffMs = 200;
+    // Retry no slower than a send may take, so a broker that is back is used within one delivery timeout.
+    long maxBackoffMs = Math.min(5000, Math.max(20, options.deliveryTimeout().toMillis()));
+    long minBackoffMs = Math.min(200, maxBackoffMs);
+    long backoffMs = minBackoffMs;
     while (!closed) {
       try {
+        flushBacklog();
         syncSpool();
-        if (!spooling) {
+        clearFullIfRoom();
+        wakeWaiters();
+        boolean backlogWaiting = hasBacklog();
+        if (spool.isEmpty() && !backlogWaiting) {
+          if (spooling) {
+            spooling = false;
+            LOG.info("spool drained; publishing directly again");
+          }
           Thread.sleep(20);
           continue;
         }
+        spooling = true; // something waits: new events queue behind it
         List<DiskSpool.Entry> batch = spool.peek(500);
+        int progress;
+        boolean complete;
         if (batch.isEmpty()) {
-          synchronized (lock) {
-            if (spool.isEmpty()) {
-              spooling = false;
-              LOG.info("spool drained; publishing directly again");
-            }
+          // The spool is empty but could not take the backlog (its disk is full): nothing is ahead of
+          // the backlog, so it may go to Kafka directly.
+          int[] sent = replayBacklog();
+          progress = sent[0];
+          complete = sent[1] == 1;
+        } else {
+          progress = replay(batch);
+          if (progress > 0) {
+            spool.commit(batch.get(progress - 1), progress);
           }
-          continue;
+          complete = progress == batch.size();
         }
-        int ok = replay(batch);
-        if (ok > 0) {
-          spool.commit(batch.get(ok - 1), ok);
-          backoffMs = 200;
+        if (progress > 0) {
+          backoffMs = minBackoffMs; // progress resets the back-off
+          wakeWaiters();
         }
-        if (ok < batch.size()) {
+        if (!complete) {
           Thread.sleep(backoffMs);
-          backoffMs = Math.min(5000, backoffMs * 2);
+          backoffMs = Math.min(maxBackoffMs, backoffMs * 2);
         }
       } catch (InterruptedException e) {
         return;
@@ -306,37 +450,83 @@ public final class KafkaPublisher implements EventPublisher {
         } catch (InterruptedException ie) {
           return;
         }
+        backoffMs = Math.min(maxBackoffMs, backoffMs * 2);
+      }
+    }
+  }
+
+  private void wakeWaiters() {
+    synchronized (room) {
+      room.notifyAll();
+    }
+  }
+
+  /**
+   * Sends up to 500 backlog events to Kafka in order and waits for them; acknowledged ones leave the
+   * backlog with their futures completed. Returns {events acknowledged, 1 when all sent were}.
+   */
+  private int[] replayBacklog() throws InterruptedException {
+    List<Resolved> batch = new ArrayList<>();
+    synchronized (backlog) {
+      for (Resolved r : backlog) {
+        if (batch.size() == 500) {
+          break;
+        }
+        batch.add(r);
+      }
+      backlogInFlight = true;
+    }
+    try {
+      List<DiskSpool.Record> recs = batch.stream().map(Resolved::rec).toList();
+      int ok = sendInOrder(recs, null);
+      synchronized (backlog) {
+        for (int i = 0; i < ok; i++) {
+          backlog.removeFirst().done().complete(null);
+        }
+      }
+      return new int[] {ok, ok == batch.size() ? 1 : 0};
+    } finally {
+      synchronized (backlog) {
+        backlogInFlight = false;
       }
     }
   }
 
   /** Spool entries acknowledged by Kafka beyond the committed prefix: never sent twice. */
-  private final java.util.Set<String> acknowledgedAhead = new java.util.HashSet<>();
+  private final Set<String> acknowledgedAhead = new HashSet<>();
+
+  /** Replays spool entries in order; returns how many leading entries are acknowledged. */
+  private int replay(List<DiskSpool.Entry> batch) throws InterruptedException {
+    List<DiskSpool.Record> recs = batch.stream().map(DiskSpool.Entry::record).toList();
+    List<String> ids = batch.stream().map(e -> e.segment() + ":" + e.nextPosition()).toList();
+    return sendInOrder(recs, ids);
+  }
 
   /**
-   * Sends a batch in order and waits for every send (each is bounded by the delivery timeout); returns
-   * how many leading entries are acknowledged. Entries acknowledged after a failed one are remembered
-   * and not sent again on the next attempt, so a partial failure does not duplicate them.
+   * Sends records in order and waits for every send (each is bounded by the delivery timeout); returns
+   * how many leading records are acknowledged. With {@code ids}, records acknowledged after a failed
+   * one are remembered and not sent again on the next attempt, so a partial failure does not
+   * duplicate them.
    */
-  private int replay(List<DiskSpool.Entry> batch) throws InterruptedException {
-    List<Future<RecordMetadata>> futures = new ArrayList<>(batch.size());
-    for (DiskSpool.Entry e : batch) {
-      if (acknowledgedAhead.contains(e.segment() + ":" + e.nextPosition())) {
+  private int sendInOrder(List<DiskSpool.Record> recs, List<String> ids) throws InterruptedException {
+    List<Future<RecordMetadata>> futures = new ArrayList<>(recs.size());
+    for (int i = 0; i < recs.size(); i++) {
+      if (ids != null && acknowledgedAhead.contains(ids.get(i))) {
         futures.add(null);
         continue;
       }
       try {
-        Future<RecordMetadata> f = producer.send(record(e.record()));
+        Future<RecordMetadata> f = producer.send(record(recs.get(i)));
         futures.add(f);
         if (f.isDone()) {
           try {
             f.get();
           } catch (ExecutionException failed) {
-            break; // failed at once (no metadata): do not send later entries ahead of it
+            break; // failed at once (no metadata): do not send later records ahead of it
           }
         }
       } catch (RuntimeException ex) {
-        // e.g. no metadata yet: stop here so later entries are not sent ahead of this one
+        // e.g. no metadata yet: stop here so later records are not sent ahead of this one
         LOG.debug("replay send failed: {}", ex.toString());
         futures.add(CompletableFuture.failedFuture(ex));
         break;
@@ -345,7 +535,6 @@ public final class KafkaPublisher implements EventPublisher {
     int ok = 0;
     boolean prefix = true;
     for (int i = 0; i < futures.size(); i++) {
-      // (futures may be shorter than batch when a send failed synchronously)
       Future<RecordMetadata> f = futures.get(i);
       boolean acked;
       if (f == null) {
@@ -358,13 +547,16 @@ public final class KafkaPublisher implements EventPublisher {
           acked = false;
         }
       }
-      DiskSpool.Entry e = batch.get(i);
-      String id = e.segment() + ":" + e.nextPosition();
+      String id = ids == null ? null : ids.get(i);
       if (acked && prefix) {
         ok++;
-        acknowledgedAhead.remove(id);
+        if (id != null) {
+          acknowledgedAhead.remove(id);
+        }
       } else if (acked) {
-        acknowledgedAhead.add(id);
+        if (id != null) {
+          acknowledgedAhead.add(id);
+        }
       } else {
         prefix = false;
       }
@@ -383,14 +575,30 @@ public final class KafkaPublisher implements EventPublisher {
       LOG.warn("flush on close failed: {}", e.toString());
     }
     closed = true;
+    wakeWaiters();
     drainer.interrupt();
     try {
       drainer.join(10_000);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    flushBacklog();
     syncSpool();
     producer.close(Duration.ofSeconds(5));
+    List<Resolved> left;
+    synchronized (backlog) {
+      left = new ArrayList<>(backlog);
+      backlog.clear();
+    }
+    if (!left.isEmpty()) {
+      // Not durable anywhere: their sources must send them again (a file source re-reads from its
+      // checkpoint, which never passed them).
+      LOG.warn("closing with {} events that neither Kafka nor the spool holds; their sources will send them again",
+          left.size());
+      metrics.notDurable("closed", left.size());
+      IOException gone = new IOException("publisher closed before the event was durable");
+      left.forEach(r -> r.done().completeExceptionally(gone));
+    }
     try {
       spool.close();
     } catch (IOException e) {

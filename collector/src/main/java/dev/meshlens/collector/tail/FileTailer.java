@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
@@ -103,6 +104,7 @@ public final class FileTailer implements AutoCloseable {
   private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
       .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
   private final AtomicLong lagBytes = new AtomicLong();
+  private final AtomicLong rewinds = new AtomicLong();
   private long lastCheckpointNanos = System.nanoTime();
   private volatile boolean running;
   private Thread thread;
@@ -189,15 +191,44 @@ public final class FileTailer implements AutoCloseable {
     lastCheckpointNanos = System.nanoTime();
   }
 
+  /**
+   * Advances the durable offset over the leading lines whose events are durable. A line whose event
+   * could not be made durable (its stage failed) is never passed: the file is read again from the
+   * last durable offset, so that line and those after it are delivered again with the same offsets,
+   * hence the same event ids (duplicates downstream are absorbed by those ids; a loss would not be).
+   */
   private void commit(FileState s) {
     while (!s.pending.isEmpty()) {
       Pending p = s.pending.peekFirst();
-      if (p.stage() != null && !p.stage().toCompletableFuture().isDone()) {
-        break;
+      if (p.stage() != null) {
+        CompletableFuture<?> f = p.stage().toCompletableFuture();
+        if (!f.isDone()) {
+          break;
+        }
+        if (f.isCompletedExceptionally()) {
+          rewind(s);
+          return;
+        }
       }
       s.pending.removeFirst();
       s.committed = p.endOffset();
     }
+  }
+
+  private void rewind(FileState s) {
+    LOG.warn("{}: events after offset {} were not made durable; reading them again from there", s.source,
+        s.committed);
+    rewinds.incrementAndGet();
+    s.pending.clear();
+    s.readOffset = s.committed;
+    s.skipping = false;
+    // a fresh source object drops the consumer's per-source state (a half-joined container line)
+    s.source = new TailSource(s.source.identity(), s.source.path());
+  }
+
+  /** How many times a file was read again from its durable offset because events were not durable. */
+  public long rewinds() {
+    return rewinds.get();
   }
 
   private int read(FileState s, LineSink sink) throws IOException, InterruptedException {
