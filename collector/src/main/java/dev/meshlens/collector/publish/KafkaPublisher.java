@@ -257,8 +257,16 @@ public final class KafkaPublisher implements EventPublisher {
    */
   private void awaitRoom(long need) throws InterruptedException {
     synchronized (room) {
-      while (!closed && (hasBacklog() || !spool.fits(need) || unresolved() > options.maxInFlight())) {
-        markFull(hasBacklog() ? null : boundReason());
+      while (!closed) {
+        flushBacklog(); // says "full" itself when the spool refuses what waits
+        clearFullIfRoom();
+        boolean waiting = hasBacklog() || unresolved() > options.maxInFlight();
+        if (!waiting && fullReason == null && spool.fits(need)) {
+          return;
+        }
+        if (!waiting && !spool.fits(need)) {
+          markFull(boundReason());
+        }
         room.wait(100);
       }
     }
@@ -287,14 +295,18 @@ public final class KafkaPublisher implements EventPublisher {
 
   private void markFull(String reason) {
     if (fullReason == null) {
-      fullReason = reason == null ? "events wait for the spool" : reason;
+      fullReason = reason;
       LOG.warn("spool {} full: {}; sources paused until it has room (nothing is dropped; lines stay in their files)",
           options.spoolDir(), fullReason);
     }
   }
 
+  /**
+   * Sources resume once a tenth of the spool's bound is free again (at least 64 KiB), not at the first
+   * free record, so a draining spool does not flap between full and not full.
+   */
   private void clearFullIfRoom() {
-    if (fullReason != null && !hasBacklog() && spool.fits(64 * 1024)) {
+    if (fullReason != null && !hasBacklog() && spool.fits(Math.max(64 * 1024, spool.limit() / 10))) {
       LOG.info("spool {} has room again ({} bytes in the spool, {} bytes free on its filesystem); sources resume",
           options.spoolDir(), spool.bytes(), spool.usableSpace());
       fullReason = null;
@@ -411,6 +423,10 @@ public final class KafkaPublisher implements EventPublisher {
         if (spool.isEmpty() && !backlogWaiting) {
           if (spooling) {
             spooling = false;
+            if (fullReason != null) {
+              LOG.info("spool {} drained; sources resume", options.spoolDir());
+              fullReason = null; // nothing waits: events go to Kafka directly, whatever the disk holds
+            }
             LOG.info("spool drained; publishing directly again");
           }
           Thread.sleep(20);

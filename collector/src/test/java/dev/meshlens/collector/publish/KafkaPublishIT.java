@@ -54,11 +54,16 @@ public class KafkaPublishIT {
   Path dir;
 
   public static String line(int i, boolean fail) {
+    return line("2026-11-28T10:" + String.format("%02d:%02d", i / 60, i % 60) + ".000Z", i, fail);
+  }
+
+  /** Line {@code i} at {@code time} (an Envoy START_TIME such as {@code 2026-11-28T10:00:00.000Z}). */
+  public static String line(String time, int i, boolean fail) {
     String flags = fail ? "UF,URX" : "-";
     String details = fail ? "upstream_reset_before_response_started{remote_connection_failure|TLS_error:|268436504:"
         + "SSL_routines:OPENSSL_internal:TLSV1_ALERT_UNKNOWN_CA:TLS_error_end}" : "via_upstream";
     String utfr = fail ? "TLS_error:|268436504:SSL_routines:OPENSSL_internal:TLSV1_ALERT_UNKNOWN_CA:TLS_error_end" : "-";
-    return "[2026-11-28T10:" + String.format("%02d:%02d", i / 60, i % 60) + ".000Z] \"GET /api/orders/" + i + "?access_token="
+    return "[" + time + "] \"GET /api/orders/" + i + "?access_token="
         + SECRET_JWT + " HTTP/1.1\" " + (fail ? 503 : 200) + " " + flags + " " + details + " - \"" + utfr
         + "\" 0 91 3 - \"203.0.113.7\" \"curl/8.5 user alice@example.com\" \"req-" + i + "\" \"backend.shop:8080\" "
         + "\"10.0.0.5:8080\" outbound|8080||backend.shop.svc.cluster.local 10.0.0.9:40000 10.96.0.10:8080 "
