@@ -94,4 +94,16 @@ class RedactCommandTest {
     Result d = run("", "--print-default");
     assertTrue(d.out().contains("id: meshlens-default"));
   }
+
+  @Test
+  void identitiesPassTheDefaultPolicyUnchanged() {
+    String consul = "spiffe://7f3c2a1e-1b2c-4d5e-8f90-123456789abc.consul/ns/default/dc/central1/svc/shipping";
+    String istio = "spiffe://cluster.local/ns/payments-prod/sa/checkout-worker3";
+    MeshEvent e = Corpus.realistic("istio-east", 1).toBuilder().peerUriSan(consul).localUriSan(istio).build();
+    Result r = run(EventCodec.get().encode(e) + "\n", "--json");
+    assertEquals(0, r.code(), r.err());
+    MeshEvent out = EventCodec.get().decode(r.out().strip());
+    assertEquals(consul, out.peerUriSan());
+    assertEquals(istio, out.localUriSan());
+  }
 }
