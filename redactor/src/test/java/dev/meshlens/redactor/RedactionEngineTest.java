@@ -211,4 +211,29 @@ class RedactionEngineTest {
     assertEquals(in.tls().rawText(), out.tls().rawText());
     assertNull(out.redaction().counts().get("detector.token"), () -> out.redaction().counts().toString());
   }
+
+  // `explain --json | redact` redacts events that already passed the default policy: a network the
+  // first pass produced must stay that network, not become {address}
+  @Test
+  void redactingAnAlreadyRedactedEventChangesNothing() {
+    RedactionEngine engine = new RedactionEngine(RedactionPolicy.defaultPolicy(), null);
+    MeshEvent once = engine.redact(Corpus.realistic("istio-east", 8).toBuilder()
+        .upstreamLocalAddress("[2001:db8:1:2::7]:443").build());
+    assertEquals("10.244.1.0/24", once.downstreamRemoteAddress());
+    assertEquals("2001:db8:1:2::/64", once.upstreamLocalAddress());
+    MeshEvent twice = engine.redact(once);
+    assertEquals(EventCodec.get().encode(once.toBuilder().redaction(null).build()),
+        EventCodec.get().encode(twice.toBuilder().redaction(null).build()));
+
+    RedactionPolicy coarse = RedactionPolicy.parse("""
+        id: coarse
+        version: "1"
+        fields:
+          downstream_remote_address: {action: generalise, ipv4_prefix: 16}
+          upstream_local_address: {action: generalise, ipv6_prefix: 32}
+        """, "t", Map.of());
+    MeshEvent coarser = new RedactionEngine(coarse, null).redact(once);
+    assertEquals("10.244.0.0/16", coarser.downstreamRemoteAddress(), "the coarser prefix wins");
+    assertEquals("2001:db8::/32", coarser.upstreamLocalAddress());
+  }
 }
