@@ -56,6 +56,10 @@ final class Transforms {
     if (fast != null) {
       return fast;
     }
+    String again = network(a.strip(), v4, v6);
+    if (again != null) {
+      return again;
+    }
     String h = hostOf(a);
     int[] q = parseV4(h);
     if (q != null) {
@@ -94,6 +98,36 @@ final class Transforms {
       return sb.toString();
     }
     return plainHost(h) ? h : "{address}";
+  }
+
+  /**
+   * A network this rule produced before ({@code 10.244.1.0/24}, {@code 2001:db8:1:2::/64}) stays a
+   * network, at the coarser of its own prefix and the rule's, so generalising is idempotent: events
+   * that already passed a policy ({@code explain --json} prints them so) can be redacted again.
+   * Null when {@code t} is not a network.
+   */
+  private static String network(String t, int v4, int v6) {
+    int slash = t.indexOf('/');
+    int digits = t.length() - slash - 1;
+    if (slash <= 0 || digits < 1 || digits > 3) {
+      return null;
+    }
+    int len = 0;
+    for (int i = slash + 1; i < t.length(); i++) {
+      char c = t.charAt(i);
+      if (c < '0' || c > '9') {
+        return null;
+      }
+      len = len * 10 + (c - '0');
+    }
+    String addr = t.substring(0, slash);
+    if (len <= 32 && parseV4(addr) != null) {
+      return generaliseOne(addr, Math.min(len, v4), v6);
+    }
+    if (len <= 128 && addr.indexOf(':') >= 0 && parseV6(addr) != null) {
+      return generaliseOne(addr, v4, Math.min(len, v6));
+    }
+    return null;
   }
 
   /** A DNS name (letters, digits, '.', '-', '_'); anything else in an address field is not published. */

@@ -185,4 +185,55 @@ class RedactionEngineTest {
     assertEquals("backend:8080", out.authority());
     assertNotNull(out.redaction().counts().get("detector.userinfo"));
   }
+
+  // issue 9.1: the generic token rule (length + entropy) ate these paths and the correlator used the remains
+  static final String CONSUL_SHIPPING =
+      "spiffe://7f3c2a1e-1b2c-4d5e-8f90-123456789abc.consul/ns/default/dc/central1/svc/shipping";
+  static final String ISTIO_WORKER = "spiffe://cluster.local/ns/payments-prod/sa/checkout-worker3";
+
+  @Test
+  void defaultPolicyKeepsIdentitiesWhole() {
+    RedactionEngine engine = new RedactionEngine(RedactionPolicy.defaultPolicy(), null);
+    MeshEvent in = Corpus.realistic("istio-east", 7).toBuilder()
+        .peerUriSan(CONSUL_SHIPPING)
+        .localUriSan(ISTIO_WORKER)
+        .responseCodeDetails("upstream_reset_before_response_started{connection_failure,verify_SAN_list:"
+            + ISTIO_WORKER + "}")
+        .tls(new dev.meshlens.events.TlsFailure(FailureCategory.SAN_MISMATCH, dev.meshlens.events.RejectedBy.SELF,
+            null, null, "verify SAN list failed, expected " + CONSUL_SHIPPING + " got " + ISTIO_WORKER,
+            "[debug][connection] verify SAN list: " + CONSUL_SHIPPING))
+        .build();
+    MeshEvent out = engine.redact(in);
+    assertEquals(CONSUL_SHIPPING, out.peerUriSan());
+    assertEquals(ISTIO_WORKER, out.localUriSan());
+    assertEquals(in.responseCodeDetails(), out.responseCodeDetails());
+    assertEquals(in.tls().detail(), out.tls().detail());
+    assertEquals(in.tls().rawText(), out.tls().rawText());
+    assertNull(out.redaction().counts().get("detector.token"), () -> out.redaction().counts().toString());
+  }
+
+  // `explain --json | redact` redacts events that already passed the default policy: a network the
+  // first pass produced must stay that network, not become {address}
+  @Test
+  void redactingAnAlreadyRedactedEventChangesNothing() {
+    RedactionEngine engine = new RedactionEngine(RedactionPolicy.defaultPolicy(), null);
+    MeshEvent once = engine.redact(Corpus.realistic("istio-east", 8).toBuilder()
+        .upstreamLocalAddress("[2001:db8:1:2::7]:443").build());
+    assertEquals("10.244.1.0/24", once.downstreamRemoteAddress());
+    assertEquals("2001:db8:1:2::/64", once.upstreamLocalAddress());
+    MeshEvent twice = engine.redact(once);
+    assertEquals(EventCodec.get().encode(once.toBuilder().redaction(null).build()),
+        EventCodec.get().encode(twice.toBuilder().redaction(null).build()));
+
+    RedactionPolicy coarse = RedactionPolicy.parse("""
+        id: coarse
+        version: "1"
+        fields:
+          downstream_remote_address: {action: generalise, ipv4_prefix: 16}
+          upstream_local_address: {action: generalise, ipv6_prefix: 32}
+        """, "t", Map.of());
+    MeshEvent coarser = new RedactionEngine(coarse, null).redact(once);
+    assertEquals("10.244.0.0/16", coarser.downstreamRemoteAddress(), "the coarser prefix wins");
+    assertEquals("2001:db8::/32", coarser.upstreamLocalAddress());
+  }
 }

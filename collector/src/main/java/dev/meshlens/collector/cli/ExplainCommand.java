@@ -9,6 +9,10 @@ import dev.meshlens.collector.format.FormatException;
 import dev.meshlens.collector.format.LineFormat;
 import dev.meshlens.collector.format.Presets;
 import dev.meshlens.collector.redact.EventRedactor;
+import dev.meshlens.collector.tail.FileTailer;
+import dev.meshlens.collector.tail.LineDecoder;
+import dev.meshlens.collector.tail.LineReader;
+import dev.meshlens.collector.tail.TailedLine;
 import dev.meshlens.events.CorrelationKeys;
 import dev.meshlens.events.EventCodec;
 import dev.meshlens.events.FailureCategory;
@@ -16,12 +20,9 @@ import dev.meshlens.events.MeshEvent;
 import dev.meshlens.events.ObserverRole;
 import dev.meshlens.events.RejectedBy;
 import dev.meshlens.events.TlsFailure;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -103,31 +104,33 @@ public final class ExplainCommand {
     Explainer explainer = new Explainer(format, file == null || file.equals("-") ? "stdin" : file);
     ObjectMapper mapper = EventCodec.get().mapper();
     Map<FailureCategory, Integer> counts = new EnumMap<>(FailureCategory.class);
+    Map<TailedLine.Status, Integer> flagged = new EnumMap<>(TailedLine.Status.class);
     int lines = 0;
     int ok = 0;
-    try (BufferedReader r = file == null || file.equals("-")
-        ? new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))
-        : Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8)) {
-      String line;
-      while ((line = r.readLine()) != null) {
+    try (InputStream src = file == null || file.equals("-") ? in : Files.newInputStream(Path.of(file))) {
+      // read as the collector's tailer reads: a line that is not valid UTF-8 is decoded lossily and
+      // flagged, never the end of the run
+      LineReader r = new LineReader(src, FileTailer.Options.DEFAULT_MAX_LINE_BYTES);
+      LineDecoder.Decoded line;
+      while ((line = r.next()) != null) {
         lines++;
-        Explainer.Explanation x = explainer.explain(line);
+        Explainer.Explanation x = explainer.explain(line.text());
+        if (line.status() != TailedLine.Status.OK) {
+          flagged.merge(line.status(), 1, Integer::sum);
+        }
         if (x.verdict() != null) {
           counts.merge(x.verdict().failure().category(), 1, Integer::sum);
         } else {
           ok++;
         }
         if (json) {
-          out.println(mapper.writeValueAsString(toJson(mapper, lines, x, redactor)));
+          out.println(mapper.writeValueAsString(toJson(mapper, lines, x, line.status(), redactor)));
         } else {
-          printHuman(out, lines, x);
+          printHuman(out, lines, x, line.status());
         }
       }
     } catch (NoSuchFileException e) {
       err.println("explain: no such file: " + file);
-      return 1;
-    } catch (java.nio.charset.MalformedInputException e) {
-      err.println("explain: " + file + " is not valid UTF-8");
       return 1;
     } catch (IOException e) {
       err.println("explain: cannot read " + (file == null ? "standard input" : file) + ": " + e.getMessage());
@@ -137,12 +140,31 @@ public final class ExplainCommand {
       out.println("---");
       out.println(lines + " lines: " + ok + " without failure" + (counts.isEmpty() ? "" : ", " + counts));
     }
+    flagged.forEach((st, n) -> err.println("explain: " + n + " line(s) were " + describe(st)
+        + "; explained as read, flagged line_status " + st.tag() + ", no event (the collector does not publish them)"));
     return 0;
   }
 
-  static ObjectNode toJson(ObjectMapper mapper, int lineNo, Explainer.Explanation x, EventRedactor redactor) {
+  /** What is wrong with a line of this status, for people. */
+  static String describe(TailedLine.Status st) {
+    return switch (st) {
+      case OK -> "read cleanly";
+      case INVALID_UTF8 -> "not valid UTF-8 (decoded lossily: bad bytes read as U+FFFD)";
+      case BINARY -> "binary (NUL bytes)";
+      case TOO_LONG -> "longer than " + FileTailer.Options.DEFAULT_MAX_LINE_BYTES + " bytes (cut)";
+    };
+  }
+
+  /**
+   * @param status how clean the line's bytes were; for any but {@code OK} the line is still
+   *     explained (as decoded), but {@code event} is null: the collector counts such a line
+   *     ({@code meshlens.collector.lines.unparseable}) and samples it, it publishes no event for it
+   */
+  static ObjectNode toJson(ObjectMapper mapper, int lineNo, Explainer.Explanation x, TailedLine.Status status,
+      EventRedactor redactor) {
     ObjectNode o = mapper.createObjectNode();
     o.put("line", lineNo);
+    o.put("line_status", status.tag());
     o.put("kind", x.kind());
     o.put("wrapper", x.wrapper());
     o.put("format", x.format());
@@ -190,13 +212,21 @@ public final class ExplainCommand {
     o.put("peer", peer);
     o.put("explanation", f == null ? null : Explanations.meaning(f.category(), f.rejectedBy(), role));
     o.put("next_step", f == null ? null : Explanations.nextStep(f.category(), f.rejectedBy(), role));
-    if (e != null) {
+    if (e != null && status == TailedLine.Status.OK) {
       MeshEvent red = redactor.redact(e);
       o.set("event", mapper.valueToTree(red));
     } else {
       o.putNull("event");
     }
     return o;
+  }
+
+  private static void printHuman(PrintStream out, int n, Explainer.Explanation x, TailedLine.Status status) {
+    printHuman(out, n, x);
+    if (status != TailedLine.Status.OK) {
+      out.println("  input:     " + describe(status) + "; the collector counts this line as " + status.tag()
+          + " and publishes no event for it");
+    }
   }
 
   private static void printHuman(PrintStream out, int n, Explainer.Explanation x) {

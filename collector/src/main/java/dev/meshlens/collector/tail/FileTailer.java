@@ -2,12 +2,7 @@ package dev.meshlens.collector.tail;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -101,8 +96,7 @@ public final class FileTailer implements AutoCloseable {
   private final Map<String, FileState> states = new LinkedHashMap<>();
   private Map<String, Checkpoints.Entry> loaded;
   private final ByteBuffer buf;
-  private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-      .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+  private final LineDecoder decoder = new LineDecoder();
   private final AtomicLong lagBytes = new AtomicLong();
   private final AtomicLong rewinds = new AtomicLong();
   private long lastCheckpointNanos = System.nanoTime();
@@ -300,35 +294,8 @@ public final class FileTailer implements AutoCloseable {
       e = from + options.maxLineBytes();
       tooLong = true;
     }
-    TailedLine.Status st = tooLong ? TailedLine.Status.TOO_LONG : TailedLine.Status.OK;
-    boolean ascii = true;
-    int nul = 0;
-    for (int i = from; i < e; i++) {
-      byte b = a[i];
-      if (b < 0) {
-        ascii = false;
-      } else if (b == 0) {
-        nul++;
-      }
-    }
-    String text;
-    if (ascii) {
-      text = new String(a, from, e - from, StandardCharsets.ISO_8859_1);
-    } else {
-      try {
-        CharBuffer cb = decoder.reset().decode(ByteBuffer.wrap(a, from, e - from));
-        text = cb.toString();
-      } catch (CharacterCodingException ex) {
-        text = new String(a, from, e - from, StandardCharsets.UTF_8);
-        if (st == TailedLine.Status.OK) {
-          st = TailedLine.Status.INVALID_UTF8;
-        }
-      }
-    }
-    if (nul > 0 && st == TailedLine.Status.OK) {
-      st = TailedLine.Status.BINARY;
-    }
-    CompletionStage<?> stage = sink.accept(new TailedLine(s.source, off, end, text, st));
+    LineDecoder.Decoded d = decoder.decode(a, from, e, tooLong);
+    CompletionStage<?> stage = sink.accept(new TailedLine(s.source, off, end, d.text(), d.status()));
     s.pending.addLast(new Pending(end, stage));
   }
 

@@ -151,4 +151,44 @@ class ExplainCommandTest {
     assertEquals(1, run("", "/nonexistent/file.log").code());
     assertEquals(0, run("", "--help").code());
   }
+
+  static Run runBytes(byte[] stdin, String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = ExplainCommand.run(args, new ByteArrayInputStream(stdin), new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  /** ISTIO_FAIL with a Latin-1 byte in its user agent: not valid UTF-8. */
+  static byte[] withInvalidUtf8() throws Exception {
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    b.write((ISTIO_FAIL + "\n").getBytes(StandardCharsets.UTF_8));
+    b.write(ISTIO_FAIL.replace("\"curl/8.11.1\"", "\"curl/8.11.1 (Gr\u00fc\u00dfe)\"").getBytes(StandardCharsets.ISO_8859_1));
+    b.write(("\n" + ISTIO_OK + "\n").getBytes(StandardCharsets.UTF_8));
+    return b.toByteArray();
+  }
+
+  // issue 9.8: one bad byte used to stop explain with "not valid UTF-8" and no output at all
+  @Test
+  void invalidUtf8IsDecodedLossilyFlaggedAndTheRunGoesOn(@TempDir Path dir) throws Exception {
+    Path f = dir.resolve("latin1.log");
+    Files.write(f, withInvalidUtf8());
+    for (Run r : List.of(run("", "--json", f.toString()), runBytes(withInvalidUtf8(), "--json"))) {
+      assertEquals(0, r.code(), r.err());
+      List<JsonNode> l = jsonLines(r.out());
+      assertEquals(3, l.size(), r.out());
+      assertEquals("ok", l.get(0).get("line_status").asText());
+      assertEquals("invalid_utf8", l.get(1).get("line_status").asText());
+      assertEquals("ok", l.get(2).get("line_status").asText());
+      assertEquals("PLAINTEXT_MISMATCH", l.get(1).get("category").asText(), "still explained, as decoded");
+      assertTrue(l.get(1).get("event").isNull(), "the collector publishes no event for a flagged line");
+      assertFalse(l.get(0).get("event").isNull());
+      assertTrue(r.err().contains("1 line(s) were not valid UTF-8"), r.err());
+    }
+    Run human = run("", f.toString());
+    assertEquals(0, human.code(), human.err());
+    assertTrue(human.out().contains("input:     not valid UTF-8 (decoded lossily"), human.out());
+    assertTrue(human.out().contains("no TLS or connection failure (response 200)"), "went on: " + human.out());
+  }
 }

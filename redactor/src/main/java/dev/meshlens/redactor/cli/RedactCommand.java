@@ -1,5 +1,7 @@
 package dev.meshlens.redactor.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.meshlens.events.EventCodec;
 import dev.meshlens.events.EventDecodeException;
 import dev.meshlens.events.MeshEvent;
@@ -23,8 +25,8 @@ import java.util.TreeMap;
 
 /**
  * {@code meshlens redact [--policy FILE] [--json] [FILE]}: applies a redaction policy to event
- * JSON lines (as printed by {@code explain --json}) so a person can see what would leave the mesh
- * before enabling it. Without {@code --json} it prints, per line, which fields would be removed or
+ * JSON lines, or to the lines {@code explain --json} prints (the event inside each), so a person
+ * can see what would leave the mesh before enabling it. Without {@code --json} it prints, per line, which fields would be removed or
  * changed (never a removed value); with {@code --json}, the redacted events, one per line.
  *
  * <p>Exit codes: 0 all lines redacted, 1 some lines were not valid events (each reported on stderr
@@ -35,8 +37,8 @@ public final class RedactCommand {
 
   static final String USAGE = """
       usage: meshlens redact [--policy FILE] [--json] [FILE]
-        Applies a redaction policy to event JSON lines (from FILE or stdin; '-' = stdin) and shows
-        what would leave the mesh.
+        Applies a redaction policy to event JSON lines, or to the output of `explain --json` (the
+        event inside each line), from FILE or stdin ('-' = stdin), and shows what would leave the mesh.
         --policy FILE    the policy (default: the shipped default policy)
         --json           print the redacted events as JSON lines instead of a summary
         --print-default  print the shipped default policy and exit
@@ -46,7 +48,8 @@ public final class RedactCommand {
     return run(args, System.in, System.out, System.err);
   }
 
-  static int run(String[] args, InputStream stdin, PrintStream out, PrintStream err) {
+  /** In-process entry point (tests, a pipe from {@code explain}); the launcher calls {@link #run(String[])}. */
+  public static int run(String[] args, InputStream stdin, PrintStream out, PrintStream err) {
     Path policyFile = null;
     boolean json = false;
     String input = null;
@@ -114,6 +117,7 @@ public final class RedactCommand {
     int n = 0;
     int bad = 0;
     int good = 0;
+    int eventless = 0;
     while ((line = r.readLine()) != null) {
       n++;
       if (line.isBlank()) {
@@ -121,11 +125,15 @@ public final class RedactCommand {
       }
       MeshEvent e;
       try {
-        e = codec.decode(line);
+        e = eventOf(codec, line);
       } catch (EventDecodeException | IllegalStateException | java.io.UncheckedIOException ex) {
         bad++;
         // the decoder may quote input; scrub before printing
         err.println("redact: line " + n + ": not a valid event: " + engine.scrub(String.valueOf(ex.getMessage())));
+        continue;
+      }
+      if (e == null) {
+        eventless++; // explain found nothing the collector would publish on that line
         continue;
       }
       MeshEvent red = engine.redact(e);
@@ -137,13 +145,35 @@ public final class RedactCommand {
       }
     }
     if (!json) {
-      out.println(good + " event(s) redacted, " + bad + " bad line(s)");
+      out.println(good + " event(s) redacted, " + bad + " bad line(s)"
+          + (eventless == 0 ? "" : ", " + eventless + " explain line(s) without an event"));
     }
     if (bad > 0) {
       err.println("redact: " + bad + " of " + n + " line(s) were not valid events");
       return 1;
     }
     return 0;
+  }
+
+  /**
+   * The event on one input line: the line itself, or, for a line of {@code explain --json} (an
+   * object with an {@code event} member and no {@code event_id}), the event inside it; null when
+   * that explain line has none (a line without a failure, an unrecognised or flagged line).
+   *
+   * @throws EventDecodeException when the line (or the explain line's event) is not a valid event
+   */
+  static MeshEvent eventOf(EventCodec codec, String line) {
+    JsonNode tree;
+    try {
+      tree = codec.mapper().readTree(line);
+    } catch (JsonProcessingException ex) {
+      tree = null; // not JSON: the codec says what is wrong, with the position
+    }
+    if (tree != null && tree.isObject() && tree.has("event") && !tree.has("event_id")) {
+      JsonNode event = tree.get("event");
+      return event.isNull() ? null : codec.decode(event.toString());
+    }
+    return codec.decode(line);
   }
 
   /** Which fields were removed or changed; never a removed value. */

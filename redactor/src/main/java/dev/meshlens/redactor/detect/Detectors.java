@@ -139,12 +139,24 @@ public final class Detectors {
     this.allow = List.copyOf(allow);
   }
 
-  /** Spans found in one string: (start, end, kind ordinal) triplets. */
+  /**
+   * Marks a span found by the generic token rule (length and entropy) rather than by a secret's own
+   * shape: such spans are dropped where they fall on an identity ({@link Identities}).
+   */
+  private static final int GENERIC = 1 << 16;
+  private static final int KIND = GENERIC - 1;
+
+  /** Spans found in one string: (start, end, kind ordinal [| GENERIC]) triplets. */
   private static final class Spans {
     int[] a = new int[24];
     int n;
+    boolean generic;
 
     void add(int start, int end, DetectorKind k) {
+      add(start, end, k.ordinal());
+    }
+
+    void add(int start, int end, int kind) {
       if (end <= start) {
         return;
       }
@@ -153,7 +165,8 @@ public final class Detectors {
       }
       a[n++] = start;
       a[n++] = end;
-      a[n++] = k.ordinal();
+      a[n++] = kind;
+      generic |= (kind & GENERIC) != 0;
     }
 
     boolean covers(int pos) {
@@ -249,6 +262,9 @@ public final class Detectors {
     if (ip && digits > 0 && (features & (F_DOT | F_COLON)) != 0) {
       sp = ips(s, sp);
     }
+    if (sp != null && sp.generic) {
+      sp = spareIdentities(s, sp);
+    }
     if (sp == null || sp.n == 0) {
       if (slot >= 0) {
         clean[slot] = s;
@@ -296,7 +312,7 @@ public final class Detectors {
       if (s.startsWith("[REDACTED:", st)) {
         continue; // already a marker (a second pass over redacted text)
       }
-      DetectorKind k = kinds[a[i * 3 + 2]];
+      DetectorKind k = kinds[a[i * 3 + 2] & KIND];
       out.append(s, pos, st).append(k.marker());
       pos = en;
       changed = true;
@@ -370,6 +386,86 @@ public final class Detectors {
     }
     sp.add(st, en, k);
     return sp;
+  }
+
+  /** A hit of the generic token rule: judged again against the identities in the string. */
+  private static Spans addGeneric(Spans sp, int st, int en) {
+    if (sp == null) {
+      sp = new Spans();
+    }
+    sp.add(st, en, DetectorKind.TOKEN.ordinal() | GENERIC);
+    return sp;
+  }
+
+  /**
+   * Drops the generic token rule's hits where they fall on an identity (a SPIFFE ID, an Istio
+   * cluster or SNI, a mesh host name): identities are recognised by their grammar, never guessed
+   * at by length or entropy. Inside an identity each path segment still meets the detectors that
+   * know a secret by its own shape (an {@code AKIA} key in a SPIFFE path is still a key); text
+   * glued to an identity is judged again on its own. Runs only after a generic hit, so clean text
+   * pays nothing for it.
+   */
+  private Spans spareIdentities(String s, Spans sp) {
+    int[] ids = Identities.find(s);
+    if (ids == null) {
+      return sp;
+    }
+    Spans out = new Spans();
+    int[] a = sp.a;
+    for (int i = 0; i < sp.n; i += 3) {
+      int st = a[i];
+      int en = a[i + 1];
+      int kind = a[i + 2];
+      if ((kind & GENERIC) == 0 || !overlaps(ids, st, en)) {
+        out.add(st, en, kind);
+        continue;
+      }
+      int p = st;
+      for (int k = 0; k < ids.length && ids[k] < en; k += 2) {
+        if (ids[k + 1] <= p) {
+          continue;
+        }
+        if (ids[k] - p >= 15) {
+          classifyToken(s, p, ids[k], out); // glued in front
+        }
+        int ie = Math.min(ids[k + 1], en);
+        shapesOnly(s, Math.max(p, ids[k]), ie, out);
+        p = ie;
+      }
+      if (en - p >= 15) {
+        classifyToken(s, p, en, out); // glued behind
+      }
+    }
+    return out;
+  }
+
+  /** The shape detectors (not the generic rule) over each '/'-separated segment of [st, en). */
+  private void shapesOnly(String s, int st, int en, Spans out) {
+    int p = st;
+    while (p < en) {
+      int ss = p;
+      while (p < en && s.charAt(p) != '/') {
+        p++;
+      }
+      if (p - ss >= 15) {
+        Spans seg = classifyToken(s, ss, p, null);
+        for (int k = 0; seg != null && k < seg.n; k += 3) {
+          if ((seg.a[k + 2] & GENERIC) == 0) {
+            out.add(seg.a[k], seg.a[k + 1], seg.a[k + 2]);
+          }
+        }
+      }
+      p++;
+    }
+  }
+
+  private static boolean overlaps(int[] ranges, int st, int en) {
+    for (int k = 0; k < ranges.length; k += 2) {
+      if (st < ranges[k + 1] && ranges[k] < en) {
+        return true;
+      }
+    }
+    return false;
   }
 
   // ------------------------------------------------------------------ scanners
@@ -921,11 +1017,14 @@ public final class Detectors {
     if (iban && n <= 34 && isIbanStart(s, st) && ibanValid(s, st, en)) {
       return add(sp, st, en, DetectorKind.IBAN);
     }
-    if (token && n >= 20 && highEntropy(s, st, en)) {
-      return add(sp, st, en, DetectorKind.TOKEN);
+    if (token && n >= MIN_GENERIC && highEntropy(s, st, en)) {
+      return addGeneric(sp, st, en);
     }
     return sp;
   }
+
+  /** Shortest text the generic token rule judges. */
+  private static final int MIN_GENERIC = 20;
 
   /**
    * Generic secret test: base64-like mixture (upper, lower and digits), or 32+ alphanumerics with

@@ -94,4 +94,47 @@ class RedactCommandTest {
     Result d = run("", "--print-default");
     assertTrue(d.out().contains("id: meshlens-default"));
   }
+
+  @Test
+  void identitiesPassTheDefaultPolicyUnchanged() {
+    String consul = "spiffe://7f3c2a1e-1b2c-4d5e-8f90-123456789abc.consul/ns/default/dc/central1/svc/shipping";
+    String istio = "spiffe://cluster.local/ns/payments-prod/sa/checkout-worker3";
+    MeshEvent e = Corpus.realistic("istio-east", 1).toBuilder().peerUriSan(consul).localUriSan(istio).build();
+    Result r = run(EventCodec.get().encode(e) + "\n", "--json");
+    assertEquals(0, r.code(), r.err());
+    MeshEvent out = EventCodec.get().decode(r.out().strip());
+    assertEquals(consul, out.peerUriSan());
+    assertEquals(istio, out.localUriSan());
+  }
+
+  // issue 9.8: `explain --json FILE | redact --json` needed unwrapping by hand
+  @Test
+  void readsTheLinesExplainJsonPrints() {
+    MeshEvent a = Corpus.realistic("istio-east", 1).toBuilder()
+        .responseCodeDetails("rejected token " + JWT).build();
+    String explainLine = "{\"line\":1,\"line_status\":\"ok\",\"kind\":\"istio-text\",\"failure\":true,"
+        + "\"category\":\"UNTRUSTED_ROOT\",\"event\":" + EventCodec.get().encode(a) + "}";
+    String noEvent = "{\"line\":2,\"line_status\":\"ok\",\"kind\":\"unrecognized\",\"failure\":false,"
+        + "\"category\":null,\"event\":null}";
+    String bare = EventCodec.get().encode(Corpus.realistic("istio-east", 2));
+    String badInside = "{\"line\":4,\"kind\":\"istio-text\",\"event\":{\"mesh_id\":\"m\"}}";
+    String in = String.join("\n", explainLine, noEvent, bare, badInside) + "\n";
+
+    Result r = run(in, "--json");
+    assertEquals(1, r.code(), r.err());
+    String[] lines = r.out().strip().split("\n");
+    assertEquals(2, lines.length, r.out());
+    MeshEvent first = EventCodec.get().decode(lines[0]);
+    assertEquals(a.eventId(), first.eventId());
+    assertNull(first.path());
+    assertEquals("rejected token [REDACTED:jwt]", first.responseCodeDetails());
+    assertEquals(Corpus.realistic("istio-east", 2).eventId(), EventCodec.get().decode(lines[1]).eventId());
+    assertTrue(r.err().contains("line 4: not a valid event"), r.err());
+    assertFalse(r.err().contains("line 2"), "an explain line without an event is not an error: " + r.err());
+
+    Result summary = run(String.join("\n", explainLine, noEvent, bare) + "\n");
+    assertEquals(0, summary.code(), summary.err());
+    assertTrue(summary.out().contains("2 event(s) redacted, 0 bad line(s), 1 explain line(s) without an event"),
+        summary.out());
+  }
 }

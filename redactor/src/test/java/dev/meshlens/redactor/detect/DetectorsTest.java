@@ -120,4 +120,43 @@ class DetectorsTest {
     assertFalse(Detectors.ibanValid("DE88370400440532013000", 0, 22));
     assertEquals("card 4111111111111112", run(ALL, "card 4111111111111112"));
   }
+
+  // issue 9.1: identities are recognised by their grammar, never guessed at by length or entropy
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "spiffe://7f3c2a1e-1b2c-4d5e-8f90-123456789abc.consul/ns/default/dc/central1/svc/shipping",
+      "spiffe://cluster.local/ns/payments-prod/sa/checkout-worker3",
+      "spiffe://7f3c2a1e-1b2c-4d5e-8f90-123456789abc.consul/ap/team-a7/ns/billing2/dc/eu-central1/svc/ledger-writer9",
+      "spiffe://7f3c2a1e-1b2c-4d5e-8f90-123456789abc.consul/agent/client/dc/central1/id/0f8e4c2a-9b1d-4e3f-a2c5-d7b9e1f3a5c8",
+      "spiffe://7f3c2a1e-1b2c-4d5e-8f90-123456789abc.consul/gateway/mesh/dc/central1",
+      "spiffe://prod.example.org/spire/agent/k8s_psat/eu-west1-cluster7/8d2f4a6c-1e3b-4c5d-9f7a-2b4d6f8a0c1e",
+      "outbound|8080||checkout-worker3.payments-prod7.svc.cluster.local",
+      "outbound_.8080_.v2_.checkout-worker3.payments-prod7.svc.cluster.local",
+      "checkout-worker3x9k2.payments-prod7q4m8.svc.cluster.local:8080",
+      "shipping-central1.default.dc1.internal.7f3c2a1e-1b2c-4d5e-8f90-123456789abc.consul",
+      "shipping-central1.default.default.peer-west2.external.7f3c2a1e-1b2c-4d5e-8f90-123456789abc.consul",
+      "[2025-04-15 21:45:11.169][15][debug][connection] verify SAN list failed: "
+          + "spiffe://cluster.local/ns/payments-prod/sa/checkout-worker3, expected "
+          + "spiffe://7f3c2a1e-1b2c-4d5e-8f90-123456789abc.consul/ns/default/dc/central1/svc/shipping",
+      "upstream_reset_before_response_started{connection_failure,verify_SAN_list:"
+          + "spiffe://cluster.local/ns/payments-prod/sa/checkout-worker3}",
+  })
+  void identitiesAreNeverJudgedByEntropy(String in) {
+    assertEquals(in, run(NO_IP, in));
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      // a secret glued to an identity is judged on its own
+      "spiffe://cluster.local/ns/a/sa/web+Zx8Qw2Lm9Pv4Rt7Yk3Nb6Hs1 x|spiffe://cluster.local/ns/a/sa/web[REDACTED:token] x",
+      "Zx8Qw2Lm9Pv4Rt7Yk3Nb6Hs1spiffe://cluster.local/ns/a/sa/web|[REDACTED:token]spiffe://cluster.local/ns/a/sa/web",
+      "Zx8Qw2Lm9Pv4Rt7Yk3Nb6Hs1/backend.default.svc.cluster.local|[REDACTED:token]backend.default.svc.cluster.local",
+      // named shapes still count inside an identity
+      "spiffe://cluster.local/ns/a/sa/AKIAIOSFODNN7EXAMPLE|spiffe://cluster.local/ns/a/sa/[REDACTED:aws_key]",
+      // mixed case is not a mesh host name: the generic rule still judges it
+      "Zx8Qw2Lm9Pv4Rt7Yk3Nb6Hs1.svc.cluster.local|[REDACTED:token].svc.cluster.local",
+  })
+  void secretsNextToIdentitiesAreStillFound(String in, String expected) {
+    assertEquals(expected, run(NO_IP, in));
+  }
 }
