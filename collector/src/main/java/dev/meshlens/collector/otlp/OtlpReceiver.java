@@ -103,6 +103,13 @@ public final class OtlpReceiver implements AutoCloseable {
         send(ex, 400, "text/plain", ("cannot decode OTLP logs: " + e.getMessage()).getBytes(StandardCharsets.UTF_8));
         return;
       }
+      String paused = pipeline.paused();
+      if (paused != null) {
+        // Back-pressure for a push source: the sender keeps the records and retries (OTLP/HTTP retries 503).
+        ex.getResponseHeaders().set("Retry-After", "5");
+        send(ex, 503, "text/plain", ("collector paused: " + paused + "; retry").getBytes(StandardCharsets.UTF_8));
+        return;
+      }
       List<CompletableFuture<Void>> pending = new ArrayList<>();
       for (Rec r : recs) {
         SourceContext ctx = new SourceContext(meshId, meshKind, cluster, SourceKind.OTEL_LOG, "otlp:" + r.streamKey());

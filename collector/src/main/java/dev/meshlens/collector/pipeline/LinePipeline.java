@@ -154,6 +154,11 @@ public final class LinePipeline implements LineSink {
     return publisher.publish(redacted);
   }
 
+  /** Why the publisher cannot take events now (spool full), or null. */
+  public String paused() {
+    return publisher.paused();
+  }
+
   /** Publishes an already built event (admin polling, trust bundles) through redaction. */
   public CompletableFuture<Void> publishEvent(MeshEvent e) throws InterruptedException {
     String cat = e.tls() == null ? "none" : e.tls().category().name();

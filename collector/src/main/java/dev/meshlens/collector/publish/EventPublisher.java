@@ -10,6 +10,14 @@ import java.util.concurrent.CompletableFuture;
 public interface EventPublisher extends AutoCloseable {
   CompletableFuture<Void> publish(MeshEvent redactedEvent) throws InterruptedException;
 
+  /**
+   * Why this publisher cannot take events now (its spool is full and sources should pause), or null.
+   * Push sources answer "retry later" at once instead of holding the sender's connection.
+   */
+  default String paused() {
+    return null;
+  }
+
   @Override
   default void close() {}
 

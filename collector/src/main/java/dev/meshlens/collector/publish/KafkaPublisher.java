@@ -204,6 +204,11 @@ public final class KafkaPublisher implements EventPublisher {
   }
 
   @Override
+  public String paused() {
+    return fullReason;
+  }
+
+  @Override
   public CompletableFuture<Void> publish(MeshEvent event) throws InterruptedException {
     if (closed) {
       throw new IllegalStateException("publisher is closed");

@@ -89,4 +89,37 @@ class OtlpReceiverTest {
       assertEquals(400, bad.statusCode());
     }
   }
+
+  @Test
+  void aPausedPublisherAnswers503AtOnceAndTakesTheRetry() throws Exception {
+    java.util.concurrent.atomic.AtomicReference<String> paused = new java.util.concurrent.atomic.AtomicReference<>(
+        "the spool reached spool.max_bytes");
+    EventPublisher full = new EventPublisher() {
+      @Override
+      public CompletableFuture<Void> publish(MeshEvent e) {
+        published.add(e);
+        return CompletableFuture.completedFuture(null);
+      }
+
+      @Override
+      public String paused() {
+        return paused.get();
+      }
+    };
+    LinePipeline p = new LinePipeline(Presets.ISTIO, "istio-east", MeshKind.ISTIO, "east", e -> e, full,
+        CollectorMetrics.noop("istio-east"), DeadLetters.none(), true, false);
+    try (OtlpReceiver r = new OtlpReceiver(p, "istio-east", MeshKind.ISTIO, "east", "127.0.0.1", 0).start()) {
+      String json = "{\"resourceLogs\":[{\"scopeLogs\":[{\"logRecords\":[{\"body\":{\"stringValue\":"
+          + new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(FAIL) + "}}]}]}]}";
+      HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + r.port() + "/v1/logs"))
+          .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build();
+      HttpResponse<String> refused = HttpClient.newHttpClient().send(req, HttpResponse.BodyHandlers.ofString());
+      assertEquals(503, refused.statusCode(), "paused: the sender keeps the records and retries");
+      assertEquals("5", refused.headers().firstValue("Retry-After").orElse(null));
+      assertEquals(0, published.size(), "nothing taken while paused");
+      paused.set(null);
+      assertEquals(200, HttpClient.newHttpClient().send(req, HttpResponse.BodyHandlers.ofString()).statusCode());
+      assertEquals(1, published.size());
+    }
+  }
 }
