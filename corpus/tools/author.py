@@ -786,6 +786,44 @@ def s28():
                "consul-json", vm("terminating-gateway"), tg)],
         [])
 
+
+# Scenarios failing on the product as of this commit, each with the work item that should fix it. CorpusIT reports
+# them loudly and fails when one of them passes (remove the marker then).
+G_FORMATS = "multi-format file source: Istio stdout mixes TEXT access lines and the EnvoyFilter's JSON listener lines (format list/auto) [classifier]"
+G_REDACT = "identity redaction: the Consul trust domain <uuid>.consul becomes [REDACTED:token] in the client identity [redaction]"
+G_STATS = "server ssl.* deltas are keyed 'mesh:<id>' (an admin source names no Envoy/service), so they never pair with the client half [correlator: admin counters]"
+G_COUNT = "counts: a retried request (UF,URX) is three failed handshakes but is counted once [correlator: counts]"
+G_REFINE = "refinement: received alerts / ssl.fail_verify_no_cert / client cluster ssl.fail_verify_san do not refine the generic half [correlator: received alerts refining]"
+G_PLAIN = "plaintext: NR filter_chain_not_found without SNI on an inbound sidecar, or HTTP_REQUEST at a TLS listener, with a UC client is PLAINTEXT_MISMATCH [classifier]"
+G_DIR = "server mesh reported the service (its lines or gateway) but the finding says 'unknown' [correlator: directory; not yet assigned]"
+G_NEG = "not a handshake: 'delayed connect error: 111' (connection refused) and UF on Consul's local_app become findings; local_app is taken as a destination service [classifier/correlator; not yet assigned]"
+KNOWN_GAPS = {
+ "s01-untrusted-root-istio-to-consul": [G_STATS],
+ "s02-untrusted-root-consul-to-istio": [G_FORMATS, G_REDACT],
+ "s03-san-mismatch-istio-to-consul": [G_STATS, G_COUNT],
+ "s04-san-mismatch-consul-to-istio": [G_REFINE, G_REDACT],
+ "s05-cert-expired-istio-to-consul": [G_DIR],
+ "s06-cert-expired-consul-to-istio": [G_REDACT],
+ "s07-cert-rejected-istio-to-consul": [G_COUNT],
+ "s09-client-cert-missing-istio-to-consul": [G_STATS, G_REFINE],
+ "s10-client-cert-missing-consul-to-istio-tls13": [G_FORMATS],
+ "s11-plaintext-istio-to-consul": [G_STATS, G_PLAIN],
+ "s12-plaintext-consul-to-istio": [G_PLAIN, G_REDACT],
+ "s13-plaintext-server-istio-to-consul": [G_COUNT],
+ "s14-protocol-mismatch-istio-to-consul": [G_STATS],
+ "s15-protocol-mismatch-consul-to-istio": [G_FORMATS],
+ "s16-connection-reset-istio-to-consul": [G_COUNT],
+ "s17-connection-reset-consul-to-istio": [G_REDACT],
+ "s19-no-route-consul-to-istio": [G_REDACT],
+ "s21-trust-config-error-consul-to-istio": [G_FORMATS],
+ "s22-upstream-connect-failure-istio-to-consul": [G_COUNT],
+ "s24-intra-istio-intermittent-untrusted-root": [G_DIR],
+ "s25-consul-partition-to-peer-untrusted-root": [G_REDACT, G_DIR],
+ "s26-negative-connection-refused-retries": [G_NEG],
+ "s27-negative-timeouts-and-resets-after-handshake": [G_NEG],
+ "s28-negative-healthy-both-directions": [G_NEG + " (here: cross-talk from s27's local_app failure, keyed 'local_app' for every Consul sidecar)"],
+}
+
 # =====================================================================================================
 import re, yaml
 TS_RE = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z")
@@ -843,8 +881,8 @@ def write_all():
                "meshes": s["meshes"], "envoys": envs, "expected": s["expected"]}
         if s["notes"]:
             doc["notes"] = s["notes"]
-        if s["known_gap"]:
-            doc["known_gap"] = s["known_gap"]
+        if s["id"] in KNOWN_GAPS:
+            doc["known_gap"] = " | ".join(KNOWN_GAPS[s["id"]])
         with open(os.path.join(d, "scenario.yaml"), "w") as f:
             f.write("# meshlens corpus scenario; spellings and behaviour cited in corpus/README.md (" + ", ".join(s["refs"]) + ")\n")
             yaml.safe_dump(doc, f, sort_keys=False, width=140, allow_unicode=True)
