@@ -384,7 +384,8 @@ public final class KafkaPublisher implements EventPublisher {
 
   private void enterSpooling(Throwable cause) {
     if (!spooling) {
-      LOG.warn("Kafka unreachable ({}); spooling events to {}", cause.toString(), options.spoolDir());
+      LOG.warn("Kafka unreachable ({}); spooling events to {} (spool depth {})", cause.toString(), options.spoolDir(),
+          spool.depth());
     }
     spooling = true;
   }
@@ -432,7 +433,7 @@ public final class KafkaPublisher implements EventPublisher {
               LOG.info("spool {} drained; sources resume", options.spoolDir());
               fullReason = null; // nothing waits: events go to Kafka directly, whatever the disk holds
             }
-            LOG.info("spool drained; publishing directly again");
+            LOG.info("spool drained (spool depth 0); publishing directly again");
           }
           Thread.sleep(20);
           continue;

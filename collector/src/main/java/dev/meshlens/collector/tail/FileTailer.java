@@ -76,7 +76,8 @@ public final class FileTailer implements AutoCloseable {
     TailSource source;
     FileChannel ch;
     long readOffset;
-    long committed;
+    /** Written by the tailing thread, read by metrics at any moment. */
+    volatile long committed;
     boolean skipping;
     boolean seen;
     long lastProgressNanos = System.nanoTime();
@@ -97,7 +98,8 @@ public final class FileTailer implements AutoCloseable {
   private Map<String, Checkpoints.Entry> loaded;
   private final ByteBuffer buf;
   private final LineDecoder decoder = new LineDecoder();
-  private final AtomicLong lagBytes = new AtomicLong();
+  /** The followed files, for readers on other threads (metrics); the tailing thread owns {@link #states}. */
+  private final java.util.concurrent.CopyOnWriteArrayList<FileState> followed = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final AtomicLong rewinds = new AtomicLong();
   private long lastCheckpointNanos = System.nanoTime();
   private volatile boolean running;
@@ -109,9 +111,20 @@ public final class FileTailer implements AutoCloseable {
     this.buf = ByteBuffer.allocate(Math.max(64 * 1024, options.maxLineBytes() + 1));
   }
 
-  /** Bytes in followed files not yet durable (checkpoint lag). */
+  /**
+   * Bytes in followed files not yet durable (checkpoint lag), as of now: read while a long poll round
+   * is still working through a backlog, it counts what that round has not reached yet.
+   */
   public long lagBytes() {
-    return lagBytes.get();
+    long lag = 0;
+    for (FileState s : followed) {
+      try {
+        lag += Math.max(0, s.ch.size() - s.committed);
+      } catch (IOException e) {
+        // closed meanwhile: it no longer lags
+      }
+    }
+    return lag;
   }
 
   static String identity(String fileKey, long generation) {
@@ -146,6 +159,7 @@ public final class FileTailer implements AutoCloseable {
           continue;
         }
         states.put(key, s);
+        followed.add(s);
         LOG.info("following {} from offset {} ({})", p, s.readOffset, s.source.identity());
       } else if (!s.source.path().equals(p.toString())) {
         s.source.path(p.toString());
@@ -153,21 +167,19 @@ public final class FileTailer implements AutoCloseable {
       s.seen = true;
     }
     int delivered = 0;
-    long lag = 0;
     for (Iterator<FileState> it = states.values().iterator(); it.hasNext(); ) {
       FileState s = it.next();
       delivered += read(s, sink);
       commit(s);
       long size = s.ch.size();
-      lag += Math.max(0, size - s.committed);
       if (!s.seen && s.readOffset >= size && s.pending.isEmpty()
           && System.nanoTime() - s.lastProgressNanos > options.closeInactiveAfter().toNanos()) {
         LOG.info("closing {}: no longer matched and fully read", s.source);
         s.ch.close();
         it.remove();
+        followed.remove(s);
       }
     }
-    lagBytes.set(lag);
     if (System.nanoTime() - lastCheckpointNanos >= options.checkpointInterval().toNanos()) {
       checkpoint();
     }
@@ -399,6 +411,7 @@ public final class FileTailer implements AutoCloseable {
         s.ch.close();
       }
       states.clear();
+      followed.clear();
     }
   }
 }

@@ -152,4 +152,62 @@ class FileTailerTest {
     assertEquals("after", got.get(4).text());
     assertEquals("end", got.get(6).text());
   }
+
+  @Test
+  void aLineWhoseEventFailedIsNeverCheckpointedButReadAgain() throws Exception {
+    Path a = dir.resolve("a.log");
+    append(a, "l1\nl2\nl3\n");
+    List<String> seen = new ArrayList<>();
+    boolean[] failOnce = {true};
+    try (FileTailer t = tailer("a.log")) {
+      t.pollOnce(line -> {
+        seen.add(line.text());
+        if (line.text().equals("l2") && failOnce[0]) {
+          failOnce[0] = false;
+          return CompletableFuture.failedFuture(new java.io.IOException("No space left on device"));
+        }
+        return CompletableFuture.completedFuture(null);
+      });
+      t.checkpoint();
+      assertEquals(1, t.rewinds());
+      t.pollOnce(line -> {
+        seen.add(line.text());
+        return CompletableFuture.completedFuture(null);
+      });
+      t.checkpoint();
+    }
+    assertEquals(List.of("l1", "l2", "l3", "l2", "l3"), seen, "read again from the last durable line");
+    try (FileTailer t = tailer("a.log")) {
+      t.pollOnce(sink);
+    }
+    assertEquals(List.of(), texts(), "all three durable at last");
+  }
+
+  @Test
+  void checkpointLagCountsWhatARoundHasNotReachedYet() throws Exception {
+    Path a = dir.resolve("a.log");
+    append(a, "l1\nl2\nl3\n");
+    java.util.concurrent.CountDownLatch inSecondLine = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    try (FileTailer t = tailer("a.log")) {
+      Thread round = Thread.ofPlatform().start(() -> {
+        try {
+          t.pollOnce(line -> {
+            if (line.text().equals("l2")) {
+              inSecondLine.countDown();
+              release.await();
+            }
+            return CompletableFuture.completedFuture(null);
+          });
+        } catch (Exception e) {
+          throw new RuntimeException(e);
+        }
+      });
+      assertTrue(inSecondLine.await(5, java.util.concurrent.TimeUnit.SECONDS));
+      assertEquals(Files.size(a), t.lagBytes(), "mid-round, nothing is durable yet: the whole file lags");
+      release.countDown();
+      round.join(5000);
+      assertEquals(0, t.lagBytes());
+    }
+  }
 }

@@ -151,6 +151,24 @@ public final class LocalKafka implements AutoCloseable {
         return id;
     }
 
+    /**
+     * The cluster id kept with the data ({@code cluster.id} in the data folder): storage formatted for one
+     * id refuses a broker started with another ("Invalid cluster.id"), so a reused folder restarts only
+     * with the id it was formatted with.
+     */
+    static String clusterId(Path dataDir) throws IOException {
+        Path file = dataDir.resolve("cluster.id");
+        if (Files.exists(file)) {
+            String id = Files.readString(file).trim();
+            if (!id.isEmpty()) {
+                return id;
+            }
+        }
+        String id = newClusterId();
+        Files.writeString(file, id + "\n");
+        return id;
+    }
+
     /** Options; every one has a default. */
     public static final class Builder {
         private int port = 0;
@@ -257,7 +275,7 @@ public final class LocalKafka implements AutoCloseable {
                     .classpath(kafkaHome.resolve("lib") + "/*")
                     .mainClass(MAIN_CLASS)
                     .arg(props)
-                    .arg(newClusterId())
+                    .arg(clusterId(dir))
                     .arg(dir)
                     .logFile(dir.resolve("broker.log"))
                     .workingDir(dir)

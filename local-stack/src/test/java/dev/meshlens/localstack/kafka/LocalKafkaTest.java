@@ -16,4 +16,11 @@ class LocalKafkaTest {
       assertFalse(id.startsWith("-"), id);
     }
   }
+
+  @Test
+  void theClusterIdStaysWithTheData(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    String id = LocalKafka.clusterId(dir);
+    assertEquals(id, LocalKafka.clusterId(dir), "read back, not drawn again");
+    assertEquals(id, java.nio.file.Files.readString(dir.resolve("cluster.id")).trim());
+  }
 }
