@@ -132,8 +132,9 @@ final class Narrator {
 
   static String remediation(Facts f) {
     if ("true".equals(f.details().get("counter_only"))) {
-      return "Find out who connects: " + (f.details().get("envoy") == null ? "give the collector's admin target the"
-          + " identity of the Envoy it polls (its SPIFFE ID) so the counters name the service, " : "")
+      return "Find out who connects: " + (f.details().get("envoy") == null ? "have the admin source publish the"
+          + " identity of the Envoy it polls (local_uri_san; the collector's admin source does not yet) so the"
+          + " counters name the service, " : "")
           + "turn on listener access logs on " + d(f, "place", "the listener") + " (Istio: the EnvoyFilter in"
           + " deploy/mesh/istio; Consul writes listener lines only for NR, see docs/mesh-setup.md) so the client"
           + " and the TLS error are logged, and make sure the client mesh's collector publishes its access logs.";

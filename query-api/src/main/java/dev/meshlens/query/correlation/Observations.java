@@ -218,6 +218,10 @@ final class Observations {
     long noCert = s.delta("ssl.fail_verify_no_cert");
     long verify = s.delta("ssl.fail_verify_error") + s.delta("ssl.fail_verify_cert_hash");
     long conn = s.delta("ssl.connection_error");
+    // Envoy counts these disjointly: SslSocket::drainErrorQueue bumps connection_error only when no
+    // CERTIFICATE_VERIFY_FAILED / PEER_DID_NOT_RETURN_A_CERTIFICATE was seen. The simulator counts a verify
+    // failure in both. Subtracting is exact for the simulator; for Envoy it undercounts the other failures
+    // only when both kinds happen in one poll interval (never double counts).
     long other = Math.max(0, conn - san - noCert - verify);
     List<Half.Unit> units = new ArrayList<>();
     if (san > 0) {

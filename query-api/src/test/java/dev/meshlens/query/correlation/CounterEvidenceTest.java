@@ -36,7 +36,7 @@ class CounterEvidenceTest {
       h.pipe(Ev.backendToInfo(T0.plusSeconds(2), FailureCategory.UNTRUSTED_ROOT, RejectedBy.PEER,
           "TLSV1_ALERT_UNKNOWN_CA"));
       h.pipe(Ev.listenerDelta(CONSUL, MeshKind.CONSUL, T0.plusSeconds(8), "0.0.0.0_20000",
-          Map.of("ssl.fail_verify_error", 2L, "ssl.connection_error", 2L), null));
+          Map.of("ssl.fail_verify_error", 2L), null));
       h.advanceTo(T0.plus(Duration.ofMinutes(2)));
       Map<String, Finding> all = h.findings();
       assertEquals(1, all.size(), "no finding of its own for the delta: " + all.values());
@@ -74,8 +74,7 @@ class CounterEvidenceTest {
   @Test
   void aDeltaOfAKnownEnvoyNamesThatEnvoy() throws Exception {
     try (Harness h = Harness.withDefaults()) {
-      h.pipe(Ev.listenerDelta(ISTIO, MeshKind.ISTIO, T0, "0.0.0.0_15006", Map.of("ssl.fail_verify_san", 1L,
-          "ssl.connection_error", 1L), BACKEND));
+      h.pipe(Ev.listenerDelta(ISTIO, MeshKind.ISTIO, T0, "0.0.0.0_15006", Map.of("ssl.fail_verify_san", 1L), BACKEND));
       h.advanceTo(T0.plus(Duration.ofMinutes(2)));
       Finding f = h.findings().values().iterator().next();
       assertEquals("backend", f.serverService());
@@ -92,7 +91,7 @@ class CounterEvidenceTest {
     try (Harness h = Harness.withDefaults()) {
       h.pipe(Ev.backendToInfo(T0, FailureCategory.UNTRUSTED_ROOT, RejectedBy.PEER, "TLSV1_ALERT_UNKNOWN_CA"));
       h.pipe(Ev.listenerDelta(CONSUL, MeshKind.CONSUL, T0.plusSeconds(8), "0.0.0.0_20000",
-          Map.of("ssl.fail_verify_error", 1L, "ssl.connection_error", 1L), INFO));
+          Map.of("ssl.fail_verify_error", 1L), INFO));
       h.advanceTo(T0.plus(Duration.ofMinutes(2)));
       assertEquals(1, h.findings().size(), h.findings().toString());
       Finding f = h.findings().values().iterator().next();

@@ -57,7 +57,7 @@ class FindingFieldsTest {
     events.add(Ev.listenerDelta(ISTIO, MeshKind.ISTIO, T0.plusSeconds(50), "0.0.0.0_15006",
         java.util.Map.of("ssl.connection_error", 2L), null));
     events.add(Ev.listenerDelta(CONSUL, MeshKind.CONSUL, T0.plusSeconds(50), "0.0.0.0_20000",
-        java.util.Map.of("ssl.fail_verify_no_cert", 1L, "ssl.connection_error", 1L), INFO));
+        java.util.Map.of("ssl.fail_verify_no_cert", 1L), INFO));
     // plaintext into a STRICT sidecar
     events.add(Ev.strictInboundNoChain(T0.plusSeconds(60), BACKEND, false));
     try (Harness h = Harness.withDefaults()) {
