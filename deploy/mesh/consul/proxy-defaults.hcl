@@ -1,6 +1,9 @@
 # meshlens: the same proxy-defaults as proxy-defaults.yaml, for Consul outside Kubernetes:
 #   consul config write proxy-defaults.hcl
 # Merge with your existing global proxy-defaults entry (there is only one) rather than replacing it.
+# A failed inbound handshake writes no line even with these settings (it fails before any filter that
+# logs, and the listener log keeps only NR): it shows only in the public listener's ssl.* counters,
+# served by envoy_stats_bind_addr below (table: docs/mesh-setup.md).
 Kind = "proxy-defaults"
 Name = "global"
 

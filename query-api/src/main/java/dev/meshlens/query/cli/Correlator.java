@@ -19,13 +19,14 @@ import org.slf4j.LoggerFactory;
  * Starts the correlator ({@link CorrelationService}) inside the query-api process. When the
  * correlation package offers {@code CorrelationService.fromQueryApiConfig(QueryApiConfig, MeshlensMetrics)}
  * that wins; otherwise the {@link CorrelationConfig} is built here from {@code kafka.*} and the
- * {@code correlation.settings} map (keys: window, grace, stats-interval, quiet-time,
- * resolved-retention, state-dir, application-id), every problem reported with its key.
+ * {@code correlation.settings} map (keys: window, grace, stats-interval, quiet-time, resolve-after,
+ * resolved-retention, state-dir, application-id; docs/correlation.md "Settings"), every problem reported
+ * with its key.
  */
 final class Correlator {
   private static final Logger LOG = LoggerFactory.getLogger(Correlator.class);
-  static final Set<String> SETTINGS = Set.of("window", "grace", "stats-interval", "quiet-time", "resolved-retention",
-      "state-dir", "application-id");
+  static final Set<String> SETTINGS = Set.of("window", "grace", "stats-interval", "quiet-time", "resolve-after",
+      "resolved-retention", "state-dir", "application-id");
 
   private Correlator() {}
 
@@ -58,15 +59,16 @@ final class Correlator {
     Duration grace = duration(s, "grace", CorrelationConfig.DEFAULT_GRACE, problems);
     Duration stats = duration(s, "stats-interval", CorrelationConfig.DEFAULT_STATS_INTERVAL, problems);
     Duration quiet = duration(s, "quiet-time", CorrelationConfig.DEFAULT_QUIET_TIME, problems);
+    Duration resolveAfter = duration(s, "resolve-after", CorrelationConfig.DEFAULT_RESOLVE_AFTER, problems);
     Duration retention = duration(s, "resolved-retention", CorrelationConfig.DEFAULT_RESOLVED_RETENTION, problems);
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
-    Path stateDir = Path.of(s.getOrDefault("state-dir", "meshlens-state/correlation"));
+    Path stateDir = s.containsKey("state-dir") ? Path.of(s.get("state-dir")) : CorrelationConfig.defaultStateDir();
     try {
       return new CorrelationConfig(c.string("kafka.bootstrap-servers"),
           s.getOrDefault("application-id", CorrelationConfig.DEFAULT_APPLICATION_ID), window, grace, stats, quiet,
-          retention, stateDir, c.string("kafka.events-topic-pattern"), c.string("kafka.findings-topic"),
+          resolveAfter, retention, stateDir, c.string("kafka.events-topic-pattern"), c.string("kafka.findings-topic"),
           c.map("kafka.properties"));
     } catch (IllegalArgumentException e) {
       throw new ConfigException(List.of("Invalid configuration 'correlation.settings': " + e.getMessage()));

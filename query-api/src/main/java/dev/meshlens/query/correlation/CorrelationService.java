@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs the correlation topology as a Kafka Streams application. Create it with a config (and,
  * when running inside the query-api, the shared {@link MeshlensMetrics}); {@link #start()} creates
- * the findings and inventory topics when missing and starts the streams threads; {@link #close()}
+ * the findings, inventory and loop topics when missing and starts the streams threads; {@link #close()}
  * stops them. State lives in RocksDB under {@code stateDir} and in changelog topics, so a restart
  * (or a new instance taking over partitions) continues where the last one stopped.
  */
@@ -97,7 +97,11 @@ public final class CorrelationService implements AutoCloseable {
           .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
       NewTopic findingsTopic = new NewTopic(config.findingsTopic(), java.util.Optional.empty(), java.util.Optional.empty())
           .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
-      for (NewTopic t : List.of(inventory, findingsTopic)) {
+      // the correlator's messages to itself: read within seconds, repartitioned by key downstream (one partition
+      // is enough), useless after a day
+      NewTopic loop = new NewTopic(config.loopTopic(), 1, (short) -1)
+          .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(Duration.ofDays(1).toMillis())));
+      for (NewTopic t : List.of(inventory, findingsTopic, loop)) {
         try {
           admin.createTopics(List.of(t)).all().get(30, TimeUnit.SECONDS);
         } catch (ExecutionException e) {

@@ -14,6 +14,8 @@ public final class CorrelationStats {
   final AtomicLong undecodable = new AtomicLong();
   final AtomicLong directoryRemoved = new AtomicLong();
   final AtomicLong successes = new AtomicLong();
+  final AtomicLong ordinaryUnpaired = new AtomicLong();
+  final AtomicLong countersShared = new AtomicLong();
 
   /** Halves written to the window store while waiting for their other half. */
   public long halvesStored() { return halvesStored.get(); }
@@ -31,11 +33,17 @@ public final class CorrelationStats {
   /** Directory entries (which mesh serves a key, last success of a pair) removed after the resolved retention. */
   public long directoryRemoved() { return directoryRemoved.get(); }
   public long successes() { return successes.get(); }
+  /** Ordinary client connection lines that no server's plaintext rejection claimed (they were fine). */
+  public long ordinaryUnpaired() { return ordinaryUnpaired.get(); }
+  /** Counter deltas of an unnamed Envoy sent to the keys whose failures they repeat. */
+  public long countersShared() { return countersShared.get(); }
 
   @Override
   public String toString() {
     return "stored=" + halvesStored + " paired=" + halvesPaired + " expiredOneSided=" + halvesExpiredOneSided
         + " corroborating=" + halvesCorroborating + " findingsUpdated=" + findingsUpdated + " resolved="
-        + findingsResolved + " removed=" + findingsRemoved + " undecodable=" + undecodable + " directoryRemoved=" + directoryRemoved + " successes=" + successes;
+        + findingsResolved + " removed=" + findingsRemoved + " undecodable=" + undecodable + " directoryRemoved="
+        + directoryRemoved + " successes=" + successes + " ordinaryUnpaired=" + ordinaryUnpaired + " countersShared="
+        + countersShared;
   }
 }

@@ -35,9 +35,12 @@ import org.apache.kafka.streams.state.WindowStore;
  * <pre>
  * meshlens.events.* (pattern, event time = observed_time)
  *   ├─ trust bundles, /certs inventories ──▶ &lt;app&gt;-inventory ──▶ global store (every task sees every mesh)
- *   └─ failures, ssl.* deltas, successes ──selectKey(CorrelationKeys.joinKey)──▶ repartition "by-destination"
+ *   └─ failures, ssl.* deltas, successes, plain client connections
+ *        ──selectKey(CorrelationKeys.joinKey)──┬──▶ repartition "by-destination"
+ *   &lt;app&gt;-loop (join key → footprint / shared counter delta) ──┘
  *        ──▶ Correlator (window store of unpaired halves, findings store, directory; all changelog-backed)
- *        ──▶ meshlens.findings (key = finding id)
+ *        ├──▶ meshlens.findings (key = finding id)
+ *        └──▶ &lt;app&gt;-loop (see {@link Loop})
  * </pre>
  */
 public final class CorrelationTopology {
@@ -55,6 +58,8 @@ public final class CorrelationTopology {
   public static Topology build(CorrelationConfig cfg, MeshlensMetrics metrics, CorrelationStats stats,
       boolean inMemoryStores) {
     StreamsBuilder b = new StreamsBuilder();
+    // twice the horizon: a footprint (see Loop) must outlive its own horizon by a poll interval and a window,
+    // for the counter deltas that cover its time
     long retention = Math.max(2 * cfg.pairingHorizon().toMillis(), Duration.ofMinutes(2).toMillis());
     StoreBuilder<WindowStore<String, byte[]>> pending = Stores.windowStoreBuilder(inMemoryStores
             ? Stores.inMemoryWindowStore(Correlator.PENDING, Duration.ofMillis(retention), Duration.ofMillis(1), false)
@@ -78,6 +83,9 @@ public final class CorrelationTopology {
     KStream<byte[], byte[]> events = b.stream(Pattern.compile(cfg.inputPattern()),
         Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withTimestampExtractor(new EventTime())
             .withName("mesh-events"));
+    // the correlator's own messages to other keys (footprints, shared counter deltas), keyed by join key already
+    KStream<String, byte[]> loop = b.stream(cfg.loopTopic(), Consumed.with(Serdes.String(), Serdes.ByteArray())
+        .withName("loop-source"));
     KStream<String, byte[]> routed = events.flatMap((k, v) -> route(v, stats), Named.as("route"));
     routed.split(Named.as("kind-"))
         .branch((k, v) -> k.startsWith("I|"), Branched.withConsumer(s -> s
@@ -85,10 +93,17 @@ public final class CorrelationTopology {
             .to(cfg.inventoryTopic(), Produced.with(Serdes.String(), Serdes.ByteArray()).withName("inventory-sink"))))
         .defaultBranch(Branched.withConsumer(s -> s
             .selectKey((k, v) -> k.substring(2), Named.as("join-key"))
+            .merge(loop, Named.as("with-loop"))
             .repartition(Repartitioned.with(Serdes.String(), Serdes.ByteArray()).withName("by-destination"))
             .process(() -> new Correlator(cfg, metrics, stats), Named.as("correlator"), Correlator.PENDING,
                 Correlator.FINDINGS, Correlator.DIRECTORY)
-            .to(cfg.findingsTopic(), Produced.with(Serdes.String(), Serdes.ByteArray()).withName("findings-sink"))));
+            .split(Named.as("out-"))
+            .branch((k, v) -> k.startsWith(Correlator.LOOP), Branched.withConsumer(l -> l
+                .selectKey((k, v) -> k.substring(Correlator.LOOP.length()), Named.as("loop-key"))
+                .to(cfg.loopTopic(), Produced.with(Serdes.String(), Serdes.ByteArray()).withName("loop-sink"))))
+            .defaultBranch(Branched.withConsumer(f -> f
+                .to(cfg.findingsTopic(), Produced.with(Serdes.String(), Serdes.ByteArray())
+                    .withName("findings-sink"))))));
     return b.build();
   }
 
@@ -104,8 +119,9 @@ public final class CorrelationTopology {
     if (Observations.isInventory(e)) {
       return List.of(KeyValue.pair("I|" + Inventory.keyOf(e), value));
     }
-    boolean relevant = (e.tls() != null && !Observations.notAHandshake(e)) || (Observations.isStats(e) && e.stats().deltas().keySet().stream()
-        .anyMatch(n -> n.startsWith("ssl."))) || Observations.isSuccess(e);
+    boolean relevant = (e.tls() != null && !Observations.notAHandshake(e)) || (Observations.isStats(e)
+        && e.stats().deltas().keySet().stream().anyMatch(n -> n.startsWith("ssl."))) || Observations.isSuccess(e)
+        || Observations.isOrdinaryClientLine(e);
     if (!relevant || Observations.role(e) == null) {
       return List.of();
     }

@@ -1,7 +1,6 @@
 package dev.meshlens.query.correlation;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.meshlens.events.CertificateInfo;
 import dev.meshlens.events.EventCodec;
 import dev.meshlens.events.FailureCategory;
 import dev.meshlens.events.Finding;
@@ -11,16 +10,19 @@ import dev.meshlens.events.ObserverRole;
 import dev.meshlens.events.RejectedBy;
 import dev.meshlens.events.SchemaVersion;
 import dev.meshlens.events.SpiffeId;
-import dev.meshlens.events.TrustBundle;
 import dev.meshlens.query.metrics.MeshlensMetrics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.kstream.Windowed;
@@ -37,21 +39,25 @@ import org.slf4j.LoggerFactory;
 /**
  * The windowed join of both halves of failed handshakes, per join key (destination service).
  *
- * <p>Input: mesh events repartitioned by {@link dev.meshlens.events.CorrelationKeys#joinKey}. A
- * failure half looks for a complementary half of the other role in the window store within ±window
- * (its event time; stats deltas cover their poll interval). Paired halves update one finding;
- * a half whose window has closed in stream time (window + stats interval + grace) leaves the store
- * and becomes one-sided evidence. Findings live in a changelog-backed key-value store keyed
- * {@code <join key>\0<finding id>} and are forwarded on every change.
+ * <p>Input: mesh events repartitioned by {@link dev.meshlens.events.CorrelationKeys#joinKey}, and the
+ * correlator's own {@link Loop} messages. A failure half looks for a complementary half of the other role in
+ * the window store within ±window (its event time; stats deltas cover their poll interval). Paired halves
+ * update one finding; a half whose window has closed in stream time (window + stats interval + grace) leaves
+ * the store and becomes one-sided evidence, counted unless it repeats a failure already counted
+ * ({@link Ledger}). Findings live in a changelog-backed key-value store keyed {@code <join key>\0<finding id>}
+ * and are forwarded on every change; loop messages are forwarded with the key prefix {@link #LOOP}.
  */
 final class Correlator implements Processor<String, byte[], String, byte[]> {
   static final String PENDING = "meshlens-correlation-pending";
   static final String FINDINGS = "meshlens-correlation-findings";
   static final String DIRECTORY = "meshlens-correlation-directory";
+  /** Output key prefix of loop messages (the topology sends them to the loop topic, without the prefix). */
+  static final String LOOP = "\u0000loop\u0000";
   static final int MAX_EVIDENCE = 20;
   private static final Logger LOG = LoggerFactory.getLogger(Correlator.class);
   private static final StringSerializer STRINGS = new StringSerializer();
   private static final char SEP = '\u0000';
+  private static final String MESH_KEY = "mesh:";
 
   private final CorrelationConfig cfg;
   private final MeshlensMetrics metrics;
@@ -60,11 +66,13 @@ final class Correlator implements Processor<String, byte[], String, byte[]> {
   private final long windowMs;
   private final long horizonMs;
   private final long statsMs;
+  private final long resolveAfterMs;
   private ProcessorContext<String, byte[]> ctx;
   private WindowStore<String, byte[]> pending;
   private KeyValueStore<String, byte[]> findings;
   private KeyValueStore<String, byte[]> directory;
   private Inventory inventory;
+  private InventoryRefinement refinement;
   private long sweptTo = -1;
   private long lastQuietSweep = -1;
 
@@ -75,6 +83,7 @@ final class Correlator implements Processor<String, byte[], String, byte[]> {
     this.windowMs = cfg.window().toMillis();
     this.horizonMs = cfg.pairingHorizon().toMillis();
     this.statsMs = cfg.statsInterval().toMillis();
+    this.resolveAfterMs = cfg.resolveAfter().toMillis();
   }
 
   @Override
@@ -85,6 +94,7 @@ final class Correlator implements Processor<String, byte[], String, byte[]> {
     this.directory = context.getStateStore(DIRECTORY);
     KeyValueStore<String, byte[]> inv = context.getStateStore(Inventory.STORE);
     this.inventory = new Inventory(inv);
+    this.refinement = new InventoryRefinement(inventory);
     context.schedule(Duration.ofSeconds(1), PunctuationType.STREAM_TIME, this::sweep);
     context.schedule(Duration.ofSeconds(30), PunctuationType.WALL_CLOCK_TIME, this::wallSweep);
   }
@@ -93,6 +103,17 @@ final class Correlator implements Processor<String, byte[], String, byte[]> {
 
   @Override
   public void process(Record<String, byte[]> record) {
+    if (Loop.isLoop(record.value())) {
+      Loop m;
+      try {
+        m = Loop.decode(record.value());
+      } catch (RuntimeException ex) {
+        stats.undecodable.incrementAndGet();
+        return;
+      }
+      onLoop(record.key(), m);
+      return;
+    }
     MeshEvent e;
     try {
       e = EventCodec.get().decodeEvent(record.value());
@@ -113,9 +134,24 @@ final class Correlator implements Processor<String, byte[], String, byte[]> {
         handle(key, h);
       }
     } else if (e.tls() != null && role != null && !Observations.notAHandshake(e)) {
-      handle(key, Observations.failureHalf(e));
+      Half h = Observations.failureHalf(e);
+      footprint(key, h);
+      handle(key, h);
     } else if (role == ObserverRole.CLIENT && Observations.isSuccess(e)) {
       onSuccess(key, e, t);
+    } else if (Observations.isOrdinaryClientLine(e)) {
+      handle(key, Observations.ordinaryHalf(e));
+    }
+  }
+
+  private void onLoop(String key, Loop m) {
+    if (m.footprint() != null) {
+      Loop.Footprint fp = m.footprint();
+      String id = fp.key() + '|' + (fp.client() ? 'c' : 's') + '|' + fp.category() + '|' + fp.rejectedBy() + '|'
+          + fp.timeMs();
+      pending.put(key + SEP + 'f' + SEP + id, write(fp), fp.timeMs());
+    } else if (m.counter() != null) {
+      handle(key, m.counter());
     }
   }
 
@@ -148,6 +184,36 @@ final class Correlator implements Processor<String, byte[], String, byte[]> {
     }
   }
 
+  /**
+   * Leaves a {@link Loop.Footprint} of a failure half on its server mesh's key, where listener deltas that name
+   * no Envoy wait. At most one per (key, side, category) every half window: enough to cover any poll interval.
+   */
+  private void footprint(String key, Half h) {
+    if (key.startsWith(MESH_KEY) || h.stats() || h.ordinary()) {
+      return;
+    }
+    String serverMesh = h.client() ? serverMeshOf(key) : h.meshId();
+    if (serverMesh == null) {
+      return;
+    }
+    String throttle = "fp" + SEP + key + SEP + serverMesh + SEP + (h.client() ? 'c' : 's') + h.category()
+        + h.rejectedBy();
+    byte[] last = directory.get(throttle);
+    long t = h.timeMs();
+    if (last != null && Math.abs(t - Long.parseLong(new String(last, StandardCharsets.UTF_8))) < windowMs / 2) {
+      return;
+    }
+    directory.put(throttle, Long.toString(t).getBytes(StandardCharsets.UTF_8));
+    Loop.Footprint fp = new Loop.Footprint(key, t, h.client(), h.category(), h.rejectedBy(),
+        h.client() ? h.selfIdentity() : h.peerIdentity());
+    ctx.forward(new Record<>(LOOP + MESH_KEY + serverMesh, new Loop(fp, null).encode(), t));
+  }
+
+  private String serverMeshOf(String key) {
+    ServerInfo dir = serverInfo(key);
+    return dir != null ? dir.meshId : inventory.meshOfService(key);
+  }
+
   // ------------------------------------------------------------------ window store
 
   private static String storeKey(String key, Half h) {
@@ -172,6 +238,21 @@ final class Correlator implements Processor<String, byte[], String, byte[]> {
           continue;
         }
         out.add(new Candidate(kv.key.key(), kv.key.window().start(), read(kv.value, Half.class), null, 0));
+      }
+    }
+    return out;
+  }
+
+  private List<Loop.Footprint> footprints(String key, long from, long to) {
+    List<Loop.Footprint> out = new ArrayList<>();
+    String prefix = key + SEP + 'f' + SEP;
+    try (KeyValueIterator<Windowed<String>, byte[]> it = pending.fetch(prefix, prefix + '\uffff',
+        Instant.ofEpochMilli(Math.max(0, from)), Instant.ofEpochMilli(Math.max(0, to)))) {
+      while (it.hasNext()) {
+        KeyValue<Windowed<String>, byte[]> kv = it.next();
+        if (kv.value != null && kv.key.key().startsWith(prefix)) {
+          out.add(read(kv.value, Loop.Footprint.class));
+        }
       }
     }
     return out;
@@ -215,9 +296,10 @@ final class Correlator implements Processor<String, byte[], String, byte[]> {
     Candidate best = null;
     for (Candidate c : fetch(key, 'c', s.timeMs() - windowMs, s.timeMs() + windowMs)) {
       if (compatible(c.half, s.category(), s.rejectedBy(), s.peerIdentity())) {
-        double score = (exact(c.half.category(), s.category()) ? 0 : 1) + Math.abs(c.half.timeMs() - s.timeMs()) / 1e7;
+        // an ordinary connection line is weaker evidence than a client that saw the failure itself
+        double score = (exact(c.half.category(), s.category()) ? 0 : 1) + (c.half.ordinary() ? 0.5 : 0)
+            + Math.abs(c.half.timeMs() - s.timeMs()) / 1e7;
         if (best == null || score < best.score) {
-          best = c;
           best = new Candidate(c.storeKey, c.storeTime, c.half, null, score);
         }
       }
@@ -231,7 +313,8 @@ final class Correlator implements Processor<String, byte[], String, byte[]> {
     List<Candidate> clients = fetch(key, 'c', s.coverFromMs() - windowMs, s.timeMs() + windowMs);
     // exact category matches first, then compatible ones, oldest first
     for (int pass = 0; pass < 2; pass++) {
-      for (Candidate c : clients) {
+      for (int ci = 0; ci < clients.size(); ci++) {
+        Candidate c = clients.get(ci);
         if (c.half == null) {
           continue;
         }
@@ -244,16 +327,15 @@ final class Correlator implements Processor<String, byte[], String, byte[]> {
               u.rejectedBy(), null) : compatible(c.half, u.category(), u.rejectedBy(), null);
           if (ok) {
             pending.put(c.storeKey, null, c.storeTime);
-            units.set(i, new Half.Unit(u.category(), u.rejectedBy(), u.counter(), u.remaining() - 1));
+            units.set(i, u.minusOne());
             pair(key, c.half, s, u);
-            clients.set(clients.indexOf(c), new Candidate(c.storeKey, c.storeTime, null, null, 0));
+            clients.set(ci, new Candidate(c.storeKey, c.storeTime, null, null, 0));
             break;
           }
         }
       }
     }
-    return new Half(s.eventId(), s.meshId(), s.meshKind(), false, s.timeMs(), s.coverFromMs(), s.category(),
-        s.rejectedBy(), s.selfIdentity(), s.peerIdentity(), s.reason(), s.detail(), s.raw(), false, true, units);
+    return s.withUnits(units);
   }
 
   private void consume(String key, Candidate c) {
@@ -262,13 +344,16 @@ final class Correlator implements Processor<String, byte[], String, byte[]> {
       return;
     }
     List<Half.Unit> units = new ArrayList<>();
+    boolean done = false;
     for (Half.Unit u : c.half.units()) {
-      units.add(u == c.unit || u.equals(c.unit) ? new Half.Unit(u.category(), u.rejectedBy(), u.counter(),
-          u.remaining() - 1) : u);
+      if (!done && u.equals(c.unit)) {
+        units.add(u.minusOne());
+        done = true;
+      } else {
+        units.add(u);
+      }
     }
-    Half left = new Half(c.half.eventId(), c.half.meshId(), c.half.meshKind(), false, c.half.timeMs(),
-        c.half.coverFromMs(), c.half.category(), c.half.rejectedBy(), c.half.selfIdentity(), c.half.peerIdentity(),
-        c.half.reason(), c.half.detail(), c.half.raw(), false, true, units);
+    Half left = c.half.withUnits(units);
     pending.put(c.storeKey, left.remaining() > 0 ? write(left) : null, c.storeTime);
   }
 
@@ -286,6 +371,10 @@ final class Correlator implements Processor<String, byte[], String, byte[]> {
     if (serverSawPeer != null && c.selfIdentity() != null && c.selfIdentity().startsWith("spiffe://")
         && !serverSawPeer.equals(c.selfIdentity())) {
       return false;
+    }
+    if (c.ordinary()) {
+      // a connection line that shows nothing wrong only explains a server that refused plaintext
+      return sc == FailureCategory.PLAINTEXT_MISMATCH && srb != RejectedBy.PEER;
     }
     if (!opposite(c.rejectedBy(), srb)) {
       return false;
@@ -316,135 +405,297 @@ final class Correlator implements Processor<String, byte[], String, byte[]> {
     return cc == FailureCategory.UNKNOWN || sc == FailureCategory.UNKNOWN;
   }
 
-  private static RejectedBy flip(RejectedBy r) {
-    return r == RejectedBy.SELF ? RejectedBy.PEER : r == RejectedBy.PEER ? RejectedBy.SELF : RejectedBy.UNKNOWN;
-  }
+  // ------------------------------------------------------------------ pairs and one-sided halves
 
-  /** Category and direction (client's point of view) of two halves, before inventory refinement. */
-  static Object[] merge(Half c, FailureCategory sc, RejectedBy srb) {
-    FailureCategory cc = c == null ? null : c.category();
-    FailureCategory cat;
-    String refinedBy = null;
-    if (c == null) {
-      cat = sc;
-    } else if (cc == sc) {
-      cat = cc;
-    } else if (!Observations.generic(cc)) {
-      cat = cc;
-    } else if (sc != null && !Observations.generic(sc)) {
-      cat = sc;
-      refinedBy = "other half";
-    } else if (c.noTls() && sc == FailureCategory.UNKNOWN) {
-      // the server's TLS handshake failed while the client saw no TLS error: the client spoke plaintext
-      cat = FailureCategory.PLAINTEXT_MISMATCH;
-      refinedBy = "other half";
-    } else if (cc == FailureCategory.CERT_REJECTED || sc == FailureCategory.CERT_REJECTED) {
-      cat = FailureCategory.CERT_REJECTED;
-    } else {
-      cat = cc;
-    }
-    RejectedBy rb;
-    if (c != null && c.rejectedBy() != RejectedBy.UNKNOWN) {
-      rb = c.rejectedBy();
-    } else if (srb != null && srb != RejectedBy.UNKNOWN) {
-      rb = flip(srb);
-    } else {
-      rb = defaultRejectedBy(cat, c);
-    }
-    return new Object[] {cat, rb, refinedBy};
-  }
-
-  /** Direction implied by the category alone, when neither half says who rejected. */
-  static RejectedBy defaultRejectedBy(FailureCategory cat, Half c) {
-    if (cat == FailureCategory.NO_ROUTE || cat == FailureCategory.CLIENT_CERT_MISSING) {
-      return RejectedBy.PEER; // the server side refused the client
-    }
-    if (cat == FailureCategory.PLAINTEXT_MISMATCH) {
-      // TLS client, plaintext server: the client detects it (WRONG_VERSION_NUMBER); else the TLS server refused
-      return c != null && "WRONG_VERSION_NUMBER".equals(c.reason()) ? RejectedBy.SELF : RejectedBy.PEER;
-    }
-    return RejectedBy.UNKNOWN;
-  }
-
-  // ------------------------------------------------------------------ findings
+  /** What an observation adds to a finding. */
+  private enum Kind { PAIR, CLIENT_ONLY, SERVER_ONLY, COUNTER_ONLY }
 
   private void pair(String key, Half c, Half s, Half.Unit unit) {
     stats.halvesPaired.addAndGet(2);
-    FailureCategory sc = unit != null ? unit.category() : s.category();
-    RejectedBy srb = unit != null ? unit.rejectedBy() : s.rejectedBy();
-    Object[] m = merge(c, sc, srb);
+    Decision d = Decision.of(c, s, unit);
     Map<String, String> details = new LinkedHashMap<>();
-    if (m[2] != null) {
-      details.put("refined_by", unit != null ? "server ssl." + unit.counter().substring(4) + " delta" : (String) m[2]);
+    if (d.refinedBy() != null) {
+      details.put("refined_by", d.refinedBy());
     }
-    if (s.reason() != null) {
+    if (s.reason() != null && unit == null) {
       details.put("server_reason", s.reason());
     }
     if (c.reason() != null) {
       details.put("client_reason", c.reason());
     }
-    upsert(key, c, s, (FailureCategory) m[0], (RejectedBy) m[1], details, 1, true);
+    if (unit != null) {
+      details.put("server_counters", counterText(s, List.of(unit), true));
+    }
+    upsert(key, c, s, unit, d, details, 1, Kind.PAIR);
   }
 
   /** A half whose window closed without its other half. */
   private void expire(String key, Half h) {
     if (h.client()) {
+      if (h.ordinary()) {
+        stats.ordinaryUnpaired.incrementAndGet(); // an ordinary connection after all
+        return;
+      }
       stats.halvesExpiredOneSided.incrementAndGet();
-      Object[] m = merge(h, null, null);
-      upsert(key, h, null, (FailureCategory) m[0], (RejectedBy) m[1], new LinkedHashMap<>(), 1, false);
+      upsert(key, h, null, null, Decision.of(h, null, null), new LinkedHashMap<>(), 1, Kind.CLIENT_ONLY);
       return;
     }
-    // server side alone: first see whether it duplicates evidence of a finding already counted
-    for (Half.Unit u : h.stats() ? h.units() : List.of(new Half.Unit(h.category(), h.rejectedBy(), null, 1))) {
-      if (u.remaining() <= 0) {
-        continue;
-      }
-      if (corroborate(key, h, u)) {
+    if (!h.stats()) {
+      if (corroborateLog(key, h)) {
         stats.halvesCorroborating.incrementAndGet();
-        continue;
+        return;
       }
       stats.halvesExpiredOneSided.incrementAndGet();
-      Object[] m = merge(null, u.category(), u.rejectedBy());
-      Map<String, String> details = new LinkedHashMap<>();
-      if (u.counter() != null) {
-        details.put("server_counter", u.counter());
+      upsert(key, null, h, null, Decision.of(null, h, null), new LinkedHashMap<>(), 1, Kind.SERVER_ONLY);
+      return;
+    }
+    List<Half.Unit> left = new ArrayList<>();
+    for (Half.Unit u : h.units()) {
+      if (u.remaining() > 0) {
+        left.add(u);
       }
-      upsert(key, null, h, (FailureCategory) m[0], (RejectedBy) m[1], details, u.remaining(), false);
+    }
+    if (!h.shared() && key.startsWith(MESH_KEY)) {
+      left = shareWithExplainedKeys(h, left, key);
+    }
+    for (Half.Unit u : left) {
+      if (corroborateCounter(key, h, u)) {
+        stats.halvesCorroborating.incrementAndGet();
+      } else if (!h.shared()) {
+        stats.halvesExpiredOneSided.incrementAndGet();
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put("counter_only", "true");
+        details.put("counter", counterText(h, List.of(u), false));
+        if (h.place() != null) {
+          details.put("place", h.place());
+        }
+        if (h.selfIdentity() != null) {
+          details.put("envoy", h.selfIdentity());
+        }
+        details.put("missing", missingForCounterOnly(h));
+        upsert(key, null, h, u, Decision.of(null, h, u), details, u.remaining(), Kind.COUNTER_ONLY);
+      }
     }
   }
 
-  private boolean corroborate(String key, Half s, Half.Unit u) {
+  /**
+   * A listener delta on a mesh-wide key (its Envoy is unknown): the footprints of its interval name the keys
+   * whose failures it repeats; a shared copy goes to each to pair and corroborate there. Returns the units no
+   * footprint explains.
+   */
+  private List<Half.Unit> shareWithExplainedKeys(Half h, List<Half.Unit> units, String key) {
+    List<Loop.Footprint> fps = footprints(key, h.coverFromMs() - windowMs, h.timeMs() + windowMs);
+    Map<String, List<Half.Unit>> byKey = new LinkedHashMap<>();
+    List<Half.Unit> unexplained = new ArrayList<>();
+    for (Half.Unit u : units) {
+      Set<String> keys = new LinkedHashSet<>();
+      for (Loop.Footprint fp : fps) {
+        if (fp.explains(u)) {
+          keys.add(fp.key());
+        }
+      }
+      if (keys.isEmpty()) {
+        unexplained.add(u);
+      }
+      keys.forEach(k -> byKey.computeIfAbsent(k, x -> new ArrayList<>()).add(u));
+    }
+    byKey.forEach((k, us) -> {
+      stats.countersShared.incrementAndGet();
+      ctx.forward(new Record<>(LOOP + k, new Loop(null, h.sharedWith(us)).encode(), h.timeMs()));
+    });
+    return unexplained;
+  }
+
+  private static String missingForCounterOnly(Half h) {
+    StringBuilder sb = new StringBuilder("no access-log line of either mesh matches these failures, so the client"
+        + " and the exact cause are unknown");
+    if (h.selfIdentity() == null) {
+      sb.append("; the admin source names no Envoy identity (local_uri_san), so neither is the service");
+    }
+    sb.append("; listener access logs on this Envoy would name the client and the TLS error, and the client"
+        + " mesh's access logs would pair with them");
+    return sb.toString();
+  }
+
+  /** The findings of {@code key} whose failures were seen around {@code [from, to]}, newest first. */
+  private List<KeyValue<String, Tracked>> findingsAround(String key, long from, long to) {
+    List<KeyValue<String, Tracked>> out = new ArrayList<>();
     try (KeyValueIterator<String, byte[]> it = findings.prefixScan(key + SEP, STRINGS)) {
       while (it.hasNext()) {
         KeyValue<String, byte[]> kv = it.next();
         Tracked t = read(kv.value, Tracked.class);
-        Finding f = t.finding();
-        long last = f.lastSeen().toEpochMilli();
-        long first = f.firstSeen().toEpochMilli();
-        if (s.timeMs() + windowMs < first || s.coverFromMs() - horizonMs > last) {
+        long last = t.finding().lastSeen().toEpochMilli();
+        long first = t.finding().firstSeen().toEpochMilli();
+        if (to + windowMs < first || from - horizonMs > last) {
           continue;
         }
-        Half probe = new Half("", f.clientMesh(), null, true, last, last, f.category(),
-            f.rejectedBy(), f.clientIdentity(), null, null, null, null, false, false, List.of());
-        if (f.category() == u.category() || compatible(probe, u.category(), u.rejectedBy(), s.peerIdentity())) {
-          List<String> ev = new ArrayList<>(f.evidenceIds());
-          if (ev.size() < MAX_EVIDENCE && !ev.contains(s.eventId())) {
-            ev.add(s.eventId());
-          }
-          Map<String, String> details = new LinkedHashMap<>(f.details());
-          details.put("server_corroboration", u.counter() != null ? u.counter() : "listener log");
-          Finding nf = copy(f, f.state(), f.count(), f.firstSeen(), f.lastSeen(), f.oneSided(), f.blindSide(), ev,
-              details, f.history(), f.direction(), f.remediation());
-          save(kv.key, new Tracked(nf, t.lastClientSeenMs(), t.pairs(), t.clientKind(), t.serverKind(), wall()));
-          return true;
-        }
+        out.add(KeyValue.pair(kv.key, t));
       }
     }
-    return false;
+    out.sort(Comparator.comparing((KeyValue<String, Tracked> kv) -> kv.value.finding().lastSeen()).reversed());
+    return out;
   }
 
-  private void upsert(String key, Half c, Half s, FailureCategory category, RejectedBy rb, Map<String, String> details,
-      long n, boolean paired) {
+  private static Half probe(Finding f) {
+    long last = f.lastSeen().toEpochMilli();
+    return new Half("", f.clientMesh(), null, true, last, last, f.category(), f.rejectedBy(), f.clientIdentity(),
+        null, null, null, null, false, false, List.of(), false, null, false);
+  }
+
+  /**
+   * A server log half that found no client half: it goes to a finding of its key that it fits, counted once
+   * unless it is the late twin of a one-sided client half already counted there.
+   */
+  private boolean corroborateLog(String key, Half s) {
+    List<KeyValue<String, Tracked>> fits = new ArrayList<>();
+    for (KeyValue<String, Tracked> kv : findingsAround(key, s.timeMs(), s.timeMs())) {
+      Finding f = kv.value.finding();
+      if (f.category() == s.category() || compatible(probe(f), s.category(), s.rejectedBy(), s.peerIdentity())) {
+        fits.add(kv);
+      }
+    }
+    if (fits.isEmpty()) {
+      return false;
+    }
+    // a finding holding the client twin of this half first, else the most recent
+    KeyValue<String, Tracked> best = fits.get(0);
+    Ledger.Step step = best.value.ledger().serverOnly(s.timeMs(), windowMs);
+    for (KeyValue<String, Tracked> kv : fits) {
+      Ledger.Step st = kv.value.ledger().serverOnly(s.timeMs(), windowMs);
+      if (st.counted() == 0) {
+        best = kv;
+        step = st;
+        break;
+      }
+    }
+    Map<String, String> details = new LinkedHashMap<>();
+    details.put("server_corroboration", "listener log");
+    addToFinding(best.key, best.value.withLedger(step.ledger()), s, s.timeMs(), step.counted(), details);
+    return true;
+  }
+
+  /**
+   * A counter unit that found no client half: it corroborates the findings of its key that it fits. What it
+   * repeats (their server log lines and one-sided client halves of its interval) is not counted again; an
+   * owned delta's failures beyond that are counted on the most recent of them. False when nothing fits.
+   */
+  private boolean corroborateCounter(String key, Half h, Half.Unit u) {
+    List<KeyValue<String, Tracked>> fits = new ArrayList<>();
+    for (KeyValue<String, Tracked> kv : findingsAround(key, h.coverFromMs(), h.timeMs())) {
+      Finding f = kv.value.finding();
+      if (f.category() == u.category() || compatible(probe(f), u.category(), u.rejectedBy(), null)) {
+        fits.add(kv);
+      }
+    }
+    if (fits.isEmpty()) {
+      return false;
+    }
+    long left = u.remaining();
+    for (int i = 0; i < fits.size(); i++) {
+      KeyValue<String, Tracked> kv = fits.get(i);
+      Ledger.Step step = kv.value.ledger().counter(h.coverFromMs(), h.timeMs(), windowMs, left);
+      left -= step.counted();
+      Tracked t = kv.value.withLedger(step.ledger());
+      Map<String, String> details = new LinkedHashMap<>();
+      details.put("server_counters", counterText(h, List.of(u), true));
+      details.put("server_corroboration", u.counter());
+      Finding f = t.finding();
+      if (f.oneSided() && h.meshId().equals(f.blindSide())) {
+        details.put("blind_side_status", "mesh " + h.meshId() + " counted these failures in its ssl.* counters ("
+            + (h.place() != null ? h.place() : "an Envoy") + ") but wrote no access-log line for them: turn on"
+            + " listener access logs there to see the client identity and the TLS error");
+      }
+      addToFinding(kv.key, t, h, h.timeMs(), 0, details);
+    }
+    if (left > 0 && !h.shared()) {
+      // failures the counters saw that no access-log line shows: counted where the pair is failing now
+      KeyValue<String, Tracked> best = fits.get(0);
+      Tracked t = read(findings.get(best.key), Tracked.class);
+      Map<String, String> details = new LinkedHashMap<>();
+      details.put("counted_from_counters", Long.toString(left + parseLong(t.finding().details()
+          .get("counted_from_counters"))));
+      addToFinding(best.key, t, h, h.timeMs(), left, details);
+    }
+    return true;
+  }
+
+  private static long parseLong(String s) {
+    try {
+      return s == null ? 0 : Long.parseLong(s);
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  /** "ssl.fail_verify_error +2 on listener 0.0.0.0_20000 of mesh consul-dc1 (12:00:00Z–12:00:10Z)". */
+  private static String counterText(Half h, List<Half.Unit> units, boolean withMesh) {
+    StringBuilder sb = new StringBuilder();
+    for (Half.Unit u : units) {
+      if (sb.length() > 0) {
+        sb.append(", ");
+      }
+      sb.append(u.counter()).append(" +").append(u.remaining());
+    }
+    if (h != null && h.place() != null) {
+      sb.append(" on ").append(h.place());
+    }
+    if (h != null && withMesh) {
+      sb.append(" of mesh ").append(h.meshId());
+    }
+    if (h != null && h.coverFromMs() < h.timeMs()) {
+      sb.append(" (").append(Instant.ofEpochMilli(h.coverFromMs())).append(" to ").append(Instant.ofEpochMilli(
+          h.timeMs())).append(')');
+    }
+    return sb.toString();
+  }
+
+  /**
+   * Adds one observation to an existing finding: evidence and details always; {@code counted} failures to its
+   * count (moving last seen, reopening a resolved finding, breaking a run of successes).
+   */
+  private void addToFinding(String storeKey, Tracked t, Half h, long timeMs, long counted,
+      Map<String, String> details) {
+    Finding f = t.finding();
+    List<String> ev = new ArrayList<>(f.evidenceIds());
+    if (ev.size() < MAX_EVIDENCE && !ev.contains(h.eventId())) {
+      ev.add(h.eventId());
+    }
+    Map<String, String> merged = new LinkedHashMap<>(f.details());
+    merged.putAll(details);
+    FindingState state = f.state();
+    List<Finding.StateChange> history = new ArrayList<>(f.history());
+    Instant first = f.firstSeen();
+    Instant last = f.lastSeen();
+    long count = f.count();
+    Long okSince = t.okSinceMs();
+    if (counted > 0) {
+      Instant at = Instant.ofEpochMilli(timeMs);
+      count += counted;
+      first = at.isBefore(first) ? at : first;
+      last = at.isAfter(last) ? at : last;
+      if (state == FindingState.RESOLVED && at.isAfter(history.isEmpty() ? f.lastSeen()
+          : history.get(history.size() - 1).at())) {
+        state = FindingState.OPEN;
+        history.add(new Finding.StateChange(at, FindingState.OPEN, "failures again after resolution"));
+      }
+      if (okSince != null && timeMs >= okSince) {
+        okSince = null;
+      }
+      merged.put("one_sided_count", Long.toString(count - t.pairs()));
+      if (metrics != null) {
+        metrics.handshakeFailure(f.clientMesh(), f.serverMesh(), f.category(), counted);
+      }
+    }
+    Finding nf = new Finding(f.schemaVersion(), f.id(), f.category(), f.clientMesh(), f.clientIdentity(),
+        f.serverMesh(), f.serverService(), f.serverIdentity(), f.rejectedBy(), f.direction(), first, last, count,
+        state, f.oneSided(), f.blindSide(), ev, f.remediation(), merged, history);
+    Ledger ledger = t.ledger().prune(last.toEpochMilli(), 2 * horizonMs);
+    save(storeKey, new Tracked(nf, t.lastClientSeenMs(), t.pairs(), t.clientKind(), t.serverKind(), wall(),
+        state == FindingState.OPEN ? okSince : null, ledger));
+  }
+
+  private void upsert(String key, Half c, Half s, Half.Unit unit, Decision d, Map<String, String> details, long n,
+      Kind kind) {
     ServerInfo dir = serverInfo(key);
     String clientMesh = c != null ? c.meshId() : meshOfIdentity(s.peerIdentity());
     String clientIdentity = c != null ? c.selfIdentity() : s.peerIdentity() != null ? s.peerIdentity()
@@ -456,61 +707,103 @@ final class Correlator implements Processor<String, byte[], String, byte[]> {
     if (clientMesh == null) {
       clientMesh = "unknown";
     }
+    // a counter delta of an Envoy nobody named is about its listener, not a service
+    String service = kind == Kind.COUNTER_ONLY && key.startsWith(MESH_KEY) && s.place() != null ? s.place() : key;
     String serverIdentity = s != null && s.selfIdentity() != null && s.selfIdentity().startsWith("spiffe://")
-        ? s.selfIdentity() : dir != null ? dir.identity : null;
+        ? s.selfIdentity() : dir != null && !key.startsWith(MESH_KEY) ? dir.identity : null;
     String clientKind = c != null ? c.meshKind() : inventory.kindOf(clientMesh);
     String serverKind = s != null ? s.meshKind() : dir != null ? dir.kind : inventory.kindOf(serverMesh);
     long t = c != null ? c.timeMs() : s.timeMs();
+    FailureCategory category = d.category();
+    RejectedBy rb = d.rejectedBy();
+    if (d.decidedBy() != null) {
+      details.put("decided_by", d.decidedBy());
+    }
+    InventoryRefinement.Parties parties = new InventoryRefinement.Parties(clientMesh, clientIdentity, serverMesh,
+        key, serverIdentity);
 
     // generic category: fold into a specific open finding of the same pair and direction, else use the inventory
     if (Observations.generic(category)) {
       Tracked specific = findSpecific(key, clientMesh, clientIdentity, category, rb, c);
       if (specific != null) {
         details.put("refined_by", "finding of the same pair");
+        details.put("decided_by", "an open finding of the same pair ("
+            + specific.finding().details().getOrDefault("decided_by", specific.finding().category().name())
+            + "); this half alone said: " + details.getOrDefault("decided_by", category.name()));
         category = specific.finding().category();
         if (rb == RejectedBy.UNKNOWN) {
           rb = specific.finding().rejectedBy();
         }
       } else {
-        category = refine(category, rb, clientMesh, clientIdentity, serverMesh, key, serverIdentity, t, details);
+        category = refinement.refine(category, rb, parties, t, details);
       }
     } else {
-      describeCerts(category, rb, clientMesh, clientIdentity, serverMesh, key, serverIdentity, t, details);
+      refinement.describe(category, rb, parties, t, details);
     }
-    details.put("client_mesh_kind", String.valueOf(clientKind));
-    details.put("server_mesh_kind", String.valueOf(serverKind));
+    if (clientKind != null) {
+      details.put("client_mesh_kind", clientKind);
+    }
+    if (serverKind != null) {
+      details.put("server_mesh_kind", serverKind);
+    }
     details.put("client_template", Narrator.template(clientKind));
     details.put("server_template", Narrator.template(serverKind));
 
     if (rb == RejectedBy.UNKNOWN) {
-      rb = defaultRejectedBy(category, c);
+      rb = Decision.defaultRejectedBy(category, c);
     }
-    String id = Finding.idFor(clientMesh + "|" + clientIdentity, serverMesh + "|" + key, category);
+    String id = Finding.idFor(clientMesh + "|" + clientIdentity, serverMesh + "|" + service, category);
     String sk = key + SEP + id;
     byte[] prev = findings.get(sk);
     Tracked old = prev == null ? null : read(prev, Tracked.class);
     if (rb == RejectedBy.UNKNOWN && old != null) {
       rb = old.finding().rejectedBy();
     }
+
+    // how many failures this adds: a one-sided half may be the twin of one already counted
+    Ledger ledger = old == null ? Ledger.empty() : old.ledger();
+    long counted = n;
+    switch (kind) {
+      case PAIR -> {
+        if (unit == null && s != null) {
+          ledger = ledger.pairedServerLog(s.timeMs());
+        }
+      }
+      case CLIENT_ONLY -> {
+        Ledger.Step step = ledger.clientOnly(c.timeMs(), windowMs);
+        ledger = step.ledger();
+        counted = step.counted();
+        if (counted == 0) {
+          details.put("client_corroboration", "a late client half of a failure the server already reported");
+        }
+      }
+      case SERVER_ONLY -> {
+        Ledger.Step step = ledger.serverOnly(s.timeMs(), windowMs);
+        ledger = step.ledger();
+        counted = step.counted();
+      }
+      case COUNTER_ONLY -> { }
+    }
+
     Instant at = Instant.ofEpochMilli(t);
     Finding f = old == null ? null : old.finding();
     List<Finding.StateChange> history = f == null ? new ArrayList<>() : new ArrayList<>(f.history());
-    FindingState state = FindingState.OPEN;
+    FindingState state = f == null ? FindingState.OPEN : f.state();
     if (f == null) {
-      history.add(new Finding.StateChange(at, FindingState.OPEN, paired ? "failure seen by both sides"
-          : "failure seen by one side only"));
-    } else if (f.state() == FindingState.RESOLVED) {
+      history.add(new Finding.StateChange(at, FindingState.OPEN, kind == Kind.PAIR ? "failure seen by both sides"
+          : kind == Kind.COUNTER_ONLY ? "failures seen only in ssl.* counters" : "failure seen by one side only"));
+    } else if (f.state() == FindingState.RESOLVED && counted > 0) {
       Instant resolvedAt = history.isEmpty() ? f.lastSeen() : history.get(history.size() - 1).at();
       if (at.isAfter(resolvedAt)) {
+        state = FindingState.OPEN;
         history.add(new Finding.StateChange(at, FindingState.OPEN, "failures again after resolution"));
-      } else {
-        state = FindingState.RESOLVED; // a late record from before the resolution
       }
+      // else: a late record from before the resolution; it counts, the finding stays resolved
     }
-    long pairs = (old == null ? 0 : old.pairs()) + (paired ? n : 0);
-    long count = (f == null ? 0 : f.count()) + n;
-    Instant first = f == null || at.isBefore(f.firstSeen()) ? at : f.firstSeen();
-    Instant last = f == null || at.isAfter(f.lastSeen()) ? at : f.lastSeen();
+    long pairs = (old == null ? 0 : old.pairs()) + (kind == Kind.PAIR ? n : 0);
+    long count = (f == null ? 0 : f.count()) + counted;
+    Instant first = f == null || (counted > 0 && at.isBefore(f.firstSeen())) ? at : f.firstSeen();
+    Instant last = f == null || (counted > 0 && at.isAfter(f.lastSeen())) ? at : f.lastSeen();
     long lastClient = Math.max(old == null ? Long.MIN_VALUE : old.lastClientSeenMs(), c != null ? c.timeMs()
         : Long.MIN_VALUE);
     List<String> evidence = f == null ? new ArrayList<>() : new ArrayList<>(f.evidenceIds());
@@ -528,26 +821,34 @@ final class Correlator implements Processor<String, byte[], String, byte[]> {
     String blind = null;
     if (oneSided) {
       blind = c != null ? serverMesh : clientMesh;
-      merged.put("blind_side_status", blindStatus(key, blind, t));
+      if (kind == Kind.COUNTER_ONLY) {
+        merged.put("blind_side_status", "the client is unknown: no access-log line of any mesh matches these"
+            + " failures");
+      } else if (!merged.getOrDefault("blind_side_status", "").contains("ssl.* counters")) {
+        merged.put("blind_side_status", blindStatus(key, blind, t));
+      }
     } else {
       merged.remove("blind_side_status");
     }
-    // a success between the pair after the last failure resolves it at once (records arrive out of order)
+
+    // a run of successes between the pair: a failure after its start breaks it; one before it leaves it be
+    Long okSince = old == null ? null : old.okSinceMs();
+    if (counted > 0 && okSince != null && t >= okSince) {
+      okSince = null;
+    }
     Long ok = lastSuccess(key, clientIdentity);
-    if (state == FindingState.OPEN && ok != null && lastClient != Long.MIN_VALUE && ok > lastClient) {
-      state = FindingState.RESOLVED;
-      history.add(new Finding.StateChange(Instant.ofEpochMilli(ok), FindingState.RESOLVED,
-          "successful mTLS between the pair seen again"));
-      stats.findingsResolved.incrementAndGet();
+    if (state == FindingState.OPEN && okSince == null && ok != null && ok > last.toEpochMilli()) {
+      okSince = ok; // a success that arrived before this (older) failure: the run started no later than that
     }
     Narrator.Facts facts = new Narrator.Facts(category, rb, clientMesh, clientKind, clientIdentity, serverMesh,
-        serverKind, key, serverIdentity, merged);
-    Finding nf = new Finding(SchemaVersion.CURRENT, id, category, clientMesh, clientIdentity, serverMesh, key,
+        serverKind, service, serverIdentity, merged);
+    Finding nf = new Finding(SchemaVersion.CURRENT, id, category, clientMesh, clientIdentity, serverMesh, service,
         serverIdentity, rb, Narrator.direction(facts), first, last, count, state, oneSided, blind, evidence,
         Narrator.remediation(facts), merged, history);
-    save(sk, new Tracked(nf, lastClient, pairs, clientKind, serverKind, wall()));
-    if (metrics != null) {
-      metrics.handshakeFailure(clientMesh, serverMesh, category, n);
+    save(sk, new Tracked(nf, lastClient, pairs, clientKind, serverKind, wall(),
+        state == FindingState.OPEN ? okSince : null, ledger.prune(last.toEpochMilli(), 2 * horizonMs)));
+    if (metrics != null && counted > 0) {
+      metrics.handshakeFailure(clientMesh, serverMesh, category, counted);
     }
   }
 
@@ -563,9 +864,9 @@ final class Correlator implements Processor<String, byte[], String, byte[]> {
             || !f.clientIdentity().equals(clientIdentity) || !f.clientMesh().equals(clientMesh)) {
           continue;
         }
-        Half probe = c != null ? c : new Half("", clientMesh, null, true, 0, 0, generic, flip(rb), clientIdentity,
-            null, null, null, null, false, false, List.of());
-        RejectedBy serverView = flip(f.rejectedBy());
+        Half probe = c != null ? c : new Half("", clientMesh, null, true, 0, 0, generic, Decision.flip(rb),
+            clientIdentity, null, null, null, null, false, false, List.of(), false, null, false);
+        RejectedBy serverView = Decision.flip(f.rejectedBy());
         if ((rb == RejectedBy.UNKNOWN || f.rejectedBy() == rb || f.rejectedBy() == RejectedBy.UNKNOWN)
             && compatible(probe, f.category(), serverView, null)) {
           return t;
@@ -575,119 +876,17 @@ final class Correlator implements Processor<String, byte[], String, byte[]> {
     return null;
   }
 
-  /** Inventory refinement of CERT_REJECTED: which bundle lacks the issuer, which cert is out of date, else SAN. */
-  private FailureCategory refine(FailureCategory category, RejectedBy rb, String clientMesh, String clientIdentity,
-      String serverMesh, String service, String serverIdentity, long t, Map<String, String> details) {
-    if (category != FailureCategory.CERT_REJECTED || rb == RejectedBy.UNKNOWN) {
-      return category;
-    }
-    boolean self = rb == RejectedBy.SELF;
-    String verifierMesh = self ? clientMesh : serverMesh;
-    TrustBundle bundle = inventory.bundle(verifierMesh);
-    CertificateInfo presented = self ? inventory.leaf(serverMesh, serverIdentity != null ? serverIdentity : service, t)
-        : inventory.leaf(clientMesh, clientIdentity, t);
-    if (bundle == null || presented == null) {
-      details.put("refinement", "not possible: " + (bundle == null ? "no trust bundle of mesh " + verifierMesh : "")
-          + (presented == null ? " no certificate inventory of the presenting side" : ""));
-      return category;
-    }
-    if (Inventory.issuerIn(bundle, presented) == null) {
-      details.put("refined_by", "certificate and trust bundle inventory");
-      describeCerts(FailureCategory.UNTRUSTED_ROOT, rb, clientMesh, clientIdentity, serverMesh, service,
-          serverIdentity, t, details);
-      return FailureCategory.UNTRUSTED_ROOT;
-    }
-    if (presented.isExpiredAt(Instant.ofEpochMilli(t))) {
-      details.put("refined_by", "certificate inventory (validity)");
-      describeCerts(FailureCategory.CERT_EXPIRED, rb, clientMesh, clientIdentity, serverMesh, service,
-          serverIdentity, t, details);
-      return FailureCategory.CERT_EXPIRED;
-    }
-    details.put("refined_by", "inventory: the certificate chains to a trusted root and is valid, so the SAN matcher"
-        + " rejected it");
-    describeCerts(FailureCategory.SAN_MISMATCH, rb, clientMesh, clientIdentity, serverMesh, service, serverIdentity,
-        t, details);
-    return FailureCategory.SAN_MISMATCH;
-  }
-
-  /** Adds the certificates and bundles involved, per category. */
-  private void describeCerts(FailureCategory category, RejectedBy rb, String clientMesh, String clientIdentity,
-      String serverMesh, String service, String serverIdentity, long t, Map<String, String> details) {
-    boolean self = rb != RejectedBy.PEER;
-    String presenterMesh = self ? serverMesh : clientMesh;
-    String verifierMesh = self ? clientMesh : serverMesh;
-    CertificateInfo presented = self ? inventory.leaf(serverMesh, serverIdentity != null ? serverIdentity : service, t)
-        : inventory.leaf(clientMesh, clientIdentity, t);
-    switch (category) {
-      case UNTRUSTED_ROOT -> {
-        details.put("verifier_mesh", verifierMesh);
-        TrustBundle vb = inventory.bundle(verifierMesh);
-        if (vb != null) {
-          List<String> subjects = new ArrayList<>();
-          vb.roots().forEach(r -> subjects.add(r.subject()));
-          details.put("verifier_bundle_roots", String.join("; ", subjects));
-        }
-        if (presented != null) {
-          details.put("presented_certificate", presented.uriSans().isEmpty() ? presented.subject()
-              : presented.uriSans().get(0));
-          details.put("presented_issuer", String.valueOf(presented.issuer()));
-          TrustBundle.Root root = inventory.findRoot(presented, presenterMesh);
-          details.put("missing_root_subject", root != null ? root.subject() : String.valueOf(presented.issuer()));
-          if (root != null) {
-            details.put("missing_root_sha256", root.sha256Fingerprint());
-          }
-        }
-      }
-      case SAN_MISMATCH -> {
-        if (self) {
-          String presentedId = presented != null && !presented.uriSans().isEmpty() ? presented.uriSans().get(0)
-              : serverIdentity;
-          if (presentedId != null) {
-            details.put("presented_spiffe_id", presentedId);
-            SpiffeId p = SpiffeId.tryParse(presentedId);
-            if (p != null) {
-              details.put("presented_template", p.template().name().toLowerCase(java.util.Locale.ROOT));
-            }
-          }
-          String ck = inventory.kindOf(clientMesh);
-          SpiffeId p = SpiffeId.tryParse(presentedId);
-          if (p != null && ck != null && p.workloadName() != null) {
-            // what a client of that mesh kind configured with its own naming template expects
-            details.putIfAbsent("expected_spiffe_id", "istio".equals(ck)
-                ? SpiffeId.istio(p.trustDomain(), p.namespace() == null ? "default" : p.namespace(), p.workloadName()).uri()
-                    + " (the " + ck + " template; inferred)"
-                : SpiffeId.consul(p.trustDomain(), null, p.namespace() == null ? "default" : p.namespace(), "dc1",
-                    p.workloadName()).uri() + " (the " + ck + " template; inferred)");
-          }
-        } else {
-          details.put("presented_spiffe_id", clientIdentity);
-        }
-      }
-      case CERT_EXPIRED -> {
-        if (presented != null) {
-          details.put("certificate_subject", presented.subject());
-          if (!presented.uriSans().isEmpty()) {
-            details.put("certificate_spiffe_id", presented.uriSans().get(0));
-          }
-          details.put("not_before", String.valueOf(presented.notBefore()));
-          details.put("not_after", String.valueOf(presented.notAfter()));
-          details.put("observed_at", Instant.ofEpochMilli(t).toString());
-          Instant at = Instant.ofEpochMilli(t);
-          details.put("expired_at_observation", Boolean.toString(presented.isExpiredAt(at)));
-        }
-      }
-      default -> { }
-    }
-  }
-
   private String blindStatus(String key, String blindMesh, long t) {
     byte[] b = directory.get("seen" + SEP + key + SEP + blindMesh);
     if (b != null) {
-      long seen = Long.parseLong(new String(b, java.nio.charset.StandardCharsets.UTF_8));
+      long seen = Long.parseLong(new String(b, StandardCharsets.UTF_8));
       if (seen > t - Duration.ofMinutes(10).toMillis()) {
         return "mesh " + blindMesh + " reports for " + key + " but showed no handshake failure: blind (listener access"
             + " logs and ssl.* stats off or not scraped), not healthy";
       }
+    }
+    if ("unknown".equals(blindMesh)) {
+      return "the client's mesh is unknown: no client-side line of any reporting mesh matches";
     }
     return "mesh " + blindMesh + " is not reporting for " + key + " (no collector, or nothing published)";
   }
@@ -697,8 +896,7 @@ final class Correlator implements Processor<String, byte[], String, byte[]> {
     if (id == null) {
       return null;
     }
-    String m = inventory.meshOfService(id.workloadName());
-    return m;
+    return inventory.meshOfService(id.workloadName());
   }
 
   // ------------------------------------------------------------------ directory, successes
@@ -715,12 +913,12 @@ final class Correlator implements Processor<String, byte[], String, byte[]> {
         + SEP + t;
     byte[] old = directory.get("server" + SEP + key);
     if (old != null) {
-      String[] p = new String(old, java.nio.charset.StandardCharsets.UTF_8).split(String.valueOf(SEP), -1);
+      String[] p = new String(old, StandardCharsets.UTF_8).split(String.valueOf(SEP), -1);
       if (id == null && p.length >= 3 && !p[2].isEmpty() && p[0].equals(e.meshId())) {
         v = p[0] + SEP + p[1] + SEP + p[2] + SEP + t;
       }
     }
-    directory.put("server" + SEP + key, v.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    directory.put("server" + SEP + key, v.getBytes(StandardCharsets.UTF_8));
   }
 
   private ServerInfo serverInfo(String key) {
@@ -728,43 +926,56 @@ final class Correlator implements Processor<String, byte[], String, byte[]> {
     if (b == null) {
       return null;
     }
-    String[] p = new String(b, java.nio.charset.StandardCharsets.UTF_8).split(String.valueOf(SEP), -1);
+    String[] p = new String(b, StandardCharsets.UTF_8).split(String.valueOf(SEP), -1);
     return new ServerInfo(p[0], p[1].isEmpty() ? null : p[1], p.length > 2 && !p[2].isEmpty() ? p[2] : null);
   }
 
   private void noteSeen(String key, String meshId, long t) {
-    directory.put("seen" + SEP + key + SEP + meshId, Long.toString(t).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    directory.put("seen" + SEP + key + SEP + meshId, Long.toString(t).getBytes(StandardCharsets.UTF_8));
   }
 
   private Long lastSuccess(String key, String clientIdentity) {
     byte[] b = directory.get("ok" + SEP + key + SEP + clientIdentity);
-    return b == null ? null : Long.parseLong(new String(b, java.nio.charset.StandardCharsets.UTF_8));
+    return b == null ? null : Long.parseLong(new String(b, StandardCharsets.UTF_8));
   }
 
+  /**
+   * A successful request between a pair. It never resolves a finding by itself: it starts (or continues) a
+   * run of successes after the finding's last failure, and the finding resolves once that run has lasted
+   * {@code resolveAfter} without a failure. A failure inside the run breaks it (see {@link #upsert}).
+   */
   private void onSuccess(String key, MeshEvent e, long t) {
     stats.successes.incrementAndGet();
     String client = Observations.selfIdentity(e);
     Long prev = lastSuccess(key, client);
     if (prev == null || t > prev) {
-      directory.put("ok" + SEP + key + SEP + client, Long.toString(t).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      directory.put("ok" + SEP + key + SEP + client, Long.toString(t).getBytes(StandardCharsets.UTF_8));
     }
     ServerInfo dir = serverInfo(key);
     if (metrics != null) {
       metrics.handshakeSuccess(e.meshId(), dir != null ? dir.meshId : MeshlensMetrics.UNKNOWN_MESH, 1);
     }
+    List<KeyValue<String, Tracked>> open = new ArrayList<>();
     try (KeyValueIterator<String, byte[]> it = findings.prefixScan(key + SEP, STRINGS)) {
-      List<KeyValue<String, Tracked>> toResolve = new ArrayList<>();
       while (it.hasNext()) {
         KeyValue<String, byte[]> kv = it.next();
         Tracked tr = read(kv.value, Tracked.class);
         Finding f = tr.finding();
         if (f.state() == FindingState.OPEN && f.clientIdentity().equals(client) && f.clientMesh().equals(e.meshId())
-            && tr.lastClientSeenMs() < t) {
-          toResolve.add(KeyValue.pair(kv.key, tr));
+            && t > f.lastSeen().toEpochMilli()) {
+          open.add(KeyValue.pair(kv.key, tr));
         }
       }
-      for (KeyValue<String, Tracked> kv : toResolve) {
-        resolve(kv.key, kv.value, Instant.ofEpochMilli(t), "successful mTLS between the pair seen again");
+    }
+    for (KeyValue<String, Tracked> kv : open) {
+      Tracked tr = kv.value;
+      long since = tr.okSinceMs() == null || tr.okSinceMs() > t ? t : tr.okSinceMs();
+      if (t - since >= resolveAfterMs) {
+        resolve(kv.key, tr, Instant.ofEpochMilli(t), "successful mTLS between the pair for "
+            + Duration.ofMillis(t - since) + " without failures (since " + Instant.ofEpochMilli(since) + ")");
+      } else if (tr.okSinceMs() == null || since != tr.okSinceMs()) {
+        // bookkeeping only: the published finding does not change
+        findings.put(kv.key, write(tr.withOkSince(since)));
       }
     }
   }
@@ -773,25 +984,19 @@ final class Correlator implements Processor<String, byte[], String, byte[]> {
     Finding f = tr.finding();
     List<Finding.StateChange> history = new ArrayList<>(f.history());
     history.add(new Finding.StateChange(at, FindingState.RESOLVED, reason));
-    Finding nf = copy(f, FindingState.RESOLVED, f.count(), f.firstSeen(), f.lastSeen(), f.oneSided(), f.blindSide(),
-        f.evidenceIds(), f.details(), history, f.direction(), f.remediation());
-    save(storeKey, new Tracked(nf, tr.lastClientSeenMs(), tr.pairs(), tr.clientKind(), tr.serverKind(), wall()));
+    Finding nf = new Finding(f.schemaVersion(), f.id(), f.category(), f.clientMesh(), f.clientIdentity(),
+        f.serverMesh(), f.serverService(), f.serverIdentity(), f.rejectedBy(), f.direction(), f.firstSeen(),
+        f.lastSeen(), f.count(), FindingState.RESOLVED, f.oneSided(), f.blindSide(), f.evidenceIds(),
+        f.remediation(), f.details(), history);
+    save(storeKey, tr.with(nf).withOkSince(null));
     stats.findingsResolved.incrementAndGet();
-  }
-
-  private static Finding copy(Finding f, FindingState state, long count, Instant first, Instant last, boolean oneSided,
-      String blind, List<String> evidence, Map<String, String> details, List<Finding.StateChange> history,
-      String direction, String remediation) {
-    return new Finding(f.schemaVersion(), f.id(), f.category(), f.clientMesh(), f.clientIdentity(), f.serverMesh(),
-        f.serverService(), f.serverIdentity(), f.rejectedBy(), direction, first, last, count, state, oneSided, blind,
-        evidence, remediation, details, history);
   }
 
   private void save(String storeKey, Tracked t) {
     findings.put(storeKey, write(t));
     stats.findingsUpdated.incrementAndGet();
     ctx.forward(new Record<>(t.finding().id(), EventCodec.get().encodeFinding(t.finding())
-        .getBytes(java.nio.charset.StandardCharsets.UTF_8), t.finding().lastSeen().toEpochMilli()));
+        .getBytes(StandardCharsets.UTF_8), t.finding().lastSeen().toEpochMilli()));
   }
 
   // ------------------------------------------------------------------ punctuation
@@ -807,13 +1012,24 @@ final class Correlator implements Processor<String, byte[], String, byte[]> {
           expired.add(it.next());
         }
       }
+      // access-log halves first: a counter delta of the same sweep then finds the findings they made
+      List<KeyValue<String, Half>> halves = new ArrayList<>();
       for (KeyValue<Windowed<String>, byte[]> kv : expired) {
         if (kv.value == null) {
           continue;
         }
         String k = kv.key.key();
+        if (k.charAt(k.indexOf(SEP) + 1) == 'f') {
+          // a footprint: looked up by counter deltas that expire up to a poll interval later; the window
+          // store's retention (twice the horizon) drops it
+          continue;
+        }
         pending.put(k, null, kv.key.window().start());
-        expire(k.substring(0, k.indexOf(SEP)), read(kv.value, Half.class));
+        halves.add(KeyValue.pair(k.substring(0, k.indexOf(SEP)), read(kv.value, Half.class)));
+      }
+      halves.sort(Comparator.comparing((KeyValue<String, Half> kv) -> kv.value.stats()));
+      for (KeyValue<String, Half> kv : halves) {
+        expire(kv.key, kv.value);
       }
       sweptTo = to;
     }
@@ -866,7 +1082,7 @@ final class Correlator implements Processor<String, byte[], String, byte[]> {
     try (KeyValueIterator<String, byte[]> it = directory.all()) {
       while (it.hasNext()) {
         KeyValue<String, byte[]> kv = it.next();
-        String v = new String(kv.value, java.nio.charset.StandardCharsets.UTF_8);
+        String v = new String(kv.value, StandardCharsets.UTF_8);
         int sep = v.lastIndexOf(SEP);
         try {
           if (Long.parseLong(sep >= 0 ? v.substring(sep + 1) : v) < before) {

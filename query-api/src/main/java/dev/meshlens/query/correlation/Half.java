@@ -20,21 +20,32 @@ import java.util.List;
  * @param selfIdentity the observer's SPIFFE ID or workload name
  * @param peerIdentity the peer's SPIFFE ID when this half saw it
  * @param reason decoded reason name (e.g. TLSV1_ALERT_UNKNOWN_CA)
- * @param detail validator detail
+ * @param detail validator detail, or how the correlator read the line
  * @param raw raw failure text
  * @param noTls a client half whose connection ended with no TLS error at all (connection termination)
  * @param stats true when this half comes from ssl.* counter deltas
  * @param units for stats halves: the failures still unpaired, per category/rejectedBy
+ * @param ordinary a client connection line that shows no failure at all (a tcp_proxy line with nothing
+ *     received and no TLS); it only counts as the plaintext side of a server's plaintext rejection
+ * @param place for stats halves: the Envoy listener or cluster whose counters moved ("listener 0.0.0.0_15006")
+ * @param shared a stats half sent from the mesh-wide key to the keys whose failures it repeats: it
+ *     pairs and corroborates there, but never counts or opens a finding
  */
 public record Half(String eventId, String meshId, String meshKind, boolean client, long timeMs, long coverFromMs,
     FailureCategory category, RejectedBy rejectedBy, String selfIdentity, String peerIdentity, String reason,
-    String detail, String raw, boolean noTls, boolean stats, List<Unit> units) {
+    String detail, String raw, boolean noTls, boolean stats, List<Unit> units, boolean ordinary, String place,
+    boolean shared) {
 
   /** Failures of one kind counted by a stats delta. */
-  public record Unit(FailureCategory category, RejectedBy rejectedBy, String counter, long remaining) {}
+  public record Unit(FailureCategory category, RejectedBy rejectedBy, String counter, long remaining) {
+    Unit minusOne() {
+      return new Unit(category, rejectedBy, counter, remaining - 1);
+    }
+  }
 
   public Half {
     units = units == null ? List.of() : List.copyOf(units);
+    rejectedBy = rejectedBy == null ? RejectedBy.UNKNOWN : rejectedBy;
   }
 
   public long remaining() {
@@ -43,5 +54,17 @@ public record Half(String eventId, String meshId, String meshKind, boolean clien
       n += u.remaining();
     }
     return stats ? n : 1;
+  }
+
+  /** The same stats half with other units. */
+  Half withUnits(List<Unit> newUnits) {
+    return new Half(eventId, meshId, meshKind, client, timeMs, coverFromMs, category, rejectedBy, selfIdentity,
+        peerIdentity, reason, detail, raw, noTls, stats, newUnits, ordinary, place, shared);
+  }
+
+  /** A copy for another key: pairs and corroborates there, never counts on its own. */
+  Half sharedWith(List<Unit> newUnits) {
+    return new Half(eventId, meshId, meshKind, client, timeMs, coverFromMs, category, rejectedBy, selfIdentity,
+        peerIdentity, reason, detail, raw, noTls, stats, newUnits, ordinary, place, true);
   }
 }

@@ -43,7 +43,37 @@ final class Narrator {
     return v == null ? fallback : v;
   }
 
+  /** The direction sentence, followed by the evidence that decided the category. */
   static String direction(Facts f) {
+    String decided = f.details().get("decided_by");
+    String sentence = "true".equals(f.details().get("counter_only")) ? counterOnly(f) : sentence(f);
+    return decided == null ? sentence : sentence + " (decided by " + decided + ")";
+  }
+
+  /** A finding only ssl.* counters show: what moved where, and that the client is unknown. */
+  private static String counterOnly(Facts f) {
+    String envoy = f.details().get("envoy");
+    String place = d(f, "place", "an Envoy");
+    return place + " of mesh " + f.serverMesh() + (envoy != null ? " (Envoy " + envoy + ")" : "")
+        + " counted failed inbound handshakes (" + d(f, "counter", f.category().name()) + ": "
+        + counterMeaning(f.category()) + ") that no access-log line of either mesh explains; the client is unknown";
+  }
+
+  private static String counterMeaning(dev.meshlens.events.FailureCategory c) {
+    return switch (c) {
+      case SAN_MISMATCH -> "its SAN matcher rejected a client identity";
+      case CLIENT_CERT_MISSING -> "a client sent no certificate";
+      case CERT_REJECTED -> "it rejected a client certificate's chain or validity";
+      default -> "the handshake failed, cause not counted";
+    };
+  }
+
+  /** "in the istio naming template", or words that do not pretend to know the kind. */
+  private static String kindTemplate(String kind) {
+    return kind != null ? "in the " + kind + " naming template" : "under its own mesh's naming template";
+  }
+
+  private static String sentence(Facts f) {
     boolean self = f.rejectedBy() == RejectedBy.SELF;
     return switch (f.category()) {
       case UNTRUSTED_ROOT -> self
@@ -53,8 +83,8 @@ final class Narrator {
               + f.serverService() + " rejected the client's certificate";
       case SAN_MISMATCH -> self
           ? f.clientIdentity() + " (mesh " + f.clientMesh() + ") expected server identity "
-              + d(f, "expected_spiffe_id", "in the " + f.clientKind() + " naming template") + " but " + server(f)
-              + " presented " + d(f, "presented_spiffe_id", "an identity in the " + f.serverKind() + " template")
+              + d(f, "expected_spiffe_id", kindTemplate(f.clientKind())) + " but " + server(f)
+              + " presented " + d(f, "presented_spiffe_id", "an identity " + kindTemplate(f.serverKind()))
           : server(f) + " does not accept the client identity " + f.clientIdentity() + " of mesh " + f.clientMesh()
               + " (its SAN matcher expects another trust domain or naming template)";
       case CERT_EXPIRED -> self
@@ -93,7 +123,7 @@ final class Narrator {
   private static String dates(Facts f) {
     String nb = f.details().get("not_before");
     String na = f.details().get("not_after");
-    if (nb == null && na == null) {
+    if (nb == null || na == null) {
       return "";
     }
     return " (certificate " + d(f, "certificate_spiffe_id", d(f, "certificate_subject", "")) + " valid " + nb
@@ -101,6 +131,14 @@ final class Narrator {
   }
 
   static String remediation(Facts f) {
+    if ("true".equals(f.details().get("counter_only"))) {
+      return "Find out who connects: " + (f.details().get("envoy") == null ? "have the admin source publish the"
+          + " identity of the Envoy it polls (local_uri_san; the collector's admin source does not yet) so the"
+          + " counters name the service, " : "")
+          + "turn on listener access logs on " + d(f, "place", "the listener") + " (Istio: the EnvoyFilter in"
+          + " deploy/mesh/istio; Consul writes listener lines only for NR, see docs/mesh-setup.md) so the client"
+          + " and the TLS error are logged, and make sure the client mesh's collector publishes its access logs.";
+    }
     boolean self = f.rejectedBy() == RejectedBy.SELF;
     return switch (f.category()) {
       case UNTRUSTED_ROOT -> {

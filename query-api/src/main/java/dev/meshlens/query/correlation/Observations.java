@@ -6,8 +6,11 @@ import dev.meshlens.events.ObserverRole;
 import dev.meshlens.events.RejectedBy;
 import dev.meshlens.events.SourceKind;
 import dev.meshlens.events.StatsDelta;
+import dev.meshlens.events.SpiffeId;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 
 /** Reads what the correlator needs out of a {@link MeshEvent}. Stateless. */
 final class Observations {
@@ -119,10 +122,90 @@ final class Observations {
     boolean noTls = role == ObserverRole.CLIENT && t.code() == null && !present(e.upstreamTransportFailureReason())
         && t.category() == FailureCategory.CONNECTION_RESET && e.responseFlags() != null
         && e.responseFlags().contains("UC");
+    FailureCategory category = t.category();
+    RejectedBy rejectedBy = t.rejectedBy();
+    String detail = t.detail();
+    if (plaintextIntoSidecar(e)) {
+      // a collector that predates this reading publishes the line as NO_ROUTE: read it as what it is
+      category = FailureCategory.PLAINTEXT_MISMATCH;
+      rejectedBy = RejectedBy.SELF;
+    }
+    if (category == FailureCategory.PLAINTEXT_MISMATCH && role == ObserverRole.SERVER && detail == null
+        && "NR".equals(e.responseFlags())) {
+      detail = "NR filter_chain_not_found without SNI on a sidecar's inbound listener: no filter chain takes"
+          + " plaintext under STRICT mTLS";
+    }
     long ms = e.observedTime().toEpochMilli();
     return new Half(e.eventId(), e.meshId(), e.meshKind() == null ? null : e.meshKind().wireName(),
-        role == ObserverRole.CLIENT, ms, ms, t.category(), t.rejectedBy(), selfIdentity(e),
-        present(e.peerUriSan()) ? e.peerUriSan() : null, t.reason(), t.detail(), t.rawText(), noTls, false, List.of());
+        role == ObserverRole.CLIENT, ms, ms, category, rejectedBy, selfIdentity(e),
+        present(e.peerUriSan()) ? e.peerUriSan() : null, t.reason(), detail, t.rawText(), noTls, false, List.of(),
+        false, null, false);
+  }
+
+  /**
+   * Istio's line for a plaintext connection on a STRICT sidecar's inbound listener: {@code "- - -" 0 NR
+   * filter_chain_not_found} with no SNI. Istio's inbound filter chains for mTLS match on
+   * {@code transport_protocol: tls} (SNI is not part of the match), so a TLS client always finds one; a
+   * plaintext client finds none. A gateway (SNI routing) or an SNI that matches no chain stays NO_ROUTE, and
+   * so does a line whose Envoy is unknown (it could be a gateway).
+   */
+  static boolean plaintextIntoSidecar(MeshEvent e) {
+    return e.tls() != null && e.tls().category() == FailureCategory.NO_ROUTE && role(e) == ObserverRole.SERVER
+        && !present(e.requestedServerName()) && knownEnvoy(e) && !isGateway(e);
+  }
+
+  private static boolean knownEnvoy(MeshEvent e) {
+    return SpiffeId.tryParse(e.localUriSan()) != null || present(e.attributes().get("workload"));
+  }
+
+  /**
+   * True when the observing Envoy is a gateway: Consul's mesh gateway identity
+   * ({@code spiffe://<td>/gateway/mesh/dc/<dc>}), or a workload or service account named as a gateway
+   * (Istio's {@code istio-ingressgateway}/{@code istio-eastwestgateway}, Consul ingress/terminating gateways).
+   */
+  static boolean isGateway(MeshEvent e) {
+    String id = e.localUriSan();
+    if (id != null && id.toLowerCase(Locale.ROOT).contains("gateway")) {
+      return true;
+    }
+    String w = e.attributes().get("workload");
+    return w != null && w.toLowerCase(Locale.ROOT).contains("gateway");
+  }
+
+  /** Envoy cluster names that forward to the original destination: they do not name the service called. */
+  private static final Set<String> PASSTHROUGH = Set.of("original-destination", "passthroughcluster",
+      "inboundpassthroughcluster", "inboundpassthroughclusteripv4", "inboundpassthroughclusteripv6");
+
+  /**
+   * A client's connection line that shows no failure at all: no TLS failure, no response code (a TCP
+   * proxy line), nothing received from upstream and no upstream TLS. A plaintext client's Envoy (a Consul
+   * transparent proxy, a sidecar with TLS origination off) logs its rejected connection like that. Only
+   * lines whose cluster names the destination are kept: a passthrough cluster names none.
+   */
+  static boolean isOrdinaryClientLine(MeshEvent e) {
+    if (e.tls() != null || e.sourceKind() == SourceKind.ENVOY_STATS || isInventory(e)) {
+      return false;
+    }
+    if (role(e) != ObserverRole.CLIENT || (e.responseCode() != null && e.responseCode() != 0)) {
+      return false;
+    }
+    if ((e.bytesReceived() != null && e.bytesReceived() > 0) || present(e.tlsVersion()) || present(e.peerUriSan())) {
+      return false;
+    }
+    String f = e.responseFlags();
+    if (f != null && !f.equals("-") && !f.equals("UC")) {
+      return false; // a failure the classifier did not call TLS (no healthy upstream, timeout...)
+    }
+    String c = e.upstreamCluster();
+    return present(c) && !PASSTHROUGH.contains(c.toLowerCase(Locale.ROOT));
+  }
+
+  /** The half of an ordinary client connection line (see {@link #isOrdinaryClientLine}). */
+  static Half ordinaryHalf(MeshEvent e) {
+    long ms = e.observedTime().toEpochMilli();
+    return new Half(e.eventId(), e.meshId(), e.meshKind() == null ? null : e.meshKind().wireName(), true, ms, ms,
+        FailureCategory.UNKNOWN, RejectedBy.UNKNOWN, selfIdentity(e), null, null, null, null, true, false,
+        List.of(), true, null, false);
   }
 
   /** The half of a server listener's ssl.* counter delta, or null when no failure counter moved. */
@@ -135,6 +218,10 @@ final class Observations {
     long noCert = s.delta("ssl.fail_verify_no_cert");
     long verify = s.delta("ssl.fail_verify_error") + s.delta("ssl.fail_verify_cert_hash");
     long conn = s.delta("ssl.connection_error");
+    // Envoy counts these disjointly: SslSocket::drainErrorQueue bumps connection_error only when no
+    // CERTIFICATE_VERIFY_FAILED / PEER_DID_NOT_RETURN_A_CERTIFICATE was seen. The simulator counts a verify
+    // failure in both. Subtracting is exact for the simulator; for Envoy it undercounts the other failures
+    // only when both kinds happen in one poll interval (never double counts).
     long other = Math.max(0, conn - san - noCert - verify);
     List<Half.Unit> units = new ArrayList<>();
     if (san > 0) {
@@ -155,7 +242,8 @@ final class Observations {
     long ms = e.observedTime().toEpochMilli();
     long from = s.intervalSeconds() > 0 ? ms - (long) (s.intervalSeconds() * 1000) : ms;
     return new Half(e.eventId(), e.meshId(), e.meshKind() == null ? null : e.meshKind().wireName(), false, ms, from,
-        FailureCategory.UNKNOWN, RejectedBy.UNKNOWN, selfIdentity(e), null, null, null,
-        s.scope() + " " + s.name() + " " + s.deltas(), false, true, units);
+        FailureCategory.UNKNOWN, RejectedBy.UNKNOWN, present(e.localUriSan()) ? e.localUriSan() : null, null, null,
+        null, s.scope() + " " + s.name() + " " + s.deltas(), false, true, units, false, s.scope() + " " + s.name(),
+        false);
   }
 }

@@ -3,6 +3,7 @@ package dev.meshlens.query.correlation;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.meshlens.events.EventCodec;
 import dev.meshlens.events.FailureCategory;
@@ -85,6 +86,20 @@ class CorrelationServiceIT {
         assertEquals("2", f.details().get("paired_count"), "the half stored before the restart was restored and paired");
         assertEquals(4, f.evidenceIds().size());
         assertEquals(0, svc.stats().halvesStored(), "nothing new stored: the pending half came from the changelog");
+
+        // Consul's admin source names no Envoy: its listener delta lands on the mesh-wide key; the footprints
+        // the halves left there (restored from the changelog too) send it through <app-id>-loop to the pair's
+        // finding, which it corroborates without counting again or opening a finding of its own
+        send(producer, listenerDelta(consul, t0.plusSeconds(3), Map.of("ssl.connection_error", 2L)));
+        // later events on both keys move their tasks' stream time past the horizon
+        send(producer, listenerDelta(consul, t0.plusSeconds(60), Map.of("ssl.handshake", 5L)));
+        send(producer, CorrelatorWindowTest.istioClient(t0.plusSeconds(60), null, null, null).toBuilder()
+            .eventId("ok1").meshId(istio).build());
+        Finding g = await(findings, seen, x -> x.details().containsKey("server_counters"));
+        assertEquals(2, g.count(), "the counters repeat the two failures: " + g.details());
+        assertTrue(g.details().get("server_counters").contains("ssl.connection_error +2"), g.details().toString());
+        assertEquals(1, seen.size(), "no finding of the delta's own: " + seen.values());
+        assertTrue(svc.stats().countersShared() >= 1, svc.stats().toString());
       }
     }
   }
@@ -130,6 +145,14 @@ class CorrelationServiceIT {
     MeshEvent e = CorrelatorWindowTest.consulServer(t, FailureCategory.UNTRUSTED_ROOT, RejectedBy.PEER,
         "TLSV1_ALERT_UNKNOWN_CA");
     return e.toBuilder().eventId(id).meshId(consul).build();
+  }
+
+  /** A listener ssl.* delta as the collector's admin source publishes it: no Envoy identity. */
+  static MeshEvent listenerDelta(String consul, Instant t, Map<String, Long> deltas) {
+    return MeshEvent.builder().eventId("st-" + t.toEpochMilli()).observedTime(t).meshId(consul)
+        .meshKind(dev.meshlens.events.MeshKind.CONSUL).sourceKind(dev.meshlens.events.SourceKind.ENVOY_STATS)
+        .observerRole(dev.meshlens.events.ObserverRole.SERVER)
+        .stats(new dev.meshlens.events.StatsDelta("listener", "10.0.0.1_20000", deltas, 10)).build();
   }
 
   static {

@@ -227,18 +227,23 @@ class CorrelatorWindowTest {
   }
 
   @Test
-  void resolvesOnSuccessReopensOnFailureAndKeepsHistory() throws Exception {
-    try (Harness h = rocks()) {
+  void resolvesAfterSustainedSuccessReopensOnFailureAndKeepsHistory() throws Exception {
+    CorrelationConfig cfg = Harness.defaults().withResolveAfter(Duration.ofSeconds(30));
+    try (Harness h = new Harness(cfg, false)) {
       h.pipe(istioClient(T0, FailureCategory.UNTRUSTED_ROOT, RejectedBy.SELF, "CERTIFICATE_VERIFY_FAILED"));
       h.pipe(consulServer(T0, FailureCategory.UNTRUSTED_ROOT, RejectedBy.PEER, "TLSV1_ALERT_UNKNOWN_CA"));
       h.pipe(istioClient(T0.plusSeconds(10), null, null, null)); // successful mTLS between the pair
+      h.pipe(istioClient(T0.plusSeconds(25), null, null, null));
+      assertEquals(FindingState.OPEN, only(h).state(), "15 s of successes: not yet the 30 s asked for");
+      h.pipe(istioClient(T0.plusSeconds(45), null, null, null));
       Finding f = only(h);
       assertEquals(FindingState.RESOLVED, f.state());
       assertEquals(List.of(FindingState.OPEN, FindingState.RESOLVED),
           f.history().stream().map(Finding.StateChange::state).toList());
-      h.pipe(istioClient(T0.plusSeconds(20), FailureCategory.UNTRUSTED_ROOT, RejectedBy.SELF,
+      assertEquals(T0.plusSeconds(45), f.history().get(1).at());
+      h.pipe(istioClient(T0.plusSeconds(60), FailureCategory.UNTRUSTED_ROOT, RejectedBy.SELF,
           "CERTIFICATE_VERIFY_FAILED"));
-      h.pipe(consulServer(T0.plusSeconds(20), FailureCategory.UNTRUSTED_ROOT, RejectedBy.PEER,
+      h.pipe(consulServer(T0.plusSeconds(60), FailureCategory.UNTRUSTED_ROOT, RejectedBy.PEER,
           "TLSV1_ALERT_UNKNOWN_CA"));
       Finding g = only(h);
       assertEquals(FindingState.OPEN, g.state());
@@ -247,7 +252,7 @@ class CorrelatorWindowTest {
       double failures = h.metrics.registry().get(MeshlensMetrics.HANDSHAKE_FAILURES)
           .tags("client_mesh", ISTIO, "server_mesh", CONSUL, "category", "UNTRUSTED_ROOT").counter().count();
       assertEquals(2.0, failures);
-      assertEquals(1.0, h.metrics.registry().get(MeshlensMetrics.HANDSHAKE_SUCCESSES)
+      assertEquals(3.0, h.metrics.registry().get(MeshlensMetrics.HANDSHAKE_SUCCESSES)
           .tags("client_mesh", ISTIO, "server_mesh", CONSUL).counter().count());
     }
   }

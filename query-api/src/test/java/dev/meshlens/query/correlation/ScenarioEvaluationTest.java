@@ -35,7 +35,9 @@ class ScenarioEvaluationTest {
       long t0 = System.nanoTime();
       Scenario s = ScenarioGenerator.generate(seed);
       long t1 = System.nanoTime();
-      try (Harness h = Harness.withDefaults()) {
+      // a scenario lasts 60 s and a fix comes at +40 s: a sustained period shorter than the 20 s of successes
+      // left keeps the final-state comparison meaningful (the default, 5 min, would leave every fix open)
+      try (Harness h = new Harness(Harness.defaults().withResolveAfter(Duration.ofSeconds(10)))) {
         long t2 = System.nanoTime();
         h.pipeAll(arrivalOrder(s, seed));
         Instant end = s.events().stream().map(MeshEvent::observedTime).max(Comparator.naturalOrder()).orElseThrow();
