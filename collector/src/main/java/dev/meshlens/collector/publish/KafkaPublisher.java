@@ -1,6 +1,7 @@
 package dev.meshlens.collector.publish;
 
 import dev.meshlens.collector.metrics.CollectorMetrics;
+import dev.meshlens.events.Backoff;
 import dev.meshlens.events.CorrelationKeys;
 import dev.meshlens.events.EventCodec;
 import dev.meshlens.events.MeshEvent;
@@ -415,10 +416,11 @@ public final class KafkaPublisher implements EventPublisher {
   }
 
   private void drainLoop() {
-    // Retry no slower than a send may take, so a broker that is back is used within one delivery timeout.
-    long maxBackoffMs = Math.min(5000, Math.max(20, options.deliveryTimeout().toMillis()));
-    long minBackoffMs = Math.min(200, maxBackoffMs);
-    long backoffMs = minBackoffMs;
+    // Retry no slower than a send may take, so a broker that is back is used within one delivery timeout;
+    // jittered, so a fleet of collectors does not reconnect in lockstep after an outage.
+    Backoff backoff = new Backoff(Duration.ofMillis(Math.min(200, Math.max(20, options.deliveryTimeout().toMillis()))),
+        Duration.ofMillis(Math.min(5000, Math.max(20, options.deliveryTimeout().toMillis()))));
+    long backoffMs = backoff.firstMillis();
     while (!closed) {
       try {
         flushBacklog();
@@ -456,12 +458,12 @@ public final class KafkaPublisher implements EventPublisher {
           complete = progress == batch.size();
         }
         if (progress > 0) {
-          backoffMs = minBackoffMs; // progress resets the back-off
+          backoffMs = backoff.firstMillis(); // progress resets the back-off
           wakeWaiters();
         }
         if (!complete) {
           Thread.sleep(backoffMs);
-          backoffMs = Math.min(maxBackoffMs, backoffMs * 2);
+          backoffMs = backoff.nextMillis(backoffMs);
         }
       } catch (InterruptedException e) {
         return;
@@ -472,7 +474,7 @@ public final class KafkaPublisher implements EventPublisher {
         } catch (InterruptedException ie) {
           return;
         }
-        backoffMs = Math.min(maxBackoffMs, backoffMs * 2);
+        backoffMs = backoff.nextMillis(backoffMs);
       }
     }
   }

@@ -1,5 +1,6 @@
 package dev.meshlens.query.ingest;
 
+import dev.meshlens.events.Backoff;
 import dev.meshlens.query.metrics.MeshlensMetrics;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
@@ -276,7 +277,8 @@ public final class IngestLoop implements AutoCloseable {
     List<BulkOp> pending = ops;
     Map<String, Integer> attempts = new HashMap<>();
     Set<Integer> deadRecords = new HashSet<>();
-    long backoff = settings.retryBackoff().toMillis();
+    Backoff jitter = new Backoff(settings.retryBackoff(), settings.maxRetryBackoff());
+    long backoff = jitter.firstMillis();
     while (!pending.isEmpty()) {
       checkRunning();
       BulkWriter.Result result;
@@ -285,7 +287,7 @@ public final class IngestLoop implements AutoCloseable {
         result = writer.write(pending);
       } catch (Exception e) {
         enterPause(c, "Elasticsearch unavailable: " + e.getMessage());
-        backoff = waitPaused(c, backoff);
+        backoff = waitPaused(c, backoff, jitter);
         continue;
       } finally {
         metrics.bulkLatency(Duration.ofNanos(System.nanoTime() - t0));
@@ -317,7 +319,7 @@ public final class IngestLoop implements AutoCloseable {
             + first.type() + ": " + first.reason() + ")";
         if (exhausted) {
           enterPause(c, why);
-          backoff = waitPaused(c, backoff);
+          backoff = waitPaused(c, backoff, jitter);
         } else {
           LOG.debug("{}: {}; retrying", name, why);
           Thread.sleep(Math.min(backoff, 200));
@@ -344,7 +346,7 @@ public final class IngestLoop implements AutoCloseable {
         throw e;
       } catch (Exception e) {
         enterPause(c, "dead-letter topic unavailable: " + e.getMessage());
-        backoff = waitPaused(c, backoff);
+        backoff = waitPaused(c, backoff, jitter);
       }
     }
     leavePause(c);
@@ -377,7 +379,7 @@ public final class IngestLoop implements AutoCloseable {
   }
 
   /** Waits while paused, polling (which returns nothing for paused partitions) to stay in the group. */
-  private long waitPaused(KafkaConsumer<byte[], byte[]> c, long backoff) {
+  private long waitPaused(KafkaConsumer<byte[], byte[]> c, long backoff, Backoff jitter) {
     long until = System.currentTimeMillis() + backoff;
     while (running && System.currentTimeMillis() < until) {
       c.pause(c.assignment());
@@ -389,7 +391,7 @@ public final class IngestLoop implements AutoCloseable {
         }
       }
     }
-    return Math.min(backoff * 2, settings.maxRetryBackoff().toMillis());
+    return jitter.nextMillis(backoff); // jittered: replicas do not retry Elasticsearch in lockstep
   }
 
   private void commit(KafkaConsumer<byte[], byte[]> c, List<ConsumerRecord<byte[], byte[]>> batch) {

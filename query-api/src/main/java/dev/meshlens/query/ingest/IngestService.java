@@ -1,5 +1,6 @@
 package dev.meshlens.query.ingest;
 
+import dev.meshlens.events.Backoff;
 import dev.meshlens.query.config.QueryApiConfig;
 import dev.meshlens.query.metrics.MeshlensMetrics;
 import dev.meshlens.query.read.ReadModel;
@@ -63,7 +64,8 @@ public final class IngestService implements AutoCloseable {
   }
 
   private void initThenRun() {
-    long backoff = 500;
+    Backoff jitter = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(10));
+    long backoff = jitter.firstMillis();
     while (!closed) {
       try {
         store.ensureSchema();
@@ -76,7 +78,7 @@ public final class IngestService implements AutoCloseable {
         } catch (InterruptedException ie) {
           return;
         }
-        backoff = Math.min(backoff * 2, 10_000);
+        backoff = jitter.nextMillis(backoff);
       }
     }
     if (closed) {

@@ -1,5 +1,6 @@
 package dev.meshlens.redactor.stage;
 
+import dev.meshlens.events.Backoff;
 import dev.meshlens.events.CorrelationKeys;
 import dev.meshlens.events.EventCodec;
 import dev.meshlens.events.EventDecodeException;
@@ -191,8 +192,10 @@ public final class RedactorStage implements AutoCloseable {
         LOG.warn("abort failed: {}", again.toString());
       }
       rewind(records);
+      waitBeforeRetry();
       return 0;
     }
+    abortWaitMs = 0;
     publishedCount += ok;
     deadLetterCount += bad;
     published.increment(ok);
@@ -202,6 +205,19 @@ public final class RedactorStage implements AutoCloseable {
       LOG.warn("{} record(s) were not valid events and went to {}", bad, dlq);
     }
     return ok + bad;
+  }
+
+  /** Jittered back-off after an aborted transaction, so a fleet of stages does not retry a broker in lockstep. */
+  private final Backoff retry = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(10));
+  private long abortWaitMs;
+
+  private void waitBeforeRetry() {
+    abortWaitMs = abortWaitMs == 0 ? retry.firstMillis() : retry.nextMillis(abortWaitMs);
+    try {
+      Thread.sleep(abortWaitMs);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private void rewind(ConsumerRecords<byte[], byte[]> records) {
