@@ -1,5 +1,6 @@
 package dev.meshlens.simulator;
 
+import dev.meshlens.events.BoringSsl;
 import dev.meshlens.events.CertificateInfo;
 import dev.meshlens.events.Direction;
 import dev.meshlens.events.EventIds;
@@ -118,7 +119,7 @@ public final class Traffic {
       if (tlsError != null) {
         c.responseFlags = "UF";
         c.responseCodeDetails = "upstream_reset_before_response_started{connection_failure,"
-            + BoringSsl.inDetails(tlsError) + "}";
+            + EnvoyTlsErrors.inDetails(tlsError) + "}";
         c.upstreamTransportFailureReason = tlsError;
         c.upstreamLocalAddress = clientIp + ":" + clientPort;
       } else {

@@ -2,6 +2,7 @@ package dev.meshlens.collector.classify;
 
 import dev.meshlens.collector.format.Field;
 import dev.meshlens.collector.format.ParsedLine;
+import dev.meshlens.events.BoringSsl;
 import dev.meshlens.events.FailureCategory;
 import dev.meshlens.events.ObserverRole;
 import dev.meshlens.events.RejectedBy;

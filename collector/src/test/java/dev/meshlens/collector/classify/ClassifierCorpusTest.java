@@ -62,19 +62,6 @@ class ClassifierCorpusTest {
         }));
   }
 
-  @Test
-  void codesAreDecodedFromLibraryAndReason() {
-    assertEquals(16, BoringSsl.library(268435581L));
-    assertEquals(125, BoringSsl.reason(268435581L));
-    assertEquals("CERTIFICATE_VERIFY_FAILED", BoringSsl.reasonName(268435581L));
-    assertEquals("TLSV1_ALERT_UNKNOWN_CA", BoringSsl.reasonName(BoringSsl.pack(16, 1000 + 48)));
-    assertTrue(BoringSsl.isAlert(268436504L));
-    assertEquals("Connection reset by peer", BoringSsl.reasonName(33554536L));
-    assertEquals("system library", BoringSsl.libraryName(2));
-    assertEquals("WRONG_VERSION_NUMBER", BoringSsl.completeSslReason("WRONG_VERSION_NUMBE"));
-    assertNull(BoringSsl.completeSslReason("SSLV3_ALERT"));
-  }
-
   private static Verdict classifyIstio(String line) {
     ParsedLine p = Presets.ISTIO.newParsedLine();
     assertEquals("ok", Presets.ISTIO.parse(line, p).tag(), line);
