@@ -102,6 +102,10 @@ public final class Collector implements AutoCloseable {
         pipeline.localIdentity(new dev.meshlens.collector.event.LocalIdentity(
             java.util.regex.Pattern.compile(identityPattern.toString()), String.valueOf(f.get("identity_template"))));
       }
+      Object gatewayPath = f.get("gateway_from_path");
+      if (gatewayPath != null) {
+        pipeline.gatewayPaths(java.util.regex.Pattern.compile(gatewayPath.toString()));
+      }
       FileTailer t = new FileTailer(new FileTailer.Options(globs,
           Path.of(config.string("sources.checkpoint_dir")).resolve("files-" + i + ".json"),
           config.integer("sources.max_line_bytes"), Duration.ofMillis(config.integer("sources.poll_interval_ms")),

@@ -51,6 +51,8 @@ public final class CollectorConfig {
           "regex with named groups found in each file's path, e.g. /var/log/pods/(?<namespace>[^_/]+)_(?<workload>[a-z0-9-]+?)(-[a-z0-9]{8,10})?-[a-z0-9]{5}_; names the Envoy that wrote the file"),
       new Key("sources.files[].identity_template", Type.STRING, false, null,
           "SPIFFE ID of that Envoy from the groups, e.g. spiffe://cluster.local/ns/{namespace}/sa/{workload}; used as local_uri_san when a line has none"),
+      new Key("sources.files[].gateway_from_path", Type.STRING, false, null,
+          "regex found in the path of files written by gateways, e.g. ^/var/log/pods/[^/]*gateway; the source's other files are sidecars. A sidecar's inbound NR filter_chain_not_found without SNI is then a plaintext client (PLAINTEXT_MISMATCH), a gateway's stays NO_ROUTE; unset: only the line decides"),
       new Key("sources.checkpoint_dir", Type.STRING, false, "/var/lib/meshlens/checkpoints", "where file offsets are kept"),
       new Key("sources.max_line_bytes", Type.INT, false, 65536, "lines longer than this are cut and counted"),
       new Key("sources.poll_interval_ms", Type.INT, false, 250, "how often files are checked for new lines"),
@@ -249,6 +251,15 @@ public final class CollectorConfig {
       Object pattern = files.get(i).get("identity_from_path");
       Object template = files.get(i).get("identity_template");
       String at = "sources.files[" + i + "]";
+      Object gateways = files.get(i).get("gateway_from_path");
+      if (gateways != null) {
+        try {
+          java.util.regex.Pattern.compile(gateways.toString());
+        } catch (java.util.regex.PatternSyntaxException e) {
+          problems.add("Invalid value for configuration " + at + ".gateway_from_path: not a valid regular expression ("
+              + e.getDescription() + "); e.g. ^/var/log/pods/[^/]*gateway");
+        }
+      }
       if ((pattern == null) != (template == null)) {
         problems.add(at + ": set identity_from_path and identity_template together (or neither)");
       } else if (pattern != null) {

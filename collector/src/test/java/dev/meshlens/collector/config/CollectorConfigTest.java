@@ -62,6 +62,24 @@ class CollectorConfigTest {
   }
 
   @Test
+  void gatewayPathMustBeARegex() {
+    String cfg = """
+        mesh: {id: istio-east, kind: istio}
+        sources:
+          files:
+            - globs: ["/var/log/pods/*/istio-proxy/*.log"]
+              gateway_from_path: "^/var/log/pods/[^/*gateway"
+        kafka: {bootstrap_servers: "kafka:9092"}
+        """;
+    ConfigException e = assertThrows(ConfigException.class, () -> CollectorConfig.parse(cfg, "gw.yaml"));
+    String all = String.join("\n", e.problems());
+    assertTrue(all.contains("Invalid value for configuration sources.files[0].gateway_from_path: not a valid regular"
+        + " expression"), all);
+    assertTrue(all.contains("e.g. ^/var/log/pods/[^/]*gateway"), all);
+    CollectorConfig.parse(cfg.replace("[^/*gateway", "[^/]*gateway"), "gw.yaml");
+  }
+
+  @Test
   void yamlSyntaxErrorsHaveAPosition() {
     ConfigException e = assertThrows(ConfigException.class, () -> CollectorConfig.parse("mesh: [unclosed", "x.yaml"));
     assertTrue(e.getMessage().contains("not valid YAML at line"), e.getMessage());
