@@ -125,7 +125,9 @@ public final class Collector implements AutoCloseable {
     for (Map<String, Object> a : config.list("sources.admin")) {
       String url = String.valueOf(a.get("url"));
       int every = ((Number) CollectorConfig.item(a, "sources.admin", "interval_seconds")).intValue();
-      AdminSources src = new AdminSources(mesh, kind, cluster);
+      AdminSources src = new AdminSources(mesh, kind, cluster, new AdminSources.PolledEnvoy(
+          a.get("local_identity") == null ? null : a.get("local_identity").toString(),
+          a.get("workload") == null ? null : a.get("workload").toString()));
       scheduler.scheduleWithFixedDelay(() -> {
         try {
           for (MeshEvent e : src.pollStats(url)) {

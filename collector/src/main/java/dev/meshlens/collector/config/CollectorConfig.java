@@ -64,6 +64,10 @@ public final class CollectorConfig {
       new Key("sources.admin", Type.LIST_OF_OBJECTS, false, null, "Envoy admin endpoints to poll"),
       new Key("sources.admin[].url", Type.STRING, true, null, "admin base URL, e.g. http://127.0.0.1:15000"),
       new Key("sources.admin[].interval_seconds", Type.INT, false, 30, "poll interval"),
+      new Key("sources.admin[].local_identity", Type.STRING, false, null,
+          "SPIFFE ID of the Envoy behind this endpoint, e.g. spiffe://cluster.local/ns/istio-system/sa/istio-eastwestgateway-service-account; local_uri_san of its ssl.* deltas and /certs events, so they pair with the other side's half"),
+      new Key("sources.admin[].workload", Type.STRING, false, null,
+          "workload (service) name of that Envoy, e.g. istio-eastwestgateway; the workload attribute of its events (the identity used when no SPIFFE ID is known)"),
       new Key("sources.trust_bundles", Type.LIST_OF_OBJECTS, false, null, "trust bundles to report"),
       new Key("sources.trust_bundles[].path", Type.STRING, false, null, "PEM file or directory (e.g. Istio root-cert.pem)"),
       new Key("sources.trust_bundles[].consul_url", Type.STRING, false, null, "Consul HTTP address; reads /v1/connect/ca/roots"),
@@ -266,6 +270,16 @@ public final class CollectorConfig {
         for (String p : dev.meshlens.collector.event.LocalIdentity.problems(pattern.toString(), template.toString())) {
           problems.add("Invalid value for configuration " + at + ".identity_from_path/identity_template: " + p);
         }
+      }
+    }
+    List<Map<String, Object>> admin = list("sources.admin");
+    for (int i = 0; i < admin.size(); i++) {
+      Object id = admin.get(i).get("local_identity");
+      if (id != null && dev.meshlens.events.SpiffeId.tryParse(id.toString()) == null) {
+        problems.add("Invalid value " + abbreviate(id) + " for configuration sources.admin[" + i + "].local_identity:"
+            + " expected the SPIFFE ID of the Envoy behind this admin endpoint, e.g."
+            + " spiffe://cluster.local/ns/<namespace>/sa/<service-account> (Istio) or"
+            + " spiffe://<uuid>.consul/ns/<namespace>/dc/<dc>/svc/<service> (Consul); put a plain name in workload");
       }
     }
     for (Map<String, Object> tb : list("sources.trust_bundles")) {
