@@ -3,7 +3,7 @@ package dev.meshlens.collector.cli;
 import com.sun.net.httpserver.HttpServer;
 import dev.meshlens.collector.admin.AdminSources;
 import dev.meshlens.collector.config.CollectorConfig;
-import dev.meshlens.collector.format.LineFormat;
+import dev.meshlens.collector.format.FormatChain;
 import dev.meshlens.collector.metrics.CollectorMetrics;
 import dev.meshlens.collector.otlp.OtlpReceiver;
 import dev.meshlens.collector.pipeline.DeadLetters;
@@ -92,16 +92,20 @@ public final class Collector implements AutoCloseable {
     List<Map<String, Object>> files = config.list("sources.files");
     for (int i = 0; i < files.size(); i++) {
       Map<String, Object> f = files.get(i);
-      LineFormat format = CollectorConfig.toFormat(CollectorConfig.item(f, "sources.files", "format"));
+      FormatChain formats = CollectorConfig.toFormats(CollectorConfig.item(f, "sources.files", "format"));
       @SuppressWarnings("unchecked")
       List<String> globs = (List<String>) f.get("globs");
       boolean unwrap = Boolean.TRUE.equals(CollectorConfig.item(f, "sources.files", "unwrap_container"));
-      LinePipeline pipeline = new LinePipeline(format, mesh, kind, cluster, redactor, publisher, metrics, dl,
+      LinePipeline pipeline = new LinePipeline(formats, mesh, kind, cluster, redactor, publisher, metrics, dl,
           successes, unwrap);
       Object identityPattern = f.get("identity_from_path");
       if (identityPattern != null) {
         pipeline.localIdentity(new dev.meshlens.collector.event.LocalIdentity(
             java.util.regex.Pattern.compile(identityPattern.toString()), String.valueOf(f.get("identity_template"))));
+      }
+      Object gatewayPath = f.get("gateway_from_path");
+      if (gatewayPath != null) {
+        pipeline.gatewayPaths(java.util.regex.Pattern.compile(gatewayPath.toString()));
       }
       FileTailer t = new FileTailer(new FileTailer.Options(globs,
           Path.of(config.string("sources.checkpoint_dir")).resolve("files-" + i + ".json"),
@@ -112,7 +116,7 @@ public final class Collector implements AutoCloseable {
     }
     metrics.checkpointLag(() -> tailers.stream().mapToLong(FileTailer::lagBytes).sum());
     if (config.bool("sources.otlp.enabled")) {
-      LinePipeline p = new LinePipeline(CollectorConfig.toFormat(config.get("sources.otlp.format")), mesh, kind,
+      LinePipeline p = new LinePipeline(CollectorConfig.toFormats(config.get("sources.otlp.format")), mesh, kind,
           cluster, redactor, publisher, metrics, dl, successes, false);
       otlp = new OtlpReceiver(p, mesh, kind, cluster, config.string("sources.otlp.host"),
           config.integer("sources.otlp.port")).start();
@@ -122,7 +126,9 @@ public final class Collector implements AutoCloseable {
     for (Map<String, Object> a : config.list("sources.admin")) {
       String url = String.valueOf(a.get("url"));
       int every = ((Number) CollectorConfig.item(a, "sources.admin", "interval_seconds")).intValue();
-      AdminSources src = new AdminSources(mesh, kind, cluster);
+      AdminSources src = new AdminSources(mesh, kind, cluster, new AdminSources.PolledEnvoy(
+          a.get("local_identity") == null ? null : a.get("local_identity").toString(),
+          a.get("workload") == null ? null : a.get("workload").toString()));
       scheduler.scheduleWithFixedDelay(() -> {
         try {
           for (MeshEvent e : src.pollStats(url)) {

@@ -1,6 +1,7 @@
 package dev.meshlens.collector.config;
 
 import dev.meshlens.events.Spelling;
+import dev.meshlens.collector.format.FormatChain;
 import dev.meshlens.collector.format.FormatException;
 import dev.meshlens.collector.format.JsonFormat;
 import dev.meshlens.collector.format.LineFormat;
@@ -45,12 +46,14 @@ public final class CollectorConfig {
       new Key("sources.files", Type.LIST_OF_OBJECTS, false, null, "access-log files to follow"),
       new Key("sources.files[].globs", Type.LIST_OF_STRINGS, true, null, "file globs, e.g. /var/log/containers/*istio-proxy*.log"),
       new Key("sources.files[].format", Type.FORMAT, false, "istio",
-          "a preset (istio, istio-pre-1.9, istio-json, consul-json, envoy, envoy-json), an Envoy format string, or a map of JSON key to operator"),
+          "a preset (istio, istio-pre-1.9, istio-json, consul-json, envoy, envoy-json), an Envoy format string, a map of JSON key to operator, a list of these tried in order (the first that fits a line wins), or auto (detect each line's kind, as explain does)"),
       new Key("sources.files[].unwrap_container", Type.BOOLEAN, false, true, "unwrap CRI / Docker JSON container-runtime lines"),
       new Key("sources.files[].identity_from_path", Type.STRING, false, null,
           "regex with named groups found in each file's path, e.g. /var/log/pods/(?<namespace>[^_/]+)_(?<workload>[a-z0-9-]+?)(-[a-z0-9]{8,10})?-[a-z0-9]{5}_; names the Envoy that wrote the file"),
       new Key("sources.files[].identity_template", Type.STRING, false, null,
           "SPIFFE ID of that Envoy from the groups, e.g. spiffe://cluster.local/ns/{namespace}/sa/{workload}; used as local_uri_san when a line has none"),
+      new Key("sources.files[].gateway_from_path", Type.STRING, false, null,
+          "regex found in the path of files written by gateways, e.g. ^/var/log/pods/[^/]*gateway; the source's other files are sidecars. A sidecar's inbound NR filter_chain_not_found without SNI is then a plaintext client (PLAINTEXT_MISMATCH), a gateway's stays NO_ROUTE; unset: only the line decides"),
       new Key("sources.checkpoint_dir", Type.STRING, false, "/var/lib/meshlens/checkpoints", "where file offsets are kept"),
       new Key("sources.max_line_bytes", Type.INT, false, 65536, "lines longer than this are cut and counted"),
       new Key("sources.poll_interval_ms", Type.INT, false, 250, "how often files are checked for new lines"),
@@ -58,10 +61,15 @@ public final class CollectorConfig {
       new Key("sources.otlp.enabled", Type.BOOLEAN, false, false, "run the receiver"),
       new Key("sources.otlp.host", Type.STRING, false, "0.0.0.0", "listen address"),
       new Key("sources.otlp.port", Type.INT, false, 4318, "listen port (0 picks one)"),
-      new Key("sources.otlp.format", Type.FORMAT, false, "istio", "format of the log record body"),
+      new Key("sources.otlp.format", Type.FORMAT, false, "istio",
+          "format of the log record body: as sources.files[].format (one format, a list tried in order, or auto)"),
       new Key("sources.admin", Type.LIST_OF_OBJECTS, false, null, "Envoy admin endpoints to poll"),
       new Key("sources.admin[].url", Type.STRING, true, null, "admin base URL, e.g. http://127.0.0.1:15000"),
       new Key("sources.admin[].interval_seconds", Type.INT, false, 30, "poll interval"),
+      new Key("sources.admin[].local_identity", Type.STRING, false, null,
+          "SPIFFE ID of the Envoy behind this endpoint, e.g. spiffe://cluster.local/ns/istio-system/sa/istio-eastwestgateway-service-account; local_uri_san of its ssl.* deltas and /certs events, so they pair with the other side's half"),
+      new Key("sources.admin[].workload", Type.STRING, false, null,
+          "workload (service) name of that Envoy, e.g. istio-eastwestgateway; the workload attribute of its events (the identity used when no SPIFFE ID is known)"),
       new Key("sources.trust_bundles", Type.LIST_OF_OBJECTS, false, null, "trust bundles to report"),
       new Key("sources.trust_bundles[].path", Type.STRING, false, null, "PEM file or directory (e.g. Istio root-cert.pem)"),
       new Key("sources.trust_bundles[].consul_url", Type.STRING, false, null, "Consul HTTP address; reads /v1/connect/ca/roots"),
@@ -187,11 +195,7 @@ public final class CollectorConfig {
           checkRequired((Map<String, Object>) item, name + "[].", shown + "[" + i + "].", problems);
         }
       } else if (k.type() == Type.FORMAT) {
-        try {
-          toFormat(v);
-        } catch (FormatException ex) {
-          problems.add("Invalid value for configuration " + shown + ": " + ex.getMessage());
-        }
+        formatProblems(v, shown, problems);
       }
     }
   }
@@ -226,14 +230,60 @@ public final class CollectorConfig {
       case LIST_OF_OBJECTS -> v instanceof List ? null : "expected a list";
       case LIST_OF_STRINGS -> v instanceof List<?> l && !l.isEmpty() && l.stream().allMatch(x -> x instanceof String)
           ? null : "expected a non-empty list of strings";
-      case FORMAT -> v instanceof String || v instanceof Map ? null
-          : "expected a preset name, a format string or a mapping of JSON key to operator";
+      case FORMAT -> v instanceof String || v instanceof Map
+          || v instanceof List<?> l && !l.isEmpty() && l.stream().allMatch(x -> x instanceof String || x instanceof Map)
+          ? null : "expected a preset name, a format string, a mapping of JSON key to operator, auto, or a non-empty"
+          + " list of presets, format strings and mappings (tried in order), e.g. [istio, {start_time: \"%START_TIME%\","
+          + " downstream_transport_failure_reason: \"%DOWNSTREAM_TRANSPORT_FAILURE_REASON%\"}]";
       case ENUM -> v instanceof String s && k.values().contains(s.toLowerCase(Locale.ROOT)) ? null
           : "expected one of " + k.values();
     };
   }
 
-  /** A format value: preset name or format string, or a JSON key → operator map. */
+  /** The word that turns on per-line detection instead of a format. */
+  public static final String AUTO = "auto";
+
+  /** Checks a format value, naming the list position of a format that does not compile. */
+  private static void formatProblems(Object v, String shown, List<String> problems) {
+    if (v instanceof List<?> l) {
+      for (int i = 0; i < l.size(); i++) {
+        if (AUTO.equals(l.get(i))) {
+          problems.add("Invalid value for configuration " + shown + "[" + i + "]: auto detects every line's kind on"
+              + " its own; write format: auto instead of a list");
+          continue;
+        }
+        try {
+          toFormat(l.get(i));
+        } catch (FormatException ex) {
+          problems.add("Invalid value for configuration " + shown + "[" + i + "]: " + ex.getMessage());
+        }
+      }
+      return;
+    }
+    try {
+      toFormats(v);
+    } catch (FormatException ex) {
+      problems.add("Invalid value for configuration " + shown + ": " + ex.getMessage()
+          + (v instanceof String ? " (or auto, to detect each line's kind)" : ""));
+    }
+  }
+
+  /** A format value as the formats a source reads: one format, a list tried in order, or {@code auto}. */
+  public static FormatChain toFormats(Object v) {
+    if (AUTO.equals(v)) {
+      return FormatChain.auto();
+    }
+    if (v instanceof List<?> l) {
+      List<LineFormat> formats = new ArrayList<>(l.size());
+      for (Object item : l) {
+        formats.add(toFormat(item));
+      }
+      return FormatChain.of(formats);
+    }
+    return FormatChain.of(toFormat(v));
+  }
+
+  /** One format value: preset name or format string, or a JSON key → operator map. */
   @SuppressWarnings("unchecked")
   public static LineFormat toFormat(Object v) {
     if (v instanceof Map<?, ?> m) {
@@ -252,12 +302,31 @@ public final class CollectorConfig {
       Object pattern = files.get(i).get("identity_from_path");
       Object template = files.get(i).get("identity_template");
       String at = "sources.files[" + i + "]";
+      Object gateways = files.get(i).get("gateway_from_path");
+      if (gateways != null) {
+        try {
+          java.util.regex.Pattern.compile(gateways.toString());
+        } catch (java.util.regex.PatternSyntaxException e) {
+          problems.add("Invalid value for configuration " + at + ".gateway_from_path: not a valid regular expression ("
+              + e.getDescription() + "); e.g. ^/var/log/pods/[^/]*gateway");
+        }
+      }
       if ((pattern == null) != (template == null)) {
         problems.add(at + ": set identity_from_path and identity_template together (or neither)");
       } else if (pattern != null) {
         for (String p : dev.meshlens.collector.event.LocalIdentity.problems(pattern.toString(), template.toString())) {
           problems.add("Invalid value for configuration " + at + ".identity_from_path/identity_template: " + p);
         }
+      }
+    }
+    List<Map<String, Object>> admin = list("sources.admin");
+    for (int i = 0; i < admin.size(); i++) {
+      Object id = admin.get(i).get("local_identity");
+      if (id != null && dev.meshlens.events.SpiffeId.tryParse(id.toString()) == null) {
+        problems.add("Invalid value " + abbreviate(id) + " for configuration sources.admin[" + i + "].local_identity:"
+            + " expected the SPIFFE ID of the Envoy behind this admin endpoint, e.g."
+            + " spiffe://cluster.local/ns/<namespace>/sa/<service-account> (Istio) or"
+            + " spiffe://<uuid>.consul/ns/<namespace>/dc/<dc>/svc/<service> (Consul); put a plain name in workload");
       }
     }
     for (Map<String, Object> tb : list("sources.trust_bundles")) {

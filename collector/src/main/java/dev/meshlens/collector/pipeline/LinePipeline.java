@@ -1,11 +1,13 @@
 package dev.meshlens.collector.pipeline;
 
+import dev.meshlens.collector.classify.ProxyRole;
 import dev.meshlens.collector.classify.TlsClassifier;
 import dev.meshlens.collector.classify.Verdict;
 import dev.meshlens.collector.event.EventMapper;
 import dev.meshlens.collector.event.LocalIdentity;
 import dev.meshlens.collector.event.SourceContext;
 import dev.meshlens.collector.format.ContainerUnwrapper;
+import dev.meshlens.collector.format.FormatChain;
 import dev.meshlens.collector.format.LineFormat;
 import dev.meshlens.collector.format.ParseStatus;
 import dev.meshlens.collector.format.ParsedLine;
@@ -17,11 +19,13 @@ import dev.meshlens.collector.tail.TailedLine;
 import dev.meshlens.events.MeshEvent;
 import dev.meshlens.events.MeshKind;
 import dev.meshlens.events.SourceKind;
+import io.micrometer.core.instrument.Counter;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +37,9 @@ import org.slf4j.LoggerFactory;
 public final class LinePipeline implements LineSink {
   private static final Logger LOG = LoggerFactory.getLogger(LinePipeline.class);
 
-  private final LineFormat format;
+  private final FormatChain formats;
+  /** lines.parsed{format} per format of the chain, by index (no lookup per line). */
+  private final Counter[] parsedPerFormat;
   private final String meshId;
   private final MeshKind meshKind;
   private final String cluster;
@@ -43,25 +49,36 @@ public final class LinePipeline implements LineSink {
   private final DeadLetters deadLetters;
   private final boolean publishSuccesses;
   private final boolean unwrapContainers;
-  private final ThreadLocal<ParsedLine> parsed;
+  private final ThreadLocal<FormatChain.Parser> parsers;
   private LocalIdentity localIdentity;
+  private Pattern gatewayPath;
 
   private static final class SourceState {
     final ContainerUnwrapper unwrapper;
     final SourceContext ctx;
     final String localUriSan;
+    final ProxyRole role;
 
-    SourceState(ContainerUnwrapper unwrapper, SourceContext ctx, String localUriSan) {
+    SourceState(ContainerUnwrapper unwrapper, SourceContext ctx, String localUriSan, ProxyRole role) {
       this.unwrapper = unwrapper;
       this.ctx = ctx;
       this.localUriSan = localUriSan;
+      this.role = role;
     }
   }
 
   public LinePipeline(LineFormat format, String meshId, MeshKind meshKind, String cluster, EventRedactor redactor,
       EventPublisher publisher, CollectorMetrics metrics, DeadLetters deadLetters, boolean publishSuccesses,
       boolean unwrapContainers) {
-    this.format = format;
+    this(FormatChain.of(format), meshId, meshKind, cluster, redactor, publisher, metrics, deadLetters,
+        publishSuccesses, unwrapContainers);
+  }
+
+  /** A pipeline whose lines may be in any of several formats (an ordered list, or detected per line). */
+  public LinePipeline(FormatChain formats, String meshId, MeshKind meshKind, String cluster, EventRedactor redactor,
+      EventPublisher publisher, CollectorMetrics metrics, DeadLetters deadLetters, boolean publishSuccesses,
+      boolean unwrapContainers) {
+    this.formats = formats;
     this.meshId = meshId;
     this.meshKind = meshKind;
     this.cluster = cluster;
@@ -71,7 +88,11 @@ public final class LinePipeline implements LineSink {
     this.deadLetters = deadLetters;
     this.publishSuccesses = publishSuccesses;
     this.unwrapContainers = unwrapContainers;
-    this.parsed = ThreadLocal.withInitial(format::newParsedLine);
+    this.parsers = ThreadLocal.withInitial(formats::newParser);
+    this.parsedPerFormat = new Counter[formats.tags().size()];
+    for (int i = 0; i < parsedPerFormat.length; i++) {
+      parsedPerFormat[i] = metrics.linesParsed(formats.tags().get(i));
+    }
   }
 
   @Override
@@ -86,7 +107,8 @@ public final class LinePipeline implements LineSink {
     if (st == null || !st.ctx.sourceIdentity().equals(line.source().identity())) {
       st = new SourceState(new ContainerUnwrapper(),
           new SourceContext(meshId, meshKind, cluster, SourceKind.ACCESS_LOG, line.source().identity()),
-          localIdentity == null ? null : localIdentity.resolve(line.source().path()));
+          localIdentity == null ? null : localIdentity.resolve(line.source().path()),
+          ProxyRole.fromPath(gatewayPath, line.source().path()));
       line.source().attachment = st;
     }
     String text = line.text();
@@ -99,7 +121,7 @@ public final class LinePipeline implements LineSink {
       text = u.line();
       runtimeTime = EventMapper.parseTime(u.runtimeTime());
     }
-    return process(st.ctx, line.offset(), text, runtimeTime, null, line.source().path(), st.localUriSan);
+    return process(st.ctx, line.offset(), text, runtimeTime, null, line.source().path(), st.localUriSan, st.role);
   }
 
   /** Names the Envoy behind each file from its path (see {@link LocalIdentity}); null turns it off. */
@@ -109,18 +131,29 @@ public final class LinePipeline implements LineSink {
   }
 
   /**
-   * Processes one line of the configured format from any source (the OTLP receiver passes the
+   * Tells gateways from sidecars by the path of the file they write (a gateway when the pattern is found,
+   * else a sidecar), so a sidecar's inbound {@code NR} without SNI reads as a plaintext client and a
+   * gateway's stays {@code NO_ROUTE}; null: only the line decides.
+   */
+  public LinePipeline gatewayPaths(Pattern gatewayPath) {
+    this.gatewayPath = gatewayPath;
+    return this;
+  }
+
+  /**
+   * Processes one line of the configured formats from any source (the OTLP receiver passes the
    * record body and attributes here). Returns when the event is durable, or null when no event is made.
    */
   public CompletableFuture<Void> process(SourceContext ctx, long position, String text, Instant fallbackTime,
       Map<String, String> extraAttributes, String sourceName) throws InterruptedException {
-    return process(ctx, position, text, fallbackTime, extraAttributes, sourceName, null);
+    return process(ctx, position, text, fallbackTime, extraAttributes, sourceName, null, ProxyRole.UNKNOWN);
   }
 
   private CompletableFuture<Void> process(SourceContext ctx, long position, String text, Instant fallbackTime,
-      Map<String, String> extraAttributes, String sourceName, String localUriSan) throws InterruptedException {
-    ParsedLine p = parsed.get();
-    ParseStatus status = format.parse(text, p);
+      Map<String, String> extraAttributes, String sourceName, String localUriSan, ProxyRole role)
+      throws InterruptedException {
+    FormatChain.Parser parser = parsers.get();
+    ParseStatus status = parser.parse(text);
     if (status != ParseStatus.OK) {
       if (status != ParseStatus.EMPTY) {
         metrics.unparseable(status.tag());
@@ -128,8 +161,9 @@ public final class LinePipeline implements LineSink {
       }
       return null;
     }
-    metrics.lineParsed();
-    Verdict v = TlsClassifier.INSTANCE.classify(p);
+    ParsedLine p = parser.parsed();
+    parsedPerFormat[parser.matched()].increment();
+    Verdict v = TlsClassifier.INSTANCE.classify(p, role);
     if (v == null && !publishSuccesses) {
       return null;
     }
