@@ -61,7 +61,7 @@ mesh: {id: spool-full, kind: istio, cluster: east}
 sources:
   files: [{globs: ["$WORK/logs/istio-proxy.log"], format: istio}]
   checkpoint_dir: $WORK/checkpoints
-pipeline: {publish_successes: true}
+pipeline: {publish_successes: true, success_rollup_seconds: 0}
 kafka: {bootstrap_servers: "127.0.0.1:$KAFKA_PORT", create_topic: true, partitions: 3, delivery_timeout_ms: 5000}
 spool: {dir: $VOL/spool, max_bytes: $SPOOL_MAX}
 dead_letter: {file: $WORK/dead-letters.jsonl}

@@ -56,7 +56,8 @@ public record MeshEvent(
     List<CertificateInfo> certificates,
     TrustBundle trustBundle,
     Map<String, String> attributes,
-    Redaction redaction) {
+    Redaction redaction,
+    Rollup rollup) {
 
   public MeshEvent {
     Objects.requireNonNull(eventId, "eventId");
@@ -126,6 +127,7 @@ public record MeshEvent(
     b.trustBundle = trustBundle;
     b.attributes = attributes;
     b.redaction = redaction;
+    b.rollup = rollup;
     return b;
   }
 
@@ -173,6 +175,7 @@ public record MeshEvent(
     private TrustBundle trustBundle;
     private Map<String, String> attributes;
     private Redaction redaction;
+    private Rollup rollup;
 
     private Builder() {}
 
@@ -218,6 +221,7 @@ public record MeshEvent(
     public Builder trustBundle(TrustBundle v) { this.trustBundle = v; return this; }
     public Builder attributes(Map<String, String> v) { this.attributes = v; return this; }
     public Builder redaction(Redaction v) { this.redaction = v; return this; }
+    public Builder rollup(Rollup v) { this.rollup = v; return this; }
 
     public MeshEvent build() {
       return new MeshEvent(schemaVersion, eventId, observedTime, meshId, meshKind, cluster, sourceKind,
@@ -226,7 +230,7 @@ public record MeshEvent(
           forwardedFor, responseCode, responseFlags, responseCodeDetails, connectionTerminationDetails,
           upstreamTransportFailureReason, downstreamTransportFailureReason, upstreamCluster, localUriSan,
           peerUriSan, peerIssuer, peerSubject, tlsVersion, durationMs, bytesReceived, bytesSent, tls, stats,
-          certificates, trustBundle, attributes, redaction);
+          certificates, trustBundle, attributes, redaction, rollup);
     }
   }
 }

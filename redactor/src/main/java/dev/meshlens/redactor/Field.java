@@ -65,7 +65,8 @@ public enum Field {
   TLS_RAW_TEXT("tls.raw_text", Kind.TLS_STRING, e -> e.tls() == null ? null : e.tls().rawText(), null),
   STATS("stats", Kind.STRUCT, MeshEvent::stats, null),
   CERTIFICATES("certificates", Kind.STRUCT, e -> e.certificates().isEmpty() ? null : e.certificates(), null),
-  TRUST_BUNDLE("trust_bundle", Kind.STRUCT, MeshEvent::trustBundle, null);
+  TRUST_BUNDLE("trust_bundle", Kind.STRUCT, MeshEvent::trustBundle, null),
+  ROLLUP("rollup", Kind.STRUCT, MeshEvent::rollup, null);
 
   /** Prefix of extra-header fields: {@code attributes.<header-name>}; {@code attributes.*} names all others. */
   public static final String ATTRIBUTES_PREFIX = "attributes.";
@@ -174,6 +175,7 @@ public enum Field {
       case STATS -> e.stats();
       case CERTIFICATES -> e.certificates().isEmpty() ? null : e.certificates();
       case TRUST_BUNDLE -> e.trustBundle();
+      case ROLLUP -> e.rollup();
     };
   }
 

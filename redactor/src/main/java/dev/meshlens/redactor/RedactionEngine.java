@@ -491,6 +491,7 @@ public final class RedactionEngine {
 
   private void struct(MeshEvent.Builder b, Field f, Object v, int[] counts) {
     switch (f) {
+      case ROLLUP -> b.rollup((dev.meshlens.events.Rollup) v); // counts and times only: nothing to redact
       case STATS -> {
         StatsDelta s = (StatsDelta) v;
         String name = detectors.apply(s.name(), "stats", counts, 0);

@@ -8,6 +8,7 @@ import dev.meshlens.collector.metrics.CollectorMetrics;
 import dev.meshlens.collector.otlp.OtlpReceiver;
 import dev.meshlens.collector.pipeline.DeadLetters;
 import dev.meshlens.collector.pipeline.LinePipeline;
+import dev.meshlens.collector.pipeline.SuccessRollups;
 import dev.meshlens.collector.publish.KafkaPublisher;
 import dev.meshlens.collector.redact.EventRedactor;
 import dev.meshlens.collector.tail.FileTailer;
@@ -39,6 +40,10 @@ public final class Collector implements AutoCloseable {
   private final CollectorConfig config;
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final List<FileTailer> tailers = new ArrayList<>();
+  /** Publishes roll-ups on a thread of its own: a slow admin poll must not hold checkpoints back. */
+  private final ScheduledExecutorService rollupFlusher = Executors.newSingleThreadScheduledExecutor(
+      Thread.ofPlatform().name("meshlens-rollup").daemon(true).factory());
+  private SuccessRollups rollups;
   private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(1,
       Thread.ofPlatform().name("meshlens-poll-", 0).daemon(true).factory());
   private KafkaPublisher publisher;
@@ -89,6 +94,19 @@ public final class Collector implements AutoCloseable {
         config.longValue("spool.min_free_bytes")), metrics);
     DeadLetters dl = new DeadLetters(Path.of(config.string("dead_letter.file")), config.longValue("dead_letter.max_bytes"));
     boolean successes = config.bool("pipeline.publish_successes");
+    int rollupSeconds = config.integer("pipeline.success_rollup_seconds");
+    if (successes && rollupSeconds > 0) {
+      rollups = new SuccessRollups(publisher, Duration.ofSeconds(rollupSeconds), 100_000);
+      rollupFlusher.scheduleWithFixedDelay(() -> {
+        try {
+          rollups.flushDue();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+          LOG.warn("publishing roll-ups failed: {}", e.toString());
+        }
+      }, 1, 1, TimeUnit.SECONDS);
+    }
     List<Map<String, Object>> files = config.list("sources.files");
     for (int i = 0; i < files.size(); i++) {
       Map<String, Object> f = files.get(i);
@@ -97,7 +115,7 @@ public final class Collector implements AutoCloseable {
       List<String> globs = (List<String>) f.get("globs");
       boolean unwrap = Boolean.TRUE.equals(CollectorConfig.item(f, "sources.files", "unwrap_container"));
       LinePipeline pipeline = new LinePipeline(formats, mesh, kind, cluster, redactor, publisher, metrics, dl,
-          successes, unwrap);
+          successes, unwrap).successRollups(rollups);
       Object identityPattern = f.get("identity_from_path");
       if (identityPattern != null) {
         pipeline.localIdentity(new dev.meshlens.collector.event.LocalIdentity(
@@ -117,7 +135,7 @@ public final class Collector implements AutoCloseable {
     metrics.checkpointLag(() -> tailers.stream().mapToLong(FileTailer::lagBytes).sum());
     if (config.bool("sources.otlp.enabled")) {
       LinePipeline p = new LinePipeline(CollectorConfig.toFormats(config.get("sources.otlp.format")), mesh, kind,
-          cluster, redactor, publisher, metrics, dl, successes, false);
+          cluster, redactor, publisher, metrics, dl, successes, false).successRollups(rollups);
       otlp = new OtlpReceiver(p, mesh, kind, cluster, config.string("sources.otlp.host"),
           config.integer("sources.otlp.port")).start();
     }
@@ -218,6 +236,15 @@ public final class Collector implements AutoCloseable {
     }
     ready = false;
     scheduler.shutdownNow();
+    rollupFlusher.shutdownNow();
+    if (rollups != null) {
+      // before the tailers write their last checkpoint, so it can pass the lines these roll-ups count
+      try {
+        rollups.flushAll();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     for (FileTailer t : tailers) {
       try {
         t.close();

@@ -78,6 +78,8 @@ public final class CollectorConfig {
       new Key("pipeline", Type.OBJECT, false, null, "processing options"),
       new Key("pipeline.publish_successes", Type.BOOLEAN, false, true,
           "publish events for lines without failure (needed to see a pair recover)"),
+      new Key("pipeline.success_rollup_seconds", Type.INT, false, 10,
+          "roll successful requests up per Envoy, peer and outcome into one event with a count per this many seconds (failures stay one event each); 0 publishes every success as its own event"),
       new Key("redaction", Type.OBJECT, false, null, "redaction before anything leaves the collector"),
       new Key("redaction.policy_file", Type.STRING, false, null, "redaction policy YAML; default: the built-in default policy"),
       new Key("redaction.hash_key_file", Type.STRING, false, null, "file with the shared HMAC key for keyed hashing"),

@@ -51,6 +51,7 @@ public final class LinePipeline implements LineSink {
   private final boolean unwrapContainers;
   private final ThreadLocal<FormatChain.Parser> parsers;
   private LocalIdentity localIdentity;
+  private SuccessRollups rollups;
   private Pattern gatewayPath;
 
   private static final class SourceState {
@@ -124,6 +125,15 @@ public final class LinePipeline implements LineSink {
     return process(st.ctx, line.offset(), text, runtimeTime, null, line.source().path(), st.localUriSan, st.role);
   }
 
+  /**
+   * Rolls plain successful requests up into one event per interval (see {@link SuccessRollups}); null
+   * publishes every success as its own event.
+   */
+  public LinePipeline successRollups(SuccessRollups rollups) {
+    this.rollups = rollups;
+    return this;
+  }
+
   /** Names the Envoy behind each file from its path (see {@link LocalIdentity}); null turns it off. */
   public LinePipeline localIdentity(LocalIdentity identity) {
     this.localIdentity = identity;
@@ -185,6 +195,9 @@ public final class LinePipeline implements LineSink {
       metrics.event("none", "none");
     }
     MeshEvent redacted = redactor.redact(e);
+    if (v == null && rollups != null && SuccessRollups.rollsUp(redacted)) {
+      return rollups.add(ctx.sourceIdentity(), position, redacted);
+    }
     return publisher.publish(redacted);
   }
 

@@ -47,6 +47,7 @@ class CollectorEndToEndIT {
           files: [{globs: ["%s/proxy.log*"], format: istio}]
           checkpoint_dir: %s/cp
           poll_interval_ms: 50
+        pipeline: {success_rollup_seconds: 0}   # every line its own event: this test counts lines
         kafka: {bootstrap_servers: "%s", create_topic: true, partitions: 1}
         spool: {dir: %s/spool}
         dead_letter: {file: %s/dl.jsonl}

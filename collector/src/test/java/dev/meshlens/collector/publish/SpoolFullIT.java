@@ -146,7 +146,7 @@ class SpoolFullIT {
             files: [{globs: ["%s"], format: istio}]
             checkpoint_dir: %s/cp
             poll_interval_ms: 50
-          pipeline: {publish_successes: true}
+          pipeline: {publish_successes: true, success_rollup_seconds: 0}
           kafka: {bootstrap_servers: "127.0.0.1:%d", create_topic: false, delivery_timeout_ms: 3000}
           spool: {dir: %s/spool}
           dead_letter: {file: %s/dl.jsonl}

@@ -8,6 +8,7 @@ import dev.meshlens.events.FindingState;
 import dev.meshlens.events.MeshEvent;
 import dev.meshlens.events.ObserverRole;
 import dev.meshlens.events.RejectedBy;
+import dev.meshlens.events.Rollup;
 import dev.meshlens.events.SchemaVersion;
 import dev.meshlens.events.SpiffeId;
 import dev.meshlens.query.metrics.MeshlensMetrics;
@@ -945,7 +946,10 @@ final class Correlator implements Processor<String, byte[], String, byte[]> {
    * {@code resolveAfter} without a failure. A failure inside the run breaks it (see {@link #upsert}).
    */
   private void onSuccess(String key, MeshEvent e, long t) {
-    stats.successes.incrementAndGet();
+    // A collector's roll-up stands for many successful requests from its first to its last time (t).
+    long n = Rollup.countOf(e);
+    long runStart = e.rollup() == null ? t : e.rollup().firstTime().toEpochMilli();
+    stats.successes.addAndGet(n);
     String client = Observations.selfIdentity(e);
     Long prev = lastSuccess(key, client);
     if (prev == null || t > prev) {
@@ -953,7 +957,7 @@ final class Correlator implements Processor<String, byte[], String, byte[]> {
     }
     ServerInfo dir = serverInfo(key);
     if (metrics != null) {
-      metrics.handshakeSuccess(e.meshId(), dir != null ? dir.meshId : MeshlensMetrics.UNKNOWN_MESH, 1);
+      metrics.handshakeSuccess(e.meshId(), dir != null ? dir.meshId : MeshlensMetrics.UNKNOWN_MESH, n);
     }
     List<KeyValue<String, Tracked>> open = new ArrayList<>();
     try (KeyValueIterator<String, byte[]> it = findings.prefixScan(key + SEP, STRINGS)) {
@@ -969,7 +973,9 @@ final class Correlator implements Processor<String, byte[], String, byte[]> {
     }
     for (KeyValue<String, Tracked> kv : open) {
       Tracked tr = kv.value;
-      long since = tr.okSinceMs() == null || tr.okSinceMs() > t ? t : tr.okSinceMs();
+      // successes after the finding's last failure start (or continue) the run
+      long start = Math.max(runStart, tr.finding().lastSeen().toEpochMilli() + 1);
+      long since = tr.okSinceMs() == null || tr.okSinceMs() > start ? start : tr.okSinceMs();
       if (t - since >= resolveAfterMs) {
         resolve(kv.key, tr, Instant.ofEpochMilli(t), "successful mTLS between the pair for "
             + Duration.ofMillis(t - since) + " without failures (since " + Instant.ofEpochMilli(since) + ")");

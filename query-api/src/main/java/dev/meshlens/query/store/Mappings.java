@@ -89,6 +89,11 @@ public final class Mappings {
     roots.putObject("not_before").put("type", "date");
     roots.putObject("not_after").put("type", "date");
 
+    ObjectNode rollup = obj(p, "rollup");
+    rollup.putObject("count").put("type", "long");
+    rollup.putObject("first_time").put("type", "date");
+    rollup.putObject("last_time").put("type", "date");
+
     p.putObject("attributes").put("type", "object").put("enabled", false);
     ObjectNode red = obj(p, "redaction");
     keyword(red, "policy_id");

@@ -1,0 +1,184 @@
+package dev.meshlens.collector.pipeline;
+
+import dev.meshlens.collector.publish.EventPublisher;
+import dev.meshlens.events.Direction;
+import dev.meshlens.events.EventIds;
+import dev.meshlens.events.MeshEvent;
+import dev.meshlens.events.ObserverRole;
+import dev.meshlens.events.Rollup;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Rolls successful requests up: per source (the Envoy that wrote them), the pair as that Envoy saw it
+ * (role, direction, own and peer identity, cluster, SNI, authority), whether TLS was used, and the
+ * outcome (response class), one event per interval with a count and the first and last time. Failures
+ * never come here (every one is evidence), nor do successes that may be evidence of something else
+ * (nothing received and no response code: the client half of a plaintext connection looks like that).
+ *
+ * <p>Durability: a rolled-up line counts as delivered only when the roll-up event that stands for it
+ * is durable, so the future {@link #add} returns completes when the bucket's event does; a file's
+ * checkpoint therefore trails by at most one interval. A bucket is published when it is
+ * {@code interval} old (wall clock), at the latest by {@link #flushAll} at close.
+ */
+public final class SuccessRollups {
+  private static final Logger LOG = LoggerFactory.getLogger(SuccessRollups.class);
+
+  /** What makes two successful requests the same for correlation, rates and ratios. */
+  record Key(String source, ObserverRole role, Direction direction, String local, String peer, String cluster,
+      String sni, String authority, boolean tls, int outcome) {}
+
+  private static final class Bucket {
+    final MeshEvent first;
+    final long firstPosition;
+    final long createdNanos = System.nanoTime();
+    final CompletableFuture<Void> durable = new CompletableFuture<>();
+    long count;
+    Instant firstTime;
+    Instant lastTime;
+
+    Bucket(MeshEvent first, long position) {
+      this.first = first;
+      this.firstPosition = position;
+      this.firstTime = first.observedTime();
+      this.lastTime = first.observedTime();
+    }
+  }
+
+  private final EventPublisher publisher;
+  private final long intervalNanos;
+  private final int maxBuckets;
+  private final Map<Key, Bucket> open = new HashMap<>();
+
+  /**
+   * @param publisher where roll-up events go (already redacted events are rolled up)
+   * @param interval how long a bucket collects before it is published
+   * @param maxBuckets open buckets at most; beyond it the oldest is published early (memory bound)
+   */
+  public SuccessRollups(EventPublisher publisher, Duration interval, int maxBuckets) {
+    this.publisher = publisher;
+    this.intervalNanos = interval.toNanos();
+    this.maxBuckets = Math.max(1, maxBuckets);
+  }
+
+  /** Whether a successful (not failed) event is plain healthy traffic that a roll-up may stand for. */
+  public static boolean rollsUp(MeshEvent e) {
+    if (e.isFailure() || e.stats() != null || !e.certificates().isEmpty() || e.trustBundle() != null) {
+      return false;
+    }
+    boolean answered = e.responseCode() != null && e.responseCode() > 0;
+    boolean received = e.bytesReceived() != null && e.bytesReceived() > 0;
+    return answered || received;
+  }
+
+  /**
+   * Adds a successful, redacted event read at {@code position} of {@code source}; the future completes
+   * when the roll-up that counts it is durable.
+   */
+  public CompletableFuture<Void> add(String source, long position, MeshEvent e) throws InterruptedException {
+    Key k = new Key(source, e.observerRole(), e.direction(), e.localUriSan(), e.peerUriSan(), e.upstreamCluster(),
+        e.requestedServerName(), e.authority(), e.tlsVersion() != null,
+        e.responseCode() == null ? 0 : e.responseCode() / 100);
+    Bucket full = null;
+    CompletableFuture<Void> f;
+    synchronized (open) {
+      Bucket b = open.get(k);
+      if (b == null) {
+        if (open.size() >= maxBuckets) {
+          full = oldest();
+        }
+        b = new Bucket(e, position);
+        open.put(k, b);
+      }
+      b.count++;
+      if (e.observedTime().isBefore(b.firstTime)) {
+        b.firstTime = e.observedTime();
+      }
+      if (e.observedTime().isAfter(b.lastTime)) {
+        b.lastTime = e.observedTime();
+      }
+      f = b.durable;
+    }
+    if (full != null) {
+      publish(full);
+    }
+    return f;
+  }
+
+  private Bucket oldest() {
+    Map.Entry<Key, Bucket> min = null;
+    for (Map.Entry<Key, Bucket> en : open.entrySet()) {
+      if (min == null || en.getValue().createdNanos < min.getValue().createdNanos) {
+        min = en;
+      }
+    }
+    open.remove(min.getKey());
+    return min.getValue();
+  }
+
+  /** Publishes every bucket that is an interval old; call about once a second. */
+  public void flushDue() throws InterruptedException {
+    long now = System.nanoTime();
+    List<Bucket> due = new ArrayList<>();
+    synchronized (open) {
+      for (Iterator<Bucket> it = open.values().iterator(); it.hasNext(); ) {
+        Bucket b = it.next();
+        if (now - b.createdNanos >= intervalNanos) {
+          due.add(b);
+          it.remove();
+        }
+      }
+    }
+    for (Bucket b : due) {
+      publish(b);
+    }
+  }
+
+  /** Publishes every open bucket (at close, so no counted line is left behind). */
+  public void flushAll() throws InterruptedException {
+    List<Bucket> all;
+    synchronized (open) {
+      all = new ArrayList<>(open.values());
+      open.clear();
+    }
+    for (Bucket b : all) {
+      publish(b);
+    }
+  }
+
+  /** Buckets collecting now. */
+  public int openBuckets() {
+    synchronized (open) {
+      return open.size();
+    }
+  }
+
+  private void publish(Bucket b) throws InterruptedException {
+    // The id follows the first line of the group, so the same lines read again give the same id.
+    MeshEvent e = b.first.toBuilder()
+        .eventId(EventIds.of(b.first.meshId(), "rollup:" + b.first.eventId(), b.firstPosition))
+        .observedTime(b.lastTime)
+        .rollup(new Rollup(b.count, b.firstTime, b.lastTime))
+        .build();
+    try {
+      publisher.publish(e).whenComplete((ok, err) -> {
+        if (err == null) {
+          b.durable.complete(null);
+        } else {
+          b.durable.completeExceptionally(err);
+        }
+      });
+    } catch (RuntimeException ex) {
+      LOG.warn("publishing a roll-up of {} requests failed: {}", b.count, ex.toString());
+      b.durable.completeExceptionally(ex);
+    }
+  }
+}
