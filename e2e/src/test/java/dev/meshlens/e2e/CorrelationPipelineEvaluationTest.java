@@ -197,6 +197,16 @@ class CorrelationPipelineEvaluationTest {
   }
 
   static Map<String, Finding> correlate(Scenario s, long seed, List<MeshEvent> events) throws Exception {
+    Random r = new Random(seed);
+    Map<String, Long> lag = new HashMap<>();
+    s.meshIds().forEach(m -> lag.put(m, (long) r.nextInt(2000)));
+    List<MeshEvent> ordered = new ArrayList<>(events);
+    ordered.sort(Comparator.comparingLong(e -> e.observedTime().toEpochMilli() + lag.getOrDefault(e.meshId(), 0L)));
+    return correlateEvents(ordered);
+  }
+
+  /** Events, in the order given, through the correlation topology; the last state of every finding. */
+  static Map<String, Finding> correlateEvents(List<MeshEvent> ordered) throws Exception {
     Path dir = Files.createTempDirectory(Files.isWritable(Path.of("/dev/shm")) ? Path.of("/dev/shm")
         : Path.of(System.getProperty("java.io.tmpdir")), "e2e-corr");
     CorrelationConfig cfg = CorrelationConfig.defaults("unused:9092", dir).withApplicationId("e2e-corr");
@@ -208,11 +218,6 @@ class CorrelationPipelineEvaluationTest {
     try (TopologyTestDriver d = new TopologyTestDriver(CorrelationTopology.build(cfg, null, new CorrelationStats(),
         true), p)) {
       Map<String, TestInputTopic<byte[], byte[]>> inputs = new HashMap<>();
-      Random r = new Random(seed);
-      Map<String, Long> lag = new HashMap<>();
-      s.meshIds().forEach(m -> lag.put(m, (long) r.nextInt(2000)));
-      List<MeshEvent> ordered = new ArrayList<>(events);
-      ordered.sort(Comparator.comparingLong(e -> e.observedTime().toEpochMilli() + lag.getOrDefault(e.meshId(), 0L)));
       Instant end = Instant.EPOCH;
       for (MeshEvent e : ordered) {
         inputs.computeIfAbsent("meshlens.events." + e.meshId(), t -> d.createInputTopic(t, new ByteArraySerializer(),

@@ -19,8 +19,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Rolls successful requests up: per source (the Envoy that wrote them), the pair as that Envoy saw it
- * (role, direction, own and peer identity, cluster, SNI, authority), whether TLS was used, and the
- * outcome (response class), one event per interval with a count and the first and last time. Failures
+ * (role, direction, own and peer identity, cluster, SNI, authority), whether TLS was used, the
+ * outcome (response class) and the interval of Envoy time the requests fall in: one event per key with a
+ * count and the first and last time. Failures
  * never come here (every one is evidence), nor do successes that may be evidence of something else
  * (nothing received and no response code: the client half of a plaintext connection looks like that).
  *
@@ -34,7 +35,7 @@ public final class SuccessRollups {
 
   /** What makes two successful requests the same for correlation, rates and ratios. */
   record Key(String source, ObserverRole role, Direction direction, String local, String peer, String cluster,
-      String sni, String authority, boolean tls, int outcome) {}
+      String sni, String authority, boolean tls, int outcome, long window) {}
 
   private static final class Bucket {
     final MeshEvent first;
@@ -55,6 +56,7 @@ public final class SuccessRollups {
 
   private final EventPublisher publisher;
   private final long intervalNanos;
+  private final long intervalMillis;
   private final int maxBuckets;
   private final Map<Key, Bucket> open = new HashMap<>();
 
@@ -66,6 +68,7 @@ public final class SuccessRollups {
   public SuccessRollups(EventPublisher publisher, Duration interval, int maxBuckets) {
     this.publisher = publisher;
     this.intervalNanos = interval.toNanos();
+    this.intervalMillis = Math.max(1, interval.toMillis());
     this.maxBuckets = Math.max(1, maxBuckets);
   }
 
@@ -86,7 +89,9 @@ public final class SuccessRollups {
   public CompletableFuture<Void> add(String source, long position, MeshEvent e) throws InterruptedException {
     Key k = new Key(source, e.observerRole(), e.direction(), e.localUriSan(), e.peerUriSan(), e.upstreamCluster(),
         e.requestedServerName(), e.authority(), e.tlsVersion() != null,
-        e.responseCode() == null ? 0 : e.responseCode() / 100);
+        e.responseCode() == null ? 0 : e.responseCode() / 100,
+        // Envoy time, so a backlog read at once still rolls up per interval of when requests happened
+        Math.floorDiv(e.observedTime().toEpochMilli(), intervalMillis));
     Bucket full = null;
     CompletableFuture<Void> f;
     synchronized (open) {
