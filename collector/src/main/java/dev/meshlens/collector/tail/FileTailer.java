@@ -266,7 +266,7 @@ public final class FileTailer implements AutoCloseable {
         long off = s.readOffset + lineStart;
         if (s.skipping) {
           s.skipping = false;
-          s.pending.addLast(new Pending(s.readOffset + i + 1, null));
+          pend(s, s.readOffset + i + 1, null);
         } else {
           deliver(s, sink, a, lineStart, i, off, s.readOffset + i + 1, false);
           lines++;
@@ -280,7 +280,7 @@ public final class FileTailer implements AutoCloseable {
           lines++;
           s.skipping = true;
         } else {
-          s.pending.addLast(new Pending(s.readOffset + n, null));
+          pend(s, s.readOffset + n, null);
         }
         s.readOffset += n;
         continue;
@@ -308,7 +308,22 @@ public final class FileTailer implements AutoCloseable {
     }
     LineDecoder.Decoded d = decoder.decode(a, from, e, tooLong);
     CompletionStage<?> stage = sink.accept(new TailedLine(s.source, off, end, d.text(), d.status()));
-    s.pending.addLast(new Pending(end, stage));
+    pend(s, end, stage);
+  }
+
+  /**
+   * Records that the file is delivered up to {@code end} once {@code stage} completes. A line without an
+   * event, or one whose event is the same as the line before's (a roll-up that counts both), extends the
+   * last entry instead of adding one: a rolled-up second of traffic is one entry, not thousands.
+   */
+  private static void pend(FileState s, long end, CompletionStage<?> stage) {
+    Pending last = s.pending.peekLast();
+    if (last != null && (stage == null || stage == last.stage())) {
+      s.pending.removeLast();
+      s.pending.addLast(new Pending(end, last.stage()));
+    } else {
+      s.pending.addLast(new Pending(end, stage));
+    }
   }
 
   private List<Path> expand() throws IOException {
