@@ -266,6 +266,20 @@ class TrustApiIT {
   }
 
   @Test
+  void theGaugesCarryTheMatrixSoAnAlertFiresBeforeTheFirstFailedHandshake() throws Exception {
+    String series = "meshlens_trust_gap_predicted_seconds{client_mesh=\"" + ISTIO + "\",direction=\"server_verifies_client\""
+        + ",kind=\"rotation_pending\",root=\"" + ISTIO_NEXT.cert().getSubjectX500Principal().getName() + "\""
+        + ",root_sha256=\"" + ISTIO_NEXT.sha256() + "\",server_mesh=\"" + MESH_C + "\"}";
+    await(Duration.ofSeconds(30), () -> http.get("/metrics", null).bodyAsString().contains(series),
+        () -> "no " + series + " in\n" + http.get("/metrics", null).bodyAsString());
+    String text = http.get("/metrics", null).bodyAsString();
+    assertTrue(text.contains("meshlens_trust_cells{client_mesh=\"" + ISTIO + "\",direction=\"server_verifies_client\","
+        + "server_mesh=\"" + CONSUL + "\",state=\"trusted\"} 1.0"), text);
+    assertTrue(text.contains("meshlens_trust_contradictions{client_mesh=\"" + ISTIO + "\",direction=\"server_verifies_client\","
+        + "kind=\"trusted_but_untrusted_root_finding\",server_mesh=\"" + CONSUL + "\"} 1.0"), text);
+  }
+
+  @Test
   void aTeamSeesOnlyPairsInvolvingItsMeshes() {
     JsonObject m = http.json("/api/v1/trust", TOKEN_C, 200);
     assertEquals(8, m.getJsonArray("cells").size());
