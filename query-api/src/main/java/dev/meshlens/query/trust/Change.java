@@ -56,8 +56,8 @@ public sealed interface Change {
 
     @Override
     public String describe() {
-      return "root " + root.label() + " expires" + (root.notAfter() != null ? " (its real end of validity is "
-          + root.notAfter() + ")" : "");
+      return "CA certificate " + root.label() + " expires now" + (root.notAfter() != null
+          ? " (its real end of validity is " + root.notAfter() + ")" : "");
     }
 
     @Override

@@ -112,8 +112,8 @@ final class PairEvaluator {
     RootRef anchor = Anchors.resolve(c.anchorRef(), universe);
     for (CertificateInfo i : c.intermediates()) {
       if (i.isExpiredAt(t)) {
-        return new ChainVerdict(c, CellState.NOT_TRUSTED, anchor, null, "intermediate " + label(i) + " is outside its "
-            + "validity (" + i.notBefore() + " – " + i.notAfter() + ")");
+        return new ChainVerdict(c, CellState.NOT_TRUSTED, anchor, null, "intermediate " + label(i)
+            + outside(i.notBefore(), i.notAfter(), t));
       }
     }
     Anchors.Match m = Anchors.match(c.anchorRef(), bundle);
@@ -131,7 +131,14 @@ final class PairEvaluator {
     }
     TrustBundle.Root r = m.roots().get(0);
     return new ChainVerdict(c, CellState.NOT_TRUSTED, anchor, m.by(), "root " + RootRef.of(r).label()
-        + " is outside its validity (" + r.notBefore() + " – " + r.notAfter() + ")");
+        + outside(r.notBefore(), r.notAfter(), t));
+  }
+
+  private static String outside(Instant notBefore, Instant notAfter, Instant t) {
+    if (notAfter != null && t.isAfter(notAfter)) {
+      return " expired at " + notAfter;
+    }
+    return " is not valid before " + notBefore;
   }
 
   private static List<RootRef> intermediates(MeshView p) {

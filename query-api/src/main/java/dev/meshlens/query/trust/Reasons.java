@@ -31,7 +31,8 @@ final class Reasons {
     return anchors.stream().filter(a -> a.problem() != null)
         .map(a -> a.problem() + " (signs " + (a.workloads() - a.trustedWorkloads()) + " workload"
             + (a.workloads() - a.trustedWorkloads() == 1 ? "" : "s") + " of mesh " + presenter + ", e.g. "
-            + a.examples().get(0) + (a.heldBy().isEmpty() ? "" : "; held by " + String.join(", ", a.heldBy())) + ")")
+            + a.examples().get(0) + "; " + (a.heldBy().isEmpty() ? "no mesh's bundle holds its root"
+                : "its root is in the bundle of " + String.join(", ", a.heldBy())) + ")")
         .collect(Collectors.joining("; "));
   }
 }

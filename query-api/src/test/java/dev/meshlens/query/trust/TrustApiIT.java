@@ -342,4 +342,23 @@ class TrustApiIT {
     assertEquals("rotat", unknown.bodyAsJsonObject().getString("parameter"));
     assertEquals(400, http.post("/api/v1/trust/what-if", TOKEN_ADMIN, "not json").statusCode());
   }
+
+  @Test
+  void theCliAsksTheApi() {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    int code = WhatIfCommand.run(new String[] {"--api", "http://127.0.0.1:" + app.httpPort(), "--drop-bundle",
+        CONSUL + "=" + ISTIO_ROOT.sha256()}, new java.io.PrintStream(out, true), new java.io.PrintStream(err, true),
+        java.util.Map.of("MESHLENS_TOKEN", TOKEN_ADMIN));
+    assertEquals(0, code, err.toString());
+    String text = out.toString();
+    assertTrue(text.contains("2 cells break:"), text);
+    assertTrue(text.contains("  " + ISTIO + " -> " + CONSUL + "  server_verifies_client (" + CONSUL + " verifying "
+        + ISTIO + "): trusted -> not_trusted"), text);
+    int denied = WhatIfCommand.run(new String[] {"--api", "http://127.0.0.1:" + app.httpPort(), "--token", "nope",
+        "--expire", ISTIO_ROOT.sha256()}, new java.io.PrintStream(out, true), new java.io.PrintStream(err, true),
+        java.util.Map.of());
+    assertEquals(1, denied);
+    assertTrue(err.toString().contains("answered 401"), err.toString());
+  }
 }
