@@ -56,8 +56,10 @@ public record TrustMatrix(Instant generatedAt, java.time.Duration horizon, List<
               k -> PairEvaluator.evaluate(snap, v, p, universe));
           Since since = sinceMemo.computeIfAbsent(v + '\u0000' + p,
               k -> since(inventory, v, p, verdict.state(), now, settings));
-          Observed observed = observed(traffic, c, s, dir, since.at());
-          Confirmation conf = confirm(verdict.state(), observed, since.at());
+          // a state seen since the data began may be older: traffic before that point still counts
+          Instant from = since.startOfData() ? null : since.at();
+          Observed observed = observed(traffic, c, s, dir, from);
+          Confirmation conf = confirm(verdict.state(), observed, from);
           if (conf == Confirmation.CONTRADICTED) {
             contradictions.add(contradiction(c, s, dir, verdict, since.at(), observed));
           }

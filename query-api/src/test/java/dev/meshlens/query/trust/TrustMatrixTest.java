@@ -192,6 +192,17 @@ class TrustMatrixTest {
   }
 
   @Test
+  void whenTheStateHoldsSinceTheDataBeganOlderTrafficStillCounts() {
+    List<MeshEvent> ev = federated();
+    ev.set(1, TestPki.bundle(CONSUL, MeshKind.CONSUL, "1111-2222.consul", days(-7), CONSUL_ROOT));
+    Traffic t = new Traffic(List.of(), List.of(untrustedRoot("before-data", ISTIO, CONSUL, RejectedBy.PEER, days(-8))));
+    Cell c = cell(matrix(ev, t), ISTIO, CONSUL, Verification.SERVER_VERIFIES_CLIENT);
+    assertTrue(c.sinceStartOfData());
+    assertEquals(List.of("before-data"), c.observed().openFindings());
+    assertEquals(Confirmation.CONFIRMED, c.confirmation());
+  }
+
+  @Test
   void notTrustedWhileMtlsSucceedsIsAContradiction() {
     List<MeshEvent> ev = federated();
     ev.set(1, TestPki.bundle(CONSUL, MeshKind.CONSUL, "1111-2222.consul", days(-7), CONSUL_ROOT));
