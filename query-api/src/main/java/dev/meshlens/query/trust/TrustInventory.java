@@ -149,22 +149,29 @@ public record TrustInventory(Map<String, MeshInventory> meshes) {
     return sb.toString();
   }
 
-  /** The earliest data of either side, or null. */
+  /**
+   * The first instant both sides have data (the verifier a bundle, the presenter a chain), or null:
+   * before it a cell can only be unknown, so a state reaching back to it may be older still.
+   */
   Instant firstData(String verifier, String presenter) {
-    Instant first = null;
+    Instant bundle = null;
     MeshInventory v = meshes.get(verifier);
     if (v != null) {
       for (BundleVersion b : v.bundles()) {
-        first = min(first, b.observedAt());
+        bundle = min(bundle, b.observedAt());
       }
     }
+    Instant chain = null;
     MeshInventory p = meshes.get(presenter);
     if (p != null) {
       for (Chain c : p.chains()) {
-        first = min(first, c.firstSeen());
+        chain = min(chain, c.firstSeen());
       }
     }
-    return first;
+    if (bundle == null || chain == null) {
+      return bundle == null ? chain : bundle;
+    }
+    return bundle.isAfter(chain) ? bundle : chain;
   }
 
   /** When a root first appeared in a mesh's bundle (null when never). */

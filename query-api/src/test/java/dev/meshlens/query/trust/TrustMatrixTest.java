@@ -203,6 +203,14 @@ class TrustMatrixTest {
   }
 
   @Test
+  void aStateThatHoldsSinceBothSidesFirstReportedMayBeOlder() {
+    List<MeshEvent> ev = federated().subList(0, 4); // certificates only from a minute ago, bundles from a week ago
+    Cell c = cell(matrix(new ArrayList<>(ev), Traffic.none()), ISTIO, CONSUL, Verification.SERVER_VERIFIES_CLIENT);
+    assertEquals(NOW.minusSeconds(60), c.since());
+    assertTrue(c.sinceStartOfData(), "nothing says the state began there: the certificates only start being known then");
+  }
+
+  @Test
   void notTrustedWhileMtlsSucceedsIsAContradiction() {
     List<MeshEvent> ev = federated();
     ev.set(1, TestPki.bundle(CONSUL, MeshKind.CONSUL, "1111-2222.consul", days(-7), CONSUL_ROOT));
