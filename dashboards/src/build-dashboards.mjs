@@ -213,6 +213,26 @@ const overview = dashboard({
         overrides: [override('days left', [{ id: 'custom.cellOptions', value: { type: 'color-background' } }, { id: 'thresholds', value: thresholds([['red', null], ['orange', 0], ['yellow', 7], ['green', 14]]) }])],
         sortBy: [{ displayName: 'days left', desc: false }],
       }),
+
+    row('Trust matrix: gaps ahead of failures (docs/trust.md)', 56),
+    stat('Trust-matrix cells by state', { h: 5, w: 16, x: 0, y: 57 },
+      [prom('sum by (state) (meshlens_trust_cells)', '{{state}}')],
+      { thresholds: thresholds([['blue', null]]), noValue: '0', description: 'meshlens_trust_cells: both checks (server verifies client, client verifies server) of every ordered mesh pair, by state. GET /api/v1/trust or the on-call page\'s Trust view say why.' }),
+    stat('Cells contradicted by traffic', { h: 5, w: 8, x: 16, y: 57 },
+      [prom('sum(meshlens_trust_contradictions) or vector(0)', 'contradictions')],
+      { noValue: '0', description: 'Cells whose state the traffic contradicts (trusted with an open UNTRUSTED_ROOT finding, or not trusted while requests succeed): MeshlensTrustMatrixContradiction.' }),
+    table('Cells that do not verify now', { h: 9, w: 10, x: 0, y: 62 }, PROM,
+      [promInstantTable('meshlens_trust_cells{state=~"not_trusted|partial"} == 1')], {
+        description: 'Verifier = server_mesh for server_verifies_client, client_mesh for client_verifies_server. Pairs that do not federate show here too.',
+        transformations: organize(['client_mesh', 'server_mesh', 'direction', 'state']),
+      }),
+    table('Predicted trust gaps (days until a verifying pair fails)', { h: 9, w: 14, x: 10, y: 62 }, PROM,
+      [promInstantTable('sort(meshlens_trust_gap_predicted_seconds / 86400)')], {
+        description: 'meshlens_trust_gap_predicted_seconds in days. rotation_pending: a deadline (the switch can happen any time before). MeshlensTrustGapPredicted fires within 14 days (and for every pending rotation).',
+        transformations: organize(['client_mesh', 'server_mesh', 'direction', 'kind', 'root', 'Value'], { Value: 'days' }),
+        overrides: [override('days', [{ id: 'decimals', value: 1 }, { id: 'custom.cellOptions', value: { type: 'color-background' } }, { id: 'thresholds', value: thresholds([['red', null], ['orange', 2], ['yellow', 14], ['green', 30]]) }])],
+        sortBy: [{ displayName: 'days', desc: false }],
+      }),
   ],
 });
 

@@ -200,7 +200,7 @@ if (cmd === 'metric-sources') {
   // While modules are built in parallel, a module that declares no meter of its group yet is
   // reported as skipped (not passed); as soon as it declares one, its whole group is checked.
   const groups = [['collector', /^meshlens\.collector\./], ['redactor', /^meshlens\.redaction\./],
-    ['query-api', /^meshlens\.(handshake|findings|certificate|ingest|mesh)\./]];
+    ['query-api', /^meshlens\.(handshake|findings|certificate|ingest|mesh|trust)\./]];
   const active = groups.filter(([mod, re]) => {
     const has = [...declared.keys()].some((k) => re.test(k));
     if (!has) console.log(`skip - ${mod} declares no ${re.source.replace(/\\/g, '')} meter yet; its names are not checked against code`);

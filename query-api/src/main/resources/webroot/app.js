@@ -1,6 +1,6 @@
 // meshlens on-call page. Plain browser JavaScript, no build step, no dependencies.
-// Routes (location.hash): #/findings  #/findings/<id>  #/diagnose?from=..&to=..  #/meshes
-// API: /api/v1/findings, /api/v1/findings/{id}, /api/v1/diagnose, /api/v1/meshes (bearer token).
+// Routes (location.hash): #/findings  #/findings/<id>  #/diagnose?from=..&to=..  #/meshes  #/trust
+// API: /api/v1/findings, /api/v1/findings/{id}, /api/v1/diagnose, /api/v1/meshes, /api/v1/trust (bearer token).
 // All API data is put into the page with textContent / DOM nodes, never as HTML.
 'use strict';
 
@@ -139,6 +139,10 @@
       if (params.get('from') && params.get('to')) return runDiagnose();
       clear($('diagnose-result'));
       return undefined;
+    }
+    if (parts[0] === 'trust') {
+      $('view-trust').hidden = false; $('tab-trust').classList.add('active');
+      return loadTrust(params.get('client'), params.get('server'), params.get('direction'));
     }
     if (parts[0] === 'meshes') {
       $('view-meshes').hidden = false; $('tab-meshes').classList.add('active');
@@ -388,6 +392,149 @@
     }
   }
 
+  // ---------------------------------------------------------------- trust matrix
+  const STATE_TEXT = { trusted: 'trusted', partial: 'partial', not_trusted: 'not trusted', unknown: 'unknown' };
+  const DIR_SHORT = { server_verifies_client: 'S✓C', client_verifies_server: 'C✓S' };
+  const KIND_TEXT = { root_expiry: 'root expires', intermediate_expiry: 'intermediate expires',
+    rotation_in_progress: 'rotation in progress', rotation_pending: 'rotation pending' };
+  let trustData = null;
+
+  function daysUntil(iso) {
+    const d = new Date(iso);
+    if (!iso || Number.isNaN(d.getTime())) return null;
+    return Math.floor((d.getTime() - Date.now()) / 86400000);
+  }
+  function stateBadge(state, extra) {
+    return el('span', { class: `tstate tstate-${state}`, testid: 'trust-state', text: `${extra ? `${extra} ` : ''}${STATE_TEXT[state] || state}` });
+  }
+
+  async function loadTrust(client, server, direction) {
+    trustData = await api('/api/v1/trust');
+    $('trust-generated').textContent = trustData.generated_at
+      ? `as of ${fmtTime(trustData.generated_at)}; predictions look ${trustData.horizon_days} days ahead` : '';
+    const sum = clear($('trust-summary'));
+    for (const [k, v] of Object.entries(trustData.summary || {})) {
+      sum.append(el('span', { class: `badge chip${STATE_TEXT[k] ? ` tstate-${k}` : ''}`, testid: 'trust-count', 'data-kind': k, text: `${STATE_TEXT[k] || k}: ${v}` }));
+    }
+    renderMatrix();
+    const cells = trustData.cells || [];
+    const pick = cells.find((c) => c.client_mesh === client && c.server_mesh === server && c.direction === direction)
+      || cells.find((c) => c.confirmation === 'contradicted') || cells.find((c) => c.state === 'not_trusted' || c.state === 'partial');
+    clear($('trust-detail'));
+    if (pick) showCell(pick);
+    renderPredictions();
+    renderContradictions();
+  }
+
+  function renderMatrix() {
+    const table = clear($('trust-matrix'));
+    const meshes = trustData.meshes || [];
+    if (meshes.length < 2) {
+      table.append(el('tbody', {}, el('tr', {}, el('td', { class: 'muted', testid: 'trust-empty', text: 'Fewer than two meshes are known (or this token sees fewer).' }))));
+      return;
+    }
+    const byKey = new Map((trustData.cells || []).map((c) => [`${c.client_mesh}|${c.server_mesh}|${c.direction}`, c]));
+    table.append(el('thead', {}, el('tr', {}, el('th', { text: 'client ↓ / server →' }), meshes.map((m) => el('th', { class: 'mono', text: m })))));
+    const body = el('tbody');
+    for (const c of meshes) {
+      const row = el('tr', {}, el('th', { class: 'mono', text: c }));
+      for (const s of meshes) {
+        if (c === s) { row.append(el('td', { class: 'muted center', text: '—' })); continue; }
+        const td = el('td');
+        for (const d of ['server_verifies_client', 'client_verifies_server']) {
+          const cell = byKey.get(`${c}|${s}|${d}`);
+          if (!cell) continue;
+          const flag = cell.confirmation === 'contradicted' ? ' ⚠' : cell.confirmation === 'confirmed' ? ' ✓' : '';
+          td.append(el('button', {
+            type: 'button', class: `cellbtn tstate-${cell.state}`, testid: 'trust-cell', 'data-client': c, 'data-server': s,
+            'data-direction': d, 'data-state': cell.state, 'data-confirmation': cell.confirmation,
+            title: cell.reason || '',
+            // show it at once and keep the link shareable, without a reload (replaceState fires no hashchange)
+            onclick: () => { history.replaceState(null, '', `#/trust?${new URLSearchParams({ client: c, server: s, direction: d })}`); showCell(cell); },
+          }, `${DIR_SHORT[d]} ${STATE_TEXT[cell.state] || cell.state}${flag}`));
+        }
+        row.append(td);
+      }
+      body.append(row);
+    }
+    table.append(body);
+  }
+
+  function rootRows(cell) {
+    const rows = (cell.roots || []).map((a) => {
+      const r = a.root || {};
+      const days = daysUntil(r.not_after);
+      return el('tr', { testid: 'trust-root' },
+        el('td', { class: 'mono wrap', text: r.subject || '(subject unknown)' }),
+        el('td', { class: 'mono', text: r.sha256 ? `${r.sha256.slice(0, 16)}…` : (r.subject_key_id ? `key ${r.subject_key_id}` : '') }),
+        el('td', { class: a.in_verifier_bundle ? 'ok' : 'days crit', text: a.in_verifier_bundle ? `yes (${a.matched_by})` : 'no' }),
+        el('td', { text: (a.held_by || []).join(', ') || '—' }),
+        el('td', { text: `${a.trusted_workloads}/${a.workloads}` }),
+        el('td', { text: fmtTime(r.not_after) }),
+        el('td', { class: daysClass(days), text: days ?? '' }));
+    });
+    for (const i of cell.intermediates || []) {
+      const days = daysUntil(i.not_after);
+      rows.push(el('tr', { testid: 'trust-intermediate' }, el('td', { class: 'mono wrap', text: `${i.subject || ''} (intermediate)` }),
+        el('td', { class: 'mono', text: i.sha256 ? `${i.sha256.slice(0, 16)}…` : '' }), el('td', { text: '' }), el('td', { text: '' }),
+        el('td', { text: '' }), el('td', { text: fmtTime(i.not_after) }), el('td', { class: daysClass(days), text: days ?? '' })));
+    }
+    return rows;
+  }
+
+  function showCell(cell) {
+    for (const b of document.querySelectorAll('[data-testid="trust-cell"]')) {
+      b.classList.toggle('selected', b.dataset.client === cell.client_mesh && b.dataset.server === cell.server_mesh
+        && b.dataset.direction === cell.direction);
+    }
+    const o = cell.observed || {};
+    const box = clear($('trust-detail'));
+    box.append(el('article', { class: 'card detail', testid: 'trust-cell-detail', 'data-state': cell.state, 'data-confirmation': cell.confirmation },
+      el('h2', {}, `${cell.client_mesh} → ${cell.server_mesh}: `, stateBadge(cell.state),
+        el('span', { class: 'muted', text: ` ${cell.verifier_mesh} verifies ${cell.presenter_mesh}'s certificates` })),
+      el('p', { testid: 'trust-reason', text: cell.reason || '' }),
+      kv([
+        ['since', cell.since ? `${fmtTime(cell.since)} (${ago(cell.since)})${cell.since_start_of_data ? ' or earlier: the data starts there' : ''}` : 'no data'],
+        ['traffic', el('span', { testid: 'trust-confirmation', class: cell.confirmation === 'contradicted' ? 'days crit' : cell.confirmation === 'confirmed' ? 'ok' : 'muted',
+          text: `${cell.confirmation.replace('_', ' ')}: ${o.successes || 0} successful requests${o.last_success ? ` (last ${ago(o.last_success)})` : ''}, ${(o.open_findings || []).length} open UNTRUSTED_ROOT finding(s)` })],
+        ['findings', (o.open_findings || []).length ? el('span', {}, (o.open_findings || []).map((id) => el('a', { href: `#/findings/${encodeURIComponent(id)}`, text: `${id.slice(0, 12)}… ` }))) : null],
+        ['workloads seen', cell.workloads],
+        ['bundle of verifier seen', cell.bundle_seen ? `${fmtTime(cell.bundle_seen)} (${ago(cell.bundle_seen)})` : 'never'],
+        ['certificates of presenter seen', cell.certs_seen ? `${fmtTime(cell.certs_seen)} (${ago(cell.certs_seen)})` : 'never'],
+      ], 'trust-facts'),
+      (cell.roots || []).length || (cell.intermediates || []).length
+        ? el('table', { class: 'grid', testid: 'trust-roots' }, el('thead', {}, el('tr', {}, ['root', 'fingerprint', `in ${cell.verifier_mesh}'s bundle`, 'bundles holding it', 'workloads ok', 'not after', 'days left'].map((h) => el('th', { text: h })))),
+          el('tbody', {}, rootRows(cell)))
+        : null));
+  }
+
+  function renderPredictions() {
+    const box = clear($('trust-predictions'));
+    const ps = trustData.predictions || [];
+    if (!ps.length) { box.append(el('p', { class: 'ok', testid: 'trust-no-predictions', text: `No trust gap predicted within ${trustData.horizon_days} days.` })); return; }
+    for (const p of ps) {
+      const days = daysUntil(p.at);
+      const when = p.at ? (p.at_is_deadline ? `any time, at the latest ${fmtTime(p.at)}` : `${fmtTime(p.at)} (in ${days} days)`) : 'date unknown';
+      box.append(el('article', { class: 'card prediction', testid: 'trust-prediction', 'data-kind': p.kind },
+        el('h3', {}, el('span', { class: `badge pred-${p.kind}`, text: KIND_TEXT[p.kind] || p.kind }), ` ${when}`),
+        el('p', { text: p.description || '' }),
+        el('ul', {}, (p.breaks || []).map((b) => el('li', { testid: 'trust-break' },
+          `${b.client_mesh} → ${b.server_mesh} (${b.verifier_mesh} verifying ${b.presenter_mesh}): `, stateBadge(b.before), ' → ', stateBadge(b.after))))));
+    }
+  }
+
+  function renderContradictions() {
+    const box = clear($('trust-contradictions'));
+    const xs = trustData.contradictions || [];
+    if (!xs.length) { box.append(el('p', { class: 'ok', testid: 'trust-no-contradictions', text: 'Traffic agrees with the inventory.' })); return; }
+    for (const x of xs) {
+      box.append(el('article', { class: 'card contradiction', testid: 'trust-contradiction', 'data-kind': x.kind },
+        el('h3', { text: `${x.client_mesh} → ${x.server_mesh} (${x.direction.replaceAll('_', ' ')})` }),
+        el('p', { text: x.description || '' }),
+        (x.finding_ids || []).length ? el('p', {}, 'findings: ', x.finding_ids.map((id) => el('a', { href: `#/findings/${encodeURIComponent(id)}`, text: `${id.slice(0, 12)}… ` }))) : null));
+    }
+  }
+
   // ---------------------------------------------------------------- wiring
   function init() {
     const cat = $('filter-category');
@@ -406,6 +553,7 @@
     $('findings-prev').addEventListener('click', () => { state.page = Math.max(0, state.page - 1); guard(loadFindings()); });
     $('findings-next').addEventListener('click', () => { state.page++; guard(loadFindings()); });
     $('meshes-refresh').addEventListener('click', () => guard(loadMeshes()));
+    $('trust-refresh').addEventListener('click', () => guard(route()));
     $('diagnose-form').addEventListener('submit', (e) => {
       e.preventDefault();
       const q = new URLSearchParams({ from: $('diagnose-from').value.trim(), to: $('diagnose-to').value.trim() });

@@ -63,8 +63,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * The on-call page end to end: a real query API (real Kafka and Elasticsearch from testkit) ingests
  * both meshes' evidence and a finding from Kafka; headless Debian Chromium, driven by Selenium,
  * opens the page the query API serves, enters a bearer token, sees the finding, opens it (both
- * sides' evidence, trust bundles, remediation), asks "why can't A reach B?" and looks at the mesh
- * inventory. Screenshots go to {@code e2e/target/e2e-screenshots/} (a build artifact).
+ * sides' evidence, trust bundles, remediation), asks "why can't A reach B?", looks at the mesh
+ * inventory and at the trust matrix. Screenshots go to {@code e2e/target/e2e-screenshots/} (a build artifact).
  *
  * <p>Needs {@code /usr/bin/chromium} and {@code /usr/bin/chromedriver} (Debian chromium,
  * chromium-driver; override with {@code MESHLENS_CHROMIUM} / {@code MESHLENS_CHROMEDRIVER}).
@@ -315,6 +315,28 @@ class OnCallPageBrowserTest {
       assertFalse(istioCard.findElements(testId("blind-spot")).isEmpty(), "istio mesh sends no ssl stats: a blind spot");
       screenshot(driver, "meshes");
       visited.add("meshes");
+
+      // trust matrix: consul's bundle lacks istio's root (the open finding confirms it); istio verifying
+      // consul is unknown (no certificates of consul reported)
+      driver.findElement(By.id("tab-trust")).click();
+      By lacking = By.cssSelector("[data-testid=\"trust-cell\"][data-client=\"" + ISTIO + "\"][data-server=\"" + CONSUL
+          + "\"][data-direction=\"server_verifies_client\"]");
+      WebElement cell = wait.until(ExpectedConditions.visibilityOfElementLocated(lacking));
+      assertEquals("not_trusted", cell.getAttribute("data-state"), cell.getText());
+      assertEquals("confirmed", cell.getAttribute("data-confirmation"));
+      assertEquals("unknown", driver.findElement(By.cssSelector("[data-testid=\"trust-cell\"][data-client=\"" + ISTIO
+          + "\"][data-server=\"" + CONSUL + "\"][data-direction=\"client_verifies_server\"]")).getAttribute("data-state"));
+      cell.click();
+      wait.until(ExpectedConditions.textToBePresentInElementLocated(testId("trust-reason"), "lacks root O=cluster.local"));
+      WebElement detail = driver.findElement(testId("trust-cell-detail"));
+      assertTrue(detail.getText().contains(ISTIO + " → " + CONSUL), detail.getText());
+      assertTrue(driver.getCurrentUrl().contains("direction=server_verifies_client"), driver.getCurrentUrl());
+      assertTrue(driver.findElement(testId("trust-confirmation")).getText().startsWith("confirmed"),
+          driver.findElement(testId("trust-confirmation")).getText());
+      assertFalse(driver.findElement(testId("trust-roots")).getText().isBlank());
+      assertFalse(driver.findElement(By.tagName("body")).getText().matches("(?s).*\\b(null|undefined|NaN)\\b.*"));
+      screenshot(driver, "trust");
+      visited.add("trust");
     } catch (Throwable t) {
       screenshot(driver, "failure");
       throw new AssertionError("on-call page failed after " + visited + " (screenshot oncall-failure.png)", t);

@@ -31,6 +31,8 @@ public final class Main {
         "run the Kafka-to-Kafka redaction stage: redactor --config FILE"));
     COMMANDS.put("query-api", new Command("dev.meshlens.query.cli.QueryApiCommand",
         "run the query API: query-api --config FILE"));
+    COMMANDS.put("what-if", new Command("dev.meshlens.query.trust.WhatIfCommand",
+        "which mesh pairs break if a mesh rotates/drops/imports a root or a root expires: what-if --help"));
     COMMANDS.put("local-stack", new Command("dev.meshlens.localstack.LocalStackCommand",
         "start only the local Kafka broker and Elasticsearch node and print their addresses"));
   }

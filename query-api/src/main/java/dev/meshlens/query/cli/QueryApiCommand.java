@@ -9,6 +9,8 @@ import dev.meshlens.query.metrics.MeshlensMetrics;
 import dev.meshlens.query.read.ReadModel;
 import dev.meshlens.query.store.ElasticStore;
 import dev.meshlens.query.store.EsJson;
+import dev.meshlens.query.trust.TrustReader;
+import dev.meshlens.query.trust.TrustService;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
@@ -196,7 +198,9 @@ public final class QueryApiCommand {
       Vertx vertx = Vertx.vertx();
       r.closeables.add(() -> vertx.close().await(10, TimeUnit.SECONDS));
       IngestService ing = ingest;
-      ApiVerticle api = new ApiVerticle(read, new TokenAuthenticator(c.tokens()), metrics,
+      TrustService trust = new TrustService(new TrustReader(read.es(), read.names(), c.trustWindows()),
+          c.trustSettings(), clock);
+      ApiVerticle api = new ApiVerticle(read, trust, new TokenAuthenticator(c.tokens()), metrics,
           () -> ing == null ? "DISABLED" : ing.state(),
           new ApiVerticle.Settings(c.string("http.host"), c.integer("http.port"),
               new ReadModel.InventorySettings(c.integer("http.cert-warning-days"), c.duration("http.blind-after"),

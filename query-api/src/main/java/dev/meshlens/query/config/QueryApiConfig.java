@@ -75,6 +75,18 @@ public final class QueryApiConfig {
       ConfigKey.of("http.cert-warning-days", Type.INT, 30, "Certificates expiring within this many days are listed"),
       ConfigKey.of("http.blind-after", Type.DURATION, Duration.ofMinutes(15),
           "A mesh with no event for this long is reported as blind/silent"),
+      ConfigKey.of("trust.horizon-days", Type.INT, 30,
+          "Trust predictions (root/intermediate expiry) look this many days ahead; GET /api/v1/trust?horizon_days= overrides"),
+      ConfigKey.of("trust.stale-after", Type.DURATION, Duration.ofHours(1),
+          "A certificate chain not seen for this long before its mesh's newest /certs sighting is no longer in use"),
+      ConfigKey.of("trust.certs-window", Type.DURATION, Duration.ofHours(48),
+          "How far back /certs events are read for the trust matrix (at least trust.stale-after)"),
+      ConfigKey.of("trust.bundle-history", Type.DURATION, Duration.ofDays(30),
+          "How far back trust-bundle versions are read (how far back a cell's 'since' can see)"),
+      ConfigKey.of("trust.traffic-window", Type.DURATION, Duration.ofHours(24),
+          "Successful requests in this window confirm (or contradict) trust-matrix cells"),
+      ConfigKey.of("trust.refresh-interval", Type.DURATION, Duration.ofSeconds(60),
+          "How often the meshlens_trust_* gauges are recomputed from Elasticsearch (with ingest)"),
       ConfigKey.of("auth.tokens", Type.TOKENS, List.of(),
           "Bearer tokens: - {name: team-a, sha256: <hex of sha-256 of the token>, meshes: [mesh-a]} or {name: oncall, sha256: ..., admin: true}"),
       ConfigKey.of("correlation.enabled", Type.BOOLEAN, true, "Start the correlator when it is on the classpath"),
@@ -322,7 +334,13 @@ public final class QueryApiConfig {
     if (port instanceof Integer p && (p < 0 || p > 65535)) {
       errors.add("Invalid value " + p + " for configuration 'http.port': must be 0..65535");
     }
-    for (String k : List.of("ingest.max-batch", "ingest.document-retries", "elasticsearch.shards")) {
+    if (out.get("trust.certs-window") instanceof Duration w && out.get("trust.stale-after") instanceof Duration st
+        && w.compareTo(st) < 0) {
+      errors.add("Invalid value " + w + " for configuration 'trust.certs-window': shorter than trust.stale-after (" + st
+          + "). Fix: read at least as far back as a chain stays in use");
+    }
+    for (String k : List.of("ingest.max-batch", "ingest.document-retries", "elasticsearch.shards",
+        "trust.horizon-days")) {
       if (out.get(k) instanceof Integer i && i < 1) {
         errors.add("Invalid value " + i + " for configuration '" + k + "': must be at least 1");
       }
@@ -346,6 +364,17 @@ public final class QueryApiConfig {
     if (out.get("elasticsearch.password") != null && out.get("elasticsearch.username") == null) {
       errors.add("Configuration 'elasticsearch.password' is set but 'elasticsearch.username' is not. Fix: set both");
     }
+  }
+
+  /** The trust matrix settings and read windows. */
+  public dev.meshlens.query.trust.TrustSettings trustSettings() {
+    return new dev.meshlens.query.trust.TrustSettings(Duration.ofDays(integer("trust.horizon-days")),
+        duration("trust.stale-after"));
+  }
+
+  public dev.meshlens.query.trust.TrustReader.Windows trustWindows() {
+    return new dev.meshlens.query.trust.TrustReader.Windows(duration("trust.bundle-history"),
+        duration("trust.certs-window"), duration("trust.traffic-window"));
   }
 
   /** Parses 500ms, 30s, 15m, 1h, 7d (or an ISO-8601 duration such as PT30S). */

@@ -8,12 +8,17 @@ import dev.meshlens.query.read.Diagnoser;
 import dev.meshlens.query.read.ReadModel;
 import dev.meshlens.query.store.EsJson;
 import dev.meshlens.query.store.Q;
+import dev.meshlens.query.trust.TrustJson;
+import dev.meshlens.query.trust.TrustReader;
+import dev.meshlens.query.trust.TrustService;
+import dev.meshlens.query.trust.TrustSettings;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import java.io.IOException;
 import java.io.InputStream;
@@ -45,6 +50,7 @@ public final class ApiVerticle extends VerticleBase {
 
   private final ReadModel read;
   private final Diagnoser diagnoser;
+  private final TrustService trust;
   private final TokenAuthenticator auth;
   private final MeshlensMetrics metrics;
   private final Supplier<String> ingestState;
@@ -55,7 +61,14 @@ public final class ApiVerticle extends VerticleBase {
 
   public ApiVerticle(ReadModel read, TokenAuthenticator auth, MeshlensMetrics metrics, Supplier<String> ingestState,
       Settings settings) {
+    this(read, new TrustService(new TrustReader(read.es(), read.names(), TrustReader.Windows.defaults()),
+        TrustSettings.defaults(), read.clock()), auth, metrics, ingestState, settings);
+  }
+
+  public ApiVerticle(ReadModel read, TrustService trust, TokenAuthenticator auth, MeshlensMetrics metrics,
+      Supplier<String> ingestState, Settings settings) {
     this.read = Objects.requireNonNull(read, "read");
+    this.trust = Objects.requireNonNull(trust, "trust");
     this.diagnoser = new Diagnoser(read);
     this.auth = Objects.requireNonNull(auth, "auth");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
@@ -111,6 +124,8 @@ public final class ApiVerticle extends VerticleBase {
     api.get("/diagnose").handler(this::diagnose);
     api.get("/events").handler(this::events);
     api.get("/meshes").handler(this::meshes);
+    api.get("/trust").handler(this::trust);
+    api.post("/trust/what-if").handler(BodyHandler.create().setBodyLimit(WHAT_IF_BODY_LIMIT)).handler(this::whatIf);
     api.route().failureHandler(this::failure);
     root.route("/api/v1/*").subRouter(api);
 
@@ -228,6 +243,33 @@ public final class ApiVerticle extends VerticleBase {
     respond(ctx, read.meshes(scope(ctx), settings.inventory()));
   }
 
+  /** A what-if body holds at most two PEM roots and a few names. */
+  static final long WHAT_IF_BODY_LIMIT = 64 * 1024;
+
+  private void trust(RoutingContext ctx) {
+    Params.onlyKnown(ctx, Set.of("mesh", "horizon_days"));
+    Set<String> meshes = Params.multi(ctx, "mesh");
+    ReadModel.requireMeshesInScope(scope(ctx), meshes);
+    String h = Params.single(ctx, "horizon_days");
+    Duration horizon = h == null ? null : Duration.ofDays(Params.integer(ctx, "horizon_days", 30, 1, 3650));
+    respond(ctx, trust.matrix(scope(ctx), meshes, horizon));
+  }
+
+  private void whatIf(RoutingContext ctx) {
+    Params.onlyKnown(ctx, Set.of());
+    com.fasterxml.jackson.databind.JsonNode body;
+    try {
+      body = TrustJson.mapper().readTree(ctx.body().asString() == null ? "" : ctx.body().asString());
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw ApiException.badParameter("body", "the body is not JSON: " + e.getOriginalMessage());
+    }
+    if (body == null || body.isMissingNode()) {
+      throw ApiException.badParameter("body", "a JSON body is required, e.g. {\"rotate\": {\"mesh\": \"istio-east\", "
+          + "\"fingerprint\": \"<sha256>\"}}");
+    }
+    respond(ctx, trust.whatIf(body, scope(ctx)));
+  }
+
   private void respond(RoutingContext ctx, CompletableFuture<ObjectNode> result) {
     io.vertx.core.Context vctx = vertx.getOrCreateContext();
     result.whenComplete((json, err) -> vctx.runOnContext(v -> {
@@ -246,6 +288,8 @@ public final class ApiVerticle extends VerticleBase {
     ApiException p;
     if (t instanceof ApiException a) {
       p = a;
+    } else if (t instanceof TrustJson.BadRequest b) {
+      p = ApiException.badParameter(b.field(), b.getMessage());
     } else if (t instanceof EsJson.UnavailableException u) {
       p = ApiException.unavailable(u.getMessage());
     } else if (t instanceof EsJson.RequestException r) {

@@ -5,6 +5,9 @@ import dev.meshlens.query.config.QueryApiConfig;
 import dev.meshlens.query.metrics.MeshlensMetrics;
 import dev.meshlens.query.read.ReadModel;
 import dev.meshlens.query.store.ElasticStore;
+import dev.meshlens.query.trust.TrustMetrics;
+import dev.meshlens.query.trust.TrustReader;
+import dev.meshlens.query.trust.TrustService;
 import io.opentelemetry.api.OpenTelemetry;
 import java.time.Clock;
 import java.time.Duration;
@@ -116,6 +119,12 @@ public final class IngestService implements AutoCloseable {
     long gaugeEvery = config.duration("ingest.gauge-refresh-interval").toMillis();
     GaugeRefresher gauges = new GaugeRefresher(read, metrics);
     scheduler.scheduleWithFixedDelay(gauges::refresh, 1_000, gaugeEvery, TimeUnit.MILLISECONDS);
+    // the trust matrix gauges (meshlens_trust_*), recomputed from Elasticsearch like the others
+    TrustService trust = new TrustService(new TrustReader(read.es(), read.names(), config.trustWindows()),
+        config.trustSettings(), clock);
+    TrustMetrics trustGauges = new TrustMetrics(metrics.registry());
+    scheduler.scheduleWithFixedDelay(() -> trustGauges.refresh(trust), 2_000,
+        config.duration("trust.refresh-interval").toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private void retention(int days) {

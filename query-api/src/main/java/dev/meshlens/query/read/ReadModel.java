@@ -63,7 +63,7 @@ public final class ReadModel {
     return scope.admin() ? null : Q.terms(field, scope.meshes());
   }
 
-  static void requireMeshesInScope(Scope scope, Set<String> meshes) {
+  public static void requireMeshesInScope(Scope scope, Set<String> meshes) {
     if (scope.admin()) {
       return;
     }

@@ -35,6 +35,18 @@ public final class HttpTestSupport {
     }
   }
 
+  public HttpResponse<Buffer> post(String uri, String token, String body) {
+    HttpRequest<Buffer> r = client.post(uri).putHeader("content-type", "application/json");
+    if (token != null) {
+      r.bearerTokenAuthentication(token);
+    }
+    try {
+      return r.sendBuffer(Buffer.buffer(body)).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new AssertionError("POST " + uri + " failed: " + e, e);
+    }
+  }
+
   public JsonObject json(String uri, String token, int expectedStatus) {
     HttpResponse<Buffer> r = get(uri, token);
     if (r.statusCode() != expectedStatus) {
