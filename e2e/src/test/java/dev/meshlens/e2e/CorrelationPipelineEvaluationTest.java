@@ -79,6 +79,7 @@ class CorrelationPipelineEvaluationTest {
     int state = 0;
     int lines = 0;
     int unparsed = 0;
+    int halfMismatches = 0;
     List<String> notes = new ArrayList<>();
     for (long seed = 1; seed <= SCENARIOS; seed++) {
       Scenario s = ScenarioGenerator.generate(seed);
@@ -98,6 +99,14 @@ class CorrelationPipelineEvaluationTest {
           }
         } else {
           events.add(e);
+          String diff = SimulatorHalvesClassificationTest.difference(l.expected(), notAHandshake(e) ? withoutFailure(e)
+              : e);
+          if (diff != null) {
+            halfMismatches++;
+            if (notes.size() < 10) {
+              notes.add("half: " + diff + " :: " + l.text());
+            }
+          }
         }
       }
       Map<String, Finding> findings = correlate(s, seed, events);
@@ -128,11 +137,13 @@ class CorrelationPipelineEvaluationTest {
     double precision = produced == 0 ? 0 : (double) matched / produced;
     double recall = expected == 0 ? 0 : (double) matched / expected;
     System.out.printf("%n=== end-to-end evaluation: simulator lines -> collector parser + classifier -> correlation ==="
-        + "%nscenarios %d, log lines %d (unparsed %d)%nexpected findings %d, produced %d, matched %d%n"
+        + "%nscenarios %d, log lines %d (unparsed %d, classified unlike the simulator meant %d)"
+        + "%nexpected findings %d, produced %d, matched %d%n"
         + "precision %.4f  recall %.4f  direction correct %d/%d  final state correct %d/%d%n", SCENARIOS, lines,
-        unparsed, expected, produced, matched, precision, recall, direction, matched, state, matched);
+        unparsed, halfMismatches, expected, produced, matched, precision, recall, direction, matched, state, matched);
     notes.stream().limit(25).forEach(n -> System.out.println("  " + n));
     assertEquals(0, unparsed, "every simulated line parses");
+    assertEquals(0, halfMismatches, "every half classifies as the simulator meant it (category, rejected_by, role)");
     assertTrue(precision >= 0.99, "precision " + precision);
     assertTrue(recall >= 0.99, "recall " + recall);
     assertEquals(matched, direction, "direction correct in every case");
@@ -164,6 +175,20 @@ class CorrelationPipelineEvaluationTest {
       b.observerRole(ObserverRole.SERVER); // a listener log only holds inbound connections
     }
     return b.build();
+  }
+
+  /**
+   * The collector names a failure without any connection attempt (UH: no healthy upstream) a connect
+   * failure; the simulator's truth and the correlator (Observations.notAHandshake) see no handshake in it.
+   */
+  static boolean notAHandshake(MeshEvent e) {
+    return e.tls() != null && e.tls().category() == FailureCategory.UPSTREAM_CONNECT_FAILURE
+        && e.upstreamTransportFailureReason() == null && e.responseFlags() != null
+        && !e.responseFlags().contains("UF") && !e.responseFlags().contains("URX");
+  }
+
+  static MeshEvent withoutFailure(MeshEvent e) {
+    return e.toBuilder().tls(null).build();
   }
 
   static String key(Finding f) {

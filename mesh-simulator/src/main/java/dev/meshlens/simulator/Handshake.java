@@ -1,5 +1,6 @@
 package dev.meshlens.simulator;
 
+import dev.meshlens.events.BoringSsl;
 import dev.meshlens.events.FailureCategory;
 import dev.meshlens.events.RejectedBy;
 import java.security.cert.CertPath;
@@ -35,7 +36,7 @@ public final class Handshake {
 
     /** The {@code TLS_error:|…:TLS_error_end} text, or null when no TLS error was raised. */
     public String tlsError() {
-      return reason == null ? null : BoringSsl.tlsError(reason, validatorDetail);
+      return reason == null ? null : EnvoyTlsErrors.tlsError(reason, validatorDetail);
     }
   }
 
@@ -53,7 +54,8 @@ public final class Handshake {
     String serverPrefix = (gateway != null && server == null ? gateway : server).listenerStatPrefix();
     // 1. gateway SNI routing (TLS passthrough): no filter chain -> the gateway resets the connection.
     if (gateway != null && gateway.routableServices() != null && !gateway.routableServices().contains(server.service())) {
-      Half c = new Half(BoringSsl.CONNECTION_RESET, null, FailureCategory.CONNECTION_RESET, RejectedBy.UNKNOWN, none);
+      Half c = new Half(EnvoyTlsErrors.CONNECTION_RESET, null, FailureCategory.CONNECTION_RESET, RejectedBy.UNKNOWN,
+          none);
       Half s = new Half(null, null, FailureCategory.NO_ROUTE, RejectedBy.UNKNOWN,
           List.of(gateway.listenerStatPrefix() + "no_filter_chain_match"));
       return new Result(false, FailureCategory.NO_ROUTE, RejectedBy.PEER, c, s, true, false, null,
@@ -62,13 +64,17 @@ public final class Handshake {
     // 2. plaintext vs TLS.
     if (!client.tlsOrigination() && server.tlsTermination()) {
       Half c = new Half(null, null, FailureCategory.CONNECTION_RESET, RejectedBy.UNKNOWN, none);
-      Half s = new Half(BoringSsl.HTTP_REQUEST, null, FailureCategory.PLAINTEXT_MISMATCH, RejectedBy.UNKNOWN,
+      // the TLS server's own BoringSSL raised HTTP_REQUEST: it detected the plaintext itself (rejected_by self,
+      // as the classifier corpus reads it)
+      Half s = new Half(EnvoyTlsErrors.HTTP_REQUEST, null, FailureCategory.PLAINTEXT_MISMATCH, RejectedBy.SELF,
           List.of(serverPrefix + "ssl.connection_error"));
       return new Result(false, FailureCategory.PLAINTEXT_MISMATCH, RejectedBy.PEER, c, s, false, true, null,
           client + " sends plaintext to " + server + ", which requires TLS");
     }
     if (client.tlsOrigination() && !server.tlsTermination()) {
-      Half c = new Half(BoringSsl.WRONG_VERSION_NUMBER, null, FailureCategory.PLAINTEXT_MISMATCH, RejectedBy.UNKNOWN,
+      // the TLS client's BoringSSL raised WRONG_VERSION_NUMBER on the plaintext answer: rejected_by self; the
+      // plaintext server only saw bytes its HTTP codec could not parse (no TLS verdict: unknown)
+      Half c = new Half(EnvoyTlsErrors.WRONG_VERSION_NUMBER, null, FailureCategory.PLAINTEXT_MISMATCH, RejectedBy.SELF,
           none);
       Half s = new Half(null, null, FailureCategory.PLAINTEXT_MISMATCH, RejectedBy.UNKNOWN, none);
       return new Result(false, FailureCategory.PLAINTEXT_MISMATCH, RejectedBy.SELF, c, s, false, false, null,
@@ -82,17 +88,17 @@ public final class Handshake {
     int cMin = VERSIONS.indexOf(client.minTls()), cMax = VERSIONS.indexOf(client.maxTls());
     int sMin = VERSIONS.indexOf(server.minTls()), sMax = VERSIONS.indexOf(server.maxTls());
     if (cMax < sMin) {
-      Half c = new Half(BoringSsl.ALERT_PROTOCOL_VERSION, null, FailureCategory.PROTOCOL_MISMATCH, RejectedBy.PEER,
+      Half c = new Half(EnvoyTlsErrors.ALERT_PROTOCOL_VERSION, null, FailureCategory.PROTOCOL_MISMATCH, RejectedBy.PEER,
           List.of(clientPrefix + "ssl.connection_error"));
-      Half s = new Half(BoringSsl.UNSUPPORTED_PROTOCOL, null, FailureCategory.PROTOCOL_MISMATCH, RejectedBy.SELF,
+      Half s = new Half(EnvoyTlsErrors.UNSUPPORTED_PROTOCOL, null, FailureCategory.PROTOCOL_MISMATCH, RejectedBy.SELF,
           List.of(serverPrefix + "ssl.connection_error"));
       return new Result(false, FailureCategory.PROTOCOL_MISMATCH, RejectedBy.PEER, c, s, false, false, null,
           server + " requires at least " + server.minTls() + " but " + client + " offers at most " + client.maxTls());
     }
     if (sMax < cMin) {
-      Half c = new Half(BoringSsl.UNSUPPORTED_PROTOCOL, null, FailureCategory.PROTOCOL_MISMATCH, RejectedBy.SELF,
+      Half c = new Half(EnvoyTlsErrors.UNSUPPORTED_PROTOCOL, null, FailureCategory.PROTOCOL_MISMATCH, RejectedBy.SELF,
           List.of(clientPrefix + "ssl.connection_error"));
-      Half s = new Half(BoringSsl.ALERT_PROTOCOL_VERSION, null, FailureCategory.PROTOCOL_MISMATCH, RejectedBy.PEER,
+      Half s = new Half(EnvoyTlsErrors.ALERT_PROTOCOL_VERSION, null, FailureCategory.PROTOCOL_MISMATCH, RejectedBy.PEER,
           List.of(serverPrefix + "ssl.connection_error"));
       return new Result(false, FailureCategory.PROTOCOL_MISMATCH, RejectedBy.SELF, c, s, false, false, null,
           client + " requires at least " + client.minTls() + " but " + server + " offers at most " + server.maxTls());
@@ -103,9 +109,11 @@ public final class Handshake {
     Verdict v = verify(server.presentedChain(), client.mesh().trustedRoots(), clientNow);
     if (v != Verdict.OK) {
       boolean detail = client.validatorDetail();
-      BoringSsl.Reason alert = v == Verdict.UNTRUSTED ? BoringSsl.ALERT_UNKNOWN_CA : BoringSsl.ALERT_CERTIFICATE_EXPIRED;
+      BoringSsl.Reason alert = v == Verdict.UNTRUSTED ? EnvoyTlsErrors.ALERT_UNKNOWN_CA
+          : EnvoyTlsErrors.ALERT_CERTIFICATE_EXPIRED;
       FailureCategory cat = v == Verdict.UNTRUSTED ? FailureCategory.UNTRUSTED_ROOT : FailureCategory.CERT_EXPIRED;
-      Half c = new Half(BoringSsl.CERTIFICATE_VERIFY_FAILED, detail ? x509Detail(v, server.presentedChain()) : null,
+      Half c = new Half(EnvoyTlsErrors.CERTIFICATE_VERIFY_FAILED,
+          detail ? x509Detail(v, server.presentedChain()) : null,
           detail ? cat : FailureCategory.CERT_REJECTED, RejectedBy.SELF,
           List.of(clientPrefix + "ssl.fail_verify_error", clientPrefix + "ssl.connection_error"));
       Half s = new Half(alert, null, cat, RejectedBy.PEER, List.of(serverPrefix + "ssl.connection_error"));
@@ -116,10 +124,10 @@ public final class Handshake {
     String presented = Pki.uriSan(server.leaf());
     if (!expected.equals(presented)) {
       boolean detail = client.validatorDetail();
-      Half c = new Half(BoringSsl.CERTIFICATE_VERIFY_FAILED, detail ? BoringSsl.SAN_MATCHER_DETAIL : null,
+      Half c = new Half(EnvoyTlsErrors.CERTIFICATE_VERIFY_FAILED, detail ? EnvoyTlsErrors.SAN_MATCHER_DETAIL : null,
           detail ? FailureCategory.SAN_MISMATCH : FailureCategory.CERT_REJECTED, RejectedBy.SELF,
           List.of(clientPrefix + "ssl.fail_verify_san", clientPrefix + "ssl.connection_error"));
-      Half s = new Half(BoringSsl.ALERT_BAD_CERTIFICATE, null, FailureCategory.CERT_REJECTED, RejectedBy.PEER,
+      Half s = new Half(EnvoyTlsErrors.ALERT_BAD_CERTIFICATE, null, FailureCategory.CERT_REJECTED, RejectedBy.PEER,
           List.of(serverPrefix + "ssl.connection_error"));
       return new Result(false, FailureCategory.SAN_MISMATCH, RejectedBy.SELF, c, s, false, false, version,
           client + " expected " + expected + " but " + server + " presented " + presented);
@@ -127,9 +135,9 @@ public final class Handshake {
     // 5. the server requires and verifies the client's certificate.
     if (server.requireClientCert()) {
       if (!client.sendsClientCert()) {
-        Half c = new Half(BoringSsl.ALERT_CERTIFICATE_REQUIRED, null, FailureCategory.CLIENT_CERT_MISSING,
+        Half c = new Half(EnvoyTlsErrors.ALERT_CERTIFICATE_REQUIRED, null, FailureCategory.CLIENT_CERT_MISSING,
             RejectedBy.PEER, List.of(clientPrefix + "ssl.connection_error"));
-        Half s = new Half(BoringSsl.PEER_DID_NOT_RETURN_A_CERTIFICATE, null, FailureCategory.CLIENT_CERT_MISSING,
+        Half s = new Half(EnvoyTlsErrors.PEER_DID_NOT_RETURN_A_CERTIFICATE, null, FailureCategory.CLIENT_CERT_MISSING,
             RejectedBy.SELF, List.of(serverPrefix + "ssl.fail_verify_no_cert", serverPrefix + "ssl.connection_error"));
         return new Result(false, FailureCategory.CLIENT_CERT_MISSING, RejectedBy.PEER, c, s, false, false, version,
             server + " requires a client certificate; " + client + " sent none");
@@ -138,11 +146,12 @@ public final class Handshake {
       Verdict sv = verify(client.presentedChain(), server.mesh().trustedRoots(), serverNow);
       if (sv != Verdict.OK) {
         boolean detail = server.validatorDetail();
-        BoringSsl.Reason alert = sv == Verdict.UNTRUSTED ? BoringSsl.ALERT_UNKNOWN_CA
-            : BoringSsl.ALERT_CERTIFICATE_EXPIRED;
+        BoringSsl.Reason alert = sv == Verdict.UNTRUSTED ? EnvoyTlsErrors.ALERT_UNKNOWN_CA
+            : EnvoyTlsErrors.ALERT_CERTIFICATE_EXPIRED;
         FailureCategory cat = sv == Verdict.UNTRUSTED ? FailureCategory.UNTRUSTED_ROOT : FailureCategory.CERT_EXPIRED;
         Half c = new Half(alert, null, cat, RejectedBy.PEER, List.of(clientPrefix + "ssl.connection_error"));
-        Half s = new Half(BoringSsl.CERTIFICATE_VERIFY_FAILED, detail ? x509Detail(sv, client.presentedChain()) : null,
+        Half s = new Half(EnvoyTlsErrors.CERTIFICATE_VERIFY_FAILED,
+            detail ? x509Detail(sv, client.presentedChain()) : null,
             detail ? cat : FailureCategory.CERT_REJECTED, RejectedBy.SELF,
             List.of(serverPrefix + "ssl.fail_verify_error", serverPrefix + "ssl.connection_error"));
         return new Result(false, cat, RejectedBy.PEER, c, s, false, false, version,
@@ -151,9 +160,9 @@ public final class Handshake {
       String clientSan = Pki.uriSan(client.leaf());
       if (server.allowedClientSanPrefix() != null && !clientSan.startsWith(server.allowedClientSanPrefix())) {
         boolean detail = server.validatorDetail();
-        Half c = new Half(BoringSsl.ALERT_BAD_CERTIFICATE, null, FailureCategory.CERT_REJECTED, RejectedBy.PEER,
+        Half c = new Half(EnvoyTlsErrors.ALERT_BAD_CERTIFICATE, null, FailureCategory.CERT_REJECTED, RejectedBy.PEER,
             List.of(clientPrefix + "ssl.connection_error"));
-        Half s = new Half(BoringSsl.CERTIFICATE_VERIFY_FAILED, detail ? BoringSsl.SAN_MATCHER_DETAIL : null,
+        Half s = new Half(EnvoyTlsErrors.CERTIFICATE_VERIFY_FAILED, detail ? EnvoyTlsErrors.SAN_MATCHER_DETAIL : null,
             detail ? FailureCategory.SAN_MISMATCH : FailureCategory.CERT_REJECTED, RejectedBy.SELF,
             List.of(serverPrefix + "ssl.fail_verify_san", serverPrefix + "ssl.connection_error"));
         return new Result(false, FailureCategory.SAN_MISMATCH, RejectedBy.PEER, c, s, false, false, version,
@@ -186,9 +195,9 @@ public final class Handshake {
 
   private static String x509Detail(Verdict v, List<X509Certificate> chain) {
     if (v == Verdict.UNTRUSTED && chain.size() > 1) {
-      return BoringSsl.x509Detail(1, "self-signed certificate in certificate chain");
+      return EnvoyTlsErrors.x509Detail(1, "self-signed certificate in certificate chain");
     }
-    return BoringSsl.x509Detail(0, v == Verdict.OTHER ? "certificate signature failure" : v.text);
+    return EnvoyTlsErrors.x509Detail(0, v == Verdict.OTHER ? "certificate signature failure" : v.text);
   }
 
   private record TrustKey(List<X509Certificate> chain, List<X509Certificate> roots) {}

@@ -1,5 +1,6 @@
 package dev.meshlens.simulator;
 
+import dev.meshlens.events.BoringSsl;
 import dev.meshlens.events.CertificateInfo;
 import dev.meshlens.events.Direction;
 import dev.meshlens.events.EventIds;
@@ -118,7 +119,7 @@ public final class Traffic {
       if (tlsError != null) {
         c.responseFlags = "UF";
         c.responseCodeDetails = "upstream_reset_before_response_started{connection_failure,"
-            + BoringSsl.inDetails(tlsError) + "}";
+            + EnvoyTlsErrors.inDetails(tlsError) + "}";
         c.upstreamTransportFailureReason = tlsError;
         c.upstreamLocalAddress = clientIp + ":" + clientPort;
       } else {
@@ -137,7 +138,10 @@ public final class Traffic {
       s.startTime = st;
       s.downstreamLocalAddress = serverSide.ip() + ":" + port(server);
       s.downstreamRemoteAddress = (gateway != null && !r.noRoute() ? gateway.ip() : clientIp) + ":" + clientPort;
-      s.requestedServerName = client.tlsOrigination() && server.tlsTermination() ? sni(client, server) : null;
+      // the listener's TLS inspector reads the SNI of any ClientHello, also on a plaintext server port (a
+      // 400 DPE http1.codec_error line still names it, istio/istio#36434; Istio's inbound listener runs the TLS
+      // inspector, the simulator assumes the same of Consul's public listener)
+      s.requestedServerName = client.tlsOrigination() ? sni(client, server) : null;
       if (r.success()) {
         s.method = "GET";
         s.path = path;

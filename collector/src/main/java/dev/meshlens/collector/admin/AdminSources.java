@@ -42,13 +42,40 @@ public final class AdminSources {
   private final String meshId;
   private final MeshKind meshKind;
   private final String cluster;
+  private final PolledEnvoy envoy;
   private final Map<String, Long> previous = new HashMap<>();
   private Instant previousAt;
 
+  /**
+   * The Envoy behind an admin endpoint, as its source configuration names it: an admin poll carries no
+   * identity of its own, and without one a server listener's {@code ssl.*} delta cannot pair with the
+   * client half that called it.
+   *
+   * @param localUriSan its SPIFFE ID, or null
+   * @param workload its workload (service) name, or null
+   */
+  public record PolledEnvoy(String localUriSan, String workload) {
+    public static final PolledEnvoy UNNAMED = new PolledEnvoy(null, null);
+
+    void applyTo(MeshEvent.Builder b, Map<String, String> attributes) {
+      if (localUriSan != null) {
+        b.localUriSan(localUriSan);
+      }
+      if (workload != null) {
+        attributes.put("workload", workload);
+      }
+    }
+  }
+
   public AdminSources(String meshId, MeshKind meshKind, String cluster) {
+    this(meshId, meshKind, cluster, PolledEnvoy.UNNAMED);
+  }
+
+  public AdminSources(String meshId, MeshKind meshKind, String cluster, PolledEnvoy envoy) {
     this.meshId = meshId;
     this.meshKind = meshKind;
     this.cluster = cluster;
+    this.envoy = envoy == null ? PolledEnvoy.UNNAMED : envoy;
   }
 
   private String get(String url, Map<String, String> headers) throws IOException, InterruptedException {
@@ -116,6 +143,9 @@ public final class AdminSources {
       if (!listener) {
         b.upstreamCluster(name);
       }
+      Map<String, String> attrs = new LinkedHashMap<>();
+      envoy.applyTo(b, attrs);
+      b.attributes(attrs);
       TlsFailure f = failureOf(sd);
       if (f != null) {
         b.tls(f);
@@ -166,10 +196,12 @@ public final class AdminSources {
         attrs.put("cert." + i + ".days_until_expiry", String.valueOf(ci.daysUntilExpiry(now)));
       }
     }
-    return MeshEvent.builder()
+    MeshEvent.Builder b = MeshEvent.builder()
         .eventId(EventIds.of(meshId, "admin:" + trim(adminUrl) + ":certs", now.toEpochMilli()))
         .observedTime(now).meshId(meshId).meshKind(meshKind).cluster(cluster).sourceKind(SourceKind.ENVOY_CERTS)
-        .certificates(certs).attributes(attrs).build();
+        .certificates(certs);
+    envoy.applyTo(b, attrs);
+    return b.attributes(attrs).build();
   }
 
   private static CertificateInfo certOf(JsonNode n, boolean ca) {

@@ -2,6 +2,7 @@ package dev.meshlens.collector.classify;
 
 import dev.meshlens.collector.format.Field;
 import dev.meshlens.collector.format.ParsedLine;
+import dev.meshlens.events.BoringSsl;
 import dev.meshlens.events.FailureCategory;
 import dev.meshlens.events.ObserverRole;
 import dev.meshlens.events.RejectedBy;
@@ -23,6 +24,19 @@ public final class TlsClassifier {
 
   /** Classifies a parsed access-log line; null when the line shows no failure. */
   public Verdict classify(ParsedLine p) {
+    return classify(p, ProxyRole.UNKNOWN);
+  }
+
+  /**
+   * Classifies a parsed access-log line written by an Envoy in {@code role} (what its source knows); null
+   * when the line shows no failure. The role only matters for listener-level lines a sidecar and a gateway
+   * spell alike (see {@link ServerPlaintext}).
+   */
+  public Verdict classify(ParsedLine p, ProxyRole role) {
+    return ServerPlaintext.refine(p, role, fields(p));
+  }
+
+  private Verdict fields(ParsedLine p) {
     var f = p.format();
     int flagsSlot = f.slotOf(Field.RESPONSE_FLAGS);
     int utfr = f.slotOf(Field.UPSTREAM_TRANSPORT_FAILURE_REASON);

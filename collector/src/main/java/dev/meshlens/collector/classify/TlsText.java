@@ -1,5 +1,6 @@
 package dev.meshlens.collector.classify;
 
+import dev.meshlens.events.BoringSsl;
 import dev.meshlens.events.FailureCategory;
 import dev.meshlens.events.RejectedBy;
 import java.util.ArrayList;

@@ -103,6 +103,10 @@ public final class Collector implements AutoCloseable {
         pipeline.localIdentity(new dev.meshlens.collector.event.LocalIdentity(
             java.util.regex.Pattern.compile(identityPattern.toString()), String.valueOf(f.get("identity_template"))));
       }
+      Object gatewayPath = f.get("gateway_from_path");
+      if (gatewayPath != null) {
+        pipeline.gatewayPaths(java.util.regex.Pattern.compile(gatewayPath.toString()));
+      }
       FileTailer t = new FileTailer(new FileTailer.Options(globs,
           Path.of(config.string("sources.checkpoint_dir")).resolve("files-" + i + ".json"),
           config.integer("sources.max_line_bytes"), Duration.ofMillis(config.integer("sources.poll_interval_ms")),
@@ -122,7 +126,9 @@ public final class Collector implements AutoCloseable {
     for (Map<String, Object> a : config.list("sources.admin")) {
       String url = String.valueOf(a.get("url"));
       int every = ((Number) CollectorConfig.item(a, "sources.admin", "interval_seconds")).intValue();
-      AdminSources src = new AdminSources(mesh, kind, cluster);
+      AdminSources src = new AdminSources(mesh, kind, cluster, new AdminSources.PolledEnvoy(
+          a.get("local_identity") == null ? null : a.get("local_identity").toString(),
+          a.get("workload") == null ? null : a.get("workload").toString()));
       scheduler.scheduleWithFixedDelay(() -> {
         try {
           for (MeshEvent e : src.pollStats(url)) {

@@ -51,6 +51,8 @@ public final class CollectorConfig {
           "regex with named groups found in each file's path, e.g. /var/log/pods/(?<namespace>[^_/]+)_(?<workload>[a-z0-9-]+?)(-[a-z0-9]{8,10})?-[a-z0-9]{5}_; names the Envoy that wrote the file"),
       new Key("sources.files[].identity_template", Type.STRING, false, null,
           "SPIFFE ID of that Envoy from the groups, e.g. spiffe://cluster.local/ns/{namespace}/sa/{workload}; used as local_uri_san when a line has none"),
+      new Key("sources.files[].gateway_from_path", Type.STRING, false, null,
+          "regex found in the path of files written by gateways, e.g. ^/var/log/pods/[^/]*gateway; the source's other files are sidecars. A sidecar's inbound NR filter_chain_not_found without SNI is then a plaintext client (PLAINTEXT_MISMATCH), a gateway's stays NO_ROUTE; unset: only the line decides"),
       new Key("sources.checkpoint_dir", Type.STRING, false, "/var/lib/meshlens/checkpoints", "where file offsets are kept"),
       new Key("sources.max_line_bytes", Type.INT, false, 65536, "lines longer than this are cut and counted"),
       new Key("sources.poll_interval_ms", Type.INT, false, 250, "how often files are checked for new lines"),
@@ -62,6 +64,10 @@ public final class CollectorConfig {
       new Key("sources.admin", Type.LIST_OF_OBJECTS, false, null, "Envoy admin endpoints to poll"),
       new Key("sources.admin[].url", Type.STRING, true, null, "admin base URL, e.g. http://127.0.0.1:15000"),
       new Key("sources.admin[].interval_seconds", Type.INT, false, 30, "poll interval"),
+      new Key("sources.admin[].local_identity", Type.STRING, false, null,
+          "SPIFFE ID of the Envoy behind this endpoint, e.g. spiffe://cluster.local/ns/istio-system/sa/istio-eastwestgateway-service-account; local_uri_san of its ssl.* deltas and /certs events, so they pair with the other side's half"),
+      new Key("sources.admin[].workload", Type.STRING, false, null,
+          "workload (service) name of that Envoy, e.g. istio-eastwestgateway; the workload attribute of its events (the identity used when no SPIFFE ID is known)"),
       new Key("sources.trust_bundles", Type.LIST_OF_OBJECTS, false, null, "trust bundles to report"),
       new Key("sources.trust_bundles[].path", Type.STRING, false, null, "PEM file or directory (e.g. Istio root-cert.pem)"),
       new Key("sources.trust_bundles[].consul_url", Type.STRING, false, null, "Consul HTTP address; reads /v1/connect/ca/roots"),
@@ -252,12 +258,31 @@ public final class CollectorConfig {
       Object pattern = files.get(i).get("identity_from_path");
       Object template = files.get(i).get("identity_template");
       String at = "sources.files[" + i + "]";
+      Object gateways = files.get(i).get("gateway_from_path");
+      if (gateways != null) {
+        try {
+          java.util.regex.Pattern.compile(gateways.toString());
+        } catch (java.util.regex.PatternSyntaxException e) {
+          problems.add("Invalid value for configuration " + at + ".gateway_from_path: not a valid regular expression ("
+              + e.getDescription() + "); e.g. ^/var/log/pods/[^/]*gateway");
+        }
+      }
       if ((pattern == null) != (template == null)) {
         problems.add(at + ": set identity_from_path and identity_template together (or neither)");
       } else if (pattern != null) {
         for (String p : dev.meshlens.collector.event.LocalIdentity.problems(pattern.toString(), template.toString())) {
           problems.add("Invalid value for configuration " + at + ".identity_from_path/identity_template: " + p);
         }
+      }
+    }
+    List<Map<String, Object>> admin = list("sources.admin");
+    for (int i = 0; i < admin.size(); i++) {
+      Object id = admin.get(i).get("local_identity");
+      if (id != null && dev.meshlens.events.SpiffeId.tryParse(id.toString()) == null) {
+        problems.add("Invalid value " + abbreviate(id) + " for configuration sources.admin[" + i + "].local_identity:"
+            + " expected the SPIFFE ID of the Envoy behind this admin endpoint, e.g."
+            + " spiffe://cluster.local/ns/<namespace>/sa/<service-account> (Istio) or"
+            + " spiffe://<uuid>.consul/ns/<namespace>/dc/<dc>/svc/<service> (Consul); put a plain name in workload");
       }
     }
     for (Map<String, Object> tb : list("sources.trust_bundles")) {

@@ -1,5 +1,6 @@
 package dev.meshlens.collector.pipeline;
 
+import dev.meshlens.collector.classify.ProxyRole;
 import dev.meshlens.collector.classify.TlsClassifier;
 import dev.meshlens.collector.classify.Verdict;
 import dev.meshlens.collector.event.EventMapper;
@@ -22,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,16 +47,19 @@ public final class LinePipeline implements LineSink {
   private final boolean unwrapContainers;
   private final ThreadLocal<ParsedLine> parsed;
   private LocalIdentity localIdentity;
+  private Pattern gatewayPath;
 
   private static final class SourceState {
     final ContainerUnwrapper unwrapper;
     final SourceContext ctx;
     final String localUriSan;
+    final ProxyRole role;
 
-    SourceState(ContainerUnwrapper unwrapper, SourceContext ctx, String localUriSan) {
+    SourceState(ContainerUnwrapper unwrapper, SourceContext ctx, String localUriSan, ProxyRole role) {
       this.unwrapper = unwrapper;
       this.ctx = ctx;
       this.localUriSan = localUriSan;
+      this.role = role;
     }
   }
 
@@ -86,7 +91,8 @@ public final class LinePipeline implements LineSink {
     if (st == null || !st.ctx.sourceIdentity().equals(line.source().identity())) {
       st = new SourceState(new ContainerUnwrapper(),
           new SourceContext(meshId, meshKind, cluster, SourceKind.ACCESS_LOG, line.source().identity()),
-          localIdentity == null ? null : localIdentity.resolve(line.source().path()));
+          localIdentity == null ? null : localIdentity.resolve(line.source().path()),
+          ProxyRole.fromPath(gatewayPath, line.source().path()));
       line.source().attachment = st;
     }
     String text = line.text();
@@ -99,7 +105,7 @@ public final class LinePipeline implements LineSink {
       text = u.line();
       runtimeTime = EventMapper.parseTime(u.runtimeTime());
     }
-    return process(st.ctx, line.offset(), text, runtimeTime, null, line.source().path(), st.localUriSan);
+    return process(st.ctx, line.offset(), text, runtimeTime, null, line.source().path(), st.localUriSan, st.role);
   }
 
   /** Names the Envoy behind each file from its path (see {@link LocalIdentity}); null turns it off. */
@@ -109,16 +115,27 @@ public final class LinePipeline implements LineSink {
   }
 
   /**
+   * Tells gateways from sidecars by the path of the file they write (a gateway when the pattern is found,
+   * else a sidecar), so a sidecar's inbound {@code NR} without SNI reads as a plaintext client and a
+   * gateway's stays {@code NO_ROUTE}; null: only the line decides.
+   */
+  public LinePipeline gatewayPaths(Pattern gatewayPath) {
+    this.gatewayPath = gatewayPath;
+    return this;
+  }
+
+  /**
    * Processes one line of the configured format from any source (the OTLP receiver passes the
    * record body and attributes here). Returns when the event is durable, or null when no event is made.
    */
   public CompletableFuture<Void> process(SourceContext ctx, long position, String text, Instant fallbackTime,
       Map<String, String> extraAttributes, String sourceName) throws InterruptedException {
-    return process(ctx, position, text, fallbackTime, extraAttributes, sourceName, null);
+    return process(ctx, position, text, fallbackTime, extraAttributes, sourceName, null, ProxyRole.UNKNOWN);
   }
 
   private CompletableFuture<Void> process(SourceContext ctx, long position, String text, Instant fallbackTime,
-      Map<String, String> extraAttributes, String sourceName, String localUriSan) throws InterruptedException {
+      Map<String, String> extraAttributes, String sourceName, String localUriSan, ProxyRole role)
+      throws InterruptedException {
     ParsedLine p = parsed.get();
     ParseStatus status = format.parse(text, p);
     if (status != ParseStatus.OK) {
@@ -129,7 +146,7 @@ public final class LinePipeline implements LineSink {
       return null;
     }
     metrics.lineParsed();
-    Verdict v = TlsClassifier.INSTANCE.classify(p);
+    Verdict v = TlsClassifier.INSTANCE.classify(p, role);
     if (v == null && !publishSuccesses) {
       return null;
     }

@@ -2,8 +2,10 @@ package dev.meshlens.collector.admin;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.meshlens.events.FailureCategory;
 import dev.meshlens.events.MeshEvent;
@@ -90,6 +92,7 @@ class AdminSourcesTest {
       assertEquals(3, li.stats().delta("ssl.fail_verify_no_cert"));
       assertEquals(FailureCategory.CLIENT_CERT_MISSING, li.tls().category());
       assertEquals(ObserverRole.SERVER, li.observerRole());
+      assertNull(li.localUriSan(), "an unnamed endpoint says nothing about its Envoy");
 
       MeshEvent certs = a.pollCerts(url);
       assertEquals(2, certs.certificates().size());
@@ -113,5 +116,25 @@ class AdminSourcesTest {
     } finally {
       server.stop(0);
     }
+  }
+
+  @Test
+  void eventsOfANamedEndpointCarryItsEnvoysIdentity() throws Exception {
+    String id = "spiffe://cluster.local/ns/shop/sa/frontend";
+    AdminSources a = new AdminSources("istio-east", MeshKind.ISTIO, "east",
+        new AdminSources.PolledEnvoy(id, "frontend"));
+    ObjectMapper m = new ObjectMapper();
+    Instant t0 = Instant.parse("2026-11-29T00:00:00Z");
+    assertEquals(List.of(), a.statsEvents("http://frontend:15000", m.readTree(stats(100, 2, 0)), t0));
+    List<MeshEvent> ev = a.statsEvents("http://frontend:15000", m.readTree(stats(130, 7, 3)), t0.plusSeconds(30));
+    assertEquals(2, ev.size());
+    for (MeshEvent e : ev) {
+      assertEquals(id, e.localUriSan(), e.stats().scope() + " delta names its Envoy");
+      assertEquals("frontend", e.attributes().get("workload"));
+    }
+    MeshEvent certs = a.certsEvent("http://frontend:15000", m.readTree(CERTS), t0);
+    assertEquals(id, certs.localUriSan());
+    assertEquals("frontend", certs.attributes().get("workload"));
+    assertNotNull(certs.attributes().get("cert.1.days_until_expiry"), "the certificate attributes stay");
   }
 }

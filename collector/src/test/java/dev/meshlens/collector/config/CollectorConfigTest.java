@@ -62,6 +62,47 @@ class CollectorConfigTest {
   }
 
   @Test
+  void gatewayPathMustBeARegex() {
+    String cfg = """
+        mesh: {id: istio-east, kind: istio}
+        sources:
+          files:
+            - globs: ["/var/log/pods/*/istio-proxy/*.log"]
+              gateway_from_path: "^/var/log/pods/[^/*gateway"
+        kafka: {bootstrap_servers: "kafka:9092"}
+        """;
+    ConfigException e = assertThrows(ConfigException.class, () -> CollectorConfig.parse(cfg, "gw.yaml"));
+    String all = String.join("\n", e.problems());
+    assertTrue(all.contains("Invalid value for configuration sources.files[0].gateway_from_path: not a valid regular"
+        + " expression"), all);
+    assertTrue(all.contains("e.g. ^/var/log/pods/[^/]*gateway"), all);
+    CollectorConfig.parse(cfg.replace("[^/*gateway", "[^/]*gateway"), "gw.yaml");
+  }
+
+  @Test
+  void adminSourcesNameTheEnvoyBehindThem() {
+    String cfg = """
+        mesh: {id: istio-east, kind: istio}
+        sources:
+          admin:
+            - url: "http://istio-eastwestgateway-admin.istio-system.svc:15000"
+              local_identity: "spiffe://cluster.local/ns/istio-system/sa/istio-eastwestgateway-service-account"
+              workload: istio-eastwestgateway
+        kafka: {bootstrap_servers: "kafka:9092"}
+        """;
+    CollectorConfig c = CollectorConfig.parse(cfg, "admin.yaml");
+    assertEquals("spiffe://cluster.local/ns/istio-system/sa/istio-eastwestgateway-service-account",
+        c.list("sources.admin").get(0).get("local_identity"));
+    ConfigException e = assertThrows(ConfigException.class, () -> CollectorConfig.parse(
+        cfg.replace("\"spiffe://cluster.local/ns/istio-system/sa/istio-eastwestgateway-service-account\"",
+            "istio-eastwestgateway"), "admin.yaml"));
+    String all = String.join("\n", e.problems());
+    assertTrue(all.contains("Invalid value 'istio-eastwestgateway' for configuration sources.admin[0].local_identity:"
+        + " expected the SPIFFE ID of the Envoy behind this admin endpoint"), all);
+    assertTrue(all.contains("spiffe://cluster.local/ns/<namespace>/sa/<service-account>"), all);
+  }
+
+  @Test
   void yamlSyntaxErrorsHaveAPosition() {
     ConfigException e = assertThrows(ConfigException.class, () -> CollectorConfig.parse("mesh: [unclosed", "x.yaml"));
     assertTrue(e.getMessage().contains("not valid YAML at line"), e.getMessage());
