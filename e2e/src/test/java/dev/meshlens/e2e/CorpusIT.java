@@ -264,8 +264,9 @@ class CorpusIT {
             f.put("identity_template", e.identity());
             files.add(f);
             if (e.snapshots() != null) {
+              // the admin endpoint names the Envoy it polls (a poll carries no identity of its own)
               admins.add(Map.of("url", adminBase + "/" + s.shortId() + "/" + e.name(), "interval_seconds",
-                  e.adminInterval()));
+                  e.adminInterval(), "local_identity", e.identity()));
             }
           }
           Map<String, Object> cfg = new LinkedHashMap<>();
