@@ -71,6 +71,7 @@ final class Correlator implements Processor<String, byte[], String, byte[]> {
   private WindowStore<String, byte[]> pending;
   private KeyValueStore<String, byte[]> findings;
   private KeyValueStore<String, byte[]> directory;
+  private ServerDirectory servers;
   private Inventory inventory;
   private InventoryRefinement refinement;
   private long sweptTo = -1;
@@ -92,6 +93,7 @@ final class Correlator implements Processor<String, byte[], String, byte[]> {
     this.pending = context.getStateStore(PENDING);
     this.findings = context.getStateStore(FINDINGS);
     this.directory = context.getStateStore(DIRECTORY);
+    this.servers = new ServerDirectory(directory);
     KeyValueStore<String, byte[]> inv = context.getStateStore(Inventory.STORE);
     this.inventory = new Inventory(inv);
     this.refinement = new InventoryRefinement(inventory);
@@ -124,8 +126,10 @@ final class Correlator implements Processor<String, byte[], String, byte[]> {
     String key = record.key();
     ObserverRole role = Observations.role(e);
     long t = e.observedTime().toEpochMilli();
-    if (role == ObserverRole.SERVER) {
-      noteServer(key, e, t);
+    if (Observations.servesDestination(e)) {
+      servers.reported(key, e, t);
+    } else if (Observations.callsOwnMeshService(e)) {
+      servers.inferred(key, e, t);
     }
     noteSeen(key, e.meshId(), t);
     if (Observations.isStats(e)) {
@@ -209,9 +213,14 @@ final class Correlator implements Processor<String, byte[], String, byte[]> {
     ctx.forward(new Record<>(LOOP + MESH_KEY + serverMesh, new Loop(fp, null).encode(), t));
   }
 
+  /** The mesh serving {@code key}: as a mesh reported it, else by the certificate inventory, else as inferred. */
   private String serverMeshOf(String key) {
-    ServerInfo dir = serverInfo(key);
-    return dir != null ? dir.meshId : inventory.meshOfService(key);
+    ServerDirectory.ServerInfo dir = servers.get(key);
+    if (dir != null && !dir.inferred()) {
+      return dir.meshId();
+    }
+    String inv = inventory.meshOfService(key);
+    return inv != null ? inv : dir != null ? dir.meshId() : null;
   }
 
   // ------------------------------------------------------------------ window store
@@ -696,11 +705,11 @@ final class Correlator implements Processor<String, byte[], String, byte[]> {
 
   private void upsert(String key, Half c, Half s, Half.Unit unit, Decision d, Map<String, String> details, long n,
       Kind kind) {
-    ServerInfo dir = serverInfo(key);
+    ServerDirectory.ServerInfo dir = servers.get(key);
     String clientMesh = c != null ? c.meshId() : meshOfIdentity(s.peerIdentity());
     String clientIdentity = c != null ? c.selfIdentity() : s.peerIdentity() != null ? s.peerIdentity()
         : "unknown client";
-    String serverMesh = s != null ? s.meshId() : dir != null ? dir.meshId : inventory.meshOfService(key);
+    String serverMesh = s != null ? s.meshId() : serverMeshOf(key);
     if (serverMesh == null) {
       serverMesh = "unknown";
     }
@@ -710,9 +719,11 @@ final class Correlator implements Processor<String, byte[], String, byte[]> {
     // a counter delta of an Envoy nobody named is about its listener, not a service
     String service = kind == Kind.COUNTER_ONLY && key.startsWith(MESH_KEY) && s.place() != null ? s.place() : key;
     String serverIdentity = s != null && s.selfIdentity() != null && s.selfIdentity().startsWith("spiffe://")
-        ? s.selfIdentity() : dir != null && !key.startsWith(MESH_KEY) ? dir.identity : null;
+        ? s.selfIdentity() : dir != null && !key.startsWith(MESH_KEY) && dir.meshId().equals(serverMesh)
+        ? dir.identity() : null;
     String clientKind = c != null ? c.meshKind() : inventory.kindOf(clientMesh);
-    String serverKind = s != null ? s.meshKind() : dir != null ? dir.kind : inventory.kindOf(serverMesh);
+    String serverKind = s != null ? s.meshKind() : dir != null && dir.meshId().equals(serverMesh) ? dir.kind()
+        : inventory.kindOf(serverMesh);
     long t = c != null ? c.timeMs() : s.timeMs();
     FailureCategory category = d.category();
     RejectedBy rb = d.rejectedBy();
@@ -901,35 +912,6 @@ final class Correlator implements Processor<String, byte[], String, byte[]> {
 
   // ------------------------------------------------------------------ directory, successes
 
-  private record ServerInfo(String meshId, String kind, String identity) {}
-
-  private void noteServer(String key, MeshEvent e, long t) {
-    String id = e.localUriSan();
-    SpiffeId sid = SpiffeId.tryParse(id);
-    if (sid != null && !key.equalsIgnoreCase(sid.workloadName())) {
-      id = null; // a gateway in front of the service: keep the service's own identity when known
-    }
-    String v = e.meshId() + SEP + (e.meshKind() == null ? "" : e.meshKind().wireName()) + SEP + (id == null ? "" : id)
-        + SEP + t;
-    byte[] old = directory.get("server" + SEP + key);
-    if (old != null) {
-      String[] p = new String(old, StandardCharsets.UTF_8).split(String.valueOf(SEP), -1);
-      if (id == null && p.length >= 3 && !p[2].isEmpty() && p[0].equals(e.meshId())) {
-        v = p[0] + SEP + p[1] + SEP + p[2] + SEP + t;
-      }
-    }
-    directory.put("server" + SEP + key, v.getBytes(StandardCharsets.UTF_8));
-  }
-
-  private ServerInfo serverInfo(String key) {
-    byte[] b = directory.get("server" + SEP + key);
-    if (b == null) {
-      return null;
-    }
-    String[] p = new String(b, StandardCharsets.UTF_8).split(String.valueOf(SEP), -1);
-    return new ServerInfo(p[0], p[1].isEmpty() ? null : p[1], p.length > 2 && !p[2].isEmpty() ? p[2] : null);
-  }
-
   private void noteSeen(String key, String meshId, long t) {
     directory.put("seen" + SEP + key + SEP + meshId, Long.toString(t).getBytes(StandardCharsets.UTF_8));
   }
@@ -951,9 +933,9 @@ final class Correlator implements Processor<String, byte[], String, byte[]> {
     if (prev == null || t > prev) {
       directory.put("ok" + SEP + key + SEP + client, Long.toString(t).getBytes(StandardCharsets.UTF_8));
     }
-    ServerInfo dir = serverInfo(key);
+    ServerDirectory.ServerInfo dir = servers.get(key);
     if (metrics != null) {
-      metrics.handshakeSuccess(e.meshId(), dir != null ? dir.meshId : MeshlensMetrics.UNKNOWN_MESH, 1);
+      metrics.handshakeSuccess(e.meshId(), dir != null ? dir.meshId() : MeshlensMetrics.UNKNOWN_MESH, 1);
     }
     List<KeyValue<String, Tracked>> open = new ArrayList<>();
     try (KeyValueIterator<String, byte[]> it = findings.prefixScan(key + SEP, STRINGS)) {
