@@ -42,8 +42,9 @@ import org.slf4j.LoggerFactory;
  * <p>Input: mesh events repartitioned by {@link dev.meshlens.events.CorrelationKeys#joinKey}, and the
  * correlator's own {@link Loop} messages. A failure half looks for a complementary half of the other role in
  * the window store within ±window (its event time; stats deltas cover their poll interval). Paired halves
- * update one finding; a half whose window has closed in stream time (window + stats interval + grace) leaves
- * the store and becomes one-sided evidence, counted unless it repeats a failure already counted
+ * update one finding; a half whose window has closed (window + stats interval + grace, in stream time, which
+ * goes on at wall-clock pace while the partition is quiet: {@link ExpiryClock}) leaves the store and becomes
+ * one-sided evidence, counted unless it repeats a failure already counted
  * ({@link Ledger}). Findings live in a changelog-backed key-value store keyed {@code <join key>\0<finding id>}
  * and are forwarded on every change; loop messages are forwarded with the key prefix {@link #LOOP}.
  */
@@ -76,6 +77,7 @@ final class Correlator implements Processor<String, byte[], String, byte[]> {
   private InventoryRefinement refinement;
   private long sweptTo = -1;
   private long lastQuietSweep = -1;
+  private final ExpiryClock clock = new ExpiryClock();
 
   Correlator(CorrelationConfig cfg, MeshlensMetrics metrics, CorrelationStats stats) {
     this.cfg = cfg;
@@ -98,6 +100,8 @@ final class Correlator implements Processor<String, byte[], String, byte[]> {
     this.inventory = new Inventory(inv);
     this.refinement = new InventoryRefinement(inventory);
     context.schedule(Duration.ofSeconds(1), PunctuationType.STREAM_TIME, this::sweep);
+    // a quiet partition's halves expire by wall-clock time too (see ExpiryClock)
+    context.schedule(Duration.ofSeconds(1), PunctuationType.WALL_CLOCK_TIME, this::wallTick);
     context.schedule(Duration.ofSeconds(30), PunctuationType.WALL_CLOCK_TIME, this::wallSweep);
   }
 
@@ -105,6 +109,7 @@ final class Correlator implements Processor<String, byte[], String, byte[]> {
 
   @Override
   public void process(Record<String, byte[]> record) {
+    clock.streamTime(ctx.currentStreamTimeMs(), ctx.currentSystemTimeMs());
     if (Loop.isLoop(record.value())) {
       Loop m;
       try {
@@ -161,7 +166,8 @@ final class Correlator implements Processor<String, byte[], String, byte[]> {
 
   private void handle(String key, Half h) {
     long now = ctx.currentStreamTimeMs();
-    boolean late = h.timeMs() < now - horizonMs;
+    // past the horizon, or behind what a wall-clock sweep already expired: it would never be swept
+    boolean late = h.timeMs() < now - horizonMs || h.timeMs() <= sweptTo;
     if (h.stats()) {
       h = pairStats(key, h);
       if (h.remaining() > 0) {
@@ -985,7 +991,25 @@ final class Correlator implements Processor<String, byte[], String, byte[]> {
 
   /** Stream-time sweep: halves whose window closed become one-sided; quiet findings resolve; old ones leave. */
   private void sweep(long streamTime) {
-    long to = streamTime - horizonMs;
+    clock.streamTime(streamTime, ctx.currentSystemTimeMs());
+    expireUpTo(streamTime - horizonMs);
+    if (lastQuietSweep < 0 || streamTime - lastQuietSweep >= 10_000) {
+      lastQuietSweep = streamTime;
+      quietSweep(streamTime, false);
+    }
+  }
+
+  /** Wall-clock tick: on a quiet partition, halves still expire once their horizon has passed (see ExpiryClock). */
+  private void wallTick(long wallTime) {
+    clock.streamTime(ctx.currentStreamTimeMs(), wallTime);
+    long now = clock.now(wallTime);
+    if (now >= 0) {
+      expireUpTo(now - horizonMs);
+    }
+  }
+
+  /** Halves (event time up to {@code to}) leave the window store and become one-sided evidence. */
+  private void expireUpTo(long to) {
     if (to > sweptTo) {
       List<KeyValue<Windowed<String>, byte[]>> expired = new ArrayList<>();
       try (KeyValueIterator<Windowed<String>, byte[]> it = pending.fetchAll(Instant.ofEpochMilli(Math.max(0,
@@ -1014,10 +1038,6 @@ final class Correlator implements Processor<String, byte[], String, byte[]> {
         expire(kv.key, kv.value);
       }
       sweptTo = to;
-    }
-    if (lastQuietSweep < 0 || streamTime - lastQuietSweep >= 10_000) {
-      lastQuietSweep = streamTime;
-      quietSweep(streamTime, false);
     }
   }
 
