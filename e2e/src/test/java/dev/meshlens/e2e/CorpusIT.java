@@ -122,12 +122,6 @@ class CorpusIT {
           }
         }
       }
-      // the correlator creates these itself, but starts its global store before a fresh topic's metadata has
-      // propagated ("There are no partitions available for topic ...-inventory"): create them first
-      topics.add(new NewTopic(run + "-corr-inventory", 1, (short) 1)
-          .configs(Map.of("cleanup.policy", "compact")));
-      topics.add(new NewTopic(run + ".findings", PARTITIONS, (short) 1)
-          .configs(Map.of("cleanup.policy", "compact")));
       admin.createTopics(topics).all().get(60, TimeUnit.SECONDS);
       long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
       Set<String> wanted = topics.stream().map(NewTopic::name).collect(Collectors.toSet());
