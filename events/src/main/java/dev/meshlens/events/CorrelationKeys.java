@@ -23,7 +23,9 @@ public final class CorrelationKeys {
   public static String destinationService(MeshEvent e) {
     if (e.observerRole() == ObserverRole.SERVER || MeshNames.toLocalApp(e)) {
       String s = serviceFromHost(e.requestedServerName());
-      if (s == null) {
+      if (s == null && !MeshNames.isGateway(e)) {
+        // the Envoy's own service; a gateway's own name is none of the services it fronts (its listener
+        // counters go to the mesh-wide key, where the failures they repeat claim them)
         SpiffeId self = SpiffeId.tryParse(e.localUriSan());
         s = self == null ? null : self.workloadName();
       }

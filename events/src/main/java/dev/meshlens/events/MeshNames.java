@@ -84,4 +84,19 @@ public final class MeshNames {
     String[] labels = host.toLowerCase(Locale.ROOT).split("\\.", -1);
     return labels.length >= 4 && labels[2].equals("svc") && !labels[0].isEmpty() && !labels[1].isEmpty();
   }
+
+  /**
+   * True when the observing Envoy is a gateway: Consul's mesh gateway identity
+   * ({@code spiffe://<td>/gateway/mesh/dc/<dc>}), or a workload or service account named as a gateway
+   * (Istio's {@code istio-ingressgateway}/{@code istio-eastwestgateway}, Consul ingress/terminating/mesh
+   * gateways). A gateway fronts many services: its own name is none of them.
+   */
+  public static boolean isGateway(MeshEvent e) {
+    String id = e.localUriSan();
+    if (id != null && id.toLowerCase(Locale.ROOT).contains("gateway")) {
+      return true;
+    }
+    String w = e.attributes().get("workload");
+    return w != null && w.toLowerCase(Locale.ROOT).contains("gateway");
+  }
 }

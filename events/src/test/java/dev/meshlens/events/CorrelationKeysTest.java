@@ -63,4 +63,15 @@ class CorrelationKeysTest {
         .localUriSan("spiffe://7e4c1a9d-3b2f-4d6e-8a1c-9f0b2d3e4a5b.consul/ns/default/dc/dc1/svc/stock").build();
     assertEquals("stock", CorrelationKeys.joinKey(ok), "no SNI: the Envoy's own identity names the service");
   }
+
+  /** A gateway's admin counters name no service it fronts: they go to the mesh-wide key (corpus s10). */
+  @Test
+  void aGatewaysOwnIdentityIsNoServiceKey() {
+    MeshEvent gatewayDelta = MeshEvent.builder().eventId("g").observedTime(Instant.EPOCH).meshId("istio")
+        .sourceKind(SourceKind.ENVOY_STATS).observerRole(ObserverRole.SERVER)
+        .localUriSan("spiffe://cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account").build();
+    assertEquals("mesh:istio", CorrelationKeys.joinKey(gatewayDelta));
+    MeshEvent sidecarDelta = gatewayDelta.toBuilder().localUriSan("spiffe://cluster.local/ns/shop/sa/quotes").build();
+    assertEquals("quotes", CorrelationKeys.joinKey(sidecarDelta));
+  }
 }

@@ -404,9 +404,14 @@ final class Correlator implements Processor<String, byte[], String, byte[]> {
       return false;
     }
     if (c.noTls()) {
-      // the client saw no TLS error at all: it did not speak TLS (a gateway without a route resets a TLS
-      // client, which then reports a TLS-level reset)
-      return sc == FailureCategory.PLAINTEXT_MISMATCH || sc == FailureCategory.UNKNOWN;
+      // the client's connection ended without any TLS error: either it did not speak TLS (a gateway without a
+      // route resets a TLS client, which then reports a TLS-level reset), or it spoke TLS 1.3, where the client
+      // sends its certificate and Finished last and counts its handshake complete before the server has checked
+      // them (RFC 8446 4.4; google/conscrypt#777: the server's error appears "in the first client read"): the
+      // server's rejection of its certificate then reaches it only as a connection closed after connect
+      // (Envoy's codec client: ConnectionTermination, UC, no transport failure reason)
+      return sc == FailureCategory.PLAINTEXT_MISMATCH || sc == FailureCategory.UNKNOWN
+          || (srb == RejectedBy.SELF && sc.isVerification());
     }
     if (cc == FailureCategory.CONNECTION_RESET || cc == FailureCategory.UPSTREAM_CONNECT_FAILURE) {
       return sc == FailureCategory.NO_ROUTE || sc == FailureCategory.UNKNOWN || sc == FailureCategory.CONNECTION_RESET;

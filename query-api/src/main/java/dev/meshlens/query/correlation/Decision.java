@@ -109,7 +109,8 @@ record Decision(FailureCategory category, RejectedBy rejectedBy, String decidedB
       return "the " + side + "'s connection line shows no failure and no TLS (it spoke plaintext)";
     }
     if (h.noTls()) {
-      return "the " + side + "'s connection ended without any TLS error (it did not speak TLS)";
+      return "the " + side + "'s connection ended without any TLS error (it spoke plaintext, or TLS 1.3 let it"
+          + " finish its handshake before the server rejected its certificate)";
     }
     String what = h.reason() != null ? h.reason() : h.category().name();
     String how = h.detail() != null ? h.detail() : h.raw() != null && !h.raw().equals(what) ? shorten(h.raw()) : null;

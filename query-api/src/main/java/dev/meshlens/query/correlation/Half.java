@@ -22,7 +22,8 @@ import java.util.List;
  * @param reason decoded reason name (e.g. TLSV1_ALERT_UNKNOWN_CA)
  * @param detail validator detail, or how the correlator read the line
  * @param raw raw failure text
- * @param noTls a client half whose connection ended with no TLS error at all (connection termination)
+ * @param noTls a client half whose connection ended with no TLS error at all (connection termination): it
+ *     spoke plaintext, or its TLS 1.3 handshake completed before the server rejected its certificate
  * @param stats true when this half comes from ssl.* counter deltas
  * @param units for stats halves: the failures still unpaired, per category/rejectedBy
  * @param ordinary a client connection line that shows no failure at all (a tcp_proxy line with nothing

@@ -195,18 +195,9 @@ final class Observations {
     return SpiffeId.tryParse(e.localUriSan()) != null || present(e.attributes().get("workload"));
   }
 
-  /**
-   * True when the observing Envoy is a gateway: Consul's mesh gateway identity
-   * ({@code spiffe://<td>/gateway/mesh/dc/<dc>}), or a workload or service account named as a gateway
-   * (Istio's {@code istio-ingressgateway}/{@code istio-eastwestgateway}, Consul ingress/terminating gateways).
-   */
+  /** True when the observing Envoy is a gateway ({@link MeshNames#isGateway}). */
   static boolean isGateway(MeshEvent e) {
-    String id = e.localUriSan();
-    if (id != null && id.toLowerCase(Locale.ROOT).contains("gateway")) {
-      return true;
-    }
-    String w = e.attributes().get("workload");
-    return w != null && w.toLowerCase(Locale.ROOT).contains("gateway");
+    return MeshNames.isGateway(e);
   }
 
   /** Envoy cluster names that forward to the original destination: they do not name the service called. */
