@@ -268,8 +268,11 @@ function collectorTypeError(k, v) {
       ? null : 'expected a mapping of names to scalar values';
     case 'LIST_OF_OBJECTS': return Array.isArray(v) ? null : 'expected a list';
     case 'LIST_OF_STRINGS': return Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string') ? null : 'expected a non-empty list of strings';
-    case 'FORMAT': return typeof v === 'string' || (v && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string'))
-      ? null : 'expected a preset name, a format string or a mapping of JSON key to operator';
+    case 'FORMAT': {
+      const one = (x) => typeof x === 'string' || (x && typeof x === 'object' && !Array.isArray(x) && Object.values(x).every((y) => typeof y === 'string'));
+      return one(v) || (Array.isArray(v) && v.length > 0 && v.every(one))
+        ? null : 'expected a preset name, a format string, a mapping of JSON key to operator, auto, or a non-empty list of these';
+    }
     case 'ENUM': return typeof v === 'string' && k.values.includes(v.toLowerCase()) ? null : `expected one of ${k.values.join(', ')}`;
     default: return `unknown type ${k.type} in the KEYS table`;
   }

@@ -3,6 +3,8 @@ package dev.meshlens.collector.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.meshlens.collector.classify.TlsClassifier;
+import dev.meshlens.collector.format.FormatChain;
+import dev.meshlens.collector.format.JsonFormat;
 import dev.meshlens.collector.format.ParseStatus;
 import dev.meshlens.collector.format.ParsedLine;
 import dev.meshlens.collector.format.Presets;
@@ -63,6 +65,12 @@ public class ParseClassifyBenchmark {
   List<String> istio;
   List<String> consul;
   ParsedLine istioParsed;
+  /** One format, through the chain a source uses (what a single-format file costs now). */
+  FormatChain.Parser istioSingle;
+  /** Istio's real stdout: the text access log first, the EnvoyFilter's JSON listener lines second. */
+  FormatChain.Parser istioList;
+  /** Per-line detection. */
+  FormatChain.Parser istioAuto;
   ParsedLine consulParsed;
   Grok grok;
   ObjectMapper jackson;
@@ -73,6 +81,12 @@ public class ParseClassifyBenchmark {
     istio = BenchLines.istio(N);
     consul = BenchLines.consul(N);
     istioParsed = Presets.ISTIO.newParsedLine();
+    istioSingle = FormatChain.of(Presets.ISTIO).newParser();
+    JsonFormat listener = JsonFormat.compile("custom-json", Map.of("start_time", "%START_TIME%",
+        "response_flags", "%RESPONSE_FLAGS%", "downstream_transport_failure_reason",
+        "%DOWNSTREAM_TRANSPORT_FAILURE_REASON%", "requested_server_name", "%REQUESTED_SERVER_NAME%"));
+    istioList = FormatChain.of(List.of(Presets.ISTIO, listener)).newParser();
+    istioAuto = FormatChain.auto().newParser();
     consulParsed = Presets.CONSUL_JSON.newParsedLine();
     grok = new Grok(GrokBuiltinPatterns.legacyPatterns(), GROK, MatcherWatchdog.noop(), m -> { });
     jackson = new ObjectMapper();
@@ -96,6 +110,39 @@ public class ParseClassifyBenchmark {
       ParseStatus st = Presets.ISTIO.parse(istio.get(i), istioParsed);
       bh.consume(st);
       bh.consume(classifier.classify(istioParsed));
+    }
+  }
+
+  /** The same lines through a source's format chain holding one format. */
+  @Benchmark
+  @OperationsPerInvocation(N)
+  public void istioText_chainOfOneParseClassify(Blackhole bh) {
+    for (int i = 0; i < N; i++) {
+      ParseStatus st = istioSingle.parse(istio.get(i));
+      bh.consume(st);
+      bh.consume(classifier.classify(istioSingle.parsed()));
+    }
+  }
+
+  /** The same lines through a list of two formats (text first, as in Istio's stdout). */
+  @Benchmark
+  @OperationsPerInvocation(N)
+  public void istioText_listOfTwoParseClassify(Blackhole bh) {
+    for (int i = 0; i < N; i++) {
+      ParseStatus st = istioList.parse(istio.get(i));
+      bh.consume(st);
+      bh.consume(classifier.classify(istioList.parsed()));
+    }
+  }
+
+  /** The same lines detected per line ({@code format: auto}). */
+  @Benchmark
+  @OperationsPerInvocation(N)
+  public void istioText_autoParseClassify(Blackhole bh) {
+    for (int i = 0; i < N; i++) {
+      ParseStatus st = istioAuto.parse(istio.get(i));
+      bh.consume(st);
+      bh.consume(classifier.classify(istioAuto.parsed()));
     }
   }
 

@@ -3,7 +3,7 @@ package dev.meshlens.collector.cli;
 import com.sun.net.httpserver.HttpServer;
 import dev.meshlens.collector.admin.AdminSources;
 import dev.meshlens.collector.config.CollectorConfig;
-import dev.meshlens.collector.format.LineFormat;
+import dev.meshlens.collector.format.FormatChain;
 import dev.meshlens.collector.metrics.CollectorMetrics;
 import dev.meshlens.collector.otlp.OtlpReceiver;
 import dev.meshlens.collector.pipeline.DeadLetters;
@@ -92,11 +92,11 @@ public final class Collector implements AutoCloseable {
     List<Map<String, Object>> files = config.list("sources.files");
     for (int i = 0; i < files.size(); i++) {
       Map<String, Object> f = files.get(i);
-      LineFormat format = CollectorConfig.toFormat(CollectorConfig.item(f, "sources.files", "format"));
+      FormatChain formats = CollectorConfig.toFormats(CollectorConfig.item(f, "sources.files", "format"));
       @SuppressWarnings("unchecked")
       List<String> globs = (List<String>) f.get("globs");
       boolean unwrap = Boolean.TRUE.equals(CollectorConfig.item(f, "sources.files", "unwrap_container"));
-      LinePipeline pipeline = new LinePipeline(format, mesh, kind, cluster, redactor, publisher, metrics, dl,
+      LinePipeline pipeline = new LinePipeline(formats, mesh, kind, cluster, redactor, publisher, metrics, dl,
           successes, unwrap);
       Object identityPattern = f.get("identity_from_path");
       if (identityPattern != null) {
@@ -116,7 +116,7 @@ public final class Collector implements AutoCloseable {
     }
     metrics.checkpointLag(() -> tailers.stream().mapToLong(FileTailer::lagBytes).sum());
     if (config.bool("sources.otlp.enabled")) {
-      LinePipeline p = new LinePipeline(CollectorConfig.toFormat(config.get("sources.otlp.format")), mesh, kind,
+      LinePipeline p = new LinePipeline(CollectorConfig.toFormats(config.get("sources.otlp.format")), mesh, kind,
           cluster, redactor, publisher, metrics, dl, successes, false);
       otlp = new OtlpReceiver(p, mesh, kind, cluster, config.string("sources.otlp.host"),
           config.integer("sources.otlp.port")).start();

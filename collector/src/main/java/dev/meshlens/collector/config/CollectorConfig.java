@@ -1,6 +1,7 @@
 package dev.meshlens.collector.config;
 
 import dev.meshlens.events.Spelling;
+import dev.meshlens.collector.format.FormatChain;
 import dev.meshlens.collector.format.FormatException;
 import dev.meshlens.collector.format.JsonFormat;
 import dev.meshlens.collector.format.LineFormat;
@@ -45,7 +46,7 @@ public final class CollectorConfig {
       new Key("sources.files", Type.LIST_OF_OBJECTS, false, null, "access-log files to follow"),
       new Key("sources.files[].globs", Type.LIST_OF_STRINGS, true, null, "file globs, e.g. /var/log/containers/*istio-proxy*.log"),
       new Key("sources.files[].format", Type.FORMAT, false, "istio",
-          "a preset (istio, istio-pre-1.9, istio-json, consul-json, envoy, envoy-json), an Envoy format string, or a map of JSON key to operator"),
+          "a preset (istio, istio-pre-1.9, istio-json, consul-json, envoy, envoy-json), an Envoy format string, a map of JSON key to operator, a list of these tried in order (the first that fits a line wins), or auto (detect each line's kind, as explain does)"),
       new Key("sources.files[].unwrap_container", Type.BOOLEAN, false, true, "unwrap CRI / Docker JSON container-runtime lines"),
       new Key("sources.files[].identity_from_path", Type.STRING, false, null,
           "regex with named groups found in each file's path, e.g. /var/log/pods/(?<namespace>[^_/]+)_(?<workload>[a-z0-9-]+?)(-[a-z0-9]{8,10})?-[a-z0-9]{5}_; names the Envoy that wrote the file"),
@@ -60,7 +61,8 @@ public final class CollectorConfig {
       new Key("sources.otlp.enabled", Type.BOOLEAN, false, false, "run the receiver"),
       new Key("sources.otlp.host", Type.STRING, false, "0.0.0.0", "listen address"),
       new Key("sources.otlp.port", Type.INT, false, 4318, "listen port (0 picks one)"),
-      new Key("sources.otlp.format", Type.FORMAT, false, "istio", "format of the log record body"),
+      new Key("sources.otlp.format", Type.FORMAT, false, "istio",
+          "format of the log record body: as sources.files[].format (one format, a list tried in order, or auto)"),
       new Key("sources.admin", Type.LIST_OF_OBJECTS, false, null, "Envoy admin endpoints to poll"),
       new Key("sources.admin[].url", Type.STRING, true, null, "admin base URL, e.g. http://127.0.0.1:15000"),
       new Key("sources.admin[].interval_seconds", Type.INT, false, 30, "poll interval"),
@@ -193,11 +195,7 @@ public final class CollectorConfig {
           checkRequired((Map<String, Object>) item, name + "[].", shown + "[" + i + "].", problems);
         }
       } else if (k.type() == Type.FORMAT) {
-        try {
-          toFormat(v);
-        } catch (FormatException ex) {
-          problems.add("Invalid value for configuration " + shown + ": " + ex.getMessage());
-        }
+        formatProblems(v, shown, problems);
       }
     }
   }
@@ -232,14 +230,60 @@ public final class CollectorConfig {
       case LIST_OF_OBJECTS -> v instanceof List ? null : "expected a list";
       case LIST_OF_STRINGS -> v instanceof List<?> l && !l.isEmpty() && l.stream().allMatch(x -> x instanceof String)
           ? null : "expected a non-empty list of strings";
-      case FORMAT -> v instanceof String || v instanceof Map ? null
-          : "expected a preset name, a format string or a mapping of JSON key to operator";
+      case FORMAT -> v instanceof String || v instanceof Map
+          || v instanceof List<?> l && !l.isEmpty() && l.stream().allMatch(x -> x instanceof String || x instanceof Map)
+          ? null : "expected a preset name, a format string, a mapping of JSON key to operator, auto, or a non-empty"
+          + " list of presets, format strings and mappings (tried in order), e.g. [istio, {start_time: \"%START_TIME%\","
+          + " downstream_transport_failure_reason: \"%DOWNSTREAM_TRANSPORT_FAILURE_REASON%\"}]";
       case ENUM -> v instanceof String s && k.values().contains(s.toLowerCase(Locale.ROOT)) ? null
           : "expected one of " + k.values();
     };
   }
 
-  /** A format value: preset name or format string, or a JSON key → operator map. */
+  /** The word that turns on per-line detection instead of a format. */
+  public static final String AUTO = "auto";
+
+  /** Checks a format value, naming the list position of a format that does not compile. */
+  private static void formatProblems(Object v, String shown, List<String> problems) {
+    if (v instanceof List<?> l) {
+      for (int i = 0; i < l.size(); i++) {
+        if (AUTO.equals(l.get(i))) {
+          problems.add("Invalid value for configuration " + shown + "[" + i + "]: auto detects every line's kind on"
+              + " its own; write format: auto instead of a list");
+          continue;
+        }
+        try {
+          toFormat(l.get(i));
+        } catch (FormatException ex) {
+          problems.add("Invalid value for configuration " + shown + "[" + i + "]: " + ex.getMessage());
+        }
+      }
+      return;
+    }
+    try {
+      toFormats(v);
+    } catch (FormatException ex) {
+      problems.add("Invalid value for configuration " + shown + ": " + ex.getMessage()
+          + (v instanceof String ? " (or auto, to detect each line's kind)" : ""));
+    }
+  }
+
+  /** A format value as the formats a source reads: one format, a list tried in order, or {@code auto}. */
+  public static FormatChain toFormats(Object v) {
+    if (AUTO.equals(v)) {
+      return FormatChain.auto();
+    }
+    if (v instanceof List<?> l) {
+      List<LineFormat> formats = new ArrayList<>(l.size());
+      for (Object item : l) {
+        formats.add(toFormat(item));
+      }
+      return FormatChain.of(formats);
+    }
+    return FormatChain.of(toFormat(v));
+  }
+
+  /** One format value: preset name or format string, or a JSON key → operator map. */
   @SuppressWarnings("unchecked")
   public static LineFormat toFormat(Object v) {
     if (v instanceof Map<?, ?> m) {

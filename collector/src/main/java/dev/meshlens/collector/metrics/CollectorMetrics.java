@@ -33,7 +33,7 @@ public final class CollectorMetrics {
   private final MeterRegistry registry;
   private final String mesh;
   private final Counter linesRead;
-  private final Counter linesParsed;
+  private final Map<String, Counter> linesParsed = new ConcurrentHashMap<>();
   private final Map<String, Counter> unparseable = new ConcurrentHashMap<>();
   private final Map<String, Counter> events = new ConcurrentHashMap<>();
   private final Timer publishLatency;
@@ -43,8 +43,6 @@ public final class CollectorMetrics {
     this.registry = registry;
     this.mesh = mesh;
     this.linesRead = Counter.builder(LINES_READ).tag("mesh", mesh).description("lines read from all sources")
-        .register(registry);
-    this.linesParsed = Counter.builder(LINES_PARSED).tag("mesh", mesh).description("lines that fit the format")
         .register(registry);
     this.publishLatency = Timer.builder(PUBLISH_LATENCY).tag("mesh", mesh)
         .description("time from an event's creation to its Kafka acknowledgement")
@@ -85,8 +83,13 @@ public final class CollectorMetrics {
     linesRead.increment();
   }
 
-  public void lineParsed() {
-    linesParsed.increment();
+  /**
+   * The counter of lines that fit the format tagged {@code format} (a source reads one format, an ordered
+   * list, or detects each line's kind); creating it makes the series exist at 0.
+   */
+  public Counter linesParsed(String format) {
+    return linesParsed.computeIfAbsent(format, f -> Counter.builder(LINES_PARSED).tag("mesh", mesh)
+        .tag("format", f).description("lines that fit a format, by format").register(registry));
   }
 
   public void unparseable(String reason) {

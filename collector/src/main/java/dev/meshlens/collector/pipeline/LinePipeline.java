@@ -7,6 +7,7 @@ import dev.meshlens.collector.event.EventMapper;
 import dev.meshlens.collector.event.LocalIdentity;
 import dev.meshlens.collector.event.SourceContext;
 import dev.meshlens.collector.format.ContainerUnwrapper;
+import dev.meshlens.collector.format.FormatChain;
 import dev.meshlens.collector.format.LineFormat;
 import dev.meshlens.collector.format.ParseStatus;
 import dev.meshlens.collector.format.ParsedLine;
@@ -18,6 +19,7 @@ import dev.meshlens.collector.tail.TailedLine;
 import dev.meshlens.events.MeshEvent;
 import dev.meshlens.events.MeshKind;
 import dev.meshlens.events.SourceKind;
+import io.micrometer.core.instrument.Counter;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -35,7 +37,9 @@ import org.slf4j.LoggerFactory;
 public final class LinePipeline implements LineSink {
   private static final Logger LOG = LoggerFactory.getLogger(LinePipeline.class);
 
-  private final LineFormat format;
+  private final FormatChain formats;
+  /** lines.parsed{format} per format of the chain, by index (no lookup per line). */
+  private final Counter[] parsedPerFormat;
   private final String meshId;
   private final MeshKind meshKind;
   private final String cluster;
@@ -45,7 +49,7 @@ public final class LinePipeline implements LineSink {
   private final DeadLetters deadLetters;
   private final boolean publishSuccesses;
   private final boolean unwrapContainers;
-  private final ThreadLocal<ParsedLine> parsed;
+  private final ThreadLocal<FormatChain.Parser> parsers;
   private LocalIdentity localIdentity;
   private Pattern gatewayPath;
 
@@ -66,7 +70,15 @@ public final class LinePipeline implements LineSink {
   public LinePipeline(LineFormat format, String meshId, MeshKind meshKind, String cluster, EventRedactor redactor,
       EventPublisher publisher, CollectorMetrics metrics, DeadLetters deadLetters, boolean publishSuccesses,
       boolean unwrapContainers) {
-    this.format = format;
+    this(FormatChain.of(format), meshId, meshKind, cluster, redactor, publisher, metrics, deadLetters,
+        publishSuccesses, unwrapContainers);
+  }
+
+  /** A pipeline whose lines may be in any of several formats (an ordered list, or detected per line). */
+  public LinePipeline(FormatChain formats, String meshId, MeshKind meshKind, String cluster, EventRedactor redactor,
+      EventPublisher publisher, CollectorMetrics metrics, DeadLetters deadLetters, boolean publishSuccesses,
+      boolean unwrapContainers) {
+    this.formats = formats;
     this.meshId = meshId;
     this.meshKind = meshKind;
     this.cluster = cluster;
@@ -76,7 +88,11 @@ public final class LinePipeline implements LineSink {
     this.deadLetters = deadLetters;
     this.publishSuccesses = publishSuccesses;
     this.unwrapContainers = unwrapContainers;
-    this.parsed = ThreadLocal.withInitial(format::newParsedLine);
+    this.parsers = ThreadLocal.withInitial(formats::newParser);
+    this.parsedPerFormat = new Counter[formats.tags().size()];
+    for (int i = 0; i < parsedPerFormat.length; i++) {
+      parsedPerFormat[i] = metrics.linesParsed(formats.tags().get(i));
+    }
   }
 
   @Override
@@ -125,7 +141,7 @@ public final class LinePipeline implements LineSink {
   }
 
   /**
-   * Processes one line of the configured format from any source (the OTLP receiver passes the
+   * Processes one line of the configured formats from any source (the OTLP receiver passes the
    * record body and attributes here). Returns when the event is durable, or null when no event is made.
    */
   public CompletableFuture<Void> process(SourceContext ctx, long position, String text, Instant fallbackTime,
@@ -136,8 +152,8 @@ public final class LinePipeline implements LineSink {
   private CompletableFuture<Void> process(SourceContext ctx, long position, String text, Instant fallbackTime,
       Map<String, String> extraAttributes, String sourceName, String localUriSan, ProxyRole role)
       throws InterruptedException {
-    ParsedLine p = parsed.get();
-    ParseStatus status = format.parse(text, p);
+    FormatChain.Parser parser = parsers.get();
+    ParseStatus status = parser.parse(text);
     if (status != ParseStatus.OK) {
       if (status != ParseStatus.EMPTY) {
         metrics.unparseable(status.tag());
@@ -145,7 +161,8 @@ public final class LinePipeline implements LineSink {
       }
       return null;
     }
-    metrics.lineParsed();
+    ParsedLine p = parser.parsed();
+    parsedPerFormat[parser.matched()].increment();
     Verdict v = TlsClassifier.INSTANCE.classify(p, role);
     if (v == null && !publishSuccesses) {
       return null;

@@ -103,6 +103,56 @@ class CollectorConfigTest {
   }
 
   @Test
+  void formatIsOneFormatAListOrAuto() {
+    String cfg = """
+        mesh: {id: istio-east, kind: istio}
+        sources:
+          files:
+            - globs: ["/var/log/pods/*/istio-proxy/*.log"]
+              format:
+                - istio
+                - {start_time: "%START_TIME%", downstream_transport_failure_reason: "%DOWNSTREAM_TRANSPORT_FAILURE_REASON%"}
+            - globs: ["/var/log/other/*.log"]
+              format: auto
+          otlp: {enabled: true, format: [istio, istio-json]}
+        kafka: {bootstrap_servers: "kafka:9092"}
+        """;
+    CollectorConfig c = CollectorConfig.parse(cfg, "formats.yaml");
+    assertEquals(List.of("istio", "custom-json"), CollectorConfig.toFormats(
+        CollectorConfig.item(c.list("sources.files").get(0), "sources.files", "format")).tags());
+    assertTrue(CollectorConfig.toFormats(c.list("sources.files").get(1).get("format")).detectsPerLine());
+    assertEquals(List.of("istio", "istio-json"), CollectorConfig.toFormats(c.get("sources.otlp.format")).tags());
+
+    ConfigException e = assertThrows(ConfigException.class, () -> CollectorConfig.parse(cfg
+        .replace("- istio\n", "- auto\n")
+        .replace("%START_TIME%", "%START_TIME")
+        .replace("format: auto", "format: 42"), "formats.yaml"));
+    String all = String.join("\n", e.problems());
+    assertTrue(all.contains("Invalid value for configuration sources.files[0].format[0]: auto detects every line's"
+        + " kind on its own; write format: auto instead of a list"), all);
+    assertTrue(all.contains("Invalid value for configuration sources.files[0].format[1]: "), all);
+    assertTrue(all.contains("Invalid value '42' for configuration sources.files[1].format: expected a preset name, a"
+        + " format string, a mapping of JSON key to operator, auto, or a non-empty list"), all);
+  }
+
+  /** The YAML examples in docs/collector.md are valid configurations. */
+  @Test
+  void documentedExamplesAreValid() throws Exception {
+    String doc = java.nio.file.Files.readString(java.nio.file.Path.of("..", "docs", "collector.md"));
+    int examples = 0;
+    String[] blocks = doc.split("```yaml\n");
+    for (int i = 1; i < blocks.length; i++) {
+      String block = blocks[i];
+      String yaml = block.substring(0, block.indexOf("```"));
+      if (!yaml.contains("kafka:")) {
+        yaml = yaml + "mesh: {id: istio-east, kind: istio}\nkafka: {bootstrap_servers: \"kafka:9092\"}\n";
+      }
+      CollectorConfig.parse(yaml, "docs/collector.md example " + (++examples));
+    }
+    assertTrue(examples >= 2, "examples found: " + examples);
+  }
+
+  @Test
   void yamlSyntaxErrorsHaveAPosition() {
     ConfigException e = assertThrows(ConfigException.class, () -> CollectorConfig.parse("mesh: [unclosed", "x.yaml"));
     assertTrue(e.getMessage().contains("not valid YAML at line"), e.getMessage());
