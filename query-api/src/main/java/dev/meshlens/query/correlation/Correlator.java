@@ -59,6 +59,8 @@ final class Correlator implements Processor<String, byte[], String, byte[]> {
   private static final StringSerializer STRINGS = new StringSerializer();
   private static final char SEP = '\u0000';
   private static final String MESH_KEY = "mesh:";
+  /** Window-store role of a client Envoy's own cluster counters (next to 'c', 's' and footprints 'f'). */
+  private static final char OWN_COUNTERS = 'k';
 
   private final CorrelationConfig cfg;
   private final MeshlensMetrics metrics;
@@ -141,6 +143,10 @@ final class Correlator implements Processor<String, byte[], String, byte[]> {
       Half h = Observations.statsHalf(e);
       if (h != null) {
         handle(key, h);
+      }
+      Half own = Observations.clientCounterHalf(e);
+      if (own != null) {
+        pending.put(key + SEP + OWN_COUNTERS + SEP + own.eventId(), write(own), own.timeMs());
       }
     } else if (e.tls() != null && role != null && !Observations.notAHandshake(e)) {
       Half h = Observations.failureHalf(e);
@@ -398,6 +404,9 @@ final class Correlator implements Processor<String, byte[], String, byte[]> {
     if (cc == sc) {
       return true;
     }
+    if (srb == RejectedBy.SELF && Alerts.mayAlsoMean(c.reason(), sc)) {
+      return true; // e.g. handshake_failure received, the server's own evidence: no client certificate
+    }
     boolean cg = Observations.generic(cc);
     boolean sg = Observations.generic(sc);
     if (!cg && !sg) {
@@ -414,7 +423,10 @@ final class Correlator implements Processor<String, byte[], String, byte[]> {
           || (srb == RejectedBy.SELF && sc.isVerification());
     }
     if (cc == FailureCategory.CONNECTION_RESET || cc == FailureCategory.UPSTREAM_CONNECT_FAILURE) {
-      return sc == FailureCategory.NO_ROUTE || sc == FailureCategory.UNKNOWN || sc == FailureCategory.CONNECTION_RESET;
+      // what makes a server drop a handshake: no route for the SNI, or no certificate of its own to present
+      // (an Envoy whose SDS secret never arrived closes every connection: ssl_socket.cc NotReadySslSocket)
+      return sc == FailureCategory.NO_ROUTE || sc == FailureCategory.UNKNOWN || sc == FailureCategory.CONNECTION_RESET
+          || (sc == FailureCategory.TRUST_CONFIG_ERROR && srb != RejectedBy.PEER);
     }
     if (cc == FailureCategory.CERT_REJECTED) {
       return sc.isVerification() || sc == FailureCategory.UNKNOWN;
@@ -432,6 +444,7 @@ final class Correlator implements Processor<String, byte[], String, byte[]> {
 
   private void pair(String key, Half c, Half s, Half.Unit unit) {
     stats.halvesPaired.addAndGet(2);
+    c = narrowedByOwnCounters(key, c);
     Decision d = Decision.of(c, s, unit);
     Map<String, String> details = new LinkedHashMap<>();
     if (d.refinedBy() != null) {
@@ -449,6 +462,44 @@ final class Correlator implements Processor<String, byte[], String, byte[]> {
     upsert(key, c, s, unit, d, details, 1, Kind.PAIR);
   }
 
+  /**
+   * A client's bare verify failure (CERTIFICATE_VERIFY_FAILED, no validator detail) narrowed by its own
+   * Envoy's cluster counters of the same interval ({@link Observations#clientCounterHalf}); else unchanged.
+   */
+  private Half narrowedByOwnCounters(String key, Half c) {
+    if (!c.client() || c.stats() || c.ordinary() || c.category() != FailureCategory.CERT_REJECTED
+        || c.rejectedBy() != RejectedBy.SELF || c.selfIdentity() == null) {
+      return c;
+    }
+    String prefix = key + SEP + OWN_COUNTERS + SEP;
+    Set<FailureCategory> named = new LinkedHashSet<>();
+    String evidence = null;
+    try (KeyValueIterator<Windowed<String>, byte[]> it = pending.fetch(prefix, prefix + '\uffff',
+        Instant.ofEpochMilli(Math.max(0, c.timeMs() - windowMs)),
+        Instant.ofEpochMilli(Math.max(0, c.timeMs() + statsMs + windowMs)))) {
+      while (it.hasNext()) {
+        KeyValue<Windowed<String>, byte[]> kv = it.next();
+        if (kv.value == null || !kv.key.key().startsWith(prefix)) {
+          continue;
+        }
+        Half k = read(kv.value, Half.class);
+        if (k.meshId().equals(c.meshId()) && c.selfIdentity().equals(k.selfIdentity())
+            && c.timeMs() >= k.coverFromMs() - windowMs && c.timeMs() <= k.timeMs() + windowMs) {
+          k.units().forEach(u -> named.add(u.category()));
+          evidence = "its own " + counterText(k, k.units(), false);
+        }
+      }
+    }
+    if (named.size() != 1) {
+      return c;
+    }
+    FailureCategory cause = named.iterator().next();
+    String detail = (c.detail() == null ? "" : c.detail() + "; ") + evidence;
+    return new Half(c.eventId(), c.meshId(), c.meshKind(), true, c.timeMs(), c.coverFromMs(), cause, c.rejectedBy(),
+        c.selfIdentity(), c.peerIdentity(), c.reason(), detail, c.raw(), c.noTls(), false, c.units(), false, c.place(),
+        c.shared());
+  }
+
   /** A half whose window closed without its other half. */
   private void expire(String key, Half h) {
     if (h.client()) {
@@ -457,7 +508,8 @@ final class Correlator implements Processor<String, byte[], String, byte[]> {
         return;
       }
       stats.halvesExpiredOneSided.incrementAndGet();
-      upsert(key, h, null, null, Decision.of(h, null, null), new LinkedHashMap<>(), 1, Kind.CLIENT_ONLY);
+      Half c = narrowedByOwnCounters(key, h);
+      upsert(key, c, null, null, Decision.of(c, null, null), new LinkedHashMap<>(), 1, Kind.CLIENT_ONLY);
       return;
     }
     if (!h.stats()) {
@@ -1030,9 +1082,10 @@ final class Correlator implements Processor<String, byte[], String, byte[]> {
           continue;
         }
         String k = kv.key.key();
-        if (k.charAt(k.indexOf(SEP) + 1) == 'f') {
-          // a footprint: looked up by counter deltas that expire up to a poll interval later; the window
-          // store's retention (twice the horizon) drops it
+        char role = k.charAt(k.indexOf(SEP) + 1);
+        if (role == 'f' || role == OWN_COUNTERS) {
+          // a footprint, or a client's own counters: looked up by halves that expire up to a poll interval
+          // later; the window store's retention (twice the horizon) drops them
           continue;
         }
         pending.put(k, null, kv.key.window().start());

@@ -236,6 +236,30 @@ final class Observations {
         List.of(), true, null, false);
   }
 
+  /**
+   * A client Envoy's own upstream-cluster counters that name the cause of its verify failures, or null: only
+   * {@code ssl.fail_verify_san} does (Envoy's default validator bumps it when the SAN list or matcher rejects
+   * the server's certificate; {@code fail_verify_error} covers every chain failure and names none). They never
+   * count or pair: they narrow that Envoy's bare CERTIFICATE_VERIFY_FAILED lines of the same interval.
+   */
+  static Half clientCounterHalf(MeshEvent e) {
+    StatsDelta s = e.stats();
+    if (role(e) != ObserverRole.CLIENT || !present(e.localUriSan())) {
+      return null; // an Envoy nobody named could be any client of the service
+    }
+    long san = s.delta("ssl.fail_verify_san");
+    if (san <= 0) {
+      return null;
+    }
+    long ms = e.observedTime().toEpochMilli();
+    long from = s.intervalSeconds() > 0 ? ms - (long) (s.intervalSeconds() * 1000) : ms;
+    return new Half(e.eventId(), e.meshId(), e.meshKind() == null ? null : e.meshKind().wireName(), true, ms, from,
+        FailureCategory.SAN_MISMATCH, RejectedBy.SELF, e.localUriSan(), null, null, null,
+        s.scope() + " " + s.name() + " " + s.deltas(), false, true,
+        List.of(new Half.Unit(FailureCategory.SAN_MISMATCH, RejectedBy.SELF, "ssl.fail_verify_san", san)), false,
+        s.scope() + " " + s.name(), false);
+  }
+
   /** The half of a server listener's ssl.* counter delta, or null when no failure counter moved. */
   static Half statsHalf(MeshEvent e) {
     StatsDelta s = e.stats();
