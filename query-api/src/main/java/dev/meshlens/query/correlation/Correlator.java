@@ -1,6 +1,7 @@
 package dev.meshlens.query.correlation;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.meshlens.events.Attempts;
 import dev.meshlens.events.EventCodec;
 import dev.meshlens.events.FailureCategory;
 import dev.meshlens.events.Finding;
@@ -151,7 +152,11 @@ final class Correlator implements Processor<String, byte[], String, byte[]> {
     } else if (e.tls() != null && role != null && !Observations.notAHandshake(e)) {
       Half h = Observations.failureHalf(e);
       footprint(key, h);
-      handle(key, h);
+      // a retried request's line: one half per failed handshake, each pairing and counting on its own
+      int attempts = h.client() ? Attempts.of(e) : 1;
+      for (int i = 0; i < attempts; i++) {
+        handle(key, h.attempt(i));
+      }
     } else if (role == ObserverRole.CLIENT && Observations.isSuccess(e)) {
       onSuccess(key, e, t);
     } else if (Observations.isOrdinaryClientLine(e)) {
@@ -238,7 +243,7 @@ final class Correlator implements Processor<String, byte[], String, byte[]> {
   // ------------------------------------------------------------------ window store
 
   private static String storeKey(String key, Half h) {
-    return key + SEP + (h.client() ? 'c' : 's') + SEP + h.eventId();
+    return key + SEP + (h.client() ? 'c' : 's') + SEP + h.eventId() + (h.attempt() > 0 ? "#" + h.attempt() : "");
   }
 
   private void store(String key, Half h) {
@@ -497,7 +502,7 @@ final class Correlator implements Processor<String, byte[], String, byte[]> {
     String detail = (c.detail() == null ? "" : c.detail() + "; ") + evidence;
     return new Half(c.eventId(), c.meshId(), c.meshKind(), true, c.timeMs(), c.coverFromMs(), cause, c.rejectedBy(),
         c.selfIdentity(), c.peerIdentity(), c.reason(), detail, c.raw(), c.noTls(), false, c.units(), false, c.place(),
-        c.shared());
+        c.shared(), c.attempt());
   }
 
   /** A half whose window closed without its other half. */
@@ -792,6 +797,10 @@ final class Correlator implements Processor<String, byte[], String, byte[]> {
     RejectedBy rb = d.rejectedBy();
     if (d.decidedBy() != null) {
       details.put("decided_by", d.decidedBy());
+    }
+    if (c != null && c.attempt() > 0) {
+      details.put("retried_requests", "a client line flagged URX stands for every attempt of the route's retry"
+          + " policy (Istio's default: 2 retries, so 3 handshakes); each attempt counts");
     }
     InventoryRefinement.Parties parties = new InventoryRefinement.Parties(clientMesh, clientIdentity, serverMesh,
         key, serverIdentity);
