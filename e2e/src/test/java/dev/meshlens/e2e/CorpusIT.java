@@ -7,14 +7,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.meshlens.collector.cli.Collector;
 import dev.meshlens.collector.config.CollectorConfig;
-import dev.meshlens.events.EventCodec;
-import dev.meshlens.events.MeshEvent;
-import dev.meshlens.events.MeshKind;
-import dev.meshlens.events.ObserverRole;
-import dev.meshlens.events.SourceKind;
 import dev.meshlens.query.auth.TokenAuthenticator;
 import dev.meshlens.query.cli.QueryApiCommand;
 import dev.meshlens.query.config.QueryApiConfig;
+import dev.meshlens.query.correlation.CorrelationConfig;
 import dev.meshlens.testkit.ElasticsearchService;
 import dev.meshlens.testkit.KafkaService;
 import dev.meshlens.testkit.RequiresRealServices;
@@ -36,7 +32,6 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -54,11 +49,6 @@ import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -123,7 +113,6 @@ class CorpusIT {
         meshIds.put(s.id() + "/" + m, run + "-" + s.shortId() + "-" + m);
       }
     }
-    String tickMesh = run + "-tick";
     try (Admin admin = Admin.create(adminProps(bootstrap))) {
       List<NewTopic> topics = new ArrayList<>();
       for (Scenario s : scenarios) {
@@ -133,13 +122,6 @@ class CorpusIT {
           }
         }
       }
-      topics.add(new NewTopic("meshlens.events." + tickMesh, PARTITIONS, (short) 1));
-      // the correlator creates these itself, but starts its global store before a fresh topic's metadata has
-      // propagated ("There are no partitions available for topic ...-inventory"): create them first
-      topics.add(new NewTopic(run + "-corr-inventory", 1, (short) 1)
-          .configs(Map.of("cleanup.policy", "compact")));
-      topics.add(new NewTopic(run + ".findings", PARTITIONS, (short) 1)
-          .configs(Map.of("cleanup.policy", "compact")));
       admin.createTopics(topics).all().get(60, TimeUnit.SECONDS);
       long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
       Set<String> wanted = topics.stream().map(NewTopic::name).collect(Collectors.toSet());
@@ -183,8 +165,8 @@ class CorpusIT {
     StringBuilder report = new StringBuilder();
     List<Map<String, Object>> jsonReport = new ArrayList<>();
     try (QueryApiCommand.Running app = QueryApiCommand.start(qc)) {
-      String repartition = run + "-corr-by-destination-repartition";
-      int repartitions = awaitTopicPartitions(bootstrap, repartition, Duration.ofSeconds(120));
+      // the correlator is up once it created its repartition topic
+      awaitTopicPartitions(bootstrap, run + "-corr-by-destination-repartition", Duration.ofSeconds(120));
 
       // Envoy admin endpoints: /<scenario>/<envoy>/stats and /certs, by scenario time
       long[] base = new long[1];
@@ -264,8 +246,9 @@ class CorpusIT {
             f.put("identity_template", e.identity());
             files.add(f);
             if (e.snapshots() != null) {
+              // the admin endpoint names the Envoy it polls (a poll carries no identity of its own)
               admins.add(Map.of("url", adminBase + "/" + s.shortId() + "/" + e.name(), "interval_seconds",
-                  e.adminInterval()));
+                  e.adminInterval(), "local_identity", e.identity()));
             }
           }
           Map<String, Object> cfg = new LinkedHashMap<>();
@@ -342,9 +325,10 @@ class CorpusIT {
       // every collector has read its files and has nothing unacknowledged
       awaitCollectorsDrained(collectors, Duration.ofSeconds(60));
 
-      // advance stream time on every partition of the repartition topic past the pairing horizon
-      Instant tickTime = Instant.ofEpochMilli(Math.max(endOfPlay, System.currentTimeMillis())).plusSeconds(180);
-      sendTicks(bootstrap, tickMesh, repartitions, tickTime);
+      // nothing moves stream time any more: unpaired halves become one-sided findings by the wall clock, once
+      // their pairing horizon has passed (a real mesh's quiet partition, as every partition is now)
+      // (the corpus runs the correlator with its default window, stats interval and grace)
+      Thread.sleep(CorrelationConfig.defaults(bootstrap, work).pairingHorizon().plusSeconds(3).toMillis());
 
       // findings settle in the query API
       HttpClient http = HttpClient.newHttpClient();
@@ -576,30 +560,6 @@ class CorpusIT {
       Thread.sleep(200);
     }
     System.err.println("corpus: collectors not fully drained after " + max);
-  }
-
-  /** One success event per partition of the repartition topic, far enough ahead to close every pairing window. */
-  static void sendTicks(String bootstrap, String tickMesh, int partitions, Instant at) throws Exception {
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-    Set<Integer> covered = new HashSet<>();
-    try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
-      for (int i = 0; covered.size() < partitions && i < 10_000; i++) {
-        String key = "zz-corpus-tick-" + i;
-        int part = Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;
-        if (!covered.add(part)) {
-          continue;
-        }
-        MeshEvent tick = MeshEvent.builder().eventId(tickMesh + "-" + i).observedTime(at).meshId(tickMesh)
-            .meshKind(MeshKind.OTHER).sourceKind(SourceKind.ACCESS_LOG).observerRole(ObserverRole.CLIENT)
-            .responseCode(200).responseFlags("-").upstreamCluster("outbound|80||" + key + ".tick.svc").build();
-        producer.send(new ProducerRecord<>("meshlens.events." + tickMesh, tick.eventId(), EventCodec.get().encode(tick)))
-            .get(30, TimeUnit.SECONDS);
-      }
-    }
   }
 
   static Map<String, JsonNode> awaitSettled(HttpClient http, String api, List<Scenario> scenarios,

@@ -16,12 +16,16 @@ public final class CorrelationKeys {
 
   /**
    * The normalised destination service of an observation, or null when the event does not name
-   * one. For a client it is the server it called; for a server it is itself.
+   * one. For a client it is the server it called; for a server it is itself. A line whose Envoy handed the
+   * connection to its own application ({@link MeshNames#toLocalApp}, e.g. Consul's {@code local_app}) is the
+   * server's, whatever role its upstream failure suggests: its cluster names the app, not a service.
    */
   public static String destinationService(MeshEvent e) {
-    if (e.observerRole() == ObserverRole.SERVER) {
+    if (e.observerRole() == ObserverRole.SERVER || MeshNames.toLocalApp(e)) {
       String s = serviceFromHost(e.requestedServerName());
-      if (s == null) {
+      if (s == null && !MeshNames.isGateway(e)) {
+        // the Envoy's own service; a gateway's own name is none of the services it fronts (its listener
+        // counters go to the mesh-wide key, where the failures they repeat claim them)
         SpiffeId self = SpiffeId.tryParse(e.localUriSan());
         s = self == null ? null : self.workloadName();
       }

@@ -7,6 +7,7 @@ import dev.meshlens.collector.format.ParsedLine;
 import dev.meshlens.events.Direction;
 import dev.meshlens.events.EventIds;
 import dev.meshlens.events.MeshEvent;
+import dev.meshlens.events.MeshNames;
 import dev.meshlens.events.ObserverRole;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -36,11 +37,16 @@ public final class EventMapper {
     Instant t = parseTime(p.get(Field.START_TIME));
     b.observedTime(t != null ? t : fallbackTime != null ? fallbackTime : Instant.now());
     String cluster = p.get(Field.UPSTREAM_CLUSTER);
-    Direction dir = directionOf(cluster);
+    Direction dir = MeshNames.directionOf(cluster);
     b.direction(dir);
     ObserverRole role = v != null ? v.observerRole() : null;
-    if (role == null && dir != null) {
-      role = dir == Direction.OUTBOUND ? ObserverRole.CLIENT : ObserverRole.SERVER;
+    if (dir == Direction.INBOUND) {
+      // the Envoy accepted this connection from the mesh (its TLS server side) and handed it to its own app:
+      // an upstream failure here (app down: UF, "delayed connect error: 111") is on the plaintext loopback
+      // connection, and does not make the Envoy a TLS client
+      role = ObserverRole.SERVER;
+    } else if (role == null && dir != null) {
+      role = ObserverRole.CLIENT;
     }
     b.observerRole(role);
     b.downstreamRemoteAddress(p.get(Field.DOWNSTREAM_REMOTE_ADDRESS))
@@ -104,20 +110,6 @@ public final class EventMapper {
       b.tls(v.failure());
     }
     return b.build();
-  }
-
-  /** Direction from an Istio cluster name ({@code outbound|…}, {@code inbound|…}); null otherwise. */
-  public static Direction directionOf(String cluster) {
-    if (cluster == null) {
-      return null;
-    }
-    if (cluster.startsWith("outbound|") || cluster.startsWith("outbound_")) {
-      return Direction.OUTBOUND;
-    }
-    if (cluster.startsWith("inbound|") || cluster.startsWith("inbound_")) {
-      return Direction.INBOUND;
-    }
-    return null;
   }
 
   /** Parses Envoy's default START_TIME ({@code 2024-06-02T13:24:57.930Z}) and offsets; null when unparsable. */

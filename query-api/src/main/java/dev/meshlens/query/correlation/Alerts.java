@@ -54,4 +54,16 @@ final class Alerts {
       default -> null;
     };
   }
+
+  /**
+   * True when a received alert, read as its own category by the classifier, may also mean {@code category}
+   * found by the other side. BoringSSL's TLS 1.2 server ({@code ssl/handshake_server.cc},
+   * {@code do_read_client_certificate}: "Fail for TLS only if we required a certificate") refuses a missing
+   * client certificate with {@code SSL_R_PEER_DID_NOT_RETURN_A_CERTIFICATE} and the alert
+   * {@code SSL_AD_HANDSHAKE_FAILURE}; only TLS 1.3 sends {@code certificate_required}. So a client's
+   * {@code handshake_failure} is a protocol mismatch or, when the server counted a missing certificate, that.
+   */
+  static boolean mayAlsoMean(String reason, FailureCategory category) {
+    return "SSLV3_ALERT_HANDSHAKE_FAILURE".equals(reason) && category == FailureCategory.CLIENT_CERT_MISSING;
+  }
 }

@@ -7,13 +7,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -23,7 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs the correlation topology as a Kafka Streams application. Create it with a config (and,
  * when running inside the query-api, the shared {@link MeshlensMetrics}); {@link #start()} creates
- * the findings, inventory and loop topics when missing and starts the streams threads; {@link #close()}
+ * the findings, inventory and loop topics when missing, waits until the brokers show them
+ * ({@link CorrelatorTopics}) and starts the streams threads; {@link #close()}
  * stops them. State lives in RocksDB under {@code stateDir} and in changelog topics, so a restart
  * (or a new instance taking over partitions) continues where the last one stopped.
  */
@@ -93,28 +89,10 @@ public final class CorrelationService implements AutoCloseable {
       }
     });
     try (Admin admin = Admin.create(ap)) {
-      NewTopic inventory = new NewTopic(config.inventoryTopic(), 1, (short) -1)
-          .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
-      NewTopic findingsTopic = new NewTopic(config.findingsTopic(), java.util.Optional.empty(), java.util.Optional.empty())
-          .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
-      // the correlator's messages to itself: read within seconds, repartitioned by key downstream (one partition
-      // is enough), useless after a day
-      NewTopic loop = new NewTopic(config.loopTopic(), 1, (short) -1)
-          .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(Duration.ofDays(1).toMillis())));
-      for (NewTopic t : List.of(inventory, findingsTopic, loop)) {
-        try {
-          admin.createTopics(List.of(t)).all().get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-          if (!(e.getCause() instanceof TopicExistsException)) {
-            throw new IllegalStateException("could not create topic " + t.name() + ": " + e.getCause(), e.getCause());
-          }
-        }
-      }
+      CorrelatorTopics.ensure(admin, config, Duration.ofSeconds(60));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while creating topics", e);
-    } catch (java.util.concurrent.TimeoutException e) {
-      throw new IllegalStateException("Kafka at " + config.bootstrapServers() + " did not answer within 30 s", e);
     }
   }
 

@@ -16,6 +16,7 @@ public final class CorrelationStats {
   final AtomicLong successes = new AtomicLong();
   final AtomicLong ordinaryUnpaired = new AtomicLong();
   final AtomicLong countersShared = new AtomicLong();
+  final AtomicLong notHandshakes = new AtomicLong();
 
   /** Halves written to the window store while waiting for their other half. */
   public long halvesStored() { return halvesStored.get(); }
@@ -37,6 +38,11 @@ public final class CorrelationStats {
   public long ordinaryUnpaired() { return ordinaryUnpaired.get(); }
   /** Counter deltas of an unnamed Envoy sent to the keys whose failures they repeat. */
   public long countersShared() { return countersShared.get(); }
+  /**
+   * Failure lines that are no handshake failure (connection refused, the app behind a sidecar down, no healthy
+   * upstream): indexed as events, never findings.
+   */
+  public long notHandshakes() { return notHandshakes.get(); }
 
   @Override
   public String toString() {
@@ -44,6 +50,6 @@ public final class CorrelationStats {
         + " corroborating=" + halvesCorroborating + " findingsUpdated=" + findingsUpdated + " resolved="
         + findingsResolved + " removed=" + findingsRemoved + " undecodable=" + undecodable + " directoryRemoved="
         + directoryRemoved + " successes=" + successes + " ordinaryUnpaired=" + ordinaryUnpaired + " countersShared="
-        + countersShared;
+        + countersShared + " notHandshakes=" + notHandshakes;
   }
 }

@@ -119,9 +119,15 @@ public final class CorrelationTopology {
     if (Observations.isInventory(e)) {
       return List.of(KeyValue.pair("I|" + Inventory.keyOf(e), value));
     }
-    boolean relevant = (e.tls() != null && !Observations.notAHandshake(e)) || (Observations.isStats(e)
+    boolean notAHandshake = e.tls() != null && Observations.notAHandshake(e);
+    if (notAHandshake) {
+      stats.notHandshakes.incrementAndGet();
+    }
+    boolean relevant = (e.tls() != null && !notAHandshake) || (Observations.isStats(e)
         && e.stats().deltas().keySet().stream().anyMatch(n -> n.startsWith("ssl."))) || Observations.isSuccess(e)
-        || Observations.isOrdinaryClientLine(e);
+        || Observations.isOrdinaryClientLine(e)
+        // any line that shows which mesh serves the service (its sidecar, a peer's mesh gateway)
+        || (!Observations.isStats(e) && Observations.servesDestination(e));
     if (!relevant || Observations.role(e) == null) {
       return List.of();
     }

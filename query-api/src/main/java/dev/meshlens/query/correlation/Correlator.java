@@ -1,6 +1,7 @@
 package dev.meshlens.query.correlation;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.meshlens.events.Attempts;
 import dev.meshlens.events.EventCodec;
 import dev.meshlens.events.FailureCategory;
 import dev.meshlens.events.Finding;
@@ -43,8 +44,9 @@ import org.slf4j.LoggerFactory;
  * <p>Input: mesh events repartitioned by {@link dev.meshlens.events.CorrelationKeys#joinKey}, and the
  * correlator's own {@link Loop} messages. A failure half looks for a complementary half of the other role in
  * the window store within ±window (its event time; stats deltas cover their poll interval). Paired halves
- * update one finding; a half whose window has closed in stream time (window + stats interval + grace) leaves
- * the store and becomes one-sided evidence, counted unless it repeats a failure already counted
+ * update one finding; a half whose window has closed (window + stats interval + grace, in stream time, which
+ * goes on at wall-clock pace while the partition is quiet: {@link ExpiryClock}) leaves the store and becomes
+ * one-sided evidence, counted unless it repeats a failure already counted
  * ({@link Ledger}). Findings live in a changelog-backed key-value store keyed {@code <join key>\0<finding id>}
  * and are forwarded on every change; loop messages are forwarded with the key prefix {@link #LOOP}.
  */
@@ -59,6 +61,8 @@ final class Correlator implements Processor<String, byte[], String, byte[]> {
   private static final StringSerializer STRINGS = new StringSerializer();
   private static final char SEP = '\u0000';
   private static final String MESH_KEY = "mesh:";
+  /** Window-store role of a client Envoy's own cluster counters (next to 'c', 's' and footprints 'f'). */
+  private static final char OWN_COUNTERS = 'k';
 
   private final CorrelationConfig cfg;
   private final MeshlensMetrics metrics;
@@ -72,10 +76,12 @@ final class Correlator implements Processor<String, byte[], String, byte[]> {
   private WindowStore<String, byte[]> pending;
   private KeyValueStore<String, byte[]> findings;
   private KeyValueStore<String, byte[]> directory;
+  private ServerDirectory servers;
   private Inventory inventory;
   private InventoryRefinement refinement;
   private long sweptTo = -1;
   private long lastQuietSweep = -1;
+  private final ExpiryClock clock = new ExpiryClock();
 
   Correlator(CorrelationConfig cfg, MeshlensMetrics metrics, CorrelationStats stats) {
     this.cfg = cfg;
@@ -93,10 +99,13 @@ final class Correlator implements Processor<String, byte[], String, byte[]> {
     this.pending = context.getStateStore(PENDING);
     this.findings = context.getStateStore(FINDINGS);
     this.directory = context.getStateStore(DIRECTORY);
+    this.servers = new ServerDirectory(directory);
     KeyValueStore<String, byte[]> inv = context.getStateStore(Inventory.STORE);
     this.inventory = new Inventory(inv);
     this.refinement = new InventoryRefinement(inventory);
     context.schedule(Duration.ofSeconds(1), PunctuationType.STREAM_TIME, this::sweep);
+    // a quiet partition's halves expire by wall-clock time too (see ExpiryClock)
+    context.schedule(Duration.ofSeconds(1), PunctuationType.WALL_CLOCK_TIME, this::wallTick);
     context.schedule(Duration.ofSeconds(30), PunctuationType.WALL_CLOCK_TIME, this::wallSweep);
   }
 
@@ -104,6 +113,7 @@ final class Correlator implements Processor<String, byte[], String, byte[]> {
 
   @Override
   public void process(Record<String, byte[]> record) {
+    clock.streamTime(ctx.currentStreamTimeMs(), ctx.currentSystemTimeMs());
     if (Loop.isLoop(record.value())) {
       Loop m;
       try {
@@ -125,8 +135,10 @@ final class Correlator implements Processor<String, byte[], String, byte[]> {
     String key = record.key();
     ObserverRole role = Observations.role(e);
     long t = e.observedTime().toEpochMilli();
-    if (role == ObserverRole.SERVER) {
-      noteServer(key, e, t);
+    if (Observations.servesDestination(e)) {
+      servers.reported(key, e, t);
+    } else if (Observations.callsOwnMeshService(e)) {
+      servers.inferred(key, e, t);
     }
     noteSeen(key, e.meshId(), t);
     if (Observations.isStats(e)) {
@@ -134,10 +146,18 @@ final class Correlator implements Processor<String, byte[], String, byte[]> {
       if (h != null) {
         handle(key, h);
       }
+      Half own = Observations.clientCounterHalf(e);
+      if (own != null) {
+        pending.put(key + SEP + OWN_COUNTERS + SEP + own.eventId(), write(own), own.timeMs());
+      }
     } else if (e.tls() != null && role != null && !Observations.notAHandshake(e)) {
       Half h = Observations.failureHalf(e);
       footprint(key, h);
-      handle(key, h);
+      // a retried request's line: one half per failed handshake, each pairing and counting on its own
+      int attempts = h.client() ? Attempts.of(e) : 1;
+      for (int i = 0; i < attempts; i++) {
+        handle(key, h.attempt(i));
+      }
     } else if (role == ObserverRole.CLIENT && Observations.isSuccess(e)) {
       onSuccess(key, e, t);
     } else if (Observations.isOrdinaryClientLine(e)) {
@@ -158,7 +178,8 @@ final class Correlator implements Processor<String, byte[], String, byte[]> {
 
   private void handle(String key, Half h) {
     long now = ctx.currentStreamTimeMs();
-    boolean late = h.timeMs() < now - horizonMs;
+    // past the horizon, or behind what a wall-clock sweep already expired: it would never be swept
+    boolean late = h.timeMs() < now - horizonMs || h.timeMs() <= sweptTo;
     if (h.stats()) {
       h = pairStats(key, h);
       if (h.remaining() > 0) {
@@ -210,15 +231,20 @@ final class Correlator implements Processor<String, byte[], String, byte[]> {
     ctx.forward(new Record<>(LOOP + MESH_KEY + serverMesh, new Loop(fp, null).encode(), t));
   }
 
+  /** The mesh serving {@code key}: as a mesh reported it, else by the certificate inventory, else as inferred. */
   private String serverMeshOf(String key) {
-    ServerInfo dir = serverInfo(key);
-    return dir != null ? dir.meshId : inventory.meshOfService(key);
+    ServerDirectory.ServerInfo dir = servers.get(key);
+    if (dir != null && !dir.inferred()) {
+      return dir.meshId();
+    }
+    String inv = inventory.meshOfService(key);
+    return inv != null ? inv : dir != null ? dir.meshId() : null;
   }
 
   // ------------------------------------------------------------------ window store
 
   private static String storeKey(String key, Half h) {
-    return key + SEP + (h.client() ? 'c' : 's') + SEP + h.eventId();
+    return key + SEP + (h.client() ? 'c' : 's') + SEP + h.eventId() + (h.attempt() > 0 ? "#" + h.attempt() : "");
   }
 
   private void store(String key, Half h) {
@@ -384,18 +410,29 @@ final class Correlator implements Processor<String, byte[], String, byte[]> {
     if (cc == sc) {
       return true;
     }
+    if (srb == RejectedBy.SELF && Alerts.mayAlsoMean(c.reason(), sc)) {
+      return true; // e.g. handshake_failure received, the server's own evidence: no client certificate
+    }
     boolean cg = Observations.generic(cc);
     boolean sg = Observations.generic(sc);
     if (!cg && !sg) {
       return false;
     }
     if (c.noTls()) {
-      // the client saw no TLS error at all: it did not speak TLS (a gateway without a route resets a TLS
-      // client, which then reports a TLS-level reset)
-      return sc == FailureCategory.PLAINTEXT_MISMATCH || sc == FailureCategory.UNKNOWN;
+      // the client's connection ended without any TLS error: either it did not speak TLS (a gateway without a
+      // route resets a TLS client, which then reports a TLS-level reset), or it spoke TLS 1.3, where the client
+      // sends its certificate and Finished last and counts its handshake complete before the server has checked
+      // them (RFC 8446 4.4; google/conscrypt#777: the server's error appears "in the first client read"): the
+      // server's rejection of its certificate then reaches it only as a connection closed after connect
+      // (Envoy's codec client: ConnectionTermination, UC, no transport failure reason)
+      return sc == FailureCategory.PLAINTEXT_MISMATCH || sc == FailureCategory.UNKNOWN
+          || (srb == RejectedBy.SELF && sc.isVerification());
     }
     if (cc == FailureCategory.CONNECTION_RESET || cc == FailureCategory.UPSTREAM_CONNECT_FAILURE) {
-      return sc == FailureCategory.NO_ROUTE || sc == FailureCategory.UNKNOWN || sc == FailureCategory.CONNECTION_RESET;
+      // what makes a server drop a handshake: no route for the SNI, or no certificate of its own to present
+      // (an Envoy whose SDS secret never arrived closes every connection: ssl_socket.cc NotReadySslSocket)
+      return sc == FailureCategory.NO_ROUTE || sc == FailureCategory.UNKNOWN || sc == FailureCategory.CONNECTION_RESET
+          || (sc == FailureCategory.TRUST_CONFIG_ERROR && srb != RejectedBy.PEER);
     }
     if (cc == FailureCategory.CERT_REJECTED) {
       return sc.isVerification() || sc == FailureCategory.UNKNOWN;
@@ -413,6 +450,7 @@ final class Correlator implements Processor<String, byte[], String, byte[]> {
 
   private void pair(String key, Half c, Half s, Half.Unit unit) {
     stats.halvesPaired.addAndGet(2);
+    c = narrowedByOwnCounters(key, c);
     Decision d = Decision.of(c, s, unit);
     Map<String, String> details = new LinkedHashMap<>();
     if (d.refinedBy() != null) {
@@ -430,6 +468,44 @@ final class Correlator implements Processor<String, byte[], String, byte[]> {
     upsert(key, c, s, unit, d, details, 1, Kind.PAIR);
   }
 
+  /**
+   * A client's bare verify failure (CERTIFICATE_VERIFY_FAILED, no validator detail) narrowed by its own
+   * Envoy's cluster counters of the same interval ({@link Observations#clientCounterHalf}); else unchanged.
+   */
+  private Half narrowedByOwnCounters(String key, Half c) {
+    if (!c.client() || c.stats() || c.ordinary() || c.category() != FailureCategory.CERT_REJECTED
+        || c.rejectedBy() != RejectedBy.SELF || c.selfIdentity() == null) {
+      return c;
+    }
+    String prefix = key + SEP + OWN_COUNTERS + SEP;
+    Set<FailureCategory> named = new LinkedHashSet<>();
+    String evidence = null;
+    try (KeyValueIterator<Windowed<String>, byte[]> it = pending.fetch(prefix, prefix + '\uffff',
+        Instant.ofEpochMilli(Math.max(0, c.timeMs() - windowMs)),
+        Instant.ofEpochMilli(Math.max(0, c.timeMs() + statsMs + windowMs)))) {
+      while (it.hasNext()) {
+        KeyValue<Windowed<String>, byte[]> kv = it.next();
+        if (kv.value == null || !kv.key.key().startsWith(prefix)) {
+          continue;
+        }
+        Half k = read(kv.value, Half.class);
+        if (k.meshId().equals(c.meshId()) && c.selfIdentity().equals(k.selfIdentity())
+            && c.timeMs() >= k.coverFromMs() - windowMs && c.timeMs() <= k.timeMs() + windowMs) {
+          k.units().forEach(u -> named.add(u.category()));
+          evidence = "its own " + counterText(k, k.units(), false);
+        }
+      }
+    }
+    if (named.size() != 1) {
+      return c;
+    }
+    FailureCategory cause = named.iterator().next();
+    String detail = (c.detail() == null ? "" : c.detail() + "; ") + evidence;
+    return new Half(c.eventId(), c.meshId(), c.meshKind(), true, c.timeMs(), c.coverFromMs(), cause, c.rejectedBy(),
+        c.selfIdentity(), c.peerIdentity(), c.reason(), detail, c.raw(), c.noTls(), false, c.units(), false, c.place(),
+        c.shared(), c.attempt());
+  }
+
   /** A half whose window closed without its other half. */
   private void expire(String key, Half h) {
     if (h.client()) {
@@ -438,7 +514,8 @@ final class Correlator implements Processor<String, byte[], String, byte[]> {
         return;
       }
       stats.halvesExpiredOneSided.incrementAndGet();
-      upsert(key, h, null, null, Decision.of(h, null, null), new LinkedHashMap<>(), 1, Kind.CLIENT_ONLY);
+      Half c = narrowedByOwnCounters(key, h);
+      upsert(key, c, null, null, Decision.of(c, null, null), new LinkedHashMap<>(), 1, Kind.CLIENT_ONLY);
       return;
     }
     if (!h.stats()) {
@@ -697,11 +774,11 @@ final class Correlator implements Processor<String, byte[], String, byte[]> {
 
   private void upsert(String key, Half c, Half s, Half.Unit unit, Decision d, Map<String, String> details, long n,
       Kind kind) {
-    ServerInfo dir = serverInfo(key);
+    ServerDirectory.ServerInfo dir = servers.get(key);
     String clientMesh = c != null ? c.meshId() : meshOfIdentity(s.peerIdentity());
     String clientIdentity = c != null ? c.selfIdentity() : s.peerIdentity() != null ? s.peerIdentity()
         : "unknown client";
-    String serverMesh = s != null ? s.meshId() : dir != null ? dir.meshId : inventory.meshOfService(key);
+    String serverMesh = s != null ? s.meshId() : serverMeshOf(key);
     if (serverMesh == null) {
       serverMesh = "unknown";
     }
@@ -711,14 +788,20 @@ final class Correlator implements Processor<String, byte[], String, byte[]> {
     // a counter delta of an Envoy nobody named is about its listener, not a service
     String service = kind == Kind.COUNTER_ONLY && key.startsWith(MESH_KEY) && s.place() != null ? s.place() : key;
     String serverIdentity = s != null && s.selfIdentity() != null && s.selfIdentity().startsWith("spiffe://")
-        ? s.selfIdentity() : dir != null && !key.startsWith(MESH_KEY) ? dir.identity : null;
+        ? s.selfIdentity() : dir != null && !key.startsWith(MESH_KEY) && dir.meshId().equals(serverMesh)
+        ? dir.identity() : null;
     String clientKind = c != null ? c.meshKind() : inventory.kindOf(clientMesh);
-    String serverKind = s != null ? s.meshKind() : dir != null ? dir.kind : inventory.kindOf(serverMesh);
+    String serverKind = s != null ? s.meshKind() : dir != null && dir.meshId().equals(serverMesh) ? dir.kind()
+        : inventory.kindOf(serverMesh);
     long t = c != null ? c.timeMs() : s.timeMs();
     FailureCategory category = d.category();
     RejectedBy rb = d.rejectedBy();
     if (d.decidedBy() != null) {
       details.put("decided_by", d.decidedBy());
+    }
+    if (c != null && c.attempt() > 0) {
+      details.put("retried_requests", "a client line flagged URX stands for every attempt of the route's retry"
+          + " policy (Istio's default: 2 retries, so 3 handshakes); each attempt counts");
     }
     InventoryRefinement.Parties parties = new InventoryRefinement.Parties(clientMesh, clientIdentity, serverMesh,
         key, serverIdentity);
@@ -902,35 +985,6 @@ final class Correlator implements Processor<String, byte[], String, byte[]> {
 
   // ------------------------------------------------------------------ directory, successes
 
-  private record ServerInfo(String meshId, String kind, String identity) {}
-
-  private void noteServer(String key, MeshEvent e, long t) {
-    String id = e.localUriSan();
-    SpiffeId sid = SpiffeId.tryParse(id);
-    if (sid != null && !key.equalsIgnoreCase(sid.workloadName())) {
-      id = null; // a gateway in front of the service: keep the service's own identity when known
-    }
-    String v = e.meshId() + SEP + (e.meshKind() == null ? "" : e.meshKind().wireName()) + SEP + (id == null ? "" : id)
-        + SEP + t;
-    byte[] old = directory.get("server" + SEP + key);
-    if (old != null) {
-      String[] p = new String(old, StandardCharsets.UTF_8).split(String.valueOf(SEP), -1);
-      if (id == null && p.length >= 3 && !p[2].isEmpty() && p[0].equals(e.meshId())) {
-        v = p[0] + SEP + p[1] + SEP + p[2] + SEP + t;
-      }
-    }
-    directory.put("server" + SEP + key, v.getBytes(StandardCharsets.UTF_8));
-  }
-
-  private ServerInfo serverInfo(String key) {
-    byte[] b = directory.get("server" + SEP + key);
-    if (b == null) {
-      return null;
-    }
-    String[] p = new String(b, StandardCharsets.UTF_8).split(String.valueOf(SEP), -1);
-    return new ServerInfo(p[0], p[1].isEmpty() ? null : p[1], p.length > 2 && !p[2].isEmpty() ? p[2] : null);
-  }
-
   private void noteSeen(String key, String meshId, long t) {
     directory.put("seen" + SEP + key + SEP + meshId, Long.toString(t).getBytes(StandardCharsets.UTF_8));
   }
@@ -955,9 +1009,9 @@ final class Correlator implements Processor<String, byte[], String, byte[]> {
     if (prev == null || t > prev) {
       directory.put("ok" + SEP + key + SEP + client, Long.toString(t).getBytes(StandardCharsets.UTF_8));
     }
-    ServerInfo dir = serverInfo(key);
+    ServerDirectory.ServerInfo dir = servers.get(key);
     if (metrics != null) {
-      metrics.handshakeSuccess(e.meshId(), dir != null ? dir.meshId : MeshlensMetrics.UNKNOWN_MESH, n);
+      metrics.handshakeSuccess(e.meshId(), dir != null ? dir.meshId() : MeshlensMetrics.UNKNOWN_MESH, n);
     }
     List<KeyValue<String, Tracked>> open = new ArrayList<>();
     try (KeyValueIterator<String, byte[]> it = findings.prefixScan(key + SEP, STRINGS)) {
@@ -1009,7 +1063,25 @@ final class Correlator implements Processor<String, byte[], String, byte[]> {
 
   /** Stream-time sweep: halves whose window closed become one-sided; quiet findings resolve; old ones leave. */
   private void sweep(long streamTime) {
-    long to = streamTime - horizonMs;
+    clock.streamTime(streamTime, ctx.currentSystemTimeMs());
+    expireUpTo(streamTime - horizonMs);
+    if (lastQuietSweep < 0 || streamTime - lastQuietSweep >= 10_000) {
+      lastQuietSweep = streamTime;
+      quietSweep(streamTime, false);
+    }
+  }
+
+  /** Wall-clock tick: on a quiet partition, halves still expire once their horizon has passed (see ExpiryClock). */
+  private void wallTick(long wallTime) {
+    clock.streamTime(ctx.currentStreamTimeMs(), wallTime);
+    long now = clock.now(wallTime);
+    if (now >= 0) {
+      expireUpTo(now - horizonMs);
+    }
+  }
+
+  /** Halves (event time up to {@code to}) leave the window store and become one-sided evidence. */
+  private void expireUpTo(long to) {
     if (to > sweptTo) {
       List<KeyValue<Windowed<String>, byte[]>> expired = new ArrayList<>();
       try (KeyValueIterator<Windowed<String>, byte[]> it = pending.fetchAll(Instant.ofEpochMilli(Math.max(0,
@@ -1025,9 +1097,10 @@ final class Correlator implements Processor<String, byte[], String, byte[]> {
           continue;
         }
         String k = kv.key.key();
-        if (k.charAt(k.indexOf(SEP) + 1) == 'f') {
-          // a footprint: looked up by counter deltas that expire up to a poll interval later; the window
-          // store's retention (twice the horizon) drops it
+        char role = k.charAt(k.indexOf(SEP) + 1);
+        if (role == 'f' || role == OWN_COUNTERS) {
+          // a footprint, or a client's own counters: looked up by halves that expire up to a poll interval
+          // later; the window store's retention (twice the horizon) drops them
           continue;
         }
         pending.put(k, null, kv.key.window().start());
@@ -1038,10 +1111,6 @@ final class Correlator implements Processor<String, byte[], String, byte[]> {
         expire(kv.key, kv.value);
       }
       sweptTo = to;
-    }
-    if (lastQuietSweep < 0 || streamTime - lastQuietSweep >= 10_000) {
-      lastQuietSweep = streamTime;
-      quietSweep(streamTime, false);
     }
   }
 

@@ -8,7 +8,9 @@ import dev.meshlens.events.RejectedBy;
  * inventory refinement, and which evidence decided the category.
  *
  * <p>Evidence in order of strength: the verifier's own failure when it names a cause (validator detail);
- * any other half that names a cause; the alert a half received (what the other side's validator saw, see
+ * the server's own evidence of a missing client certificate over the ambiguous alert the client received
+ * ({@link Alerts#mayAlsoMean}); any other half that names a cause (a client's bare verify failure counts as
+ * named when its own cluster counters say which check failed); the alert a half received (what the other side's validator saw, see
  * {@link Alerts}); a client that saw no TLS at all against a server that failed a handshake (plaintext);
  * then the bare rejection.
  *
@@ -39,6 +41,12 @@ record Decision(FailureCategory category, RejectedBy rejectedBy, String decidedB
       cat = sc;
       decided = sWhy;
       refined = c != null && cc != sc ? "other half" : null;
+    } else if (c != null && sc != null && srb == RejectedBy.SELF && Alerts.mayAlsoMean(c.reason(), sc)) {
+      // the client's alert is ambiguous; the server's own evidence says which
+      cat = sc;
+      decided = sWhy + " (the " + c.reason() + " the client received is how a TLS 1.2 server refuses a missing"
+          + " client certificate)";
+      refined = unit != null ? "server " + unit.counter() + " delta" : "other half";
     } else if (cc != null && !Observations.generic(cc)) {
       cat = cc;
       decided = cWhy;
@@ -109,7 +117,8 @@ record Decision(FailureCategory category, RejectedBy rejectedBy, String decidedB
       return "the " + side + "'s connection line shows no failure and no TLS (it spoke plaintext)";
     }
     if (h.noTls()) {
-      return "the " + side + "'s connection ended without any TLS error (it did not speak TLS)";
+      return "the " + side + "'s connection ended without any TLS error (it spoke plaintext, or TLS 1.3 let it"
+          + " finish its handshake before the server rejected its certificate)";
     }
     String what = h.reason() != null ? h.reason() : h.category().name();
     String how = h.detail() != null ? h.detail() : h.raw() != null && !h.raw().equals(what) ? shorten(h.raw()) : null;

@@ -1,7 +1,9 @@
 package dev.meshlens.query.correlation;
 
+import dev.meshlens.events.ConnectErrors;
 import dev.meshlens.events.FailureCategory;
 import dev.meshlens.events.MeshEvent;
+import dev.meshlens.events.MeshNames;
 import dev.meshlens.events.ObserverRole;
 import dev.meshlens.events.RejectedBy;
 import dev.meshlens.events.SourceKind;
@@ -31,6 +33,11 @@ final class Observations {
   }
 
   static ObserverRole role(MeshEvent e) {
+    if (MeshNames.toLocalApp(e)) {
+      // the Envoy accepted the connection from the mesh and handed it to its own app (a collector that
+      // predates this reading calls such a line CLIENT when its upstream, the app, failed)
+      return ObserverRole.SERVER;
+    }
     if (e.observerRole() != null) {
       return e.observerRole();
     }
@@ -44,9 +51,6 @@ final class Observations {
     // are <service>.<namespace>.<dc>.internal.<trust-domain> (or .external. / peered names)
     String c = e.upstreamCluster();
     if (present(c)) {
-      if (c.equals("local_app") || c.startsWith("local_app")) {
-        return ObserverRole.SERVER;
-      }
       if (c.contains(".internal.") || c.contains(".external.") || c.endsWith(".consul")) {
         return ObserverRole.CLIENT;
       }
@@ -61,12 +65,29 @@ final class Observations {
   }
 
   /**
-   * True when a failure event is not about a handshake at all: a connect failure whose flags show that no
-   * upstream connection was attempted or that the request died after the connection (no healthy upstream,
-   * timeout, overflow), with no transport failure reason.
+   * True when a failure event is not about a handshake of the mesh at all:
+   * <ul>
+   *   <li>a failure between a server's Envoy and its own application ({@link MeshNames#toLocalApp}: the
+   *       app refused or reset the plaintext loopback connection after the mesh handshake had succeeded);
+   *   <li>a TCP connect that failed before any TLS ran ({@link ConnectErrors}: connection refused, no route
+   *       to host), however often it was retried;
+   *   <li>a connect failure whose flags show that no upstream connection was attempted or that the request
+   *       died after the connection (no healthy upstream, timeout, overflow), with no transport failure reason.
+   * </ul>
    */
   static boolean notAHandshake(MeshEvent e) {
-    if (e.tls() == null || e.tls().category() != FailureCategory.UPSTREAM_CONNECT_FAILURE) {
+    if (e.tls() == null) {
+      return false;
+    }
+    if (MeshNames.toLocalApp(e) && !present(e.downstreamTransportFailureReason())) {
+      return true;
+    }
+    FailureCategory c = e.tls().category();
+    if ((c == FailureCategory.UPSTREAM_CONNECT_FAILURE || c == FailureCategory.UNKNOWN)
+        && ConnectErrors.isSocketConnectError(e)) {
+      return true;
+    }
+    if (c != FailureCategory.UPSTREAM_CONNECT_FAILURE) {
       return false;
     }
     if (present(e.upstreamTransportFailureReason()) || present(e.downstreamTransportFailureReason())) {
@@ -74,6 +95,22 @@ final class Observations {
     }
     String f = e.responseFlags();
     return f == null || !(f.contains("UF") || f.contains("URX"));
+  }
+
+  /**
+   * True when the event's Envoy accepted the connection for its destination service on its mesh's behalf, so
+   * that mesh serves the service: any server-side observation (also a line handing the connection to the
+   * app), and a Consul mesh gateway routing a peer's SNI ({@link MeshNames#isPeeredServiceSni}: only the
+   * exporting cluster's gateway routes it, to its own service).
+   */
+  static boolean servesDestination(MeshEvent e) {
+    return role(e) == ObserverRole.SERVER || (e.sourceKind() != SourceKind.ENVOY_STATS
+        && MeshNames.isPeeredServiceSni(e.requestedServerName()));
+  }
+
+  /** A client line naming a service of the client's own mesh ({@link MeshNames#namesOwnKubernetesService}). */
+  static boolean callsOwnMeshService(MeshEvent e) {
+    return role(e) == ObserverRole.CLIENT && MeshNames.namesOwnKubernetesService(e.upstreamCluster());
   }
 
   /** A request that got through the handshake (so mTLS between the pair works). */
@@ -158,18 +195,9 @@ final class Observations {
     return SpiffeId.tryParse(e.localUriSan()) != null || present(e.attributes().get("workload"));
   }
 
-  /**
-   * True when the observing Envoy is a gateway: Consul's mesh gateway identity
-   * ({@code spiffe://<td>/gateway/mesh/dc/<dc>}), or a workload or service account named as a gateway
-   * (Istio's {@code istio-ingressgateway}/{@code istio-eastwestgateway}, Consul ingress/terminating gateways).
-   */
+  /** True when the observing Envoy is a gateway ({@link MeshNames#isGateway}). */
   static boolean isGateway(MeshEvent e) {
-    String id = e.localUriSan();
-    if (id != null && id.toLowerCase(Locale.ROOT).contains("gateway")) {
-      return true;
-    }
-    String w = e.attributes().get("workload");
-    return w != null && w.toLowerCase(Locale.ROOT).contains("gateway");
+    return MeshNames.isGateway(e);
   }
 
   /** Envoy cluster names that forward to the original destination: they do not name the service called. */
@@ -206,6 +234,30 @@ final class Observations {
     return new Half(e.eventId(), e.meshId(), e.meshKind() == null ? null : e.meshKind().wireName(), true, ms, ms,
         FailureCategory.UNKNOWN, RejectedBy.UNKNOWN, selfIdentity(e), null, null, null, null, true, false,
         List.of(), true, null, false);
+  }
+
+  /**
+   * A client Envoy's own upstream-cluster counters that name the cause of its verify failures, or null: only
+   * {@code ssl.fail_verify_san} does (Envoy's default validator bumps it when the SAN list or matcher rejects
+   * the server's certificate; {@code fail_verify_error} covers every chain failure and names none). They never
+   * count or pair: they narrow that Envoy's bare CERTIFICATE_VERIFY_FAILED lines of the same interval.
+   */
+  static Half clientCounterHalf(MeshEvent e) {
+    StatsDelta s = e.stats();
+    if (role(e) != ObserverRole.CLIENT || !present(e.localUriSan())) {
+      return null; // an Envoy nobody named could be any client of the service
+    }
+    long san = s.delta("ssl.fail_verify_san");
+    if (san <= 0) {
+      return null;
+    }
+    long ms = e.observedTime().toEpochMilli();
+    long from = s.intervalSeconds() > 0 ? ms - (long) (s.intervalSeconds() * 1000) : ms;
+    return new Half(e.eventId(), e.meshId(), e.meshKind() == null ? null : e.meshKind().wireName(), true, ms, from,
+        FailureCategory.SAN_MISMATCH, RejectedBy.SELF, e.localUriSan(), null, null, null,
+        s.scope() + " " + s.name() + " " + s.deltas(), false, true,
+        List.of(new Half.Unit(FailureCategory.SAN_MISMATCH, RejectedBy.SELF, "ssl.fail_verify_san", san)), false,
+        s.scope() + " " + s.name(), false);
   }
 
   /** The half of a server listener's ssl.* counter delta, or null when no failure counter moved. */

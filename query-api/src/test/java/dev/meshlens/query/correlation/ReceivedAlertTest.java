@@ -10,6 +10,7 @@ import dev.meshlens.events.Finding;
 import dev.meshlens.events.RejectedBy;
 import java.time.Duration;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -67,6 +68,40 @@ class ReceivedAlertTest {
       assertEquals(expected, f.category(), f.details().toString());
       assertEquals(RejectedBy.SELF, f.rejectedBy(), "the client rejected the server");
       assertTrue(f.details().get("decided_by").contains("received by the server"), f.details().toString());
+    }
+  }
+
+  /**
+   * corpus s09 (TLS 1.2): the client received handshake_failure, which BoringSSL also sends to refuse a missing
+   * client certificate before TLS 1.3 (google/conscrypt#777); the server's ssl.fail_verify_no_cert names the
+   * cause. Both halves pair, and the server's own evidence decides over the client's ambiguous alert.
+   */
+  @Test
+  void theServersMissingCertificateCounterDecidesAReceivedHandshakeFailure() throws Exception {
+    try (Harness h = Harness.withDefaults()) {
+      h.pipe(Ev.backendToInfo(T0, FailureCategory.PROTOCOL_MISMATCH, RejectedBy.PEER, "SSLV3_ALERT_HANDSHAKE_FAILURE"));
+      h.pipe(Ev.backendToInfo(T0.plusSeconds(3), FailureCategory.PROTOCOL_MISMATCH, RejectedBy.PEER,
+          "SSLV3_ALERT_HANDSHAKE_FAILURE"));
+      h.pipe(Ev.listenerDelta(Ev.CONSUL, dev.meshlens.events.MeshKind.CONSUL, T0.plusSeconds(5), "10.20.3.50_20000",
+          Map.of("ssl.fail_verify_no_cert", 2L), Ev.INFO));
+      h.advanceTo(T0.plus(Duration.ofMinutes(1)));
+      Finding f = only(h);
+      assertEquals(FailureCategory.CLIENT_CERT_MISSING, f.category(), f.details().toString());
+      assertEquals(RejectedBy.PEER, f.rejectedBy());
+      assertEquals(2, f.count());
+      assertEquals(false, f.oneSided());
+      assertEquals(Ev.INFO, f.serverIdentity());
+      assertTrue(f.details().get("decided_by").contains("ssl.fail_verify_no_cert"), f.details().toString());
+    }
+  }
+
+  /** Without the server's evidence, a received handshake_failure stays what the client saw. */
+  @Test
+  void aReceivedHandshakeFailureAloneStaysAProtocolMismatch() throws Exception {
+    try (Harness h = Harness.withDefaults()) {
+      h.pipe(Ev.backendToInfo(T0, FailureCategory.PROTOCOL_MISMATCH, RejectedBy.PEER, "SSLV3_ALERT_HANDSHAKE_FAILURE"));
+      h.advanceTo(T0.plus(Duration.ofMinutes(1)));
+      assertEquals(FailureCategory.PROTOCOL_MISMATCH, only(h).category());
     }
   }
 }
