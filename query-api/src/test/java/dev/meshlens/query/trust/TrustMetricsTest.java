@@ -40,6 +40,7 @@ class TrustMetricsTest {
         + "direction=\"server_verifies_client\",kind=\"rotation_pending\""), text);
     assertEquals(1L, tm.value(TrustMetrics.CONTRADICTIONS, List.of("client_mesh", ISTIO, "server_mesh", CONSUL,
         "direction", "server_verifies_client", "kind", "trusted_but_untrusted_root_finding")));
+    assertTrue(text.contains("meshlens_trust_contradictions{client_mesh=\"istio-east\","), text);
 
     // consul-dc1 imports the new root and the finding resolves: the series go away
     ev.add(TestPki.bundle(CONSUL, MeshKind.CONSUL, "1111-2222.consul", TrustMatrixTest.NOW.minusSeconds(60),
