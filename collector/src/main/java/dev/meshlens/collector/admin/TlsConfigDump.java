@@ -50,7 +50,7 @@ public final class TlsConfigDump {
    * What a dump showed.
    *
    * @param chain the presented certificates, leaf first, each once (by fingerprint)
-   * @param trustedCas the validation contexts' trusted CAs, each once, not repeating one of {@code chain}
+   * @param trustedCas the validation contexts' trusted CAs, each once (a root may also be in {@code chain})
    * @param unreadable certificate blocks that did not parse, and base64 that did not decode
    * @param onDisk data sources given as a file on the proxy (not readable from the collector)
    */
@@ -70,13 +70,9 @@ public final class TlsConfigDump {
   public static Found read(JsonNode root) {
     Walk w = new Walk();
     w.visit(root, 0);
-    List<CertificateInfo> trusted = new ArrayList<>();
-    for (Map.Entry<String, CertificateInfo> e : w.trusted.entrySet()) {
-      if (!w.chain.containsKey(e.getKey())) {
-        trusted.add(e.getValue());
-      }
-    }
-    return new Found(new ArrayList<>(w.chain.values()), trusted, w.unreadable, w.onDisk);
+    // a root both presented and trusted stays in both lists: each list is then exactly what Envoy has
+    return new Found(new ArrayList<>(w.chain.values()), new ArrayList<>(w.trusted.values()), w.unreadable,
+        w.onDisk);
   }
 
   private static final class Walk {
