@@ -29,14 +29,22 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Envoy admin and trust-bundle sources: {@code /stats?format=json} {@code ssl.*} counters of listeners
  * and clusters turned into delta events (the server side of failed handshakes is often only visible
- * there), {@code /certs} into certificate inventory events, and trust bundles from PEM files or Consul's
+ * there), {@code /certs} (completed from {@code /config_dump}, see {@link TlsConfigDump}) into certificate
+ * inventory events, and trust bundles from PEM files or Consul's
  * {@code /v1/connect/ca/roots}. One instance per endpoint; not thread-safe (keeps the previous poll).
  */
 public final class AdminSources {
+  /** {@code known} when the presented chain came with issuers and key ids (from /config_dump), else {@code unknown}. */
+  public static final String ATTR_ISSUERS = "certs.issuers";
+  /** How many of the event's first certificates are the Envoy's trusted CAs (the rest it presents). */
+  public static final String ATTR_TRUSTED_CAS = "certs.trusted_cas";
+  private static final Logger LOG = LoggerFactory.getLogger(AdminSources.class);
   private static final ObjectMapper M = new ObjectMapper();
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final String meshId;
@@ -174,27 +182,80 @@ public final class AdminSources {
     return null;
   }
 
-  /** Polls {@code /certs}: one event with the certificates this Envoy holds and trusts. */
+  /**
+   * The {@code /config_dump} resources tried, in order, for the TLS configuration: Istio's (and any SDS
+   * mesh's) secrets, then the listeners, where Consul inlines its certificates. {@code resource=} needs
+   * Envoy 1.18 or later; a resource no dump has answers 404 (envoy source/server/admin/config_dump_handler.cc).
+   */
+  static final List<String> TLS_RESOURCES = List.of("dynamic_active_secrets", "dynamic_listeners");
+
+  /**
+   * Polls {@code /certs}: one event with the certificates this Envoy holds and trusts, completed with the
+   * issuer, fingerprint and key identifiers {@code /config_dump} shows of them (Envoy's {@code /certs}
+   * has none); without a usable dump, {@code /certs} alone as before.
+   */
   public MeshEvent pollCerts(String adminUrl) throws IOException, InterruptedException {
-    return certsEvent(adminUrl, M.readTree(get(trim(adminUrl) + "/certs", Map.of())), Instant.now());
+    JsonNode certs = M.readTree(get(trim(adminUrl) + "/certs", Map.of()));
+    return certsEvent(adminUrl, certs, tlsConfig(adminUrl), Instant.now());
+  }
+
+  /** What the config dump shows of the TLS configuration, or nothing when it is unreachable or empty. */
+  TlsConfigDump.Found tlsConfig(String adminUrl) throws InterruptedException {
+    TlsConfigDump.Found best = TlsConfigDump.Found.NOTHING;
+    for (String resource : TLS_RESOURCES) {
+      String url = trim(adminUrl) + "/config_dump?resource=" + resource;
+      TlsConfigDump.Found f;
+      try {
+        f = TlsConfigDump.read(M.readTree(get(url, Map.of())));
+      } catch (IOException | RuntimeException e) {
+        // the class only: a parser's message quotes the body, and the body is a proxy's secret configuration
+        LOG.debug("{}: {}", url, e instanceof IOException && e.getMessage() != null
+            && e.getMessage().startsWith("GET ") ? e.getMessage() : e.getClass().getSimpleName());
+        continue;
+      }
+      if (f.unreadable() > 0 || f.onDisk() > 0) {
+        LOG.debug("{}: {} certificate(s) unreadable, {} on the proxy's disk", url, f.unreadable(), f.onDisk());
+      }
+      if (!f.chain().isEmpty()) {
+        return f;
+      }
+      if (best.isEmpty()) {
+        best = f;
+      }
+    }
+    return best;
   }
 
   MeshEvent certsEvent(String adminUrl, JsonNode root, Instant now) {
-    List<CertificateInfo> certs = new ArrayList<>();
+    return certsEvent(adminUrl, root, TlsConfigDump.Found.NOTHING, now);
+  }
+
+  MeshEvent certsEvent(String adminUrl, JsonNode root, TlsConfigDump.Found dump, Instant now) {
+    List<CertificateInfo> fromCerts = new ArrayList<>();
     for (JsonNode c : root.path("certificates")) {
       for (JsonNode ca : c.path("ca_cert")) {
-        certs.add(certOf(ca, true));
+        fromCerts.add(certOf(ca, true));
       }
       for (JsonNode leaf : c.path("cert_chain")) {
-        certs.add(certOf(leaf, false));
+        fromCerts.add(certOf(leaf, false));
       }
     }
+    CertsInventory inv = CertsInventory.of(fromCerts, dump);
+    List<CertificateInfo> certs = inv.certificates();
     Map<String, String> attrs = new LinkedHashMap<>();
     for (int i = 0; i < certs.size(); i++) {
       CertificateInfo ci = certs.get(i);
       if (ci.notAfter() != null) {
         attrs.put("cert." + i + ".days_until_expiry", String.valueOf(ci.daysUntilExpiry(now)));
       }
+    }
+    attrs.put(ATTR_ISSUERS, inv.issuersKnown() ? "known" : "unknown");
+    attrs.put(ATTR_TRUSTED_CAS, String.valueOf(inv.trustedCas()));
+    if (!inv.issuersKnown()) {
+      LOG.debug("{}: no certificate chain in /config_dump; /certs only, issuers unknown", trim(adminUrl));
+    } else if (inv.withoutIssuer() > 0) {
+      LOG.debug("{}: {} /certs certificate(s) not in /config_dump, issuers unknown", trim(adminUrl),
+          inv.withoutIssuer());
     }
     MeshEvent.Builder b = MeshEvent.builder()
         .eventId(EventIds.of(meshId, "admin:" + trim(adminUrl) + ":certs", now.toEpochMilli()))

@@ -152,7 +152,9 @@ public final class Collector implements AutoCloseable {
           for (MeshEvent e : src.pollStats(url)) {
             events.publishEvent(e);
           }
-          events.publishEvent(src.pollCerts(url));
+          MeshEvent certs = src.pollCerts(url);
+          metrics.certsPolled(certs.attributes().getOrDefault(AdminSources.ATTR_ISSUERS, "unknown"));
+          events.publishEvent(certs);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         } catch (Exception e) {

@@ -28,6 +28,7 @@ public final class CollectorMetrics {
   public static final String SPOOL_WRITE_FAILURES = "meshlens.collector.spool.write.failures";
   public static final String NOT_DURABLE = "meshlens.collector.events.not.durable";
   public static final String CHECKPOINT_LAG = "meshlens.collector.checkpoint.lag.bytes";
+  public static final String CERTS_POLLS = "meshlens.collector.certs.polls";
   public static final String LAST_EVENT_TS = "meshlens.collector.last.event.timestamp.seconds";
 
   private final MeterRegistry registry;
@@ -126,6 +127,16 @@ public final class CollectorMetrics {
         .description("free bytes on the spool's filesystem").baseUnit("bytes").register(registry);
     Gauge.builder(SPOOL_FULL, () -> full.getAsBoolean() ? 1 : 0).tag("mesh", mesh)
         .description("1 while sources are paused because the spool cannot take more events").register(registry);
+  }
+
+  /**
+   * One {@code /certs} inventory poll; {@code issuers} is {@code known} when {@code /config_dump} gave the
+   * chain's issuers and key ids, {@code unknown} when only {@code /certs} answered (trust cells stay unknown).
+   */
+  public void certsPolled(String issuers) {
+    Counter.builder(CERTS_POLLS).tag("mesh", mesh).tag("issuers", issuers)
+        .description("Envoy /certs inventory polls by whether issuer data was available").register(registry)
+        .increment();
   }
 
   /** A spool write failed; the event was kept and is tried again. */

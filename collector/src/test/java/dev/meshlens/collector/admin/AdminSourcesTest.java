@@ -1,12 +1,14 @@
 package dev.meshlens.collector.admin;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import dev.meshlens.events.CertificateInfo;
 import dev.meshlens.events.FailureCategory;
 import dev.meshlens.events.MeshEvent;
 import dev.meshlens.events.MeshKind;
@@ -19,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -136,5 +139,152 @@ class AdminSourcesTest {
     assertEquals(id, certs.localUriSan());
     assertEquals("frontend", certs.attributes().get("workload"));
     assertNotNull(certs.attributes().get("cert.1.days_until_expiry"), "the certificate attributes stay");
+  }
+
+  // ---- /config_dump: where the issuers come from (Envoy's /certs has none) ----
+
+  /** /certs as real Envoy answers it for {@code leaf} and {@code cas}: serials, SANs and dates, no issuer. */
+  static String realCerts(java.security.cert.X509Certificate leaf, java.security.cert.X509Certificate... cas) {
+    StringBuilder ca = new StringBuilder();
+    for (java.security.cert.X509Certificate c : cas) {
+      ca.append(ca.isEmpty() ? "" : ",").append(realDetails(c));
+    }
+    return "{\"certificates\":[{\"ca_cert\":[" + ca + "],\"cert_chain\":[" + realDetails(leaf) + "]}]}";
+  }
+
+  private static String realDetails(java.security.cert.X509Certificate c) {
+    List<String> uris = Pem.info(c).uriSans();
+    return "{\"path\":\"<inline>\",\"serial_number\":\"" + c.getSerialNumber().toString(16)
+        + "\",\"subject_alt_names\":[" + (uris.isEmpty() ? "" : "{\"uri\":\"" + uris.get(0) + "\"}")
+        + "],\"days_until_expiration\":\"0\",\"valid_from\":\"" + c.getNotBefore().toInstant()
+        + "\",\"expiration_time\":\"" + c.getNotAfter().toInstant() + "\"}";
+  }
+
+  /** An admin endpoint: /certs, and /config_dump answering per resource (null = 404, as Envoy for a missing one). */
+  static HttpServer admin(String certs, Map<String, String> dumps, List<String> asked) throws Exception {
+    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext("/certs", ex -> reply(ex, 200, certs));
+    server.createContext("/config_dump", ex -> {
+      String q = ex.getRequestURI().getQuery();
+      String resource = q == null ? "" : q.replace("resource=", "");
+      asked.add(resource);
+      String body = dumps.get(resource);
+      reply(ex, body == null ? 404 : 200, body == null ? resource + " not found in config dump" : body);
+    });
+    server.start();
+    return server;
+  }
+
+  private static void reply(com.sun.net.httpserver.HttpExchange ex, int code, String body) throws java.io.IOException {
+    byte[] b = body.getBytes(StandardCharsets.UTF_8);
+    ex.sendResponseHeaders(code, b.length);
+    ex.getResponseBody().write(b);
+    ex.close();
+  }
+
+  static String url(HttpServer s) {
+    return "http://127.0.0.1:" + s.getAddress().getPort();
+  }
+
+  @Test
+  void istioSecretsGiveTheInventoryItsIssuers() throws Exception {
+    List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+    HttpServer s = admin(realCerts(TlsConfigDumpTest.FRONTEND.cert(), TlsConfigDumpTest.EAST.cert(),
+        TlsConfigDumpTest.DC1.cert()), Map.of("dynamic_active_secrets",
+            TlsConfigDumpTest.istioSecrets(TlsConfigDumpTest.REDACTED_BYTES)), asked);
+    try {
+      MeshEvent e = new AdminSources("istio-east", MeshKind.ISTIO, "east").pollCerts(url(s));
+      assertEquals(List.of("dynamic_active_secrets"), asked, "SDS had the chain: the listeners are not read");
+      assertEquals("known", e.attributes().get(AdminSources.ATTR_ISSUERS));
+      assertEquals("2", e.attributes().get(AdminSources.ATTR_TRUSTED_CAS));
+      List<CertificateInfo> c = e.certificates();
+      assertEquals(List.of(Pem.info(TlsConfigDumpTest.EAST.cert()), Pem.info(TlsConfigDumpTest.DC1.cert()),
+          Pem.info(TlsConfigDumpTest.FRONTEND.cert()), Pem.info(TlsConfigDumpTest.EAST.cert())), c,
+          "trusted CAs, then the presented chain leaf first; every /certs serial covered");
+      assertEquals("CN=istio-ca-east,O=cluster.local", c.get(2).issuer());
+      assertNotNull(c.get(2).authorityKeyId());
+      assertNotNull(e.attributes().get("cert.2.days_until_expiry"));
+    } finally {
+      s.stop(0);
+    }
+  }
+
+  @Test
+  void consulHasNoSecretsSoTheListenersAreRead() throws Exception {
+    List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+    HttpServer s = admin(realCerts(TlsConfigDumpTest.INFO.cert(), TlsConfigDumpTest.DC1.cert(),
+        TlsConfigDumpTest.EAST.cert()), Map.of("dynamic_active_secrets", "{}",
+            "dynamic_listeners", TlsConfigDumpTest.consulListeners("[redacted]")), asked);
+    try {
+      MeshEvent e = new AdminSources("consul-dc1", MeshKind.CONSUL, "dc1").pollCerts(url(s));
+      assertEquals(List.of("dynamic_active_secrets", "dynamic_listeners"), asked);
+      assertEquals("known", e.attributes().get(AdminSources.ATTR_ISSUERS));
+      assertEquals(List.of(Pem.info(TlsConfigDumpTest.DC1.cert()), Pem.info(TlsConfigDumpTest.EAST.cert()),
+          Pem.info(TlsConfigDumpTest.INFO.cert())), e.certificates());
+    } finally {
+      s.stop(0);
+    }
+  }
+
+  @Test
+  void withoutAUsableConfigDumpTheCertsInventoryStaysAsBefore() throws Exception {
+    String certs = realCerts(TlsConfigDumpTest.FRONTEND.cert(), TlsConfigDumpTest.EAST.cert());
+    for (Map<String, String> dumps : List.<Map<String, String>>of(Map.of(),
+        Map.of("dynamic_active_secrets", "<html>not json", "dynamic_listeners", "{\"configs\":[{\"x\":"),
+        Map.of("dynamic_active_secrets", "{}", "dynamic_listeners", "{\"configs\":[]}"))) {
+      HttpServer s = admin(certs, dumps, new java.util.ArrayList<>());
+      try {
+        MeshEvent e = new AdminSources("istio-east", MeshKind.ISTIO, "east").pollCerts(url(s));
+        assertEquals("unknown", e.attributes().get(AdminSources.ATTR_ISSUERS), dumps.toString());
+        assertEquals(2, e.certificates().size());
+        assertTrue(e.certificates().get(0).ca());
+        assertNull(e.certificates().get(1).issuer(), "Envoy's /certs names no issuer");
+        assertEquals(TlsConfigDumpTest.FRONTEND.cert().getSerialNumber().toString(16),
+            e.certificates().get(1).serialNumber());
+      } finally {
+        s.stop(0);
+      }
+    }
+  }
+
+  @Test
+  void anUnredactedPrivateKeyIsNeitherPublishedNorLogged() throws Exception {
+    String key = TlsConfigDumpTest.FRONTEND.keyPem();
+    String keyBody = key.split("\n")[1];
+    HttpServer s = admin(realCerts(TlsConfigDumpTest.FRONTEND.cert(), TlsConfigDumpTest.EAST.cert()), Map.of(
+        "dynamic_active_secrets", TlsConfigDumpTest.istioSecrets("{\"inline_bytes\": \""
+            + TestCerts.b64(key) + "\"}"),
+        // and a listener dump that is garbage right after a key: a parser's message would quote it
+        "dynamic_listeners", "{\"private_key\":\"" + keyBody + "\" oops"), new java.util.ArrayList<>());
+    java.io.PrintStream err = System.err;
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    try {
+      System.setErr(new java.io.PrintStream(captured, true, StandardCharsets.UTF_8));
+      AdminSources a = new AdminSources("istio-east", MeshKind.ISTIO, "east");
+      MeshEvent e = a.pollCerts(url(s));
+      assertEquals("known", e.attributes().get(AdminSources.ATTR_ISSUERS));
+      String published = dev.meshlens.events.EventCodec.get().encode(e);
+      assertFalse(published.contains(keyBody), "the key is not in the event");
+      assertFalse(published.contains(TestCerts.b64(key).substring(0, 40)), "nor its base64");
+      // the garbage listener dump is only read when the secrets have no chain
+      assertFalse(a.tlsConfig(url(s)).isEmpty());
+    } finally {
+      System.setErr(err);
+      s.stop(0);
+    }
+    HttpServer g = admin(realCerts(TlsConfigDumpTest.FRONTEND.cert()), Map.of("dynamic_active_secrets", "{}",
+        "dynamic_listeners", "{\"private_key\":\"" + keyBody + "\" oops"), new java.util.ArrayList<>());
+    try {
+      System.setErr(new java.io.PrintStream(captured, true, StandardCharsets.UTF_8));
+      assertEquals("unknown", new AdminSources("istio-east", MeshKind.ISTIO, "east").pollCerts(url(g))
+          .attributes().get(AdminSources.ATTR_ISSUERS));
+    } finally {
+      System.setErr(err);
+      g.stop(0);
+    }
+    String logged = captured.toString(StandardCharsets.UTF_8);
+    assertTrue(logged.contains("issuers unknown"), "the debug line says why: " + logged);
+    assertTrue(logged.contains("dynamic_listeners: Json"), "the parser failure by its class only: " + logged);
+    assertFalse(logged.contains(keyBody), "no line quotes the key: " + logged);
   }
 }
