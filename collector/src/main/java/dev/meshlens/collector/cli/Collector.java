@@ -240,11 +240,24 @@ public final class Collector implements AutoCloseable {
     scheduler.shutdownNow();
     rollupFlusher.shutdownNow();
     if (rollups != null) {
-      // before the tailers write their last checkpoint, so it can pass the lines these roll-ups count
+      // Before the tailers write their last checkpoint, so it can pass the lines these roll-ups count. Bounded:
+      // with a full spool the publish would wait for room, and a stop must not; lines whose roll-up was not
+      // made durable are simply read again at the next start.
+      Thread flush = Thread.ofPlatform().name("meshlens-rollup-close").start(() -> {
+        try {
+          rollups.flushAll();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
       try {
-        rollups.flushAll();
+        flush.join(5000);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+      }
+      if (flush.isAlive()) {
+        LOG.warn("roll-ups not published within 5 s at stop (spool full?); their lines are read again at the next start");
+        flush.interrupt();
       }
     }
     for (FileTailer t : tailers) {
