@@ -51,8 +51,7 @@ public final class ConsulFixes implements FixDialect {
     if (verifierIsClient) {
       if (!pem.isEmpty()) {
         rs.add(consulEntry(m("Kind", "terminating-gateway", "Name", "terminating-gateway", "Services",
-            l(m("Name", s.serverService(), "CAFile", CA_DIR + presenter.meshId() + "-root.pem", "SNI",
-                s.serverHost()))), "merge Services with the entry's existing list (consul config read -kind"
+            l(m("Name", s.serverService(), "CAFile", CA_DIR + presenter.meshId() + "-root.pem"))), "merge Services with the entry's existing list (consul config read -kind"
             + " terminating-gateway -name terminating-gateway)"));
       }
       steps.add("The gateway presents a client certificate to mesh " + presenter.meshId() + " only with CertFile and"
@@ -73,12 +72,14 @@ public final class ConsulFixes implements FixDialect {
   @Override
   public Fix expectServerIdentity(Situation s, String presentedId) {
     Resource tgw = consulEntry(m("Kind", "terminating-gateway", "Name", "terminating-gateway", "Services",
-        l(m("Name", s.serverService(), "SNI", s.serverHost()))), "merge Services with the entry's existing list");
+        l(m("Name", s.serverService()))), "merge Services with the entry's existing list");
     return fix(s.client(), "Consul sidecars of mesh " + s.client().meshId() + " check an upstream against a Consul-form"
         + " SPIFFE ID; " + s.serverService() + " in mesh " + s.server().meshId() + " presents " + presentedId
         + ". Reach it through a terminating gateway, which verifies the chain, not a Consul identity.", List.of(tgw),
         List.of("Register " + s.serverService() + " as an external service linked to the terminating gateway and"
-            + " give the gateway the other mesh's root (CAFile) as in the UNTRUSTED_ROOT fix."));
+            + " give the gateway the other mesh's root (CAFile) as in the UNTRUSTED_ROOT fix.",
+            "SNI is left unset on purpose: with it Consul checks the certificate's DNS SANs against it, and mesh "
+                + s.server().meshId() + "'s workload certificates carry a SPIFFE URI SAN only."));
   }
 
   @Override
@@ -118,7 +119,7 @@ public final class ConsulFixes implements FixDialect {
 
   @Override
   public Fix permissive(Situation s) {
-    Resource mesh = consulEntry(m("Kind", "mesh", "Name", "mesh", "AllowEnablingPermissiveMutualTLS", true),
+    Resource mesh = consulEntry(m("Kind", "mesh", "AllowEnablingPermissiveMutualTLS", true),
         "merge with the existing mesh entry: it is one entry per cluster");
     Resource sd = consulEntry(m("Kind", "service-defaults", "Name", s.serverService(), "MutualTLSMode", "permissive"),
         null);
@@ -140,7 +141,7 @@ public final class ConsulFixes implements FixDialect {
   @Override
   public Fix tlsVersions(Situation s, boolean ofClient, String min, String max) {
     MeshFacts acting = ofClient ? s.client() : s.server();
-    Resource mesh = consulEntry(m("Kind", "mesh", "Name", "mesh", "TLS", m(
+    Resource mesh = consulEntry(m("Kind", "mesh", "TLS", m(
         "Incoming", m("TLSMinVersion", min, "TLSMaxVersion", max),
         "Outgoing", m("TLSMinVersion", min, "TLSMaxVersion", max))),
         "merge with the existing mesh entry: it is one entry per cluster");
@@ -155,7 +156,7 @@ public final class ConsulFixes implements FixDialect {
         l(m("Port", 8443, "Protocol", "tcp", "Services", l(m("Name", s.serverService()))))),
         "merge Listeners with the entry's existing list");
     return fix(s.server(), "The ingress gateway of Consul mesh " + s.server().meshId() + " has no listener (filter"
-        + " chain) for the SNI " + s.detail("sni", s.serverHost()) + " that clients of mesh " + s.client().meshId()
+        + " chain) for the SNI " + s.hostDetail("sni", s.serverHost()) + " that clients of mesh " + s.client().meshId()
         + " send.", List.of(igw), List.of());
   }
 }

@@ -37,7 +37,8 @@ final class Docs {
   /** A Consul config entry as JSON (what {@code consul config write} reads besides HCL). */
   static Resource consulEntry(Map<String, Object> entry, String applyNote) {
     String kind = (String) entry.get("Kind");
-    String name = (String) entry.get("Name");
+    // the mesh entry has no Name: it is one per cluster (partition)
+    String name = entry.get("Name") instanceof String n ? n : kind;
     return new Resource(kind, null, name, null, Resource.JSON, Json.write(entry),
         "consul config write -" + (applyNote == null ? "" : "   # " + applyNote));
   }

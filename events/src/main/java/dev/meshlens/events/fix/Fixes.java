@@ -3,6 +3,7 @@ package dev.meshlens.events.fix;
 import dev.meshlens.events.FailureCategory;
 import dev.meshlens.events.Finding;
 import dev.meshlens.events.RejectedBy;
+import dev.meshlens.events.SpiffeId;
 import dev.meshlens.events.TrustBundle;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,11 +51,21 @@ public final class Fixes {
       }
       case SAN_MISMATCH -> {
         if (by != RejectedBy.PEER) {
-          options.add(client.expectServerIdentity(s, s.detail("presented_spiffe_id",
-              f.serverIdentity() != null ? f.serverIdentity() : s.serverHost())));
+          SpiffeId known = SpiffeId.tryParse(f.serverIdentity());
+          String presented = s.spiffeDetail("presented_spiffe_id", known == null ? null : known.uri());
+          options.add(presented != null ? client.expectServerIdentity(s, presented) : described(s.client(),
+              "Mesh " + s.client().meshId() + " expects another identity than the one " + s.serverService()
+                  + " presents, and no evidence says which one it presents.",
+              "Read the server's identity from its certificate (Envoy admin /certs of " + s.serverService()
+                  + ", or the trust view) and set it as the expected SAN in mesh " + s.client().meshId() + "."));
         }
         if (by != RejectedBy.SELF) {
-          options.add(server.acceptClientIdentity(s, s.detail("presented_spiffe_id", f.clientIdentity())));
+          SpiffeId cid = s.clientId();
+          String clientId = s.spiffeDetail("presented_spiffe_id", cid == null ? null : cid.uri());
+          options.add(clientId != null ? server.acceptClientIdentity(s, clientId) : described(s.server(),
+              "Mesh " + s.server().meshId() + " rejects the client's identity, and no evidence names it.",
+              "Turn on listener access logs on " + s.serverService() + " (docs/mesh-setup.md) so the rejected"
+                  + " identity is logged; meshlens then generates the policy that admits it."));
         }
       }
       case CERT_EXPIRED -> {
@@ -94,7 +105,7 @@ public final class Fixes {
         options.add(described(s.server(), "A reset during the handshake is most often a gateway of mesh "
             + s.server().meshId() + " dropping an SNI it cannot route, or Envoy version skew.",
             "Check the gateway of mesh " + s.server().meshId() + " for a passthrough route for "
-                + s.detail("sni", s.serverHost()) + " (its no_filter_chain_match counter) and compare Envoy versions;"
+                + s.hostDetail("sni", s.serverHost()) + " (its no_filter_chain_match counter) and compare Envoy versions;"
                 + " if the route is missing, the NO_ROUTE fix below adds it."));
         options.add(server.routeSni(s));
       }
@@ -133,6 +144,7 @@ public final class Fixes {
    */
   static List<TrustBundle.Root> missingRoots(Finding f, MeshFacts presenter) {
     String fp = f.details().get("missing_root_sha256");
+    fp = fp != null && fp.matches("[0-9a-fA-F:]{16,128}") ? fp : null;
     String subject = f.details().get("missing_root_subject");
     for (TrustBundle.Root r : presenter.signingRoots()) {
       if ((fp != null && fp.equalsIgnoreCase(r.sha256Fingerprint()))
@@ -154,7 +166,9 @@ public final class Fixes {
   static String rootNames(List<TrustBundle.Root> roots) {
     List<String> names = new ArrayList<>();
     for (TrustBundle.Root r : roots) {
-      String n = r.subject() != null ? "'" + r.subject() + "'" : "";
+      // a subject is a DN: anything that does not look like one is not repeated
+      boolean dn = r.subject() != null && r.subject().length() <= 512 && !r.subject().contains("-----");
+      String n = dn ? "'" + r.subject() + "'" : "";
       if (r.sha256Fingerprint() != null) {
         n += (n.isEmpty() ? "" : ", ") + "sha256 " + r.sha256Fingerprint();
       }
@@ -167,8 +181,8 @@ public final class Fixes {
 
   /** " (valid A to B, seen at C)" from the finding's details, or "". */
   static String dates(Situation s) {
-    String nb = s.finding().details().get("not_before");
-    String na = s.finding().details().get("not_after");
+    String nb = s.detail("not_before", null);
+    String na = s.detail("not_after", null);
     return nb == null || na == null ? "" : " (valid " + nb + " to " + na + ", seen at "
         + s.detail("observed_at", "?") + ")";
   }

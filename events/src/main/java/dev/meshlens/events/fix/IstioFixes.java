@@ -167,7 +167,7 @@ public final class IstioFixes implements FixDialect {
             "route", l(m("destination", m("host", s.serverService() + "." + s.serverNamespace()
                 + ".svc.cluster.local")))))));
     return fix(s.server(), "The ingress gateway of Istio mesh " + s.server().meshId() + " has no TLS passthrough"
-        + " route for the SNI " + s.detail("sni", host) + " that clients of mesh " + s.client().meshId() + " send.",
+        + " route for the SNI " + s.hostDetail("sni", host) + " that clients of mesh " + s.client().meshId() + " send.",
         List.of(gateway, vs), List.of());
   }
 }

@@ -72,11 +72,36 @@ public record Situation(Finding finding, MeshFacts client, MeshFacts server) {
     };
   }
 
-  /** A finding detail, or the fallback. */
+  /**
+   * A detail that must be a SPIFFE ID (it is written into resources), or the fallback: evidence is
+   * text from another organisation's logs, so nothing but a well-formed ID is copied from it.
+   */
+  public String spiffeDetail(String key, String fallback) {
+    SpiffeId id = SpiffeId.tryParse(finding.details().get(key));
+    return id == null ? fallback : id.uri();
+  }
+
+  /** A detail that must be a host name (an SNI), or the fallback. */
+  public String hostDetail(String key, String fallback) {
+    String v = finding.details().get(key);
+    return v != null && v.length() <= 253 && v.matches("[A-Za-z0-9._-]+") ? v : fallback;
+  }
+
+  /**
+   * A finding detail for a sentence (a listener name, a date, a port), or the fallback: only short
+   * values of plain characters, never one that looks like a token (a JWT, a long unbroken run).
+   */
   public String detail(String key, String fallback) {
     String v = finding.details().get(key);
-    return v == null || v.isBlank() ? fallback : v;
+    if (v == null || v.isBlank() || v.length() > 100 || !PLAIN.matcher(v).matches() || v.contains("eyJ")
+        || LONG_RUN.matcher(v).find()) {
+      return fallback;
+    }
+    return v;
   }
+
+  private static final java.util.regex.Pattern PLAIN = java.util.regex.Pattern.compile("[A-Za-z0-9._:/@+ -]+");
+  private static final java.util.regex.Pattern LONG_RUN = java.util.regex.Pattern.compile("[A-Za-z0-9+/]{33,}");
 
   /** A Kubernetes-safe name: lower case, [a-z0-9-], at most 63 characters. */
   static String k8sName(String... parts) {
