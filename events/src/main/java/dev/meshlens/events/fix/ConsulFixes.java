@@ -38,6 +38,9 @@ public final class ConsulFixes implements FixDialect {
   public Fix trustRoots(Situation s, boolean verifierIsClient, List<TrustBundle.Root> roots) {
     MeshFacts verifier = verifierIsClient ? s.client() : s.server();
     MeshFacts presenter = verifierIsClient ? s.server() : s.client();
+    if ("consul".equals(presenter.kind())) {
+      return peering(s, verifier, presenter);
+    }
     StringBuilder pem = new StringBuilder();
     roots.stream().filter(r -> r.pem() != null).forEach(r -> pem.append(r.pem()));
     List<Resource> rs = new ArrayList<>();
@@ -67,6 +70,27 @@ public final class ConsulFixes implements FixDialect {
     return fix(verifier, "Consul mesh " + verifier.meshId() + " verifies " + (verifierIsClient ? "the server's"
         : "the client's") + " certificate against the roots of its Connect CA (/v1/connect/ca/roots), and the root of"
         + " mesh " + presenter.meshId() + " is not one of them.", rs, steps);
+  }
+
+  /**
+   * Two Consul meshes trust each other's roots through cluster peering: the peering exchanges the CA
+   * roots in both directions, and the server's mesh exports the service to the client's peer. The
+   * peering token is a secret, so establishing the peering is a described step.
+   */
+  private Fix peering(Situation s, MeshFacts verifier, MeshFacts presenter) {
+    String serverMesh = s.server().meshId();
+    String clientMesh = s.client().meshId();
+    Resource exported = consulEntry(m("Kind", "exported-services", "Name", "default", "Services",
+        l(m("Name", s.serverService(), "Consumers", l(m("Peer", clientMesh))))),
+        "in mesh " + serverMesh + "; merge Services with the entry's existing list");
+    return new Fix(serverMesh, "consul", s.server().team(), "Consul meshes " + verifier.meshId() + " and "
+        + presenter.meshId() + " do not share roots: cluster peering exchanges them (both directions) and lets mesh "
+        + serverMesh + " export " + s.serverService() + " to mesh " + clientMesh + ".", List.of(exported), List.of(
+            "In mesh " + serverMesh + ": consul peering generate-token -name " + clientMesh + " — the token is a"
+                + " secret: hand it to mesh " + clientMesh + "'s operators over a private channel, never in a ticket.",
+            "In mesh " + clientMesh + ": consul peering establish -name " + serverMesh
+                + " -peering-token <the token>; then call " + s.serverService() + " as the upstream "
+                + s.serverService() + " with peer " + serverMesh + "."));
   }
 
   @Override

@@ -21,6 +21,7 @@ final class DocumentedFields {
       "mesh", "https://developer.hashicorp.com/consul/docs/connect/config-entries/mesh",
       "terminating-gateway", "https://developer.hashicorp.com/consul/docs/connect/config-entries/terminating-gateway",
       "ingress-gateway", "https://developer.hashicorp.com/consul/docs/connect/config-entries/ingress-gateway",
+      "exported-services", "https://developer.hashicorp.com/consul/docs/connect/config-entries/exported-services",
       "MeshConfig", "https://istio.io/latest/docs/reference/config/istio.mesh.v1alpha1/");
 
   private static final String TLS_VERSION = "enum:TLS_AUTO|TLSv1_0|TLSv1_1|TLSv1_2|TLSv1_3";
@@ -58,6 +59,9 @@ final class DocumentedFields {
           "Listeners[].Port", "int", "Listeners[].Protocol", "enum:tcp|http|http2|grpc", "Listeners[].Services", "list",
           "Listeners[].Services[].Name", "string", "Listeners[].Services[].Hosts", "list",
           "Listeners[].Services[].Namespace", "string", "Listeners[].TLS", "object")),
+      "exported-services", with(Map.of("Services", "list", "Services[].Name", "string",
+          "Services[].Namespace", "string", "Services[].Consumers", "list", "Services[].Consumers[].Peer", "string",
+          "Services[].Consumers[].Partition", "string", "Services[].Consumers[].SamenessGroup", "string")),
       "MeshConfig", Map.of("meshConfig", "object", "meshConfig.caCertificates", "list",
           "meshConfig.caCertificates[].pem", "string", "meshConfig.caCertificates[].spiffeBundleUrl", "string",
           "meshConfig.caCertificates[].certSigners", "list", "meshConfig.caCertificates[].trustDomains", "list",

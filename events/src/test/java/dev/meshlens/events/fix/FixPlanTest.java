@@ -162,4 +162,19 @@ class FixPlanTest {
         Map.of("server_mesh_kind", "consul")), meshes);
     assertEquals("ingress-gateway", k.recommended().resources().get(0).kind());
   }
+
+  @Test
+  void twoConsulMeshesPeerAndTheServerExportsTheService() {
+    Map<String, MeshFacts> meshes = new java.util.HashMap<>(FixFixtures.meshes());
+    meshes.put("istio-east", new MeshFacts("istio-east", "consul", "other.consul", "team-web", List.of()));
+    FixPlan p = Fixes.plan(FixFixtures.finding(FailureCategory.UNTRUSTED_ROOT, RejectedBy.PEER, true, NONE), meshes);
+    Fix f = p.recommended();
+    assertEquals("consul-dc1", f.mesh());
+    Resource exported = f.resources().get(0);
+    assertEquals("exported-services", exported.kind());
+    assertEquals(List.of(), ResourceChecks.problems(exported));
+    assertTrue(exported.text().contains("\"Peer\" : \"istio-east\""), exported.text());
+    assertTrue(f.steps().get(0).contains("consul peering generate-token -name istio-east"), f.steps().toString());
+    assertTrue(f.steps().get(0).contains("secret"), f.steps().toString());
+  }
 }
