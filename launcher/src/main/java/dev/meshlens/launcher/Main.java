@@ -33,6 +33,8 @@ public final class Main {
         "run the query API: query-api --config FILE"));
     COMMANDS.put("what-if", new Command("dev.meshlens.query.trust.WhatIfCommand",
         "which mesh pairs break if a mesh rotates/drops/imports a root or a root expires: what-if --help"));
+    COMMANDS.put("fix", new Command("dev.meshlens.query.fix.FixCommand",
+        "a finding's fix as ready-to-apply configuration: fix ID [--api URL] [--token T] [--json]"));
     COMMANDS.put("local-stack", new Command("dev.meshlens.localstack.LocalStackCommand",
         "start only the local Kafka broker and Elasticsearch node and print their addresses"));
   }
