@@ -10,7 +10,7 @@ import dev.meshlens.query.ingest.IngestService;
 import dev.meshlens.query.metrics.MeshlensMetrics;
 import dev.meshlens.query.read.ReadModel;
 import dev.meshlens.query.store.ElasticStore;
-import dev.meshlens.query.store.EsJson;
+import dev.meshlens.query.store.QueryClient;
 import dev.meshlens.query.trust.TrustReader;
 import dev.meshlens.query.trust.TrustService;
 import dev.meshlens.query.trust.TrustSettings;
@@ -185,7 +185,7 @@ public final class QueryApiCommand {
     ElasticStore store = ElasticStore.fromConfig(c);
     r.store = store;
     r.closeables.add(store);
-    ReadModel read = new ReadModel(new EsJson(store.rest()), store.names(), clock);
+    ReadModel read = new ReadModel(new QueryClient(store.rest()), store.names(), clock);
     TrustService trust = new TrustService(new TrustReader(read.es(), read.names(), trustWindows(c)),
         trustSettings(c), clock);
     IngestService ingest = null;
