@@ -1,6 +1,6 @@
 package dev.meshlens.correlator;
 
-import static dev.meshlens.correlator.Ev.T0;
+import static dev.meshlens.correlator.MeshEvents.T0;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -29,7 +29,7 @@ class ClientCounterRefinementTest {
   static final String CLUSTER = "quotes.default.dc1.internal." + TD;
 
   static MeshEvent bareVerifyFailure(Instant t) {
-    return MeshEvent.builder().eventId(Ev.id("c")).observedTime(t).meshId("consul").meshKind(MeshKind.CONSUL)
+    return MeshEvent.builder().eventId(MeshEvents.id("c")).observedTime(t).meshId("consul").meshKind(MeshKind.CONSUL)
         .sourceKind(SourceKind.ACCESS_LOG).observerRole(ObserverRole.CLIENT).localUriSan(SHIPPING)
         .upstreamCluster(CLUSTER).responseCode(503).responseFlags("UF")
         .tls(new TlsFailure(FailureCategory.CERT_REJECTED, RejectedBy.SELF, 268435581L, "CERTIFICATE_VERIFY_FAILED",
@@ -39,7 +39,7 @@ class ClientCounterRefinementTest {
 
   /** The client Envoy's admin endpoint: its upstream cluster's ssl.* delta. */
   static MeshEvent clusterDelta(Instant t, String identity, Map<String, Long> deltas) {
-    return MeshEvent.builder().eventId(Ev.id("st")).observedTime(t).meshId("consul").meshKind(MeshKind.CONSUL)
+    return MeshEvent.builder().eventId(MeshEvents.id("st")).observedTime(t).meshId("consul").meshKind(MeshKind.CONSUL)
         .sourceKind(SourceKind.ENVOY_STATS).observerRole(ObserverRole.CLIENT).localUriSan(identity)
         .upstreamCluster(CLUSTER).stats(new StatsDelta("cluster", CLUSTER, deltas, 5)).build();
   }

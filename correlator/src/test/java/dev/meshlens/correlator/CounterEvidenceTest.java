@@ -1,10 +1,10 @@
 package dev.meshlens.correlator;
 
-import static dev.meshlens.correlator.Ev.BACKEND;
-import static dev.meshlens.correlator.Ev.CONSUL;
-import static dev.meshlens.correlator.Ev.INFO;
-import static dev.meshlens.correlator.Ev.ISTIO;
-import static dev.meshlens.correlator.Ev.T0;
+import static dev.meshlens.correlator.MeshEvents.BACKEND;
+import static dev.meshlens.correlator.MeshEvents.CONSUL;
+import static dev.meshlens.correlator.MeshEvents.INFO;
+import static dev.meshlens.correlator.MeshEvents.ISTIO;
+import static dev.meshlens.correlator.MeshEvents.T0;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -31,11 +31,11 @@ class CounterEvidenceTest {
       // Consul does not trust Istio's root: backend's outbound log has the alert; Consul writes no line,
       // only info's public listener counters move (the collector's admin source knows no Envoy identity;
       // its /certs poll says which mesh serves info)
-      h.pipe(Ev.certs(CONSUL, MeshKind.CONSUL, T0.minusSeconds(60), INFO));
-      h.pipe(Ev.backendToInfo(T0, FailureCategory.UNTRUSTED_ROOT, RejectedBy.PEER, "TLSV1_ALERT_UNKNOWN_CA"));
-      h.pipe(Ev.backendToInfo(T0.plusSeconds(2), FailureCategory.UNTRUSTED_ROOT, RejectedBy.PEER,
+      h.pipe(MeshEvents.certs(CONSUL, MeshKind.CONSUL, T0.minusSeconds(60), INFO));
+      h.pipe(MeshEvents.backendToInfo(T0, FailureCategory.UNTRUSTED_ROOT, RejectedBy.PEER, "TLSV1_ALERT_UNKNOWN_CA"));
+      h.pipe(MeshEvents.backendToInfo(T0.plusSeconds(2), FailureCategory.UNTRUSTED_ROOT, RejectedBy.PEER,
           "TLSV1_ALERT_UNKNOWN_CA"));
-      h.pipe(Ev.listenerDelta(CONSUL, MeshKind.CONSUL, T0.plusSeconds(8), "0.0.0.0_20000",
+      h.pipe(MeshEvents.listenerDelta(CONSUL, MeshKind.CONSUL, T0.plusSeconds(8), "0.0.0.0_20000",
           Map.of("ssl.fail_verify_error", 2L), null));
       h.advanceTo(T0.plus(Duration.ofMinutes(2)));
       Map<String, Finding> all = h.findings();
@@ -54,7 +54,7 @@ class CounterEvidenceTest {
   @Test
   void aDeltaNothingExplainsNamesTheListenerTheCounterAndWhatIsMissing() throws Exception {
     try (Harness h = Harness.withDefaults()) {
-      h.pipe(Ev.listenerDelta(ISTIO, MeshKind.ISTIO, T0, "0.0.0.0_15006", Map.of("ssl.connection_error", 3L), null));
+      h.pipe(MeshEvents.listenerDelta(ISTIO, MeshKind.ISTIO, T0, "0.0.0.0_15006", Map.of("ssl.connection_error", 3L), null));
       h.advanceTo(T0.plus(Duration.ofMinutes(2)));
       Map<String, Finding> all = h.findings();
       assertEquals(1, all.size(), all.toString());
@@ -74,7 +74,7 @@ class CounterEvidenceTest {
   @Test
   void aDeltaOfAKnownEnvoyNamesThatEnvoy() throws Exception {
     try (Harness h = Harness.withDefaults()) {
-      h.pipe(Ev.listenerDelta(ISTIO, MeshKind.ISTIO, T0, "0.0.0.0_15006", Map.of("ssl.fail_verify_san", 1L), BACKEND));
+      h.pipe(MeshEvents.listenerDelta(ISTIO, MeshKind.ISTIO, T0, "0.0.0.0_15006", Map.of("ssl.fail_verify_san", 1L), BACKEND));
       h.advanceTo(T0.plus(Duration.ofMinutes(2)));
       Finding f = h.findings().values().iterator().next();
       assertEquals("backend", f.serverService());
@@ -89,8 +89,8 @@ class CounterEvidenceTest {
   @Test
   void aDeltaWithIdentityStillPairsWithTheClientHalves() throws Exception {
     try (Harness h = Harness.withDefaults()) {
-      h.pipe(Ev.backendToInfo(T0, FailureCategory.UNTRUSTED_ROOT, RejectedBy.PEER, "TLSV1_ALERT_UNKNOWN_CA"));
-      h.pipe(Ev.listenerDelta(CONSUL, MeshKind.CONSUL, T0.plusSeconds(8), "0.0.0.0_20000",
+      h.pipe(MeshEvents.backendToInfo(T0, FailureCategory.UNTRUSTED_ROOT, RejectedBy.PEER, "TLSV1_ALERT_UNKNOWN_CA"));
+      h.pipe(MeshEvents.listenerDelta(CONSUL, MeshKind.CONSUL, T0.plusSeconds(8), "0.0.0.0_20000",
           Map.of("ssl.fail_verify_error", 1L), INFO));
       h.advanceTo(T0.plus(Duration.ofMinutes(2)));
       assertEquals(1, h.findings().size(), h.findings().toString());

@@ -1,10 +1,10 @@
 package dev.meshlens.correlator;
 
-import static dev.meshlens.correlator.Ev.BACKEND;
-import static dev.meshlens.correlator.Ev.CONSUL;
-import static dev.meshlens.correlator.Ev.INFO;
-import static dev.meshlens.correlator.Ev.ISTIO;
-import static dev.meshlens.correlator.Ev.T0;
+import static dev.meshlens.correlator.MeshEvents.BACKEND;
+import static dev.meshlens.correlator.MeshEvents.CONSUL;
+import static dev.meshlens.correlator.MeshEvents.INFO;
+import static dev.meshlens.correlator.MeshEvents.ISTIO;
+import static dev.meshlens.correlator.MeshEvents.T0;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -33,36 +33,36 @@ class FindingFieldsTest {
   void noFindingFieldSaysNull() throws Exception {
     List<MeshEvent> events = new ArrayList<>();
     // client-only, no inventory at all: server mesh and kind unknown
-    events.add(Ev.backendToInfo(T0, FailureCategory.SAN_MISMATCH, RejectedBy.SELF, "CERTIFICATE_VERIFY_FAILED"));
-    events.add(Ev.backendToInfo(T0.plusSeconds(1), FailureCategory.CERT_EXPIRED, RejectedBy.SELF,
+    events.add(MeshEvents.backendToInfo(T0, FailureCategory.SAN_MISMATCH, RejectedBy.SELF, "CERTIFICATE_VERIFY_FAILED"));
+    events.add(MeshEvents.backendToInfo(T0.plusSeconds(1), FailureCategory.CERT_EXPIRED, RejectedBy.SELF,
         "CERTIFICATE_VERIFY_FAILED"));
-    events.add(Ev.backendToInfo(T0.plusSeconds(2), FailureCategory.CERT_REJECTED, RejectedBy.SELF,
+    events.add(MeshEvents.backendToInfo(T0.plusSeconds(2), FailureCategory.CERT_REJECTED, RejectedBy.SELF,
         "CERTIFICATE_VERIFY_FAILED"));
-    events.add(Ev.backendToInfo(T0.plusSeconds(3), FailureCategory.UNTRUSTED_ROOT, RejectedBy.SELF,
+    events.add(MeshEvents.backendToInfo(T0.plusSeconds(3), FailureCategory.UNTRUSTED_ROOT, RejectedBy.SELF,
         "CERTIFICATE_VERIFY_FAILED"));
     // a client event without a mesh kind
-    events.add(Ev.backendToInfo(T0.plusSeconds(4), FailureCategory.PROTOCOL_MISMATCH, RejectedBy.PEER,
+    events.add(MeshEvents.backendToInfo(T0.plusSeconds(4), FailureCategory.PROTOCOL_MISMATCH, RejectedBy.PEER,
         "TLSV1_ALERT_PROTOCOL_VERSION").toBuilder().meshKind(null).build());
     // server-only halves: unknown client
-    events.add(Ev.infoInbound(T0.plusSeconds(30), FailureCategory.CLIENT_CERT_MISSING, RejectedBy.SELF,
+    events.add(MeshEvents.infoInbound(T0.plusSeconds(30), FailureCategory.CLIENT_CERT_MISSING, RejectedBy.SELF,
         "PEER_DID_NOT_RETURN_A_CERTIFICATE"));
-    events.add(Ev.infoInbound(T0.plusSeconds(31), FailureCategory.SAN_MISMATCH, RejectedBy.SELF,
+    events.add(MeshEvents.infoInbound(T0.plusSeconds(31), FailureCategory.SAN_MISMATCH, RejectedBy.SELF,
         "CERTIFICATE_VERIFY_FAILED"));
     // paired
-    events.add(Ev.backendToInfo(T0.plusSeconds(40), FailureCategory.CERT_REJECTED, RejectedBy.SELF,
+    events.add(MeshEvents.backendToInfo(T0.plusSeconds(40), FailureCategory.CERT_REJECTED, RejectedBy.SELF,
         "CERTIFICATE_VERIFY_FAILED"));
-    events.add(Ev.infoInbound(T0.plusSeconds(40), FailureCategory.UNTRUSTED_ROOT, RejectedBy.PEER,
+    events.add(MeshEvents.infoInbound(T0.plusSeconds(40), FailureCategory.UNTRUSTED_ROOT, RejectedBy.PEER,
         "TLSV1_ALERT_UNKNOWN_CA"));
     // counters only, with and without the Envoy's identity
-    events.add(Ev.listenerDelta(ISTIO, MeshKind.ISTIO, T0.plusSeconds(50), "0.0.0.0_15006",
+    events.add(MeshEvents.listenerDelta(ISTIO, MeshKind.ISTIO, T0.plusSeconds(50), "0.0.0.0_15006",
         java.util.Map.of("ssl.connection_error", 2L), null));
-    events.add(Ev.listenerDelta(CONSUL, MeshKind.CONSUL, T0.plusSeconds(50), "0.0.0.0_20000",
+    events.add(MeshEvents.listenerDelta(CONSUL, MeshKind.CONSUL, T0.plusSeconds(50), "0.0.0.0_20000",
         java.util.Map.of("ssl.fail_verify_no_cert", 1L), INFO));
     // plaintext into a STRICT sidecar
-    events.add(Ev.strictInboundNoChain(T0.plusSeconds(60), BACKEND, false));
+    events.add(MeshEvents.strictInboundNoChain(T0.plusSeconds(60), BACKEND, false));
     try (Harness h = Harness.withDefaults()) {
       events.forEach(h::pipe);
-      h.pipe(Ev.backendToInfo(T0.plusSeconds(61), null, null, null));
+      h.pipe(MeshEvents.backendToInfo(T0.plusSeconds(61), null, null, null));
       h.advanceTo(T0.plus(Duration.ofMinutes(3)));
       assertFalse(h.findings().isEmpty());
       List<String> bad = new ArrayList<>();

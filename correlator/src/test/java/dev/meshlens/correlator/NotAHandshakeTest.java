@@ -1,6 +1,6 @@
 package dev.meshlens.correlator;
 
-import static dev.meshlens.correlator.Ev.T0;
+import static dev.meshlens.correlator.MeshEvents.T0;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -32,7 +32,7 @@ class NotAHandshakeTest {
 
   /** corpus s26: Istio's line of a request whose three connect attempts were refused (errno 111). */
   static MeshEvent refusedWithRetries(Instant t) {
-    return MeshEvent.builder().eventId(Ev.id("c")).observedTime(t).meshId("istio").meshKind(MeshKind.ISTIO)
+    return MeshEvent.builder().eventId(MeshEvents.id("c")).observedTime(t).meshId("istio").meshKind(MeshKind.ISTIO)
         .sourceKind(SourceKind.ACCESS_LOG).observerRole(ObserverRole.CLIENT)
         .localUriSan("spiffe://cluster.local/ns/shop/sa/shop-api")
         .upstreamCluster("outbound|20000||inventory-cache.service.consul").responseCode(503).responseFlags("UF,URX")
@@ -46,7 +46,7 @@ class NotAHandshakeTest {
    * collector that predates the inbound reading publishes it (observer role client: its upstream failed).
    */
   static MeshEvent appDownBehindSidecar(Instant t, String mesh, String service, String utfr) {
-    return MeshEvent.builder().eventId(Ev.id("app")).observedTime(t).meshId(mesh).meshKind(MeshKind.CONSUL)
+    return MeshEvent.builder().eventId(MeshEvents.id("app")).observedTime(t).meshId(mesh).meshKind(MeshKind.CONSUL)
         .sourceKind(SourceKind.ACCESS_LOG).observerRole(ObserverRole.CLIENT)
         .localUriSan("spiffe://" + TD + "/ns/default/dc/dc1/svc/" + service).upstreamCluster("local_app")
         .requestedServerName(service + ".default.dc1.internal." + TD).authority(service).responseCode(503)
@@ -83,7 +83,7 @@ class NotAHandshakeTest {
   @Test
   void localAppLinesStayWithTheServiceTheirSidecarServes() throws Exception {
     try (Harness h = Harness.withDefaults()) {
-      h.pipe(MeshEvent.builder().eventId(Ev.id("ok")).observedTime(T0).meshId("consul-b").meshKind(MeshKind.CONSUL)
+      h.pipe(MeshEvent.builder().eventId(MeshEvents.id("ok")).observedTime(T0).meshId("consul-b").meshKind(MeshKind.CONSUL)
           .sourceKind(SourceKind.ACCESS_LOG).localUriSan("spiffe://" + TD + "/ns/default/dc/dc1/svc/stock")
           .upstreamCluster("local_app").requestedServerName("stock.default.dc1.internal." + TD).responseCode(200)
           .responseFlags("-").build());
@@ -100,7 +100,7 @@ class NotAHandshakeTest {
   @Test
   void aConnectFailureWithoutAReasonStillIsOne() throws Exception {
     try (Harness h = Harness.withDefaults()) {
-      h.pipe(MeshEvent.builder().eventId(Ev.id("c")).observedTime(T0).meshId("istio").meshKind(MeshKind.ISTIO)
+      h.pipe(MeshEvent.builder().eventId(MeshEvents.id("c")).observedTime(T0).meshId("istio").meshKind(MeshKind.ISTIO)
           .sourceKind(SourceKind.ACCESS_LOG).observerRole(ObserverRole.CLIENT)
           .localUriSan("spiffe://cluster.local/ns/trading/sa/fx-client")
           .upstreamCluster("outbound|20000||fx-rates.service.consul").responseCode(503).responseFlags("UF,URX")

@@ -1,11 +1,11 @@
 package dev.meshlens.correlator;
 
-import static dev.meshlens.correlator.Ev.BACKEND;
-import static dev.meshlens.correlator.Ev.CONSUL;
-import static dev.meshlens.correlator.Ev.EASTWEST;
-import static dev.meshlens.correlator.Ev.INFO;
-import static dev.meshlens.correlator.Ev.ISTIO;
-import static dev.meshlens.correlator.Ev.T0;
+import static dev.meshlens.correlator.MeshEvents.BACKEND;
+import static dev.meshlens.correlator.MeshEvents.CONSUL;
+import static dev.meshlens.correlator.MeshEvents.EASTWEST;
+import static dev.meshlens.correlator.MeshEvents.INFO;
+import static dev.meshlens.correlator.MeshEvents.ISTIO;
+import static dev.meshlens.correlator.MeshEvents.T0;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -38,7 +38,7 @@ class PlaintextIntoStrictSidecarTest {
   @ValueSource(booleans = {true, false})
   void serverHalfAloneIsAOneSidedPlaintextMismatch(boolean newCollector) throws Exception {
     try (Harness h = Harness.withDefaults()) {
-      h.pipe(Ev.strictInboundNoChain(T0, BACKEND, newCollector));
+      h.pipe(MeshEvents.strictInboundNoChain(T0, BACKEND, newCollector));
       h.advanceTo(T0.plus(Duration.ofMinutes(1)));
       Finding f = only(h);
       assertEquals(FailureCategory.PLAINTEXT_MISMATCH, f.category(), f.toString());
@@ -55,8 +55,8 @@ class PlaintextIntoStrictSidecarTest {
   @Test
   void theClientsOrdinaryConnectionLinePairsWithTheServerHalf() throws Exception {
     try (Harness h = Harness.withDefaults()) {
-      h.pipe(Ev.infoPlainConnectionToBackend(T0));
-      h.pipe(Ev.strictInboundNoChain(T0.plusMillis(300), BACKEND, false));
+      h.pipe(MeshEvents.infoPlainConnectionToBackend(T0));
+      h.pipe(MeshEvents.strictInboundNoChain(T0.plusMillis(300), BACKEND, false));
       h.advanceTo(T0.plus(Duration.ofMinutes(1)));
       Finding f = only(h);
       assertEquals(FailureCategory.PLAINTEXT_MISMATCH, f.category());
@@ -74,7 +74,7 @@ class PlaintextIntoStrictSidecarTest {
   @Test
   void ordinaryConnectionLinesAloneAreNotFindings() throws Exception {
     try (Harness h = Harness.withDefaults()) {
-      h.pipe(Ev.infoPlainConnectionToBackend(T0));
+      h.pipe(MeshEvents.infoPlainConnectionToBackend(T0));
       h.advanceTo(T0.plus(Duration.ofMinutes(1)));
       assertTrue(h.findings().isEmpty(), h.findings().toString());
     }
@@ -84,9 +84,9 @@ class PlaintextIntoStrictSidecarTest {
   void gatewaysAndUnroutableSniKeepNoRoute() throws Exception {
     try (Harness h = Harness.withDefaults()) {
       // the east-west gateway: no filter chain, no SNI
-      h.pipe(Ev.strictInboundNoChain(T0, EASTWEST, false));
+      h.pipe(MeshEvents.strictInboundNoChain(T0, EASTWEST, false));
       // a sidecar that got an SNI no chain matches
-      MeshEvent withSni = Ev.strictInboundNoChain(T0.plusSeconds(1), BACKEND, false).toBuilder()
+      MeshEvent withSni = MeshEvents.strictInboundNoChain(T0.plusSeconds(1), BACKEND, false).toBuilder()
           .requestedServerName("outbound_.8080_._.catalog.default.svc.cluster.local").build();
       h.pipe(withSni);
       h.advanceTo(T0.plus(Duration.ofMinutes(1)));

@@ -1,6 +1,6 @@
 package dev.meshlens.correlator;
 
-import static dev.meshlens.correlator.Ev.T0;
+import static dev.meshlens.correlator.MeshEvents.T0;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -40,8 +40,8 @@ class ReceivedAlertTest {
   void theReceivedAlertDecidesTheServersBareVerifyFailure(String alert, FailureCategory clientCategory,
       FailureCategory expected) throws Exception {
     try (Harness h = Harness.withDefaults()) {
-      h.pipe(Ev.backendToInfo(T0, clientCategory, RejectedBy.PEER, alert));
-      h.pipe(Ev.infoInbound(T0.plusMillis(200), FailureCategory.CERT_REJECTED, RejectedBy.SELF,
+      h.pipe(MeshEvents.backendToInfo(T0, clientCategory, RejectedBy.PEER, alert));
+      h.pipe(MeshEvents.infoInbound(T0.plusMillis(200), FailureCategory.CERT_REJECTED, RejectedBy.SELF,
           "CERTIFICATE_VERIFY_FAILED"));
       h.advanceTo(T0.plus(Duration.ofMinutes(1)));
       Finding f = only(h);
@@ -61,8 +61,8 @@ class ReceivedAlertTest {
   void theServersReceivedAlertDecidesTheClientsBareVerifyFailure(String alert, FailureCategory expected)
       throws Exception {
     try (Harness h = Harness.withDefaults()) {
-      h.pipe(Ev.backendToInfo(T0, FailureCategory.CERT_REJECTED, RejectedBy.SELF, "CERTIFICATE_VERIFY_FAILED"));
-      h.pipe(Ev.infoInbound(T0.plusMillis(200), FailureCategory.CERT_REJECTED, RejectedBy.PEER, alert));
+      h.pipe(MeshEvents.backendToInfo(T0, FailureCategory.CERT_REJECTED, RejectedBy.SELF, "CERTIFICATE_VERIFY_FAILED"));
+      h.pipe(MeshEvents.infoInbound(T0.plusMillis(200), FailureCategory.CERT_REJECTED, RejectedBy.PEER, alert));
       h.advanceTo(T0.plus(Duration.ofMinutes(1)));
       Finding f = only(h);
       assertEquals(expected, f.category(), f.details().toString());
@@ -79,18 +79,18 @@ class ReceivedAlertTest {
   @Test
   void theServersMissingCertificateCounterDecidesAReceivedHandshakeFailure() throws Exception {
     try (Harness h = Harness.withDefaults()) {
-      h.pipe(Ev.backendToInfo(T0, FailureCategory.PROTOCOL_MISMATCH, RejectedBy.PEER, "SSLV3_ALERT_HANDSHAKE_FAILURE"));
-      h.pipe(Ev.backendToInfo(T0.plusSeconds(3), FailureCategory.PROTOCOL_MISMATCH, RejectedBy.PEER,
+      h.pipe(MeshEvents.backendToInfo(T0, FailureCategory.PROTOCOL_MISMATCH, RejectedBy.PEER, "SSLV3_ALERT_HANDSHAKE_FAILURE"));
+      h.pipe(MeshEvents.backendToInfo(T0.plusSeconds(3), FailureCategory.PROTOCOL_MISMATCH, RejectedBy.PEER,
           "SSLV3_ALERT_HANDSHAKE_FAILURE"));
-      h.pipe(Ev.listenerDelta(Ev.CONSUL, dev.meshlens.events.MeshKind.CONSUL, T0.plusSeconds(5), "10.20.3.50_20000",
-          Map.of("ssl.fail_verify_no_cert", 2L), Ev.INFO));
+      h.pipe(MeshEvents.listenerDelta(MeshEvents.CONSUL, dev.meshlens.events.MeshKind.CONSUL, T0.plusSeconds(5), "10.20.3.50_20000",
+          Map.of("ssl.fail_verify_no_cert", 2L), MeshEvents.INFO));
       h.advanceTo(T0.plus(Duration.ofMinutes(1)));
       Finding f = only(h);
       assertEquals(FailureCategory.CLIENT_CERT_MISSING, f.category(), f.details().toString());
       assertEquals(RejectedBy.PEER, f.rejectedBy());
       assertEquals(2, f.count());
       assertEquals(false, f.oneSided());
-      assertEquals(Ev.INFO, f.serverIdentity());
+      assertEquals(MeshEvents.INFO, f.serverIdentity());
       assertTrue(f.details().get("decided_by").contains("ssl.fail_verify_no_cert"), f.details().toString());
     }
   }
@@ -99,7 +99,7 @@ class ReceivedAlertTest {
   @Test
   void aReceivedHandshakeFailureAloneStaysAProtocolMismatch() throws Exception {
     try (Harness h = Harness.withDefaults()) {
-      h.pipe(Ev.backendToInfo(T0, FailureCategory.PROTOCOL_MISMATCH, RejectedBy.PEER, "SSLV3_ALERT_HANDSHAKE_FAILURE"));
+      h.pipe(MeshEvents.backendToInfo(T0, FailureCategory.PROTOCOL_MISMATCH, RejectedBy.PEER, "SSLV3_ALERT_HANDSHAKE_FAILURE"));
       h.advanceTo(T0.plus(Duration.ofMinutes(1)));
       assertEquals(FailureCategory.PROTOCOL_MISMATCH, only(h).category());
     }

@@ -1,6 +1,6 @@
 package dev.meshlens.correlator;
 
-import static dev.meshlens.correlator.Ev.T0;
+import static dev.meshlens.correlator.MeshEvents.T0;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 class RetriedRequestCountTest {
 
   static MeshEvent retried(Instant t, String protocol, String flags) {
-    return Ev.backendToInfo(t, FailureCategory.CERT_REJECTED, RejectedBy.PEER, "SSLV3_ALERT_BAD_CERTIFICATE")
+    return MeshEvents.backendToInfo(t, FailureCategory.CERT_REJECTED, RejectedBy.PEER, "SSLV3_ALERT_BAD_CERTIFICATE")
         .toBuilder().protocol(protocol).responseFlags(flags).build();
   }
 
@@ -60,8 +60,8 @@ class RetriedRequestCountTest {
   void theServersCountersPairWithEachAttempt() throws Exception {
     try (Harness h = Harness.withDefaults()) {
       h.pipe(retried(T0.plusSeconds(1), "HTTP/1.1", "UF,URX"));
-      h.pipe(Ev.listenerDelta(Ev.CONSUL, MeshKind.CONSUL, T0.plusSeconds(5), "10.20.3.44_8443",
-          Map.of("ssl.fail_verify_error", 3L), Ev.INFO));
+      h.pipe(MeshEvents.listenerDelta(MeshEvents.CONSUL, MeshKind.CONSUL, T0.plusSeconds(5), "10.20.3.44_8443",
+          Map.of("ssl.fail_verify_error", 3L), MeshEvents.INFO));
       h.advanceTo(T0.plus(Duration.ofMinutes(1)));
       Finding f = only(h);
       assertEquals(3, f.count(), f.details().toString());

@@ -1,6 +1,6 @@
 package dev.meshlens.correlator;
 
-import static dev.meshlens.correlator.Ev.T0;
+import static dev.meshlens.correlator.MeshEvents.T0;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.meshlens.events.FailureCategory;
@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  */
 class RollupSuccessTest {
   static MeshEvent rollup(Instant first, Instant last, long n) {
-    MeshEvent one = Ev.backendToInfo(last, null, null, null);
+    MeshEvent one = MeshEvents.backendToInfo(last, null, null, null);
     return one.toBuilder().rollup(new Rollup(n, first, last)).build();
   }
 
@@ -32,7 +32,7 @@ class RollupSuccessTest {
   void aRollupCountsEveryRequestItStandsFor() throws Exception {
     try (Harness h = Harness.withDefaults()) {
       h.pipe(rollup(T0, T0.plusSeconds(10), 250));
-      h.pipe(Ev.backendToInfo(T0.plusSeconds(11), null, null, null));
+      h.pipe(MeshEvents.backendToInfo(T0.plusSeconds(11), null, null, null));
       assertEquals(251.0, successes(h));
     }
   }

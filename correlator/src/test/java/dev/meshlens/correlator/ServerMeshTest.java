@@ -1,6 +1,6 @@
 package dev.meshlens.correlator;
 
-import static dev.meshlens.correlator.Ev.T0;
+import static dev.meshlens.correlator.MeshEvents.T0;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -41,7 +41,7 @@ class ServerMeshTest {
 
   /** Istio invoice-svc's line of a handshake to Consul tax-engine whose expired certificate it rejected. */
   static MeshEvent invoiceToTaxEngine(Instant t) {
-    return line(Ev.id("c"), t, "istio", MeshKind.ISTIO).observerRole(ObserverRole.CLIENT).localUriSan(INVOICE)
+    return line(MeshEvents.id("c"), t, "istio", MeshKind.ISTIO).observerRole(ObserverRole.CLIENT).localUriSan(INVOICE)
         .upstreamCluster("outbound|20000||tax-engine.service.consul").responseCode(0).responseFlags("UF")
         .tls(new TlsFailure(FailureCategory.CERT_EXPIRED, RejectedBy.SELF, 268435581L, "CERTIFICATE_VERIFY_FAILED",
             "verify cert failed: X509_verify_cert: certificate verification error at depth 0: certificate has expired",
@@ -55,7 +55,7 @@ class ServerMeshTest {
   @Test
   void aConsulSidecarServingItsAppNamesTheServerMesh() throws Exception {
     try (Harness h = Harness.withDefaults()) {
-      h.pipe(line(Ev.id("ok"), T0.plusSeconds(1), "consul", MeshKind.CONSUL).upstreamCluster("local_app")
+      h.pipe(line(MeshEvents.id("ok"), T0.plusSeconds(1), "consul", MeshKind.CONSUL).upstreamCluster("local_app")
           .authority("tax-engine").requestedServerName("tax-engine.default.dc1.internal." + TD).localUriSan(TAX_ENGINE)
           .responseCode(200).responseFlags("-").responseCodeDetails("via_upstream").build());
       h.pipe(invoiceToTaxEngine(T0.plusSeconds(2)));
@@ -78,13 +78,13 @@ class ServerMeshTest {
     try (Harness h = Harness.withDefaults()) {
       for (int i = 0; i < 2; i++) {
         Instant t = T0.plusSeconds(2 + 3 * i);
-        h.pipe(line(Ev.id("c"), t, "consul", MeshKind.CONSUL).observerRole(ObserverRole.CLIENT).localUriSan(pos)
+        h.pipe(line(MeshEvents.id("c"), t, "consul", MeshKind.CONSUL).observerRole(ObserverRole.CLIENT).localUriSan(pos)
             .upstreamCluster(peered).responseCode(0).responseFlags("UF")
             .upstreamTransportFailureReason("TLS_error:|268436504:...:TLSV1_ALERT_UNKNOWN_CA:TLS_error_end")
             .tls(new TlsFailure(FailureCategory.UNTRUSTED_ROOT, RejectedBy.PEER, 268436504L,
                 "TLSV1_ALERT_UNKNOWN_CA", null, "TLS_error:|268436504:...:TLS_error_end")).build());
         // passthrough: nothing wrong in the gateway's own line
-        h.pipe(line(Ev.id("gw"), t.plusMillis(2), "consul-peer", MeshKind.CONSUL)
+        h.pipe(line(MeshEvents.id("gw"), t.plusMillis(2), "consul-peer", MeshKind.CONSUL)
             .localUriSan("spiffe://" + PEER_TD + "/ns/default/dc/dc1/svc/mesh-gateway")
             .upstreamCluster("loyalty.default.dc1.internal." + PEER_TD).requestedServerName(peered)
             .responseCode(0).responseFlags("-").bytesReceived(517L).bytesSent(2731L).build());
@@ -103,7 +103,7 @@ class ServerMeshTest {
   void anIstioClientCallingAKubernetesServiceNamesItsOwnMesh() throws Exception {
     try (Harness h = Harness.withDefaults()) {
       for (int i = 0; i < 3; i++) {
-        h.pipe(line(Ev.id("c"), T0.plusSeconds(3 * i), "istio", MeshKind.ISTIO).observerRole(ObserverRole.CLIENT)
+        h.pipe(line(MeshEvents.id("c"), T0.plusSeconds(3 * i), "istio", MeshKind.ISTIO).observerRole(ObserverRole.CLIENT)
             .localUriSan("spiffe://cluster.local/ns/identity/sa/web-2fa")
             .upstreamCluster("outbound|7000||auth-2fa.identity.svc.cluster.local").responseCode(0).responseFlags("UF")
             .tls(new TlsFailure(FailureCategory.UNTRUSTED_ROOT, RejectedBy.PEER, 268436504L, "TLSV1_ALERT_UNKNOWN_CA",
@@ -123,10 +123,10 @@ class ServerMeshTest {
   void whatAMeshReportedWinsOverAClientsNaming() throws Exception {
     try (Harness h = Harness.withDefaults()) {
       // an Istio client reaches "backend" under a Kubernetes name, yet Consul's sidecar is the one serving it
-      h.pipe(line(Ev.id("ok"), T0, "consul", MeshKind.CONSUL).upstreamCluster("local_app")
+      h.pipe(line(MeshEvents.id("ok"), T0, "consul", MeshKind.CONSUL).upstreamCluster("local_app")
           .requestedServerName("backend.default.dc1.internal." + TD).responseCode(200).responseFlags("-").build());
-      h.pipe(line(Ev.id("c"), T0.plusSeconds(1), "istio", MeshKind.ISTIO).observerRole(ObserverRole.CLIENT)
-          .localUriSan(Ev.BACKEND).upstreamCluster("outbound|8080||backend.default.svc.cluster.local")
+      h.pipe(line(MeshEvents.id("c"), T0.plusSeconds(1), "istio", MeshKind.ISTIO).observerRole(ObserverRole.CLIENT)
+          .localUriSan(MeshEvents.BACKEND).upstreamCluster("outbound|8080||backend.default.svc.cluster.local")
           .responseCode(0).responseFlags("UF").tls(new TlsFailure(FailureCategory.UNTRUSTED_ROOT, RejectedBy.SELF,
               268435581L, "CERTIFICATE_VERIFY_FAILED", null, "TLS_error:|268435581:...:TLS_error_end")).build());
       h.advanceTo(T0.plus(Duration.ofMinutes(1)));
@@ -142,7 +142,7 @@ class ServerMeshTest {
   void aTerminatingGatewaysLinesDoNotNameItsMeshAsTheServer() throws Exception {
     try (Harness h = Harness.withDefaults()) {
       for (int i = 0; i < 2; i++) {
-        h.pipe(line(Ev.id("c"), T0.plusSeconds(3 * i), "consul", MeshKind.CONSUL).observerRole(ObserverRole.CLIENT)
+        h.pipe(line(MeshEvents.id("c"), T0.plusSeconds(3 * i), "consul", MeshKind.CONSUL).observerRole(ObserverRole.CLIENT)
             .localUriSan("spiffe://" + TD + "/ns/default/dc/dc1/svc/terminating-gateway")
             .upstreamCluster("cart.default.dc1.internal." + TD).requestedServerName("cart.default.dc1.internal." + TD)
             .responseCode(0).responseFlags("UF")

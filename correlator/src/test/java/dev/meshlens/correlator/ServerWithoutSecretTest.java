@@ -1,6 +1,6 @@
 package dev.meshlens.correlator;
 
-import static dev.meshlens.correlator.Ev.T0;
+import static dev.meshlens.correlator.MeshEvents.T0;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
@@ -27,7 +27,7 @@ class ServerWithoutSecretTest {
   static final String TD = "7e4c1a9d-3b2f-4d6e-8a1c-9f0b2d3e4a5b.consul";
 
   static MeshEvent consulClientReset(Instant t) {
-    return MeshEvent.builder().eventId(Ev.id("c")).observedTime(t).meshId("consul").meshKind(MeshKind.CONSUL)
+    return MeshEvent.builder().eventId(MeshEvents.id("c")).observedTime(t).meshId("consul").meshKind(MeshKind.CONSUL)
         .sourceKind(SourceKind.ACCESS_LOG).observerRole(ObserverRole.CLIENT)
         .localUriSan("spiffe://" + TD + "/ns/default/dc/dc1/svc/reconciler")
         .upstreamCluster("ledger-export.default.dc1.internal." + TD).responseCode(0).responseFlags("UF")
@@ -37,7 +37,7 @@ class ServerWithoutSecretTest {
   }
 
   static MeshEvent istioServerWithoutSecret(Instant t) {
-    return MeshEvent.builder().eventId(Ev.id("s")).observedTime(t).meshId("istio").meshKind(MeshKind.ISTIO)
+    return MeshEvent.builder().eventId(MeshEvents.id("s")).observedTime(t).meshId("istio").meshKind(MeshKind.ISTIO)
         .sourceKind(SourceKind.ACCESS_LOG).observerRole(ObserverRole.SERVER)
         .localUriSan("spiffe://cluster.local/ns/finance/sa/ledger-export")
         .requestedServerName("outbound_.9000_._.ledger-export.finance.svc.cluster.local")

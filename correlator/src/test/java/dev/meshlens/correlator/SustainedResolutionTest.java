@@ -1,6 +1,6 @@
 package dev.meshlens.correlator;
 
-import static dev.meshlens.correlator.Ev.T0;
+import static dev.meshlens.correlator.MeshEvents.T0;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -29,12 +29,12 @@ class SustainedResolutionTest {
   }
 
   static void fail(Harness h, Instant t) {
-    h.pipe(Ev.backendToInfo(t, FailureCategory.UNTRUSTED_ROOT, RejectedBy.SELF, "CERTIFICATE_VERIFY_FAILED"));
-    h.pipe(Ev.infoInbound(t, FailureCategory.UNTRUSTED_ROOT, RejectedBy.PEER, "TLSV1_ALERT_UNKNOWN_CA"));
+    h.pipe(MeshEvents.backendToInfo(t, FailureCategory.UNTRUSTED_ROOT, RejectedBy.SELF, "CERTIFICATE_VERIFY_FAILED"));
+    h.pipe(MeshEvents.infoInbound(t, FailureCategory.UNTRUSTED_ROOT, RejectedBy.PEER, "TLSV1_ALERT_UNKNOWN_CA"));
   }
 
   static void succeed(Harness h, Instant t) {
-    h.pipe(Ev.backendToInfo(t, null, null, null));
+    h.pipe(MeshEvents.backendToInfo(t, null, null, null));
   }
 
   static List<FindingState> states(Finding f) {

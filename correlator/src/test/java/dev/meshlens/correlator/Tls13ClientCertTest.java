@@ -1,6 +1,6 @@
 package dev.meshlens.correlator;
 
-import static dev.meshlens.correlator.Ev.T0;
+import static dev.meshlens.correlator.MeshEvents.T0;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -33,7 +33,7 @@ class Tls13ClientCertTest {
 
   /** The Consul client's line: 503 UC upstream_reset_before_response_started{connection_termination}. */
   static MeshEvent consulClient(Instant t) {
-    return MeshEvent.builder().eventId(Ev.id("c")).observedTime(t).meshId("consul").meshKind(MeshKind.CONSUL)
+    return MeshEvent.builder().eventId(MeshEvents.id("c")).observedTime(t).meshId("consul").meshKind(MeshKind.CONSUL)
         .sourceKind(SourceKind.ACCESS_LOG).observerRole(ObserverRole.CLIENT).localUriSan(OPS_CONSOLE)
         .upstreamCluster("ops.east.example.com").authority("ops.east.example.com").responseCode(503)
         .responseFlags("UC").responseCodeDetails("upstream_reset_before_response_started{connection_termination}")
@@ -43,7 +43,7 @@ class Tls13ClientCertTest {
 
   /** The gateway's listener line (deploy/mesh/istio/30-envoyfilter-listener-tls-failures.yaml). */
   static MeshEvent gatewayListener(Instant t) {
-    return MeshEvent.builder().eventId(Ev.id("s")).observedTime(t).meshId("istio").meshKind(MeshKind.ISTIO)
+    return MeshEvent.builder().eventId(MeshEvents.id("s")).observedTime(t).meshId("istio").meshKind(MeshKind.ISTIO)
         .sourceKind(SourceKind.ACCESS_LOG).observerRole(ObserverRole.SERVER).localUriSan(INGRESS)
         .requestedServerName("ops.east.example.com").responseFlags("-")
         .downstreamTransportFailureReason("TLS_error:|268435648:SSL_routines:OPENSSL_internal:"
@@ -93,7 +93,7 @@ class Tls13ClientCertTest {
         h.pipe(consulClient(T0.plusSeconds(3 * i)));
         h.pipe(gatewayListener(T0.plusSeconds(3 * i).plusMillis(4)));
       }
-      h.pipe(MeshEvent.builder().eventId(Ev.id("st")).observedTime(T0.plusSeconds(8)).meshId("istio")
+      h.pipe(MeshEvent.builder().eventId(MeshEvents.id("st")).observedTime(T0.plusSeconds(8)).meshId("istio")
           .meshKind(MeshKind.ISTIO).sourceKind(SourceKind.ENVOY_STATS).observerRole(ObserverRole.SERVER)
           .localUriSan(INGRESS).attributes(Map.of("workload", "istio-ingressgateway"))
           .stats(new StatsDelta("listener", "0.0.0.0_8443", Map.of("ssl.fail_verify_no_cert", 2L), 5)).build());
@@ -111,7 +111,7 @@ class Tls13ClientCertTest {
   void aPlaintextClientStillReadsAsPlaintext() throws Exception {
     try (Harness h = Harness.withDefaults()) {
       h.pipe(consulClient(T0));
-      h.pipe(MeshEvent.builder().eventId(Ev.id("s")).observedTime(T0).meshId("istio").meshKind(MeshKind.ISTIO)
+      h.pipe(MeshEvent.builder().eventId(MeshEvents.id("s")).observedTime(T0).meshId("istio").meshKind(MeshKind.ISTIO)
           .sourceKind(SourceKind.ACCESS_LOG).observerRole(ObserverRole.SERVER).localUriSan(INGRESS)
           .requestedServerName("ops.east.example.com")
           .tls(new TlsFailure(FailureCategory.PLAINTEXT_MISMATCH, RejectedBy.SELF, 268435612L, "HTTP_REQUEST", null,

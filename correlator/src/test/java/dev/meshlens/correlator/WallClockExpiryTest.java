@@ -1,6 +1,6 @@
 package dev.meshlens.correlator;
 
-import static dev.meshlens.correlator.Ev.T0;
+import static dev.meshlens.correlator.MeshEvents.T0;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -27,7 +27,7 @@ class WallClockExpiryTest {
   @Test
   void aLoneFailureOnAQuietPartitionBecomesOneSidedByTheWallClock() throws Exception {
     try (Harness h = Harness.withDefaults()) {
-      h.pipe(Ev.backendToInfo(T0, FailureCategory.UNTRUSTED_ROOT, RejectedBy.PEER, "TLSV1_ALERT_UNKNOWN_CA"));
+      h.pipe(MeshEvents.backendToInfo(T0, FailureCategory.UNTRUSTED_ROOT, RejectedBy.PEER, "TLSV1_ALERT_UNKNOWN_CA"));
       h.advanceWallClock(Duration.ofSeconds(20));
       assertTrue(h.findings().isEmpty(), "the other half may still come");
       h.advanceWallClock(Duration.ofSeconds(10));
@@ -41,9 +41,9 @@ class WallClockExpiryTest {
   @Test
   void theOtherHalfArrivingInsideTheHorizonStillPairs() throws Exception {
     try (Harness h = Harness.withDefaults()) {
-      h.pipe(Ev.backendToInfo(T0, FailureCategory.CERT_REJECTED, RejectedBy.SELF, "CERTIFICATE_VERIFY_FAILED"));
+      h.pipe(MeshEvents.backendToInfo(T0, FailureCategory.CERT_REJECTED, RejectedBy.SELF, "CERTIFICATE_VERIFY_FAILED"));
       h.advanceWallClock(Duration.ofSeconds(15)); // the server mesh's collector is slower
-      h.pipe(Ev.infoInbound(T0.plusSeconds(1), FailureCategory.UNTRUSTED_ROOT, RejectedBy.PEER,
+      h.pipe(MeshEvents.infoInbound(T0.plusSeconds(1), FailureCategory.UNTRUSTED_ROOT, RejectedBy.PEER,
           "TLSV1_ALERT_UNKNOWN_CA"));
       h.advanceWallClock(Duration.ofSeconds(60));
       Finding f = only(h);
@@ -55,10 +55,10 @@ class WallClockExpiryTest {
   @Test
   void aHalfArrivingAfterTheWallClockSweptItsTimeIsNotLost() throws Exception {
     try (Harness h = Harness.withDefaults()) {
-      h.pipe(Ev.backendToInfo(T0, FailureCategory.UNTRUSTED_ROOT, RejectedBy.PEER, "TLSV1_ALERT_UNKNOWN_CA"));
+      h.pipe(MeshEvents.backendToInfo(T0, FailureCategory.UNTRUSTED_ROOT, RejectedBy.PEER, "TLSV1_ALERT_UNKNOWN_CA"));
       h.advanceWallClock(Duration.ofSeconds(60)); // expired up to T0 + 35 s
       // a late line of the same client, from before what was swept: it counts at once
-      h.pipe(Ev.backendToInfo(T0.plusSeconds(2), FailureCategory.UNTRUSTED_ROOT, RejectedBy.PEER,
+      h.pipe(MeshEvents.backendToInfo(T0.plusSeconds(2), FailureCategory.UNTRUSTED_ROOT, RejectedBy.PEER,
           "TLSV1_ALERT_UNKNOWN_CA"));
       assertEquals(2, only(h).count());
     }

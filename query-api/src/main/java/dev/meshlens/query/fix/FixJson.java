@@ -5,14 +5,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.meshlens.events.fix.Fix;
 import dev.meshlens.events.fix.FixPlan;
 import dev.meshlens.events.fix.Resource;
-import dev.meshlens.query.store.Q;
+import dev.meshlens.query.store.QueryDsl;
 
 /** The JSON of a fix plan ({@code GET /api/v1/findings/{id}/fix}, {@code ./meshlens fix --json}). */
 public final class FixJson {
   private FixJson() {}
 
   public static ObjectNode plan(FixPlan p) {
-    ObjectNode o = Q.obj();
+    ObjectNode o = QueryDsl.obj();
     o.put("finding_id", p.findingId());
     o.put("category", p.category().name());
     o.put("summary", p.summary());

@@ -6,8 +6,9 @@ import dev.meshlens.query.auth.TokenAuthenticator;
 import dev.meshlens.query.metrics.MeshlensMetrics;
 import dev.meshlens.query.read.Diagnoser;
 import dev.meshlens.query.read.ReadModel;
-import dev.meshlens.query.store.EsJson;
-import dev.meshlens.query.store.Q;
+import dev.meshlens.query.read.ReadRefused;
+import dev.meshlens.query.store.QueryClient;
+import dev.meshlens.query.store.QueryDsl;
 import dev.meshlens.query.trust.TrustJson;
 import dev.meshlens.query.trust.TrustReader;
 import dev.meshlens.query.trust.TrustService;
@@ -153,7 +154,7 @@ public final class ApiVerticle extends VerticleBase {
     read.es().request("GET", "/_cluster/health?timeout=1s", null, false).handle((r, err) -> {
       String es = err == null ? "UP" : "DOWN";
       boolean up = err == null;
-      ObjectNode o = Q.obj();
+      ObjectNode o = QueryDsl.obj();
       o.put("status", up ? "UP" : "DOWN");
       ObjectNode checks = o.putObject("checks");
       checks.put("elasticsearch", es);
@@ -300,11 +301,17 @@ public final class ApiVerticle extends VerticleBase {
     ApiException p;
     if (t instanceof ApiException a) {
       p = a;
+    } else if (t instanceof ReadRefused r) {
+      p = switch (r.reason()) {
+        case BAD_PARAMETER -> ApiException.badParameter(r.parameter(), r.getMessage());
+        case FORBIDDEN -> ApiException.forbidden(r.getMessage());
+        case NOT_FOUND -> ApiException.notFound(r.getMessage());
+      };
     } else if (t instanceof TrustJson.BadRequest b) {
       p = ApiException.badParameter(b.field(), b.getMessage());
-    } else if (t instanceof EsJson.UnavailableException u) {
+    } else if (t instanceof QueryClient.UnavailableException u) {
       p = ApiException.unavailable(u.getMessage());
-    } else if (t instanceof EsJson.RequestException r) {
+    } else if (t instanceof QueryClient.RequestException r) {
       LOG.warn("Elasticsearch rejected a query for {}: {}", ctx.request().path(), r.getMessage());
       p = new ApiException(500, "internal", "Internal error", "the search backend rejected the query", null);
     } else if (t == null) {
@@ -322,7 +329,7 @@ public final class ApiVerticle extends VerticleBase {
     if (ctx.response().ended()) {
       return;
     }
-    ObjectNode o = Q.obj();
+    ObjectNode o = QueryDsl.obj();
     o.put("type", PROBLEM_BASE + p.type());
     o.put("title", p.title());
     o.put("status", p.status());

@@ -5,11 +5,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.meshlens.events.SpiffeId;
 import dev.meshlens.query.auth.Scope;
-import dev.meshlens.query.http.ApiException;
 import dev.meshlens.query.store.Documents;
-import dev.meshlens.query.store.EsJson;
 import dev.meshlens.query.store.IndexNames;
-import dev.meshlens.query.store.Q;
+import dev.meshlens.query.store.QueryClient;
+import dev.meshlens.query.store.QueryDsl;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,7 +36,7 @@ public final class Diagnoser {
   public static final String BLIND = "BLIND";
   public static final String UNKNOWN_ENDPOINTS = "UNKNOWN_ENDPOINTS";
 
-  private final EsJson es;
+  private final QueryClient es;
   private final IndexNames names;
 
   public Diagnoser(ReadModel read) {
@@ -49,31 +48,31 @@ public final class Diagnoser {
   public record Endpoint(String input, String service, SpiffeId spiffe) {
     public static Endpoint parse(String parameter, String input) {
       if (input == null || input.isBlank()) {
-        throw ApiException.badParameter(parameter, "required: a SPIFFE ID (spiffe://…) or a service name");
+        throw ReadRefused.badParameter(parameter, "required: a SPIFFE ID (spiffe://…) or a service name");
       }
       String in = input.trim();
       if (in.length() > 2048) {
-        throw ApiException.badParameter(parameter, "longer than 2048 characters");
+        throw ReadRefused.badParameter(parameter, "longer than 2048 characters");
       }
       if (in.regionMatches(true, 0, "spiffe://", 0, 9)) {
         SpiffeId id;
         try {
           id = SpiffeId.parse(in);
         } catch (IllegalArgumentException e) {
-          throw ApiException.badParameter(parameter, e.getMessage());
+          throw ReadRefused.badParameter(parameter, e.getMessage());
         }
         String svc = Documents.serviceOf(in);
         return new Endpoint(in, svc, id);
       }
       String svc = Documents.serviceOf(in);
       if (svc == null || svc.isBlank()) {
-        throw ApiException.badParameter(parameter, "'" + in + "' names no service");
+        throw ReadRefused.badParameter(parameter, "'" + in + "' names no service");
       }
       return new Endpoint(in, svc, null);
     }
 
     ObjectNode json(Set<String> meshes) {
-      ObjectNode o = Q.obj();
+      ObjectNode o = QueryDsl.obj();
       o.put("input", input);
       if (service != null) {
         o.put("service", service);
@@ -92,22 +91,24 @@ public final class Diagnoser {
   public CompletableFuture<ObjectNode> diagnose(Endpoint from, Endpoint to, Instant since, Instant now, Scope scope) {
     // 1. findings of the pair (any state), newest first
     // unscoped on purpose: the pair's meshes decide 403; only findings the token may see are returned
-    Q.Bool fb = Q.bool();
+    QueryDsl.Bool fb = QueryDsl.bool();
     fb.filter(to.spiffe() != null
-        ? Q.bool().should(Q.term("server_service", nz(to.service()))).should(Q.term("server_identity", to.input())).build()
-        : Q.term("server_service", to.service()));
-    fb.filter(Q.bool().should(Q.term("client_service", nz(from.service()))).should(Q.term("client_identity",
-        from.input())).build());
-    ObjectNode fBody = Q.obj();
+        ? QueryDsl.bool().should(QueryDsl.term("server_service", nz(to.service())))
+            .should(QueryDsl.term("server_identity", to.input())).build()
+        : QueryDsl.term("server_service", to.service()));
+    fb.filter(QueryDsl.bool().should(QueryDsl.term("client_service", nz(from.service())))
+        .should(QueryDsl.term("client_identity", from.input())).build());
+    ObjectNode fBody = QueryDsl.obj();
     fBody.set("query", fb.build());
     fBody.put("size", 20);
-    Q.sortDesc(fBody, "last_seen");
+    QueryDsl.sortDesc(fBody, "last_seen");
 
     // 2. the pair's events in the window: failures (evidence) and per-mesh/role presence
-    Q.Bool eb = Q.bool().filter(Q.range("observed_time", since, now)).filter(Q.term("server_service", to.service()));
-    eb.filter(Q.bool().should(Q.term("client_service", nz(from.service())))
-        .should(Q.bool().mustNot(Q.exists("client_service")).build()).build());
-    ObjectNode eBody = Q.obj();
+    QueryDsl.Bool eb = QueryDsl.bool().filter(QueryDsl.range("observed_time", since, now))
+        .filter(QueryDsl.term("server_service", to.service()));
+    eb.filter(QueryDsl.bool().should(QueryDsl.term("client_service", nz(from.service())))
+        .should(QueryDsl.bool().mustNot(QueryDsl.exists("client_service")).build()).build());
+    ObjectNode eBody = QueryDsl.obj();
     eBody.set("query", eb.build());
     eBody.put("size", 0);
     ObjectNode aggs = eBody.putObject("aggs");
@@ -116,9 +117,9 @@ public final class Diagnoser {
     ObjectNode roles = byMesh.putObject("aggs").putObject("roles");
     roles.putObject("terms").put("field", "observer_role").put("size", 5);
     ObjectNode ra = roles.putObject("aggs");
-    ra.putObject("failures").set("filter", Q.term("failure", true));
+    ra.putObject("failures").set("filter", QueryDsl.term("failure", true));
     ObjectNode fails = aggs.putObject("failures");
-    fails.set("filter", Q.term("failure", true));
+    fails.set("filter", QueryDsl.term("failure", true));
     ObjectNode fa = fails.putObject("aggs");
     fa.putObject("categories").putObject("terms").put("field", "category").put("size", 20);
     ObjectNode latest = fa.putObject("latest").putObject("top_hits");
@@ -126,7 +127,7 @@ public final class Diagnoser {
     latest.putArray("sort").addObject().putObject("observed_time").put("order", "desc");
     latest.putObject("_source").putArray("excludes").add("search_text").add("search_words");
     ObjectNode clientMeshes = aggs.putObject("from_meshes");
-    clientMeshes.set("filter", Q.term("observer_role", "client"));
+    clientMeshes.set("filter", QueryDsl.term("observer_role", "client"));
     clientMeshes.putObject("aggs").putObject("m").putObject("terms").put("field", "mesh_id").put("size", 20);
 
     // 3. meshes of the trust domains (and of the services) in the window
@@ -137,16 +138,18 @@ public final class Diagnoser {
     if (to.spiffe() != null) {
       tds.add(to.spiffe().trustDomain());
     }
-    ObjectNode tBody = Q.obj();
+    ObjectNode tBody = QueryDsl.obj();
     tBody.put("size", 0);
-    Q.Bool tq = Q.bool().filter(Q.range("observed_time", since, now));
-    Q.Bool any = Q.bool();
+    QueryDsl.Bool tq = QueryDsl.bool().filter(QueryDsl.range("observed_time", since, now));
+    QueryDsl.Bool any = QueryDsl.bool();
     if (!tds.isEmpty()) {
-      any.should(Q.terms("trust_domain", tds));
+      any.should(QueryDsl.terms("trust_domain", tds));
     }
-    any.should(Q.bool().filter(Q.term("observer_role", "client")).filter(Q.term("client_service", nz(from.service())))
+    any.should(QueryDsl.bool().filter(QueryDsl.term("observer_role", "client"))
+        .filter(QueryDsl.term("client_service", nz(from.service())))
         .build());
-    any.should(Q.bool().filter(Q.term("observer_role", "server")).filter(Q.term("server_service", nz(to.service())))
+    any.should(QueryDsl.bool().filter(QueryDsl.term("observer_role", "server"))
+        .filter(QueryDsl.term("server_service", nz(to.service())))
         .build());
     tq.filter(any.build());
     tBody.set("query", tq.build());
@@ -155,12 +158,12 @@ public final class Diagnoser {
     byTd.putObject("terms").put("field", "trust_domain").put("size", 20);
     byTd.putObject("aggs").putObject("m").putObject("terms").put("field", "mesh_id").put("size", 20);
     ObjectNode fromSvc = ta.putObject("from_svc");
-    fromSvc.set("filter", Q.bool().filter(Q.term("observer_role", "client"))
-        .filter(Q.term("client_service", nz(from.service()))).build());
+    fromSvc.set("filter", QueryDsl.bool().filter(QueryDsl.term("observer_role", "client"))
+        .filter(QueryDsl.term("client_service", nz(from.service()))).build());
     fromSvc.putObject("aggs").putObject("m").putObject("terms").put("field", "mesh_id").put("size", 20);
     ObjectNode toSvc = ta.putObject("to_svc");
-    toSvc.set("filter", Q.bool().filter(Q.term("observer_role", "server"))
-        .filter(Q.term("server_service", nz(to.service()))).build());
+    toSvc.set("filter", QueryDsl.bool().filter(QueryDsl.term("observer_role", "server"))
+        .filter(QueryDsl.term("server_service", nz(to.service()))).build());
     toSvc.putObject("aggs").putObject("m").putObject("terms").put("field", "mesh_id").put("size", 20);
 
     CompletableFuture<JsonNode> findingsF = es.search(names.findings(), fBody);
@@ -202,7 +205,7 @@ public final class Diagnoser {
       Set<String> involved = new TreeSet<>(fromMeshes);
       involved.addAll(toMeshes);
       if (!scope.admin() && !involved.isEmpty() && !scope.canSeeAny(involved)) {
-        throw ApiException.forbidden("the pair involves no mesh granted to token '" + scope.tokenName() + "'");
+        throw ReadRefused.forbidden("the pair involves no mesh granted to token '" + scope.tokenName() + "'");
       }
       // 4. per involved mesh: any data in the window? ssl stats? (from the shared presence cache)
       return presence(now).thenApply(pres -> {
@@ -238,14 +241,14 @@ public final class Diagnoser {
     if (p != null && now.toEpochMilli() - p.at() < PRESENCE_TTL_MS && !p.value().isCompletedExceptionally()) {
       return p.value();
     }
-    ObjectNode body = Q.obj();
+    ObjectNode body = QueryDsl.obj();
     body.put("size", 0);
     ObjectNode aggs = body.putObject("aggs");
     ObjectNode m = aggs.putObject("m");
     m.putObject("terms").put("field", "mesh_id").put("size", 1000);
     m.putObject("aggs").putObject("last").putObject("max").put("field", "observed_time");
     ObjectNode st = aggs.putObject("stats");
-    st.set("filter", Q.term("source_kind", "envoy-stats"));
+    st.set("filter", QueryDsl.term("source_kind", "envoy-stats"));
     ObjectNode sm = st.putObject("aggs").putObject("m");
     sm.putObject("terms").put("field", "mesh_id").put("size", 1000);
     sm.putObject("aggs").putObject("last").putObject("max").put("field", "observed_time");
@@ -266,7 +269,7 @@ public final class Diagnoser {
 
   private static ObjectNode verdict(Endpoint from, Endpoint to, Instant since, Instant now, List<JsonNode> findings,
       JsonNode er, Set<String> fromMeshes, Set<String> toMeshes, Set<String> silent, Set<String> noStats) {
-    ObjectNode out = Q.obj();
+    ObjectNode out = QueryDsl.obj();
     out.set("from", from.json(fromMeshes));
     out.set("to", to.json(toMeshes));
     ObjectNode w = out.putObject("window");

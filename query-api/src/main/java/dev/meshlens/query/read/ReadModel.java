@@ -4,10 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.meshlens.query.auth.Scope;
-import dev.meshlens.query.http.ApiException;
-import dev.meshlens.query.store.EsJson;
 import dev.meshlens.query.store.IndexNames;
-import dev.meshlens.query.store.Q;
+import dev.meshlens.query.store.QueryClient;
+import dev.meshlens.query.store.QueryDsl;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,17 +28,17 @@ public final class ReadModel {
   /** Fields derived at index time that are not part of the wire records. */
   private static final List<String> DERIVED_FINDING_FIELDS = List.of("meshes", "updated_at", "client_service");
 
-  private final EsJson es;
+  private final QueryClient es;
   private final IndexNames names;
   private final Clock clock;
 
-  public ReadModel(EsJson es, IndexNames names, Clock clock) {
+  public ReadModel(QueryClient es, IndexNames names, Clock clock) {
     this.es = es;
     this.names = names;
     this.clock = clock;
   }
 
-  public EsJson es() {
+  public QueryClient es() {
     return es;
   }
 
@@ -60,7 +59,7 @@ public final class ReadModel {
       Instant since, Instant until, int size) {}
 
   static ObjectNode scopeFilter(Scope scope, String field) {
-    return scope.admin() ? null : Q.terms(field, scope.meshes());
+    return scope.admin() ? null : QueryDsl.terms(field, scope.meshes());
   }
 
   public static void requireMeshesInScope(Scope scope, Set<String> meshes) {
@@ -69,34 +68,34 @@ public final class ReadModel {
     }
     for (String m : meshes) {
       if (!scope.meshes().contains(m)) {
-        throw ApiException.forbidden("token '" + scope.tokenName() + "' is not granted mesh '" + m + "'");
+        throw ReadRefused.forbidden("token '" + scope.tokenName() + "' is not granted mesh '" + m + "'");
       }
     }
   }
 
   public CompletableFuture<ObjectNode> findings(FindingFilter f, Scope scope) {
     requireMeshesInScope(scope, f.meshes());
-    Q.Bool b = Q.bool().filter(scopeFilter(scope, "meshes"));
+    QueryDsl.Bool b = QueryDsl.bool().filter(scopeFilter(scope, "meshes"));
     if (!f.meshes().isEmpty()) {
-      b.filter(Q.terms("meshes", f.meshes()));
+      b.filter(QueryDsl.terms("meshes", f.meshes()));
     }
     if (!f.categories().isEmpty()) {
-      b.filter(Q.terms("category", f.categories()));
+      b.filter(QueryDsl.terms("category", f.categories()));
     }
     if (f.state() != null) {
-      b.filter(Q.term("state", f.state()));
+      b.filter(QueryDsl.term("state", f.state()));
     }
     if (f.since() != null) {
-      b.filter(Q.range("last_seen", f.since(), null));
+      b.filter(QueryDsl.range("last_seen", f.since(), null));
     }
-    ObjectNode body = Q.obj();
+    ObjectNode body = QueryDsl.obj();
     body.set("query", b.build());
     body.put("from", f.page() * f.size());
     body.put("size", f.size());
     body.put("track_total_hits", true);
-    Q.sortDesc(body, "last_seen");
+    QueryDsl.sortDesc(body, "last_seen");
     return es.search(names.findings(), body).thenApply(resp -> {
-      ObjectNode out = Q.obj();
+      ObjectNode out = QueryDsl.obj();
       out.put("total", total(resp));
       out.put("page", f.page());
       out.put("size", f.size());
@@ -123,13 +122,13 @@ public final class ReadModel {
   public CompletableFuture<dev.meshlens.events.Finding> findingRecord(String id, Scope scope) {
     return es.get(names.findings(), id).thenApply(doc -> {
       if (doc == null || !doc.path("found").asBoolean()) {
-        throw ApiException.notFound("no finding with id '" + id + "'");
+        throw ReadRefused.notFound("no finding with id '" + id + "'");
       }
       ObjectNode src = (ObjectNode) doc.get("_source");
       Set<String> meshes = new HashSet<>();
       src.path("meshes").forEach(m -> meshes.add(m.asText()));
       if (!scope.canSeeAny(meshes)) {
-        throw ApiException.forbidden("finding '" + id + "' involves no mesh granted to token '"
+        throw ReadRefused.forbidden("finding '" + id + "' involves no mesh granted to token '"
             + scope.tokenName() + "'");
       }
       return dev.meshlens.events.EventCodec.get().decodeFinding(cleanFinding(src).toString());
@@ -140,38 +139,38 @@ public final class ReadModel {
   public CompletableFuture<ObjectNode> finding(String id, Scope scope) {
     return es.get(names.findings(), id).thenCompose(doc -> {
       if (doc == null || !doc.path("found").asBoolean()) {
-        throw ApiException.notFound("no finding with id '" + id + "'");
+        throw ReadRefused.notFound("no finding with id '" + id + "'");
       }
       ObjectNode src = (ObjectNode) doc.get("_source");
       Set<String> meshes = new HashSet<>();
       src.path("meshes").forEach(m -> meshes.add(m.asText()));
       if (!scope.canSeeAny(meshes)) {
-        throw ApiException.forbidden("finding '" + id + "' involves no mesh granted to token '"
+        throw ReadRefused.forbidden("finding '" + id + "' involves no mesh granted to token '"
             + scope.tokenName() + "'");
       }
       List<String> evidenceIds = new ArrayList<>();
       src.path("evidence_ids").forEach(e -> evidenceIds.add(e.asText()));
-      ObjectNode evBody = Q.obj();
-      evBody.set("query", Q.ids(evidenceIds));
+      ObjectNode evBody = QueryDsl.obj();
+      evBody.set("query", QueryDsl.ids(evidenceIds));
       evBody.put("size", Math.max(1, evidenceIds.size()));
-      Q.sortDesc(evBody, "observed_time");
-      ObjectNode histBody = Q.obj();
-      histBody.set("query", Q.term("finding_id", id));
+      QueryDsl.sortDesc(evBody, "observed_time");
+      ObjectNode histBody = QueryDsl.obj();
+      histBody.set("query", QueryDsl.term("finding_id", id));
       histBody.put("size", 200);
       histBody.putArray("_source").add("state").add("version_time").add("count").add("last_seen")
           .add("finding.history");
       histBody.putArray("sort").addObject().putObject("version_time").put("order", "asc");
       CompletableFuture<JsonNode> ev = evidenceIds.isEmpty()
-          ? CompletableFuture.completedFuture(Q.obj())
+          ? CompletableFuture.completedFuture(QueryDsl.obj())
           : es.search(names.eventsPattern(), evBody);
       CompletableFuture<JsonNode> hist = es.search(names.findingsHistory(), histBody);
       return ev.thenCombine(hist, (evResp, histResp) -> {
-        ObjectNode out = Q.obj();
+        ObjectNode out = QueryDsl.obj();
         out.set("finding", cleanFinding(src));
         ObjectNode evidence = out.putObject("evidence");
         ArrayNode client = evidence.putArray("client_side");
         ArrayNode server = evidence.putArray("server_side");
-        ArrayNode other = Q.obj().arrayNode();
+        ArrayNode other = QueryDsl.obj().arrayNode();
         Set<String> found = new HashSet<>();
         String clientMesh = src.path("client_mesh").asText(null);
         String serverMesh = src.path("server_mesh").asText(null);
@@ -215,32 +214,32 @@ public final class ReadModel {
 
   public CompletableFuture<ObjectNode> events(EventFilter f, Scope scope) {
     requireMeshesInScope(scope, f.meshes());
-    Q.Bool b = Q.bool().filter(scopeFilter(scope, "mesh_id"));
+    QueryDsl.Bool b = QueryDsl.bool().filter(scopeFilter(scope, "mesh_id"));
     if (!f.meshes().isEmpty()) {
-      b.filter(Q.terms("mesh_id", f.meshes()));
+      b.filter(QueryDsl.terms("mesh_id", f.meshes()));
     }
     if (!f.categories().isEmpty()) {
-      b.filter(Q.terms("category", f.categories()));
+      b.filter(QueryDsl.terms("category", f.categories()));
     }
     if (!f.sourceKinds().isEmpty()) {
-      b.filter(Q.terms("source_kind", f.sourceKinds()));
+      b.filter(QueryDsl.terms("source_kind", f.sourceKinds()));
     }
-    b.filter(Q.range("observed_time", f.since(), f.until()));
+    b.filter(QueryDsl.range("observed_time", f.since(), f.until()));
     if (f.q() != null && !f.q().isBlank()) {
-      ObjectNode sqs = Q.obj();
+      ObjectNode sqs = QueryDsl.obj();
       ObjectNode s = sqs.putObject("simple_query_string");
       s.put("query", f.q());
       s.putArray("fields").add("search_text").add("search_words");
       s.put("default_operator", "and");
       b.must(sqs);
     }
-    ObjectNode body = Q.obj();
+    ObjectNode body = QueryDsl.obj();
     body.set("query", b.build());
     body.put("size", f.size());
     body.put("track_total_hits", true);
-    Q.sortDesc(body, "observed_time");
+    QueryDsl.sortDesc(body, "observed_time");
     return es.search(names.eventsPattern(), body).thenApply(resp -> {
-      ObjectNode out = Q.obj();
+      ObjectNode out = QueryDsl.obj();
       out.put("total", total(resp));
       ArrayNode items = out.putArray("items");
       for (JsonNode h : resp.path("hits").path("hits")) {
@@ -254,9 +253,9 @@ public final class ReadModel {
 
   /** Open findings per category (for the {@code meshlens.findings.open} gauge). */
   public CompletableFuture<Map<String, Long>> openFindingsByCategory() {
-    ObjectNode body = Q.obj();
+    ObjectNode body = QueryDsl.obj();
     body.put("size", 0);
-    body.set("query", Q.term("state", "open"));
+    body.set("query", QueryDsl.term("state", "open"));
     body.putObject("aggs").putObject("c").putObject("terms").put("field", "category").put("size", 100);
     return es.search(names.findings(), body).thenApply(resp -> {
       Map<String, Long> m = new LinkedHashMap<>();
@@ -275,7 +274,7 @@ public final class ReadModel {
   public CompletableFuture<ObjectNode> meshes(Scope scope, InventorySettings s) {
     Instant now = clock.instant();
     Instant windowStart = now.minus(s.window());
-    ObjectNode body = Q.obj();
+    ObjectNode body = QueryDsl.obj();
     body.put("size", 0);
     ObjectNode scopeQ = scopeFilter(scope, "mesh_id");
     if (scopeQ != null) {
@@ -288,27 +287,27 @@ public final class ReadModel {
     aggs.putObject("kind").putObject("terms").put("field", "mesh_kind").put("size", 1);
     aggs.putObject("trust_domains").putObject("terms").put("field", "trust_domain").put("size", 20);
     ObjectNode recent = aggs.putObject("recent");
-    recent.set("filter", Q.range("observed_time", windowStart, null));
+    recent.set("filter", QueryDsl.range("observed_time", windowStart, null));
     ObjectNode ra = recent.putObject("aggs");
-    ra.putObject("failures").set("filter", Q.term("failure", true));
+    ra.putObject("failures").set("filter", QueryDsl.term("failure", true));
     ObjectNode sources = ra.putObject("sources");
     sources.putObject("terms").put("field", "source_kind").put("size", 10);
     sources.putObject("aggs").putObject("last").putObject("max").put("field", "observed_time");
     ObjectNode bundles = aggs.putObject("bundles");
-    bundles.set("filter", Q.term("source_kind", "trust-bundle"));
+    bundles.set("filter", QueryDsl.term("source_kind", "trust-bundle"));
     ObjectNode bth = bundles.putObject("aggs").putObject("latest").putObject("top_hits");
     bth.put("size", 5);
     bth.putArray("sort").addObject().putObject("observed_time").put("order", "desc");
     bth.putArray("_source").add("trust_bundle").add("observed_time");
     ObjectNode certs = aggs.putObject("certs");
-    certs.set("filter", Q.term("source_kind", "envoy-certs"));
+    certs.set("filter", QueryDsl.term("source_kind", "envoy-certs"));
     ObjectNode cth = certs.putObject("aggs").putObject("latest").putObject("top_hits");
     cth.put("size", 20);
     cth.putArray("sort").addObject().putObject("observed_time").put("order", "desc");
     cth.putArray("_source").add("certificates").add("cluster").add("observed_time");
 
     return es.search(names.eventsPattern(), body).thenApply(resp -> {
-      ObjectNode out = Q.obj();
+      ObjectNode out = QueryDsl.obj();
       out.put("generated_at", now.toString());
       ArrayNode list = out.putArray("meshes");
       for (JsonNode b : resp.path("aggregations").path("meshes").path("buckets")) {
@@ -319,7 +318,7 @@ public final class ReadModel {
   }
 
   private static ObjectNode meshEntry(JsonNode b, Instant now, InventorySettings s) {
-    ObjectNode m = Q.obj();
+    ObjectNode m = QueryDsl.obj();
     String mesh = b.path("key").asText();
     m.put("mesh_id", mesh);
     JsonNode kind = b.path("kind").path("buckets");
@@ -360,7 +359,7 @@ public final class ReadModel {
         if (days != null) {
           ro.put("days_left", days);
           if (days <= s.certWarningDays()) {
-            ObjectNode ne = Q.obj();
+            ObjectNode ne = QueryDsl.obj();
             copy(r, ne, "subject", "sha256_fingerprint", "not_after");
             ne.put("kind", "root");
             ne.put("days_left", days);
@@ -379,7 +378,7 @@ public final class ReadModel {
         }
         Long days = daysLeft(c.path("not_after").asText(null), now);
         if (days != null && days <= s.certWarningDays()) {
-          ObjectNode ne = Q.obj();
+          ObjectNode ne = QueryDsl.obj();
           copy(c, ne, "subject", "issuer", "sha256_fingerprint", "uri_sans", "not_after");
           ne.put("kind", c.path("ca").asBoolean() ? "root" : "leaf");
           ne.put("days_left", days);
@@ -417,7 +416,7 @@ public final class ReadModel {
   }
 
   private static ObjectNode blindSpot(String kind, String detail) {
-    ObjectNode o = Q.obj();
+    ObjectNode o = QueryDsl.obj();
     o.put("kind", kind);
     o.put("detail", detail);
     return o;

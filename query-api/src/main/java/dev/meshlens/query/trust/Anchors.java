@@ -30,7 +30,7 @@ final class Anchors {
     String by = null;
     if (anchor.sha256() != null) {
       for (TrustBundle.Root r : bundle) {
-        if (Dn.sameHex(anchor.sha256(), r.sha256Fingerprint())) {
+        if (DistinguishedNames.sameHex(anchor.sha256(), r.sha256Fingerprint())) {
           found.add(r);
         }
       }
@@ -38,7 +38,7 @@ final class Anchors {
     }
     if (found.isEmpty() && anchor.subjectKeyId() != null) {
       for (TrustBundle.Root r : bundle) {
-        if (Dn.sameHex(anchor.subjectKeyId(), r.subjectKeyId())) {
+        if (DistinguishedNames.sameHex(anchor.subjectKeyId(), r.subjectKeyId())) {
           found.add(r);
         }
       }
@@ -47,7 +47,7 @@ final class Anchors {
     TrustBundle.Root otherKey = null;
     if (found.isEmpty() && anchor.subject() != null) {
       for (TrustBundle.Root r : bundle) {
-        if (!Dn.equal(anchor.subject(), r.subject())) {
+        if (!DistinguishedNames.equal(anchor.subject(), r.subject())) {
           continue;
         }
         if (anchor.subjectKeyId() == null || r.subjectKeyId() == null) {

@@ -50,9 +50,9 @@ public record Chain(String meshId, String workload, CertificateInfo leaf, List<C
   /** Identity of the leaf: its fingerprint, else serial and issuer. */
   String key() {
     if (leaf.sha256Fingerprint() != null) {
-      return meshId + "|" + Dn.hex(leaf.sha256Fingerprint());
+      return meshId + "|" + DistinguishedNames.hex(leaf.sha256Fingerprint());
     }
-    return meshId + "|" + leaf.serialNumber() + "|" + Dn.canonical(leaf.issuer()) + "|" + workload;
+    return meshId + "|" + leaf.serialNumber() + "|" + DistinguishedNames.canonical(leaf.issuer()) + "|" + workload;
   }
 
   Chain seen(Instant first, Instant last) {

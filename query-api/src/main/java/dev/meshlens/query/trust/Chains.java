@@ -53,10 +53,11 @@ final class Chains {
   }
 
   static boolean selfSigned(CertificateInfo c) {
-    if (c.subject() == null || !Dn.equal(c.subject(), c.issuer())) {
+    if (c.subject() == null || !DistinguishedNames.equal(c.subject(), c.issuer())) {
       return false;
     }
-    return c.authorityKeyId() == null || c.subjectKeyId() == null || Dn.sameHex(c.authorityKeyId(), c.subjectKeyId());
+    return c.authorityKeyId() == null || c.subjectKeyId() == null
+        || DistinguishedNames.sameHex(c.authorityKeyId(), c.subjectKeyId());
   }
 
   /** True when {@code c} issued another certificate of the list (an intermediate or a root). */
@@ -71,10 +72,11 @@ final class Chains {
 
   static boolean signedBy(CertificateInfo child, CertificateInfo issuer) {
     if (child.authorityKeyId() != null && issuer.subjectKeyId() != null) {
-      return Dn.sameHex(child.authorityKeyId(), issuer.subjectKeyId())
-          && (child.issuer() == null || issuer.subject() == null || Dn.equal(child.issuer(), issuer.subject()));
+      return DistinguishedNames.sameHex(child.authorityKeyId(), issuer.subjectKeyId())
+          && (child.issuer() == null || issuer.subject() == null
+              || DistinguishedNames.equal(child.issuer(), issuer.subject()));
     }
-    return child.issuer() != null && Dn.equal(child.issuer(), issuer.subject());
+    return child.issuer() != null && DistinguishedNames.equal(child.issuer(), issuer.subject());
   }
 
   private static CertificateInfo issuerOf(CertificateInfo cur, List<CertificateInfo> certs, CertificateInfo leaf,

@@ -142,10 +142,10 @@ public sealed interface Change {
 
   /** This very certificate: by fingerprint when known (a re-issued root with the same key is another one). */
   private static boolean exact(TrustBundle.Root r, RootRef x) {
-    return x.sha256() != null ? Dn.sameHex(x.sha256(), r.sha256Fingerprint()) : Anchors.holds(r, x);
+    return x.sha256() != null ? DistinguishedNames.sameHex(x.sha256(), r.sha256Fingerprint()) : Anchors.holds(r, x);
   }
 
   private static boolean exact(CertificateInfo c, RootRef x) {
-    return x.sha256() != null ? Dn.sameHex(x.sha256(), c.sha256Fingerprint()) : RootRef.of(c).sameAs(x);
+    return x.sha256() != null ? DistinguishedNames.sameHex(x.sha256(), c.sha256Fingerprint()) : RootRef.of(c).sameAs(x);
   }
 }

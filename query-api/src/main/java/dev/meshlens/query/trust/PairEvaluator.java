@@ -120,7 +120,8 @@ final class PairEvaluator {
     if (m.roots().isEmpty()) {
       String problem = m.sameNameOtherKey() != null
           ? "the bundle holds a root named " + m.sameNameOtherKey().subject() + " but with another key (key id "
-              + Dn.hex(m.sameNameOtherKey().subjectKeyId()) + "; the chain needs " + c.anchorRef().subjectKeyId() + ")"
+              + DistinguishedNames.hex(m.sameNameOtherKey().subjectKeyId()) + "; the chain needs "
+              + c.anchorRef().subjectKeyId() + ")"
           : "the bundle lacks root " + anchor.label();
       return new ChainVerdict(c, CellState.NOT_TRUSTED, anchor, null, problem);
     }

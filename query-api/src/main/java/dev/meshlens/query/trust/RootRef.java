@@ -18,8 +18,8 @@ import java.time.Instant;
 public record RootRef(String subject, String sha256, String subjectKeyId, Instant notBefore, Instant notAfter) {
 
   public RootRef {
-    sha256 = Dn.hex(sha256);
-    subjectKeyId = Dn.hex(subjectKeyId);
+    sha256 = DistinguishedNames.hex(sha256);
+    subjectKeyId = DistinguishedNames.hex(subjectKeyId);
   }
 
   static RootRef of(TrustBundle.Root r) {
@@ -55,7 +55,7 @@ public record RootRef(String subject, String sha256, String subjectKeyId, Instan
     if (subjectKeyId != null && o.subjectKeyId != null) {
       return subjectKeyId.equals(o.subjectKeyId);
     }
-    return Dn.equal(subject, o.subject);
+    return DistinguishedNames.equal(subject, o.subject);
   }
 
   /** A stable identity for grouping: fingerprint, else key id, else subject. */
@@ -66,7 +66,7 @@ public record RootRef(String subject, String sha256, String subjectKeyId, Instan
     if (subjectKeyId != null) {
       return "ski:" + subjectKeyId;
     }
-    return "subject:" + Dn.canonical(subject);
+    return "subject:" + DistinguishedNames.canonical(subject);
   }
 
   /** How people name it in a sentence: the subject and a short fingerprint or key id. */

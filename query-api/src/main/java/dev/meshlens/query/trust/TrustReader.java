@@ -6,9 +6,9 @@ import dev.meshlens.events.EventCodec;
 import dev.meshlens.events.MeshEvent;
 import dev.meshlens.events.RejectedBy;
 import dev.meshlens.events.SpiffeId;
-import dev.meshlens.query.store.EsJson;
 import dev.meshlens.query.store.IndexNames;
-import dev.meshlens.query.store.Q;
+import dev.meshlens.query.store.QueryClient;
+import dev.meshlens.query.store.QueryDsl;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -50,11 +50,11 @@ public final class TrustReader {
   /** What was read. */
   public record Loaded(TrustInventory inventory, Traffic traffic) {}
 
-  private final EsJson es;
+  private final QueryClient es;
   private final IndexNames names;
   private final Windows windows;
 
-  public TrustReader(EsJson es, IndexNames names, Windows windows) {
+  public TrustReader(QueryClient es, IndexNames names, Windows windows) {
     this.es = es;
     this.names = names;
     this.windows = windows;
@@ -77,10 +77,10 @@ public final class TrustReader {
   // ---- queries ----
 
   ObjectNode bundlesQuery(Instant now) {
-    ObjectNode body = Q.obj();
+    ObjectNode body = QueryDsl.obj();
     body.put("size", 0);
-    body.set("query", Q.bool().filter(Q.term("source_kind", "trust-bundle"))
-        .filter(Q.range("observed_time", now.minus(windows.bundleHistory()), now)).build());
+    body.set("query", QueryDsl.bool().filter(QueryDsl.term("source_kind", "trust-bundle"))
+        .filter(QueryDsl.range("observed_time", now.minus(windows.bundleHistory()), now)).build());
     ObjectNode meshes = body.putObject("aggs").putObject("meshes");
     meshes.putObject("terms").put("field", "mesh_id").put("size", 1000);
     ObjectNode th = meshes.putObject("aggs").putObject("versions").putObject("top_hits");
@@ -91,10 +91,10 @@ public final class TrustReader {
   }
 
   ObjectNode certsQuery(Instant now) {
-    ObjectNode body = Q.obj();
+    ObjectNode body = QueryDsl.obj();
     body.put("size", 0);
-    body.set("query", Q.bool().filter(Q.term("source_kind", "envoy-certs"))
-        .filter(Q.range("observed_time", now.minus(windows.certs()), now)).build());
+    body.set("query", QueryDsl.bool().filter(QueryDsl.term("source_kind", "envoy-certs"))
+        .filter(QueryDsl.range("observed_time", now.minus(windows.certs()), now)).build());
     ObjectNode meshes = body.putObject("aggs").putObject("meshes");
     meshes.putObject("terms").put("field", "mesh_id").put("size", 1000);
     // one bucket per certificate serial: a leaf's first and newest sighting, and one event carrying it
@@ -112,18 +112,19 @@ public final class TrustReader {
   }
 
   ObjectNode trafficQuery(Instant now) {
-    ObjectNode body = Q.obj();
+    ObjectNode body = QueryDsl.obj();
     body.put("size", 0);
-    body.set("query", Q.range("observed_time", now.minus(windows.traffic()), now));
+    body.set("query", QueryDsl.range("observed_time", now.minus(windows.traffic()), now));
     ObjectNode aggs = body.putObject("aggs");
     // a success as the correlator counts one: a client-side request with a response and no failure flag
     ObjectNode ok = aggs.putObject("successes");
-    ObjectNode okRange = Q.obj();
+    ObjectNode okRange = QueryDsl.obj();
     okRange.putObject("range").putObject("response_code").put("gt", 0);
-    ok.set("filter", Q.bool().filter(Q.term("observer_role", "client")).filter(Q.term("failure", false))
-        .filter(Q.terms("source_kind", List.of("access-log", "otel-log"))).filter(okRange)
-        .filter(Q.bool().should(Q.terms("response_flags", List.of("-", "UT", "DC")))
-            .should(Q.bool().mustNot(Q.exists("response_flags")).build()).build())
+    ok.set("filter", QueryDsl.bool().filter(QueryDsl.term("observer_role", "client"))
+        .filter(QueryDsl.term("failure", false))
+        .filter(QueryDsl.terms("source_kind", List.of("access-log", "otel-log"))).filter(okRange)
+        .filter(QueryDsl.bool().should(QueryDsl.terms("response_flags", List.of("-", "UT", "DC")))
+            .should(QueryDsl.bool().mustNot(QueryDsl.exists("response_flags")).build()).build())
         .build());
     ObjectNode byMesh = ok.putObject("aggs").putObject("meshes");
     byMesh.putObject("terms").put("field", "mesh_id").put("size", 1000);
@@ -132,7 +133,7 @@ public final class TrustReader {
     bySvc.putObject("aggs").putObject("last").putObject("max").put("field", "observed_time");
     // which meshes serve a service: any server-side observation of it
     ObjectNode servers = aggs.putObject("servers");
-    servers.set("filter", Q.term("observer_role", "server"));
+    servers.set("filter", QueryDsl.term("observer_role", "server"));
     ObjectNode ss = servers.putObject("aggs").putObject("services");
     ss.putObject("terms").put("field", "server_service").put("size", 5000);
     ss.putObject("aggs").putObject("meshes").putObject("terms").put("field", "mesh_id").put("size", 50);
@@ -140,12 +141,13 @@ public final class TrustReader {
   }
 
   ObjectNode findingsQuery() {
-    ObjectNode body = Q.obj();
+    ObjectNode body = QueryDsl.obj();
     body.put("size", 1000);
-    body.set("query", Q.bool().filter(Q.term("state", "open")).filter(Q.term("category", "UNTRUSTED_ROOT")).build());
+    body.set("query", QueryDsl.bool().filter(QueryDsl.term("state", "open"))
+        .filter(QueryDsl.term("category", "UNTRUSTED_ROOT")).build());
     body.putArray("_source").add("id").add("category").add("client_mesh").add("server_mesh").add("rejected_by")
         .add("first_seen").add("last_seen");
-    Q.sortDesc(body, "last_seen");
+    QueryDsl.sortDesc(body, "last_seen");
     return body;
   }
 

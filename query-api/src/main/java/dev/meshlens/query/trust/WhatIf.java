@@ -46,7 +46,7 @@ public record WhatIf(Instant evaluatedAt, List<String> changes, List<Break> brea
    * at least 8 hex digits (colons allowed).
    */
   public static RootRef findRoot(TrustInventory inventory, Instant now, TrustSettings settings, String fingerprint) {
-    String fp = Dn.hex(fingerprint);
+    String fp = DistinguishedNames.hex(fingerprint);
     if (fp == null || fp.length() < 8 || !fp.matches("[0-9a-f]+")) {
       throw new IllegalArgumentException("'" + fingerprint + "' is not a SHA-256 fingerprint (hex, at least 8 digits)");
     }

@@ -9,8 +9,8 @@ import dev.meshlens.query.metrics.MeshlensMetrics;
 import dev.meshlens.query.read.ReadModel;
 import dev.meshlens.query.store.Documents;
 import dev.meshlens.query.store.ElasticStore;
-import dev.meshlens.query.store.EsJson;
 import dev.meshlens.query.store.IndexNames;
+import dev.meshlens.query.store.QueryClient;
 import dev.meshlens.testkit.RealServices;
 import io.vertx.core.Vertx;
 import java.io.ByteArrayOutputStream;
@@ -123,7 +123,7 @@ public final class ServeBench {
     System.out.printf("data: %d events, %d findings%n", events, findings);
 
     Vertx vertx = Vertx.vertx();
-    ReadModel read = new ReadModel(new EsJson(store.rest()), store.names(), Clock.systemUTC());
+    ReadModel read = new ReadModel(new QueryClient(store.rest()), store.names(), Clock.systemUTC());
     ApiVerticle api = new ApiVerticle(read, new TokenAuthenticator(List.of(new ApiToken("bench",
         TokenAuthenticator.sha256Hex("bench-token"), Set.of(), true))), MeshlensMetrics.prometheus(), () -> "DISABLED",
         new ApiVerticle.Settings("127.0.0.1", port, new ReadModel.InventorySettings(30, Duration.ofMinutes(15),

@@ -8,8 +8,8 @@ import dev.meshlens.query.auth.TokenAuthenticator;
 import dev.meshlens.query.config.QueryApiConfig.ApiToken;
 import dev.meshlens.query.metrics.MeshlensMetrics;
 import dev.meshlens.query.read.ReadModel;
-import dev.meshlens.query.store.EsJson;
 import dev.meshlens.query.store.IndexNames;
+import dev.meshlens.query.store.QueryClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -53,7 +53,7 @@ class ApiWithoutBackendTest {
       deadPort = s.getLocalPort();
     }
     rest = RestClient.builder(new HttpHost("127.0.0.1", deadPort)).build();
-    ReadModel read = new ReadModel(new EsJson(rest), new IndexNames("meshlens"), Clock.systemUTC());
+    ReadModel read = new ReadModel(new QueryClient(rest), new IndexNames("meshlens"), Clock.systemUTC());
     TokenAuthenticator auth = new TokenAuthenticator(List.of(
         new ApiToken("team-a", TokenAuthenticator.sha256Hex("token-a"), Set.of("mesh-a"), false),
         new ApiToken("oncall", TokenAuthenticator.sha256Hex("token-admin"), Set.of(), true)));

@@ -17,8 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Events as the collectors publish them, for the correlator tests: an Istio mesh ({@code backend},
  * {@code frontend}) and a Consul mesh ({@code info}), each Envoy named by its SPIFFE ID.
  */
-final class Ev {
-  private Ev() {}
+final class MeshEvents {
+  private MeshEvents() {}
 
   static final Instant T0 = Instant.parse("2026-11-28T12:00:00Z");
   static final String ISTIO = "istio-east";

@@ -8,8 +8,8 @@ import javax.security.auth.x500.X500Principal;
  * ({@code CN=a,O=b} vs {@code CN=a, O=b}, attribute-name case), so names are compared in the
  * canonical RFC 2253 form; a string that is not a parseable DN is compared as it is.
  */
-final class Dn {
-  private Dn() {}
+final class DistinguishedNames {
+  private DistinguishedNames() {}
 
   static String canonical(String dn) {
     if (dn == null || dn.isBlank()) {

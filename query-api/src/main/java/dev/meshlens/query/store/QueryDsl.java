@@ -7,11 +7,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.Collection;
 
-/** Tiny builders for query-DSL JSON. */
-public final class Q {
+/** Builders for Elasticsearch query-DSL JSON (term, terms, range, bool...), as the Elasticsearch docs write it. */
+public final class QueryDsl {
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
-  private Q() {}
+  private QueryDsl() {}
 
   public static ObjectNode obj() {
     return F.objectNode();

@@ -17,15 +17,15 @@ import org.elasticsearch.client.ResponseListener;
 import org.elasticsearch.client.RestClient;
 
 /**
- * Read-side queries as plain query-DSL JSON over the low-level async REST client: non-blocking
- * (the future completes on the client's I/O thread), the same on 8.19 and 9.x, and the DSL reads
- * exactly like the Elasticsearch documentation.
+ * The read side's Elasticsearch client: queries as plain query-DSL JSON ({@link QueryDsl}) over the
+ * low-level async REST client: non-blocking (the future completes on the client's I/O thread), the
+ * same on 8.19 and 9.x, and the DSL reads exactly like the Elasticsearch documentation.
  */
-public final class EsJson {
+public final class QueryClient {
   private static final ObjectMapper M = new ObjectMapper();
   private final RestClient rest;
 
-  public EsJson(RestClient rest) {
+  public QueryClient(RestClient rest) {
     this.rest = rest;
   }
 
