@@ -55,7 +55,7 @@ class FormatChainTest {
   void aNameUsedTwiceIsTaggedWithItsPosition() {
     assertEquals(List.of("istio", "custom-json[2]", "custom-json[3]"),
         FormatChain.of(List.of(Presets.ISTIO, LISTENER, LISTENER)).tags());
-    assertEquals(List.of("envoy-json", "istio", "istio-pre-1.9", "envoy"), FormatChain.auto().tags());
+    assertEquals(List.of("envoy-json", "istio", "istio-pre-1.9", "kuma", "kuma-tcp", "envoy"), FormatChain.auto().tags());
     assertThrows(IllegalArgumentException.class, () -> FormatChain.of(List.of()));
   }
 

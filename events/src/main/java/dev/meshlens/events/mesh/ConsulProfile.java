@@ -27,6 +27,9 @@ public final class ConsulProfile {
    */
   public static final Map<String, String> JSON_FORMAT = IstioProfile.JSON_FORMAT;
 
+  public static final AccessLogPreset JSON = AccessLogPreset.json("consul-json", List.of(NAME), JSON_FORMAT,
+      "Consul's default JSON access log (proxy-defaults AccessLogs without JSONFormat)");
+
   public static final NamingTemplate IDENTITY = new NamingTemplate(NAME,
       "spiffe://<trust-domain>/[ap/<partition>/]ns/<namespace>/dc/<datacenter>/svc/<service>", "service", null,
       Map.of("namespace", "default", "datacenter", "dc1"));
@@ -44,6 +47,11 @@ public final class ConsulProfile {
       }
       String s = Hosts.firstLabel(h);
       return s == null ? "" : s;
+    }
+
+    @Override
+    public boolean recognises(String name) {
+      return serviceOf(name) != null || (name != null && name.contains(".internal."));
     }
 
     @Override
@@ -72,8 +80,7 @@ public final class ConsulProfile {
 
   public static final MeshProfile PROFILE = new MeshProfile(NAME, "Consul",
       List.of(IDENTITY),
-      List.of(AccessLogPreset.json("consul-json", List.of(NAME), JSON_FORMAT,
-          "Consul's default JSON access log (proxy-defaults AccessLogs without JSONFormat)")),
+      List.of(JSON),
       List.of(),
       NAMING,
       AdminEndpoints.envoy("http://127.0.0.1:19000", List.of("dynamic_active_secrets", "dynamic_listeners"),

@@ -42,12 +42,14 @@ public final class EnvoyProfile {
     GENERIC_JSON_FORMAT = java.util.Collections.unmodifiableMap(g);
   }
 
+  public static final AccessLogPreset TEXT = AccessLogPreset.text("envoy", List.of("envoy-default"), DEFAULT_FORMAT,
+      "Envoy's own default format");
+  public static final AccessLogPreset JSON = AccessLogPreset.json("envoy-json", List.of("json"), GENERIC_JSON_FORMAT,
+      "JSON with the key names people commonly use");
+
   public static final MeshProfile PROFILE = new MeshProfile(NAME, "Envoy",
       List.of(),
-      List.of(
-          AccessLogPreset.text("envoy", List.of("envoy-default"), DEFAULT_FORMAT, "Envoy's own default format"),
-          AccessLogPreset.json("envoy-json", List.of("json"), GENERIC_JSON_FORMAT,
-              "JSON with the key names people commonly use")),
+      List.of(TEXT, JSON),
       List.of(),
       ServiceNaming.PLAIN,
       AdminEndpoints.envoy(null, List.of("dynamic_active_secrets", "dynamic_listeners"),

@@ -66,8 +66,19 @@ public final class IstioProfile {
    */
   static final int DEFAULT_HTTP_RETRIES = 2;
 
+  public static final AccessLogPreset TEXT = AccessLogPreset.text(NAME, List.of("istio-text"), TEXT_FORMAT,
+      "Istio 1.9+ default TEXT access log (meshConfig.accessLogEncoding TEXT)");
+  public static final AccessLogPreset PRE_1_9 = AccessLogPreset.text("istio-pre-1.9",
+      List.of("istio-legacy", "istio-1.8"), PRE_1_9_TEXT_FORMAT, "Istio before 1.9");
+  public static final AccessLogPreset JSON = AccessLogPreset.json("istio-json", List.of(), JSON_FORMAT,
+      "Istio JSON access log (meshConfig.accessLogEncoding JSON)");
+
   public static final NamingTemplate IDENTITY =
       NamingTemplate.of(NAME, "spiffe://<trust-domain>/ns/<namespace>/sa/<service-account>", "service-account");
+
+  /** The clusters Istio's sidecars always have (passthrough and black hole for unknown destinations). */
+  static final java.util.Set<String> FIXED_CLUSTERS = java.util.Set.of("PassthroughCluster", "BlackHoleCluster",
+      "InboundPassthroughClusterIpv4", "InboundPassthroughClusterIpv6");
 
   /** How Istio names clusters and SNI. */
   static final ServiceNaming NAMING = new ServiceNaming() {
@@ -79,6 +90,12 @@ public final class IstioProfile {
       }
       String s = Hosts.firstLabel(host);
       return s == null ? "" : s;
+    }
+
+    /** Also Istio's fixed clusters for traffic to unknown destinations. */
+    @Override
+    public boolean recognises(String name) {
+      return hostOf(name) != null || FIXED_CLUSTERS.contains(name);
     }
 
     @Override
@@ -133,13 +150,7 @@ public final class IstioProfile {
 
   public static final MeshProfile PROFILE = new MeshProfile(NAME, "Istio",
       List.of(IDENTITY),
-      List.of(
-          AccessLogPreset.text(NAME, List.of("istio-text"), TEXT_FORMAT,
-              "Istio 1.9+ default TEXT access log (meshConfig.accessLogEncoding TEXT)"),
-          AccessLogPreset.text("istio-pre-1.9", List.of("istio-legacy", "istio-1.8"), PRE_1_9_TEXT_FORMAT,
-              "Istio before 1.9"),
-          AccessLogPreset.json("istio-json", List.of(), JSON_FORMAT,
-              "Istio JSON access log (meshConfig.accessLogEncoding JSON)")),
+      List.of(TEXT, PRE_1_9, JSON),
       List.of(),
       NAMING,
       AdminEndpoints.envoy("http://127.0.0.1:15000", List.of("dynamic_active_secrets", "dynamic_listeners"),

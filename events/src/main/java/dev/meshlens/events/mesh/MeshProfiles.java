@@ -127,6 +127,20 @@ public final class MeshProfiles {
     return Hosts.firstLabel(bare);
   }
 
+  /** The profile whose spelling a cluster, SNI or host name follows, or null (a plain host, an address). */
+  public static MeshProfile profileOfName(String name) {
+    String bare = Hosts.bare(name);
+    if (bare == null) {
+      return null;
+    }
+    for (MeshProfile p : ALL) {
+      if (p.naming().recognises(bare)) {
+        return p;
+      }
+    }
+    return null;
+  }
+
   /** What a cluster name says about the direction, or null. */
   public static ServiceNaming.Leg legOf(String cluster) {
     if (cluster == null) {

@@ -21,6 +21,11 @@ public interface ServiceNaming {
    */
   String serviceOf(String name);
 
+  /** True when the name is in this mesh's own spelling (a service's, or one of its fixed cluster names). */
+  default boolean recognises(String name) {
+    return serviceOf(name) != null;
+  }
+
   /** What a cluster name says about the direction, or null when it does not tell. */
   default Leg legOf(String cluster) {
     return null;
