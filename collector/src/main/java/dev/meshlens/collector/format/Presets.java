@@ -17,18 +17,12 @@ import java.util.Map;
  * control plane replaces before Envoy writes (Kuma's {@code %KUMA_MESH%}), read as opaque text in any format.
  */
 public final class Presets {
-  /**
-   * Commands no Envoy writes but some mesh's control plane fills in (e.g. Kuma's {@code %KUMA_SOURCE_SERVICE%}):
-   * by the time a line is written they are literals, so they parse as text without meaning.
-   */
-  public static final Commands.CommandParser CONTROL_PLANE_COMMANDS;
+  /** {@link Commands#CONTROL_PLANE}: read in presets and in formats users paste. */
+  public static final Commands.CommandParser CONTROL_PLANE_COMMANDS = Commands.CONTROL_PLANE;
 
   private static final Map<String, LineFormat> COMPILED = new LinkedHashMap<>();
 
   static {
-    java.util.Set<String> placeholders = MeshProfiles.controlPlaneCommands();
-    CONTROL_PLANE_COMMANDS = name -> placeholders.contains(name)
-        ? new Commands.Spec(name, Commands.Args.NONE, Field.OTHER) : null;
     for (AccessLogPreset p : MeshProfiles.presets()) {
       COMPILED.put(p.name(), compile(p));
     }
