@@ -4,6 +4,9 @@ import dev.meshlens.events.CertificateInfo;
 import dev.meshlens.events.FailureCategory;
 import dev.meshlens.events.RejectedBy;
 import dev.meshlens.events.SpiffeId;
+import dev.meshlens.events.mesh.MeshProfile;
+import dev.meshlens.events.mesh.MeshProfiles;
+import dev.meshlens.events.mesh.NamingTemplate;
 import dev.meshlens.events.TrustBundle;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -105,15 +108,15 @@ final class InventoryRefinement {
           SpiffeId parsed = SpiffeId.tryParse(presentedId);
           put(details, "presented_spiffe_id", presentedId);
           if (parsed != null) {
-            details.put("presented_template", parsed.template().name().toLowerCase(Locale.ROOT));
+            details.put("presented_template", parsed.template());
           }
           String ck = inventory.kindOf(p.clientMesh());
-          if (parsed != null && ck != null && parsed.workloadName() != null) {
+          MeshProfile clientProfile = MeshProfiles.find(ck);
+          NamingTemplate expected = clientProfile == null ? null : clientProfile.identity();
+          if (parsed != null && expected != null && parsed.workloadName() != null) {
             // what a client of that mesh kind configured with its own naming template expects
             String ns = parsed.namespace() == null ? "default" : parsed.namespace();
-            details.putIfAbsent("expected_spiffe_id", ("istio".equals(ck)
-                ? SpiffeId.istio(parsed.trustDomain(), ns, parsed.workloadName()).uri()
-                : SpiffeId.consul(parsed.trustDomain(), null, ns, "dc1", parsed.workloadName()).uri())
+            details.putIfAbsent("expected_spiffe_id", expected.format(parsed.trustDomain(), ns, parsed.workloadName())
                 + " (the " + ck + " template; inferred)");
           }
         } else {

@@ -2,6 +2,10 @@ package dev.meshlens.correlator;
 
 import dev.meshlens.events.FailureCategory;
 import dev.meshlens.events.RejectedBy;
+import dev.meshlens.events.mesh.EnvoyProfile;
+import dev.meshlens.events.mesh.MeshProfile;
+import dev.meshlens.events.mesh.MeshProfiles;
+import dev.meshlens.events.mesh.RemediationDialect;
 import java.util.Map;
 
 /**
@@ -11,22 +15,27 @@ import java.util.Map;
 final class Narrator {
   private Narrator() {}
 
-  static final String ISTIO_TEMPLATE = "spiffe://<trust-domain>/ns/<namespace>/sa/<service-account>";
-  static final String CONSUL_TEMPLATE = "spiffe://<trust-domain>/[ap/<partition>/]ns/<namespace>/dc/<datacenter>/svc/<service>";
-
   /** Everything known about one finding, for the words. */
   record Facts(FailureCategory category, RejectedBy rejectedBy, String clientMesh, String clientKind,
       String clientIdentity, String serverMesh, String serverKind, String serverService, String serverIdentity,
       Map<String, String> details) {}
 
+  /**
+   * The profile of a mesh kind's wire name; plain Envoy's (generic words) when the kind is unknown or not
+   * reported, never another mesh's.
+   */
+  static MeshProfile profile(String kind) {
+    MeshProfile p = MeshProfiles.find(kind);
+    return p != null ? p : EnvoyProfile.PROFILE;
+  }
+
+  /** The naming template of a kind, e.g. {@code spiffe://<trust-domain>/ns/<namespace>/sa/<service-account>}. */
   static String template(String kind) {
-    if ("istio".equals(kind)) {
-      return ISTIO_TEMPLATE;
-    }
-    if ("consul".equals(kind)) {
-      return CONSUL_TEMPLATE;
-    }
-    return "spiffe://<trust-domain>/<path>";
+    return profile(kind).identityPattern();
+  }
+
+  private static RemediationDialect dialect(String kind) {
+    return profile(kind).remediation();
   }
 
   private static String server(Facts f) {
@@ -149,23 +158,23 @@ final class Narrator {
         String fp = f.details().get("missing_root_sha256");
         yield "Import the trust bundle of mesh " + other + (root != null ? " (root '" + root + "'"
             + (fp != null ? ", sha256 " + fp : "") + ")" : "") + " into mesh " + verifier + ": "
-            + trustHow(verifierKind) + ". Exchange bundles in both directions (thesis §6.2) and keep them in step"
+            + dialect(verifierKind).trustImport() + ". Exchange bundles in both directions (thesis §6.2) and keep them in step"
             + " with root rotation.";
       }
       case SAN_MISMATCH -> self
           ? "Make mesh " + f.clientMesh() + " expect the identity mesh " + f.serverMesh() + " actually issues ("
               + d(f, "presented_spiffe_id", template(f.serverKind())) + ", template " + template(f.serverKind())
-              + "): " + sanHow(f.clientKind()) + "."
+              + "): " + RemediationDialect.fill(dialect(f.clientKind()).expectPeerIdentity(), f.serverService(),
+                  template(f.serverKind())) + "."
           : "Let mesh " + f.serverMesh() + " accept " + f.clientIdentity() + " (template " + template(f.clientKind())
               + "): widen the inbound SAN matcher / trust domain list of " + f.serverService()
-              + (("istio".equals(f.serverKind())) ? " (Istio: meshConfig.trustDomainAliases, AuthorizationPolicy principals)"
-                  : " (Consul: intentions / peer trust domain)") + ".";
+              + " (" + RemediationDialect.fill(dialect(f.serverKind()).acceptPeerIdentity(), f.serverService(),
+                  template(f.clientKind())) + ").";
       case CERT_EXPIRED -> {
         String owner = self ? "service " + f.serverService() + " in mesh " + f.serverMesh()
             : f.clientIdentity() + " in mesh " + f.clientMesh();
         yield "Renew the workload certificate of " + owner + " (check the CA/agent that rotates it: "
-            + (("istio".equals(self ? f.serverKind() : f.clientKind())) ? "istiod / the sidecar's SDS"
-                : "the Consul CA and the proxy's leaf-cert watch") + "); if its dates are right, fix the clock of "
+            + dialect(self ? f.serverKind() : f.clientKind()).certRotator() + "); if its dates are right, fix the clock of "
             + (self ? "mesh " + f.clientMesh() : "mesh " + f.serverMesh()) + " (NTP) — a skewed verifier sees a fresh"
             + " certificate as not yet valid.";
       }
@@ -173,24 +182,21 @@ final class Narrator {
           + " with the issuer of the rejected certificate, and the expected SPIFFE IDs with the presented one;"
           + " turn on listener access logs or ssl.* stats on the rejecting side to get the exact cause.";
       case CLIENT_CERT_MISSING -> "Originate mutual TLS from " + f.clientIdentity() + ": "
-          + (("istio".equals(f.clientKind())) ? "Istio DestinationRule trafficPolicy.tls.mode ISTIO_MUTUAL (or MUTUAL with client certificates) for "
-              + f.serverService() : "call " + f.serverService() + " through the Consul sidecar upstream so the proxy presents its leaf certificate")
+          + RemediationDialect.fill(dialect(f.clientKind()).originateMtls(), f.serverService(), null)
           + "; or, if plaintext/one-way TLS is intended, relax mesh " + f.serverMesh() + " to PERMISSIVE for this port.";
       case PLAINTEXT_MISMATCH -> self
           ? "Enable mTLS on the inbound of " + f.serverService() + " in mesh " + f.serverMesh()
-              + " (sidecar injected / PeerAuthentication STRICT / Consul service mesh proxy), or stop TLS origination in "
+              + " (" + dialect(f.serverKind()).enableInboundMtls() + "), or stop TLS origination in "
               + f.clientMesh() + " for it."
           : "Enable TLS origination in mesh " + f.clientMesh() + " for " + f.serverService()
-              + " (Istio DestinationRule tls.mode ISTIO_MUTUAL / Consul upstream through the sidecar), or accept plaintext"
+              + " (" + dialect(f.clientKind()).enableTlsOrigination() + "), or accept plaintext"
               + " on the server (PERMISSIVE) if intended.";
-      case PROTOCOL_MISMATCH -> "Align TLS versions and cipher suites: Istio meshConfig.meshMTLS.minProtocolVersion /"
-          + " DestinationRule tls; Consul proxy-defaults or mesh config entry TLS.Incoming/Outgoing TLSMinVersion,"
-          + " TLSMaxVersion and CipherSuites. Mesh " + (self ? f.serverMesh() : f.clientMesh())
+      case PROTOCOL_MISMATCH -> "Align TLS versions and cipher suites: " + tlsVersions(f) + ". Mesh " + (self ? f.serverMesh() : f.clientMesh())
           + " offers what mesh " + (self ? f.clientMesh() : f.serverMesh()) + " refuses.";
       case NO_ROUTE -> "Add a route for the SNI to the gateway of mesh " + f.serverMesh()
-          + " (Consul ingress/terminating gateway listener in TLS passthrough for " + f.serverService()
-          + "; Istio Gateway tls.mode PASSTHROUGH with the host), or make mesh " + f.clientMesh()
-          + " send the SNI the gateway serves (ServiceEntry host / DestinationRule tls.sni).";
+          + " (" + RemediationDialect.fill(dialect(f.serverKind()).gatewayRoute(), f.serverService(), null)
+          + "), or make mesh " + f.clientMesh() + " send the SNI the gateway serves ("
+          + dialect(f.clientKind()).clientSni() + ").";
       case CONNECTION_RESET -> "Check the gateway of mesh " + f.serverMesh() + " for SNI routing of "
           + f.serverService() + " and Envoy version skew between the meshes.";
       case TRUST_CONFIG_ERROR -> "Check the SDS/secret delivery of the failing proxy (certificate and trust bundle files).";
@@ -200,27 +206,10 @@ final class Narrator {
     };
   }
 
-  private static String trustHow(String kind) {
-    if ("istio".equals(kind)) {
-      return "for Istio, add the root to the trust anchors istiod distributes (meshConfig.caCertificates or the cacerts"
-          + " secret's root-cert.pem / a ClusterTrustBundle) and let the sidecars pick it up over SDS";
-    }
-    if ("consul".equals(kind)) {
-      return "for Consul, add the root to the roots the Connect CA serves (/v1/connect/ca/roots: configure the CA with"
-          + " the additional trusted root, or establish cluster peering) so the proxies receive it over xDS";
-    }
-    return "add the root to the trust bundle the proxies verify against";
-  }
-
-  private static String sanHow(String kind) {
-    if ("istio".equals(kind)) {
-      return "set subjectAltNames on the ServiceEntry (or DestinationRule tls.subjectAltNames) for the remote service to"
-          + " the Consul-form SPIFFE ID";
-    }
-    if ("consul".equals(kind)) {
-      return "point the Consul upstream at the remote identity (peered service / terminating gateway with the"
-          + " Istio-form SPIFFE ID)";
-    }
-    return "configure the expected SAN of the remote service";
+  /** Where both meshes set TLS versions and ciphers (once when both are of one kind). */
+  private static String tlsVersions(Facts f) {
+    String server = dialect(f.serverKind()).tlsVersions();
+    String client = dialect(f.clientKind()).tlsVersions();
+    return server.equals(client) ? server : server + "; " + client;
   }
 }

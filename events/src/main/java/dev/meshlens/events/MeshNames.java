@@ -1,40 +1,30 @@
 package dev.meshlens.events;
 
+import dev.meshlens.events.mesh.MeshProfiles;
+import dev.meshlens.events.mesh.ServiceNaming;
 import java.util.Locale;
 
 /**
- * What the meshes' own Envoy cluster and SNI names say about where a connection goes: one table for Istio's
- * and Consul's spellings, read by the collector (direction of a line) and the correlator (join key, which mesh
- * serves a service). {@link CorrelationKeys} reduces the same names to the bare service.
+ * What the meshes' own Envoy cluster and SNI names say about where a connection goes, read by the collector
+ * (direction of a line) and the correlator (join key, which mesh serves a service). Each mesh profile knows its
+ * own spellings ({@link dev.meshlens.events.mesh.ServiceNaming}); this class asks all of them.
+ * {@link CorrelationKeys} reduces the same names to the bare service.
  */
 public final class MeshNames {
   private MeshNames() {}
 
   /**
-   * Consul's cluster for the application behind a sidecar's public listener: hashicorp/consul
-   * {@code agent/xds/clusters.go} builds it as {@code makeAppCluster(cfgSnap, LocalAppClusterName, ...)}
-   * ("the app cluster for the public listener"), {@code LocalAppClusterName = "local_app"}; its envoy
-   * extensions read it as "the local Cluster, which receives inbound traffic to the local proxy".
-   */
-  public static final String CONSUL_LOCAL_APP = "local_app";
-
-  /**
-   * The direction of an access-log line from its upstream cluster: Istio's {@code outbound|port|subset|host}
-   * and {@code inbound|port||} (also the {@code _}-separated spellings), Consul's {@code local_app} (inbound: the
-   * sidecar hands a connection it accepted from the mesh to its own application); null when the name does
-   * not tell (Consul upstreams are named after the service they call, gateways after what they forward to).
+   * The direction of an access-log line from its upstream cluster: outbound when it names another service in
+   * its mesh's cluster grammar (Istio's {@code outbound|port|subset|host}), inbound when it is the cluster of
+   * the Envoy's own application (Istio's {@code inbound|port||}, Consul's {@code local_app}, Kuma's
+   * {@code localhost:<port>}); null when the name does not tell.
    */
   public static Direction directionOf(String cluster) {
-    if (cluster == null) {
+    ServiceNaming.Leg leg = MeshProfiles.legOf(cluster);
+    if (leg == null) {
       return null;
     }
-    if (cluster.startsWith("outbound|") || cluster.startsWith("outbound_")) {
-      return Direction.OUTBOUND;
-    }
-    if (cluster.startsWith("inbound|") || cluster.startsWith("inbound_") || cluster.equals(CONSUL_LOCAL_APP)) {
-      return Direction.INBOUND;
-    }
-    return null;
+    return leg == ServiceNaming.Leg.OUTBOUND ? Direction.OUTBOUND : Direction.INBOUND;
   }
 
   /**
@@ -48,41 +38,20 @@ public final class MeshNames {
   }
 
   /**
-   * A Consul peered-service SNI, {@code <service>.<namespace>.<partition>.<peer>.external.<trust-domain>}
-   * (hashicorp/consul {@code agent/connect/sni.go} {@code PeeredServiceSNI}; the trust domain is the exporting
-   * peer's). Only the exporting cluster's mesh gateway routes such a name, to its own service.
+   * True when only the exporting mesh's gateway routes this SNI, to its own service (Consul's peered-service
+   * SNI {@code <service>.<namespace>.<partition>.<peer>.external.<trust-domain>}).
    */
   public static boolean isPeeredServiceSni(String sni) {
-    if (sni == null) {
-      return false;
-    }
-    String[] labels = sni.toLowerCase(Locale.ROOT).split("\\.", -1);
-    // service, namespace, partition, peer, "external", then the trust domain (<uuid>.consul: two labels)
-    return labels.length >= 7 && labels[4].equals("external") && !labels[0].isEmpty()
-        && labels[labels.length - 1].equals("consul");
+    return MeshProfiles.routedOnlyByExporter(sni);
   }
 
   /**
-   * True when an Istio client's cluster names a Kubernetes service, {@code outbound|<port>|<subset>|<name>.<namespace>.svc.<domain>}:
-   * a service of the caller's own mesh. Istio originates its mutual TLS (auto mTLS) only to endpoints that
-   * carry {@code security.istio.io/tlsMode: istio}, the label its sidecar injector puts on the pods it
-   * injects, so the server of a failed handshake to such a service is a sidecar of the same mesh. Services of
-   * another mesh reach an Istio client through ServiceEntry hosts ({@code *.service.consul}, {@code *.consul}).
+   * True when a client's cluster names a service of the client's own mesh (Istio: a Kubernetes service host,
+   * {@code outbound|<port>|<subset>|<name>.<namespace>.svc.<domain>}), so the server of a failed handshake to
+   * it is a proxy of the same mesh.
    */
   public static boolean namesOwnKubernetesService(String cluster) {
-    if (cluster == null || !(cluster.startsWith("outbound|") || cluster.startsWith("outbound_."))) {
-      return false;
-    }
-    String host;
-    if (cluster.startsWith("outbound|")) {
-      host = cluster.substring(cluster.lastIndexOf('|') + 1);
-    } else {
-      // outbound_.<port>_.<subset>_.<host>
-      int i = cluster.indexOf("_.", cluster.indexOf("_.", "outbound_.".length()) + 2);
-      host = i < 0 ? "" : cluster.substring(i + 2);
-    }
-    String[] labels = host.toLowerCase(Locale.ROOT).split("\\.", -1);
-    return labels.length >= 4 && labels[2].equals("svc") && !labels[0].isEmpty() && !labels[1].isEmpty();
+    return MeshProfiles.namesOwnMeshService(cluster);
   }
 
   /**

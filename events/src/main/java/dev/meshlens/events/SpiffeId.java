@@ -1,37 +1,33 @@
 package dev.meshlens.events;
 
+import dev.meshlens.events.mesh.MeshProfiles;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
- * A SPIFFE ID, parsed into the parts the naming template of its mesh gives it.
- *
- * <p>Istio: {@code spiffe://<trust-domain>/ns/<namespace>/sa/<service-account>}. Consul:
- * {@code spiffe://<trust-domain>/[ap/<partition>/]ns/<namespace>/dc/<datacenter>/svc/<service>}.
- * Anything else that is a valid SPIFFE ID stays {@link Template#GENERIC}.
+ * A SPIFFE ID, parsed into the parts the naming template of its mesh gives it. The templates are the mesh
+ * profiles' ({@link MeshProfiles#identity}): Istio
+ * {@code spiffe://<trust-domain>/ns/<namespace>/sa/<service-account>}, Consul
+ * {@code spiffe://<trust-domain>/[ap/<partition>/]ns/<namespace>/dc/<datacenter>/svc/<service>}, Kuma
+ * {@code spiffe://<mesh>/<service>}, and whatever a profile added. Any other valid SPIFFE ID stays
+ * {@link #GENERIC}.
  *
  * @param trustDomain the trust domain (lower case)
  * @param path the path, starting with '/', or empty for a trust-domain-only ID
- * @param template which naming template the path follows
- * @param namespace Kubernetes or Consul namespace, when the template has one
- * @param serviceAccount Istio service account
- * @param partition Consul admin partition (null when the ID has none, i.e. the default partition)
- * @param datacenter Consul datacenter
- * @param service Consul service name
+ * @param template the name of the naming template the path follows ({@code istio}, {@code consul},
+ *     {@code kuma}, …), or {@link #GENERIC}
+ * @param parts the template's parts by name ({@code namespace}, {@code service-account}, {@code partition},
+ *     {@code datacenter}, {@code service}, …); empty for generic IDs
+ * @param workloadName the workload the ID names, reduced to the bare service (Istio's service account,
+ *     Consul's service, Kuma's service without its Kubernetes suffix); null for generic IDs
  */
-public record SpiffeId(
-    String trustDomain,
-    String path,
-    Template template,
-    String namespace,
-    String serviceAccount,
-    String partition,
-    String datacenter,
-    String service) {
+public record SpiffeId(String trustDomain, String path, String template, Map<String, String> parts,
+    String workloadName) {
 
-  /** Naming templates meshlens recognises. */
-  public enum Template { ISTIO, CONSUL, GENERIC }
+  /** The template of an ID that follows no profile's naming template. */
+  public static final String GENERIC = "generic";
 
   static final String SCHEME = "spiffe://";
   static final int MAX_LENGTH = 2048;
@@ -40,18 +36,37 @@ public record SpiffeId(
     Objects.requireNonNull(trustDomain, "trustDomain");
     Objects.requireNonNull(path, "path");
     Objects.requireNonNull(template, "template");
+    parts = parts == null ? Map.of() : Map.copyOf(parts);
   }
 
-  /** Builds an Istio identity. */
-  public static SpiffeId istio(String trustDomain, String namespace, String serviceAccount) {
-    return parse(SCHEME + trustDomain + "/ns/" + namespace + "/sa/" + serviceAccount);
+  /** The value of one part of the template, or null. */
+  public String part(String name) {
+    return parts.get(name);
   }
 
-  /** Builds a Consul service identity; {@code partition} may be null for the default partition. */
-  public static SpiffeId consul(String trustDomain, String partition, String namespace, String datacenter,
-      String service) {
-    String ap = partition == null ? "" : "/ap/" + partition;
-    return parse(SCHEME + trustDomain + ap + "/ns/" + namespace + "/dc/" + datacenter + "/svc/" + service);
+  /** The Kubernetes or Consul namespace, when the template has one. */
+  public String namespace() {
+    return parts.get("namespace");
+  }
+
+  /** The service account, when the template has one (Istio). */
+  public String serviceAccount() {
+    return parts.get("service-account");
+  }
+
+  /** The admin partition, when the ID has one (Consul; null in the default partition). */
+  public String partition() {
+    return parts.get("partition");
+  }
+
+  /** The datacenter, when the template has one (Consul). */
+  public String datacenter() {
+    return parts.get("datacenter");
+  }
+
+  /** The service as the ID spells it, when the template has a service part (Consul, Kuma). */
+  public String service() {
+    return parts.get("service");
   }
 
   /** Parses without throwing; null when the input is null, blank or not a valid SPIFFE ID. */
@@ -142,31 +157,11 @@ public record SpiffeId(
   }
 
   private static SpiffeId classify(String td, String path, List<String> s) {
-    if (s.size() == 4 && s.get(0).equals("ns") && s.get(2).equals("sa")) {
-      return new SpiffeId(td, path, Template.ISTIO, s.get(1), s.get(3), null, null, null);
+    MeshProfiles.Match m = s.isEmpty() ? null : MeshProfiles.identity(s);
+    if (m == null) {
+      return new SpiffeId(td, path, GENERIC, Map.of(), null);
     }
-    if (s.size() == 6 && s.get(0).equals("ns") && s.get(2).equals("dc") && s.get(4).equals("svc")) {
-      return new SpiffeId(td, path, Template.CONSUL, s.get(1), null, null, s.get(3), s.get(5));
-    }
-    if (s.size() == 8 && s.get(0).equals("ap") && s.get(2).equals("ns") && s.get(4).equals("dc")
-        && s.get(6).equals("svc")) {
-      return new SpiffeId(td, path, Template.CONSUL, s.get(3), null, s.get(1), s.get(5), s.get(7));
-    }
-    return new SpiffeId(td, path, Template.GENERIC, null, null, null, null, null);
-  }
-
-  /** The workload's name: Istio service account or Consul service; null for generic IDs. */
-  public String workloadName() {
-    return switch (template) {
-      case ISTIO -> serviceAccount;
-      case CONSUL -> service;
-      case GENERIC -> null;
-    };
-  }
-
-  /** True when the trust domain looks like Consul's generated {@code <uuid>.consul}. */
-  public boolean isConsulTrustDomain() {
-    return trustDomain.endsWith(".consul");
+    return new SpiffeId(td, path, m.template().name(), m.parts(), m.workload());
   }
 
   /** The URI form, {@code spiffe://td/path}. */

@@ -24,6 +24,8 @@ class AttemptsTest {
     assertEquals(1, Attempts.of(line(MeshKind.ISTIO, "-", "UF,URX")), "tcp_proxy: one connect attempt by default");
     assertEquals(1, Attempts.of(line(MeshKind.ISTIO, null, "UF,URX")));
     assertEquals(1, Attempts.of(line(MeshKind.CONSUL, "HTTP/1.1", "UF,URX")), "no retry policy known for Consul");
+    assertEquals(6, Attempts.of(line(MeshKind.of("kuma"), "HTTP/1.1", "UF,URX")),
+        "Kuma 2.x's default MeshRetry: five retries on connect failure");
     assertEquals(1, Attempts.of(line(MeshKind.ISTIO, "HTTP/1.1", null)));
   }
 }

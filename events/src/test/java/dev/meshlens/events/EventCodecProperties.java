@@ -26,7 +26,7 @@ class EventCodecProperties {
         .injectNull(0.4);
     Arbitrary<Map<String, String>> attrs = Arbitraries.maps(nonEmpty, text).ofMaxSize(3);
     return Combinators.combine(nonEmpty, time, nonEmpty, Arbitraries.of(SourceKind.class),
-            Arbitraries.of(MeshKind.class).injectNull(0.2), text.injectNull(0.5),
+            Arbitraries.of(dev.meshlens.events.mesh.MeshProfiles.names()).map(MeshKind::of).injectNull(0.2), text.injectNull(0.5),
             Arbitraries.integers().between(0, 599).injectNull(0.3), tls)
         .as((id, t, mesh, src, kind, path, code, failure) -> MeshEvent.builder()
             .eventId(id).observedTime(t).meshId(mesh).sourceKind(src).meshKind(kind).path(path)

@@ -1,6 +1,7 @@
 package dev.meshlens.events;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -72,6 +73,22 @@ class EventCodecTest {
     MeshEvent e = codec.decode(json);
     assertEquals("m", e.meshId());
     assertEquals(SourceKind.OTEL_LOG, e.sourceKind());
+  }
+
+  /** The wire form of a kind is its profile's name: events written before profiles decode unchanged. */
+  @Test
+  void meshKindsDecodeByTheirProfilesNames() {
+    String head = "{\"schema_version\":1,\"event_id\":\"a\",\"observed_time\":\"2026-11-28T00:00:00Z\","
+        + "\"mesh_id\":\"m\",\"source_kind\":\"access-log\",\"mesh_kind\":";
+    assertSame(MeshKind.ISTIO, codec.decode(head + "\"istio\"}").meshKind());
+    assertSame(MeshKind.OTHER, codec.decode(head + "\"other\"}").meshKind());
+    MeshEvent kuma = codec.decode(head + "\"kuma\"}");
+    assertEquals("kuma", kuma.meshKind().wireName());
+    assertTrue(codec.encode(kuma).contains("\"mesh_kind\":\"kuma\""), codec.encode(kuma));
+    EventDecodeException unknown = assertThrows(EventDecodeException.class,
+        () -> codec.decode(head + "\"linkerd\"}"));
+    assertEquals("mesh_kind", unknown.field());
+    assertTrue(unknown.getMessage().contains("known kinds: istio, consul, kuma"), unknown.getMessage());
   }
 
   @Test

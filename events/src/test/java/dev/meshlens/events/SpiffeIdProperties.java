@@ -2,6 +2,10 @@ package dev.meshlens.events;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.meshlens.events.mesh.ConsulProfile;
+import dev.meshlens.events.mesh.IstioProfile;
+import java.util.HashMap;
+import java.util.Map;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -23,10 +27,10 @@ class SpiffeIdProperties {
 
   @Property
   void istioRoundTrip(@ForAll("trustDomain") String td, @ForAll("segment") String ns, @ForAll("segment") String sa) {
-    SpiffeId id = SpiffeId.istio(td, ns, sa);
+    SpiffeId id = SpiffeId.parse(IstioProfile.IDENTITY.format(td, ns, sa));
     SpiffeId again = SpiffeId.parse(id.uri());
     assertEquals(id, again);
-    assertEquals(SpiffeId.Template.ISTIO, again.template());
+    assertEquals("istio", again.template());
     assertEquals(ns, again.namespace());
     assertEquals(sa, again.serviceAccount());
   }
@@ -34,10 +38,14 @@ class SpiffeIdProperties {
   @Property
   void consulRoundTrip(@ForAll("trustDomain") String td, @ForAll("segment") String ns, @ForAll("segment") String dc,
       @ForAll("segment") String svc, @ForAll boolean withPartition, @ForAll("segment") String ap) {
-    SpiffeId id = SpiffeId.consul(td, withPartition ? ap : null, ns, dc, svc);
+    Map<String, String> parts = new HashMap<>(Map.of("namespace", ns, "datacenter", dc, "service", svc));
+    if (withPartition) {
+      parts.put("partition", ap);
+    }
+    SpiffeId id = SpiffeId.parse(ConsulProfile.IDENTITY.format(td, parts));
     SpiffeId again = SpiffeId.parse(id.uri());
     assertEquals(id, again);
-    assertEquals(SpiffeId.Template.CONSUL, again.template());
+    assertEquals("consul", again.template());
     assertEquals(svc, again.service());
     assertEquals(withPartition ? ap : null, again.partition());
   }

@@ -14,7 +14,7 @@ class SpiffeIdTest {
   @Test
   void parsesIstioIdentity() {
     SpiffeId id = SpiffeId.parse("spiffe://cluster.local/ns/default/sa/backend");
-    assertEquals(SpiffeId.Template.ISTIO, id.template());
+    assertEquals("istio", id.template());
     assertEquals("cluster.local", id.trustDomain());
     assertEquals("default", id.namespace());
     assertEquals("backend", id.serviceAccount());
@@ -26,14 +26,13 @@ class SpiffeIdTest {
   void parsesConsulIdentityWithAndWithoutPartition() {
     SpiffeId plain = SpiffeId.parse(
         "spiffe://7b3c1f0e-1111-2222-3333-444455556666.consul/ns/default/dc/dc1/svc/web");
-    assertEquals(SpiffeId.Template.CONSUL, plain.template());
+    assertEquals("consul", plain.template());
     assertEquals("dc1", plain.datacenter());
     assertEquals("web", plain.service());
     assertNull(plain.partition());
-    assertTrue(plain.isConsulTrustDomain());
 
     SpiffeId ap = SpiffeId.parse("spiffe://abc.consul/ap/team-a/ns/payments/dc/dc2/svc/ledger");
-    assertEquals(SpiffeId.Template.CONSUL, ap.template());
+    assertEquals("consul", ap.template());
     assertEquals("team-a", ap.partition());
     assertEquals("payments", ap.namespace());
     assertEquals("ledger", ap.workloadName());
@@ -42,16 +41,19 @@ class SpiffeIdTest {
   @Test
   void otherValidIdsStayGeneric() {
     SpiffeId gw = SpiffeId.parse("spiffe://abc.consul/gateway/mesh/dc/dc1");
-    assertEquals(SpiffeId.Template.GENERIC, gw.template());
+    assertEquals(SpiffeId.GENERIC, gw.template());
     assertNull(gw.workloadName());
     assertEquals("spiffe://example.org", SpiffeId.parse("spiffe://example.org").uri());
   }
 
   @Test
-  void buildersRenderTheTemplates() {
-    assertEquals("spiffe://cluster.local/ns/a/sa/b", SpiffeId.istio("cluster.local", "a", "b").uri());
-    assertEquals("spiffe://x.consul/ap/p/ns/n/dc/d/svc/s", SpiffeId.consul("x.consul", "p", "n", "d", "s").uri());
-    assertEquals("spiffe://x.consul/ns/n/dc/d/svc/s", SpiffeId.consul("x.consul", null, "n", "d", "s").uri());
+  void parsesKumaIdentityToTheBareService() {
+    SpiffeId k8s = SpiffeId.parse("spiffe://default/backend_kuma-demo_svc_8080");
+    assertEquals("kuma", k8s.template());
+    assertEquals("default", k8s.trustDomain());
+    assertEquals("backend_kuma-demo_svc_8080", k8s.service());
+    assertEquals("backend", k8s.workloadName());
+    assertEquals("web", SpiffeId.parse("spiffe://mesh-a/web").workloadName(), "Universal: the tag as it is");
   }
 
   @ParameterizedTest

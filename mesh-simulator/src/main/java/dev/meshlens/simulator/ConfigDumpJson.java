@@ -42,7 +42,7 @@ final class ConfigDumpJson {
     if (resource == null || resource.isEmpty()) {
       return null; // the full dump (bootstrap, clusters, routes…) is not simulated
     }
-    boolean istio = envoy.mesh().kind() == MeshKind.ISTIO;
+    boolean istio = envoy.mesh().dialect().certificatesInSecrets();
     ObjectNode root = JSON.createObjectNode();
     switch (resource) {
       case "dynamic_active_secrets" -> {

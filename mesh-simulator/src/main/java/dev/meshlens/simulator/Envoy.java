@@ -59,7 +59,7 @@ public final class Envoy {
 
   /** The chain this Envoy presents: Istio sends leaf + root, Consul sends the leaf only. */
   public List<X509Certificate> presentedChain() {
-    return mesh.kind() == dev.meshlens.events.MeshKind.ISTIO ? List.of(leaf, mesh.ca().root()) : List.of(leaf);
+    return mesh.dialect().sendsRootInChain() ? List.of(leaf, mesh.ca().root()) : List.of(leaf);
   }
 
   /** The SPIFFE ID this client expects from {@code server} (its configured SAN matcher). */
@@ -86,11 +86,7 @@ public final class Envoy {
   public String ownTemplateIdentityOf(Envoy server) {
     SimMesh own = mesh;
     String td = server.mesh().trustDomain();
-    return switch (own.kind()) {
-      case ISTIO -> SpiffeId.istio(td, "default", server.service()).uri();
-      case CONSUL -> SpiffeId.consul(td, null, "default", "dc1", server.service()).uri();
-      case OTHER -> "spiffe://" + td + "/" + server.service();
-    };
+    return SimDialect.identity(own.kind(), td, "default", server.service());
   }
 
   void count(String name, long delta) {

@@ -187,10 +187,9 @@ public final class LiveSimulator implements AutoCloseable {
       mn.put("mesh_id", m.id()).put("kind", m.kind().wireName()).put("trust_domain", m.trustDomain())
           .put("clock_skew_ms", m.clockSkew().toMillis()).put("listener_logs", m.listenerLogs())
           .put("trust_bundle_file", bundle.toString())
-          .put("access_log_format", m.kind() == dev.meshlens.events.MeshKind.ISTIO ? EnvoyFormats.ISTIO_TEXT
-              : EnvoyFormats.CONSUL_JSON)
-          .put("listener_log_format", m.kind() == dev.meshlens.events.MeshKind.ISTIO
-              ? EnvoyFormats.ISTIO_LISTENER_TEXT : EnvoyFormats.CONSUL_LISTENER_JSON);
+          .put("access_log_format", m.dialect().jsonLogs() ? EnvoyFormats.CONSUL_JSON : EnvoyFormats.ISTIO_TEXT)
+          .put("listener_log_format", m.dialect().jsonLogs()
+              ? EnvoyFormats.CONSUL_LISTENER_JSON : EnvoyFormats.ISTIO_LISTENER_TEXT);
       ArrayNode envoys = mn.putArray("envoys");
       for (EnvoyAdmin a : admins) {
         if (a.envoy().mesh() != m) {

@@ -57,11 +57,7 @@ public final class SimMesh {
 
   /** The SPIFFE ID this mesh's template gives a workload. */
   public String spiffeIdFor(String namespace, String service) {
-    return switch (kind) {
-      case ISTIO -> SpiffeId.istio(trustDomain, namespace, service).uri();
-      case CONSUL -> SpiffeId.consul(trustDomain, null, namespace, "dc1", service).uri();
-      case OTHER -> "spiffe://" + trustDomain + "/" + service;
-    };
+    return SimDialect.identity(kind, trustDomain, namespace, service);
   }
 
   /** Adds a sidecar (or gateway) Envoy with a fresh certificate valid around {@code now}. */
@@ -106,12 +102,18 @@ public final class SimMesh {
   }
 
   public TrustBundle trustBundle() {
-    return Pki.bundle(id, trustDomain, kind == MeshKind.CONSUL ? "/v1/connect/ca/roots" : "istio-ca-root-cert",
-        trustedRoots);
+    return Pki.bundle(id, trustDomain, bundleSource(), trustedRoots);
+  }
+
+  /** Where the bundle comes from: the kind's roots API path, or its root ConfigMap's name. */
+  private String bundleSource() {
+    var src = kind.profile().trustBundle();
+    return src.isHttp() ? src.httpPath() : kind.wireName() + "-ca-root-cert";
   }
 
   public String id() { return id; }
   public MeshKind kind() { return kind; }
+  SimDialect dialect() { return SimDialect.of(kind); }
   public String trustDomain() { return trustDomain; }
   public String cluster() { return cluster; }
   public Pki.Ca ca() { return ca; }

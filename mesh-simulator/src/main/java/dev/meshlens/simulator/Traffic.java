@@ -41,32 +41,23 @@ public final class Traffic {
 
   /** The Envoy cluster name a client uses for a server, in the client mesh's spelling. */
   public static String upstreamCluster(Envoy client, Envoy server) {
-    if (client.mesh().kind() == MeshKind.CONSUL) {
-      return server.service() + ".default.dc1.internal." + client.mesh().trustDomain();
-    }
-    return "outbound|" + port(server) + "||" + host(client, server);
+    return client.mesh().dialect().spelling().cluster(server.service(), port(server), host(client, server),
+        client.mesh().trustDomain());
   }
 
   /** The host name a client's application calls for a server. */
   public static String host(Envoy client, Envoy server) {
-    if (client.mesh() == server.mesh()) {
-      return client.mesh().kind() == MeshKind.CONSUL ? server.service() + ".virtual.consul"
-          : server.service() + "." + server.namespace() + ".svc.cluster.local";
-    }
-    return client.mesh().kind() == MeshKind.CONSUL ? server.service() + ".virtual.consul"
-        : server.service() + ".service.consul";
+    return client.mesh().dialect().spelling().host(server.service(), server.namespace(),
+        client.mesh() == server.mesh());
   }
 
   static int port(Envoy server) {
-    return server.mesh().kind() == MeshKind.CONSUL ? 8443 : 8080;
+    return server.mesh().dialect().serverPort();
   }
 
   /** The SNI the client's Envoy sends. */
   public static String sni(Envoy client, Envoy server) {
-    if (client.mesh().kind() == MeshKind.CONSUL) {
-      return upstreamCluster(client, server);
-    }
-    return "outbound_." + port(server) + "_._." + host(client, server);
+    return client.mesh().dialect().spelling().sni(upstreamCluster(client, server), port(server), host(client, server));
   }
 
   /** One request from {@code client} to {@code server} (through {@code gateway}, may be null) at true time {@code t}. */
@@ -95,7 +86,7 @@ public final class Traffic {
     c.protocol = "HTTP/1.1";
     c.userAgent = "python-requests/2.32.3";
     c.requestId = requestId;
-    c.authority = host(client, server) + (client.mesh().kind() == MeshKind.CONSUL ? "" : ":" + port(server));
+    c.authority = host(client, server) + (client.mesh().dialect().spelling().authorityHasPort() ? ":" + port(server) : "");
     c.upstreamCluster = upstreamCluster(client, server);
     c.downstreamLocalAddress = "127.0.0.1:15001";
     c.downstreamRemoteAddress = "127.0.0.6:" + (40000 + random.nextInt(20000));
@@ -155,8 +146,8 @@ public final class Traffic {
         s.userAgent = c.userAgent;
         s.requestId = requestId;
         s.authority = c.authority;
-        s.upstreamHost = "127.0.0.1:" + (server.mesh().kind() == MeshKind.CONSUL ? 9090 : 8080);
-        s.upstreamCluster = server.mesh().kind() == MeshKind.CONSUL ? "local_app" : "inbound|8080||";
+        s.upstreamHost = "127.0.0.1:" + server.mesh().dialect().appPort();
+        s.upstreamCluster = server.mesh().dialect().spelling().localAppCluster(server.mesh().dialect().appPort());
         s.upstreamLocalAddress = "127.0.0.6:" + (40000 + random.nextInt(20000));
         s.routeName = "default";
         lines.add(line(server, "access.log", s, false, serverEvent(server, client, s, r)));
@@ -188,7 +179,7 @@ public final class Traffic {
   }
 
   private SimLine line(Envoy e, String file, AccessRecord rec, boolean listener, MeshEvent expected) {
-    String text = e.mesh().kind() == MeshKind.CONSUL ? rec.consulJson(listener) : rec.istioText(listener);
+    String text = e.mesh().dialect().jsonLogs() ? rec.consulJson(listener) : rec.istioText(listener);
     return new SimLine(e.mesh().id(), e.service(), file, rec.startTime, text, expected);
   }
 
@@ -357,7 +348,7 @@ public final class Traffic {
     c.bytesSent = 0L;
     MeshEvent e = fields(base(client, "access.log", c.startTime, SourceKind.ACCESS_LOG), c)
         .direction(Direction.OUTBOUND).observerRole(ObserverRole.CLIENT).build();
-    String text = client.mesh().kind() == MeshKind.CONSUL ? c.consulJson(false) : c.istioText(false);
+    String text = client.mesh().dialect().jsonLogs() ? c.consulJson(false) : c.istioText(false);
     return new SimLine(client.mesh().id(), client.service(), "access.log", c.startTime, text, e);
   }
 }

@@ -13,6 +13,10 @@ import dev.meshlens.events.SourceKind;
 import dev.meshlens.events.StatsDelta;
 import dev.meshlens.events.TlsFailure;
 import dev.meshlens.events.TrustBundle;
+import dev.meshlens.events.mesh.AdminEndpoints;
+import dev.meshlens.events.mesh.ConsulProfile;
+import dev.meshlens.events.mesh.EnvoyProfile;
+import dev.meshlens.events.mesh.TrustBundleSource;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -36,8 +40,8 @@ import org.slf4j.LoggerFactory;
  * Envoy admin and trust-bundle sources: {@code /stats?format=json} {@code ssl.*} counters of listeners
  * and clusters turned into delta events (the server side of failed handshakes is often only visible
  * there), {@code /certs} (completed from {@code /config_dump}, see {@link TlsConfigDump}) into certificate
- * inventory events, and trust bundles from PEM files or Consul's
- * {@code /v1/connect/ca/roots}. One instance per endpoint; not thread-safe (keeps the previous poll).
+ * inventory events, and trust bundles from PEM files or a mesh's roots API (Consul's
+ * {@code /v1/connect/ca/roots}). The paths are the mesh profile's ({@link AdminEndpoints}). One instance per endpoint; not thread-safe (keeps the previous poll).
  */
 public final class AdminSources {
   /** {@code known} when the presented chain came with issuers and key ids (from /config_dump), else {@code unknown}. */
@@ -98,7 +102,7 @@ public final class AdminSources {
 
   /** Polls {@code /stats?format=json}; the first poll only sets the baseline. */
   public List<MeshEvent> pollStats(String adminUrl) throws IOException, InterruptedException {
-    String body = get(trim(adminUrl) + "/stats?format=json&filter=ssl", Map.of());
+    String body = get(trim(adminUrl) + admin().statsPath(), Map.of());
     return statsEvents(adminUrl, M.readTree(body), Instant.now());
   }
 
@@ -183,11 +187,18 @@ public final class AdminSources {
   }
 
   /**
-   * The {@code /config_dump} resources tried, in order, for the TLS configuration: Istio's (and any SDS
-   * mesh's) secrets, then the listeners, where Consul inlines its certificates. {@code resource=} needs
-   * Envoy 1.18 or later; a resource no dump has answers 404 (envoy source/server/admin/config_dump_handler.cc).
+   * The {@code /config_dump} resources tried, in order, for the TLS configuration: where the mesh's profile
+   * says its proxies keep certificates (SDS secrets, or listeners where Consul inlines them). {@code resource=}
+   * needs Envoy 1.18 or later; a resource no dump has answers 404 (envoy source/server/admin/config_dump_handler.cc).
    */
-  static final List<String> TLS_RESOURCES = List.of("dynamic_active_secrets", "dynamic_listeners");
+  List<String> tlsResources() {
+    return meshKind == null ? EnvoyProfile.PROFILE.admin().tlsConfigDumpResources()
+        : meshKind.profile().admin().tlsConfigDumpResources();
+  }
+
+  private AdminEndpoints admin() {
+    return meshKind == null ? EnvoyProfile.PROFILE.admin() : meshKind.profile().admin();
+  }
 
   /**
    * Polls {@code /certs}: one event with the certificates this Envoy holds and trusts, completed with the
@@ -195,14 +206,14 @@ public final class AdminSources {
    * has none); without a usable dump, {@code /certs} alone as before.
    */
   public MeshEvent pollCerts(String adminUrl) throws IOException, InterruptedException {
-    JsonNode certs = M.readTree(get(trim(adminUrl) + "/certs", Map.of()));
+    JsonNode certs = M.readTree(get(trim(adminUrl) + admin().certsPath(), Map.of()));
     return certsEvent(adminUrl, certs, tlsConfig(adminUrl), Instant.now());
   }
 
   /** What the config dump shows of the TLS configuration, or nothing when it is unreachable or empty. */
   TlsConfigDump.Found tlsConfig(String adminUrl) throws InterruptedException {
     TlsConfigDump.Found best = TlsConfigDump.Found.NOTHING;
-    for (String resource : TLS_RESOURCES) {
+    for (String resource : tlsResources()) {
       String url = trim(adminUrl) + "/config_dump?resource=" + resource;
       TlsConfigDump.Found f;
       try {
@@ -316,24 +327,44 @@ public final class AdminSources {
     return new TrustBundle(meshId, trustDomain, fileOrDir.toString(), roots);
   }
 
-  /** A trust bundle from Consul's {@code /v1/connect/ca/roots}. */
+  /** A trust bundle from Consul's {@code /v1/connect/ca/roots} (the Consul profile's trust-bundle API). */
   public TrustBundle bundleFromConsul(String consulUrl, String token) throws IOException, InterruptedException {
-    Map<String, String> h = token == null ? Map.of() : Map.of("X-Consul-Token", token);
-    String url = trim(consulUrl) + "/v1/connect/ca/roots";
-    return bundleFromConsulJson(url, M.readTree(get(url, h)));
+    return bundleFromApi(ConsulProfile.PROFILE.trustBundle(), consulUrl, token);
+  }
+
+  /**
+   * A trust bundle from a mesh's roots API, as its profile describes it (path, token header, roots and PEM
+   * fields).
+   *
+   * @throws IllegalArgumentException when the source is not an API (the mesh keeps its roots in a PEM file)
+   */
+  public TrustBundle bundleFromApi(TrustBundleSource api, String baseUrl, String token)
+      throws IOException, InterruptedException {
+    if (!api.isHttp()) {
+      throw new IllegalArgumentException("this mesh has no roots API: " + api.description()
+          + "; read it with sources.trust_bundles[].path");
+    }
+    Map<String, String> h = token == null || api.tokenHeader() == null ? Map.of() : Map.of(api.tokenHeader(), token);
+    String url = trim(baseUrl) + api.httpPath();
+    return bundleFromApiJson(api, url, M.readTree(get(url, h)));
   }
 
   TrustBundle bundleFromConsulJson(String source, JsonNode root) {
+    return bundleFromApiJson(ConsulProfile.PROFILE.trustBundle(), source, root);
+  }
+
+  TrustBundle bundleFromApiJson(TrustBundleSource api, String source, JsonNode root) {
     List<TrustBundle.Root> roots = new ArrayList<>();
-    for (JsonNode r : root.path("Roots")) {
-      String pem = r.path("RootCert").asText("");
+    for (JsonNode r : root.path(api.rootsField())) {
+      String pem = r.path(api.rootPemField()).asText("");
       if (pem.contains("BEGIN CERTIFICATE")) {
         for (X509Certificate c : Pem.parse(pem)) {
           roots.add(Pem.root(c));
         }
       }
     }
-    return new TrustBundle(meshId, root.path("TrustDomain").asText(null), source, roots);
+    String td = api.trustDomainField() == null ? null : root.path(api.trustDomainField()).asText(null);
+    return new TrustBundle(meshId, td, source, roots);
   }
 
   /** The event carrying a trust bundle. */

@@ -3,6 +3,7 @@ package dev.meshlens.collector.cli;
 import com.sun.net.httpserver.HttpServer;
 import dev.meshlens.collector.admin.AdminSources;
 import dev.meshlens.collector.config.CollectorConfig;
+import dev.meshlens.collector.format.Presets;
 import dev.meshlens.collector.format.FormatChain;
 import dev.meshlens.collector.metrics.CollectorMetrics;
 import dev.meshlens.collector.otlp.OtlpReceiver;
@@ -139,7 +140,7 @@ public final class Collector implements AutoCloseable {
       otlp = new OtlpReceiver(p, mesh, kind, cluster, config.string("sources.otlp.host"),
           config.integer("sources.otlp.port")).start();
     }
-    LinePipeline events = new LinePipeline(CollectorConfig.toFormat("istio"), mesh, kind, cluster, redactor,
+    LinePipeline events = new LinePipeline(Presets.byName(kind.profile().defaultPreset().name()), mesh, kind, cluster, redactor,
         publisher, metrics, dl, true, false);
     for (Map<String, Object> a : config.list("sources.admin")) {
       String url = String.valueOf(a.get("url"));

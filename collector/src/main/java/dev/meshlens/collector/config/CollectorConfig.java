@@ -6,6 +6,8 @@ import dev.meshlens.collector.format.FormatException;
 import dev.meshlens.collector.format.JsonFormat;
 import dev.meshlens.collector.format.LineFormat;
 import dev.meshlens.collector.format.Presets;
+import dev.meshlens.events.mesh.EnvoyProfile;
+import dev.meshlens.events.mesh.MeshProfiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,13 +42,14 @@ public final class CollectorConfig {
   public static final List<Key> KEYS = List.of(
       new Key("mesh", Type.OBJECT, true, null, "the mesh this collector reports for"),
       new Key("mesh.id", Type.STRING, true, null, "mesh id; names the topic meshlens.events.<id>"),
-      new Key("mesh.kind", Type.ENUM, false, "other", "mesh kind", List.of("istio", "consul", "other")),
+      new Key("mesh.kind", Type.ENUM, false, EnvoyProfile.NAME, "mesh kind (its profile: SPIFFE template, presets,"
+          + " names, remediation; docs/mesh-profiles.md)", MeshProfiles.names()),
       new Key("mesh.cluster", Type.STRING, false, null, "Kubernetes cluster or Consul datacenter name"),
       new Key("sources", Type.OBJECT, false, null, "where to read"),
       new Key("sources.files", Type.LIST_OF_OBJECTS, false, null, "access-log files to follow"),
       new Key("sources.files[].globs", Type.LIST_OF_STRINGS, true, null, "file globs, e.g. /var/log/containers/*istio-proxy*.log"),
       new Key("sources.files[].format", Type.FORMAT, false, "istio",
-          "a preset (istio, istio-pre-1.9, istio-json, consul-json, envoy, envoy-json), an Envoy format string, a map of JSON key to operator, a list of these tried in order (the first that fits a line wins), or auto (detect each line's kind, as explain does)"),
+          "a preset (" + String.join(", ", Presets.NAMES) + "), an Envoy format string, a map of JSON key to operator, a list of these tried in order (the first that fits a line wins), or auto (detect each line's kind, as explain does)"),
       new Key("sources.files[].unwrap_container", Type.BOOLEAN, false, true, "unwrap CRI / Docker JSON container-runtime lines"),
       new Key("sources.files[].identity_from_path", Type.STRING, false, null,
           "regex with named groups found in each file's path, e.g. /var/log/pods/(?<namespace>[^_/]+)_(?<workload>[a-z0-9-]+?)(-[a-z0-9]{8,10})?-[a-z0-9]{5}_; names the Envoy that wrote the file"),

@@ -114,6 +114,18 @@ public final class Commands {
   /** The built-in parser. */
   public static final CommandParser BUILT_INS = BUILT_IN::get;
 
+  /**
+   * Commands no Envoy writes but some mesh's control plane fills in before Envoy sees the format (Kuma's
+   * {@code %KUMA_SOURCE_SERVICE%}; the mesh profiles list them): by the time a line is written they are
+   * literals, so they parse as text without meaning.
+   */
+  public static final CommandParser CONTROL_PLANE = controlPlane();
+
+  private static CommandParser controlPlane() {
+    java.util.Set<String> names = dev.meshlens.events.mesh.MeshProfiles.controlPlaneCommands();
+    return name -> names.contains(name) ? new Spec(name, Args.NONE, Field.OTHER) : null;
+  }
+
   private Commands() {}
 
   /** The semantic field of a whole operator, taking header arguments into account. */

@@ -1,5 +1,9 @@
 package dev.meshlens.collector.format;
 
+import dev.meshlens.events.mesh.AccessLogPreset;
+import dev.meshlens.events.mesh.MeshProfile;
+import dev.meshlens.events.mesh.MeshProfiles;
+
 /**
  * Detects what kind of line one is, for sources that mix formats and for {@code explain}: a JSON access
  * log (any object with access-log keys, read with {@link Presets#GENERIC_JSON}), an Envoy debug/warning
@@ -7,13 +11,25 @@ package dev.meshlens.collector.format;
  * Envoy's default), tried in that order. One detector per thread: it owns the parse buffers.
  */
 public final class FormatDetector {
-  /** Text formats tried in order on a line that starts with {@code [}. */
-  private static final LineFormat[] TEXT = {Presets.ISTIO, Presets.ISTIO_PRE_1_9, Presets.ENVOY};
-  private static final String[] TEXT_KINDS = {"istio-text", "istio-pre-1.9", "envoy-text"};
+  /**
+   * Text formats tried in order on a line that starts with {@code [}: every profile's text presets, plain
+   * Envoy's last (its format is a prefix of the others').
+   */
+  private static final LineFormat[] TEXT = Presets.all().stream().filter(f -> f instanceof TextFormat)
+      .toArray(LineFormat[]::new);
+  /** The detection kind of each: the preset's name, {@code -text} appended to a bare mesh name. */
+  private static final String[] TEXT_KINDS = java.util.Arrays.stream(TEXT)
+      .map(f -> f.name().indexOf('-') < 0 ? f.name() + "-text" : f.name()).toArray(String[]::new);
 
   /** Every format detection can answer with, in a fixed order (metric tags, per-format counts). */
-  public static final java.util.List<LineFormat> FORMATS = java.util.List.of(Presets.GENERIC_JSON, Presets.ISTIO,
-      Presets.ISTIO_PRE_1_9, Presets.ENVOY);
+  public static final java.util.List<LineFormat> FORMATS;
+
+  static {
+    java.util.List<LineFormat> f = new java.util.ArrayList<>();
+    f.add(Presets.GENERIC_JSON);
+    f.addAll(java.util.Arrays.asList(TEXT));
+    FORMATS = java.util.List.copyOf(f);
+  }
 
   /** The kind of an Envoy debug/warning line. */
   public static final String ENVOY_LOG = "envoy-log";
@@ -83,26 +99,21 @@ public final class FormatDetector {
     return new Detection(null, null, why);
   }
 
-  /** Istio, Consul or other Envoy JSON, by the cluster and SNI spellings each mesh uses. */
+  /**
+   * Whose JSON a line is, by the cluster and SNI spellings each mesh uses: the JSON preset of the profile that
+   * recognises its cluster (else its SNI), or plain Envoy's.
+   */
   static String jsonKind(ParsedLine p) {
-    String cluster = p.get(Field.UPSTREAM_CLUSTER);
-    if (cluster != null) {
-      if (cluster.startsWith("outbound|") || cluster.startsWith("inbound|") || cluster.equals("PassthroughCluster")
-          || cluster.equals("BlackHoleCluster") || cluster.equals("InboundPassthroughClusterIpv4")) {
-        return "istio-json";
-      }
-      if (cluster.endsWith(".consul") || cluster.equals("local_app") || cluster.contains(".internal.")) {
-        return "consul-json";
-      }
+    MeshProfile m = MeshProfiles.profileOfName(p.get(Field.UPSTREAM_CLUSTER));
+    if (m == null || jsonPreset(m) == null) {
+      m = MeshProfiles.profileOfName(p.get(Field.REQUESTED_SERVER_NAME));
     }
-    String sni = p.get(Field.REQUESTED_SERVER_NAME);
-    if (sni != null && sni.startsWith("outbound_.")) {
-      return "istio-json";
-    }
-    if (sni != null && sni.endsWith(".consul")) {
-      return "consul-json";
-    }
-    return "envoy-json";
+    AccessLogPreset json = m == null ? null : jsonPreset(m);
+    return json != null ? json.name() : Presets.GENERIC_JSON.name();
+  }
+
+  private static AccessLogPreset jsonPreset(MeshProfile m) {
+    return m.presets().stream().filter(AccessLogPreset::isJson).findFirst().orElse(null);
   }
 
   /**

@@ -37,7 +37,7 @@ public final class JsonFormat implements LineFormat {
       String op = e.getValue() == null ? "" : e.getValue();
       FormatString.Tokens t;
       try {
-        t = FormatString.tokenize(op, List.of(), false);
+        t = FormatString.tokenize(op, List.of(Commands.CONTROL_PLANE), false);
       } catch (FormatException ex) {
         throw new FormatException("JSON key '" + key + "': " + ex.getMessage(), ex.command(), ex.position());
       }

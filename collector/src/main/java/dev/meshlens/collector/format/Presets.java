@@ -2,121 +2,65 @@ package dev.meshlens.collector.format;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.meshlens.events.mesh.AccessLogPreset;
+import dev.meshlens.events.mesh.ConsulProfile;
+import dev.meshlens.events.mesh.EnvoyProfile;
+import dev.meshlens.events.mesh.IstioProfile;
+import dev.meshlens.events.mesh.MeshProfiles;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
-/** Built-in formats: the access-log formats Istio, Consul and Envoy ship by default. */
+/**
+ * Built-in formats: the access-log presets of every mesh profile ({@link MeshProfiles#presets()}), compiled once.
+ * The profiles hold the format strings; this class only compiles them, plus the {@code %COMMAND%} names a mesh's
+ * control plane replaces before Envoy writes (Kuma's {@code %KUMA_MESH%}), read as opaque text in any format.
+ */
 public final class Presets {
-  /** Istio 1.9 and later, default text format (meshConfig.accessLogEncoding TEXT). */
-  public static final String ISTIO_TEXT_FORMAT = "[%START_TIME%] \"%REQ(:METHOD)% %REQ(X-ENVOY-ORIGINAL-PATH?:PATH)% "
-      + "%PROTOCOL%\" %RESPONSE_CODE% %RESPONSE_FLAGS% %RESPONSE_CODE_DETAILS% %CONNECTION_TERMINATION_DETAILS% "
-      + "\"%UPSTREAM_TRANSPORT_FAILURE_REASON%\" %BYTES_RECEIVED% %BYTES_SENT% %DURATION% "
-      + "%RESP(X-ENVOY-UPSTREAM-SERVICE-TIME)% \"%REQ(X-FORWARDED-FOR)%\" \"%REQ(USER-AGENT)%\" "
-      + "\"%REQ(X-REQUEST-ID)%\" \"%REQ(:AUTHORITY)%\" \"%UPSTREAM_HOST%\" %UPSTREAM_CLUSTER% "
-      + "%UPSTREAM_LOCAL_ADDRESS% %DOWNSTREAM_LOCAL_ADDRESS% %DOWNSTREAM_REMOTE_ADDRESS% "
-      + "%REQUESTED_SERVER_NAME% %ROUTE_NAME%\n";
+  /** {@link Commands#CONTROL_PLANE}: read in presets and in formats users paste. */
+  public static final Commands.CommandParser CONTROL_PLANE_COMMANDS = Commands.CONTROL_PLANE;
 
-  /** Istio before 1.9 (mixer status where 1.9 has response code details). */
-  public static final String ISTIO_PRE_1_9_TEXT_FORMAT = "[%START_TIME%] \"%REQ(:METHOD)% "
-      + "%REQ(X-ENVOY-ORIGINAL-PATH?:PATH)% %PROTOCOL%\" %RESPONSE_CODE% %RESPONSE_FLAGS% "
-      + "\"%DYNAMIC_METADATA(istio.mixer:status)%\" \"%UPSTREAM_TRANSPORT_FAILURE_REASON%\" %BYTES_RECEIVED% "
-      + "%BYTES_SENT% %DURATION% %RESP(X-ENVOY-UPSTREAM-SERVICE-TIME)% \"%REQ(X-FORWARDED-FOR)%\" "
-      + "\"%REQ(USER-AGENT)%\" \"%REQ(X-REQUEST-ID)%\" \"%REQ(:AUTHORITY)%\" \"%UPSTREAM_HOST%\" "
-      + "%UPSTREAM_CLUSTER% %UPSTREAM_LOCAL_ADDRESS% %DOWNSTREAM_LOCAL_ADDRESS% %DOWNSTREAM_REMOTE_ADDRESS% "
-      + "%REQUESTED_SERVER_NAME% %ROUTE_NAME%\n";
-
-  /** Envoy's own default format. */
-  public static final String ENVOY_DEFAULT_FORMAT = "[%START_TIME%] \"%REQ(:METHOD)% %REQ(X-ENVOY-ORIGINAL-PATH?:PATH)% "
-      + "%PROTOCOL%\" %RESPONSE_CODE% %RESPONSE_FLAGS% %BYTES_RECEIVED% %BYTES_SENT% %DURATION% "
-      + "%RESP(X-ENVOY-UPSTREAM-SERVICE-TIME)% \"%REQ(X-FORWARDED-FOR)%\" \"%REQ(USER-AGENT)%\" "
-      + "\"%REQ(X-REQUEST-ID)%\" \"%REQ(:AUTHORITY)%\" \"%UPSTREAM_HOST%\"\n";
-
-  /** Istio's JSON encoding (meshConfig.accessLogEncoding JSON). */
-  public static final Map<String, String> ISTIO_JSON_FORMAT = ordered(
-      "start_time", "%START_TIME%",
-      "route_name", "%ROUTE_NAME%",
-      "method", "%REQ(:METHOD)%",
-      "path", "%REQ(X-ENVOY-ORIGINAL-PATH?:PATH)%",
-      "protocol", "%PROTOCOL%",
-      "response_code", "%RESPONSE_CODE%",
-      "response_flags", "%RESPONSE_FLAGS%",
-      "response_code_details", "%RESPONSE_CODE_DETAILS%",
-      "connection_termination_details", "%CONNECTION_TERMINATION_DETAILS%",
-      "bytes_received", "%BYTES_RECEIVED%",
-      "bytes_sent", "%BYTES_SENT%",
-      "duration", "%DURATION%",
-      "upstream_service_time", "%RESP(X-ENVOY-UPSTREAM-SERVICE-TIME)%",
-      "x_forwarded_for", "%REQ(X-FORWARDED-FOR)%",
-      "user_agent", "%REQ(USER-AGENT)%",
-      "request_id", "%REQ(X-REQUEST-ID)%",
-      "authority", "%REQ(:AUTHORITY)%",
-      "upstream_host", "%UPSTREAM_HOST%",
-      "upstream_cluster", "%UPSTREAM_CLUSTER%",
-      "upstream_local_address", "%UPSTREAM_LOCAL_ADDRESS%",
-      "downstream_local_address", "%DOWNSTREAM_LOCAL_ADDRESS%",
-      "downstream_remote_address", "%DOWNSTREAM_REMOTE_ADDRESS%",
-      "requested_server_name", "%REQUESTED_SERVER_NAME%",
-      "upstream_transport_failure_reason", "%UPSTREAM_TRANSPORT_FAILURE_REASON%");
-
-  /**
-   * Consul's default JSON access log (proxy-defaults AccessLogs with no JSONFormat): Consul took
-   * Istio's JSON keys and operators as they are, so the two presets share one map.
-   */
-  public static final Map<String, String> CONSUL_JSON_FORMAT = ISTIO_JSON_FORMAT;
-
-  /** A JSON mapping of the key names people commonly use, for auto-detection of unknown JSON logs. */
-  public static final Map<String, String> GENERIC_JSON_FORMAT;
+  private static final Map<String, LineFormat> COMPILED = new LinkedHashMap<>();
 
   static {
-    Map<String, String> g = new LinkedHashMap<>(ISTIO_JSON_FORMAT);
-    g.put("downstream_transport_failure_reason", "%DOWNSTREAM_TRANSPORT_FAILURE_REASON%");
-    g.put("downstream_peer_uri_san", "%DOWNSTREAM_PEER_URI_SAN%");
-    g.put("downstream_local_uri_san", "%DOWNSTREAM_LOCAL_URI_SAN%");
-    g.put("upstream_peer_uri_san", "%UPSTREAM_PEER_URI_SAN%");
-    g.put("upstream_local_uri_san", "%UPSTREAM_LOCAL_URI_SAN%");
-    g.put("downstream_peer_issuer", "%DOWNSTREAM_PEER_ISSUER%");
-    g.put("downstream_peer_subject", "%DOWNSTREAM_PEER_SUBJECT%");
-    g.put("upstream_peer_issuer", "%UPSTREAM_PEER_ISSUER%");
-    g.put("upstream_peer_subject", "%UPSTREAM_PEER_SUBJECT%");
-    g.put("downstream_tls_version", "%DOWNSTREAM_TLS_VERSION%");
-    g.put("upstream_tls_version", "%UPSTREAM_TLS_VERSION%");
-    g.put("filter_chain_name", "%FILTER_CHAIN_NAME%");
-    g.put("x-envoy-origin-path", "%REQ(X-ENVOY-ORIGINAL-PATH?:PATH)%");
-    g.put("timestamp", "%START_TIME%");
-    g.put("@timestamp", "%START_TIME%");
-    g.put("status", "%RESPONSE_CODE%");
-    GENERIC_JSON_FORMAT = java.util.Collections.unmodifiableMap(g);
+    for (AccessLogPreset p : MeshProfiles.presets()) {
+      COMPILED.put(p.name(), compile(p));
+    }
   }
 
-  public static final TextFormat ISTIO = TextFormat.compile("istio", ISTIO_TEXT_FORMAT);
-  public static final TextFormat ISTIO_PRE_1_9 = TextFormat.compile("istio-pre-1.9", ISTIO_PRE_1_9_TEXT_FORMAT);
-  public static final TextFormat ENVOY = TextFormat.compile("envoy", ENVOY_DEFAULT_FORMAT);
-  public static final JsonFormat ISTIO_JSON = JsonFormat.compile("istio-json", ISTIO_JSON_FORMAT);
-  public static final JsonFormat CONSUL_JSON = JsonFormat.compile("consul-json", CONSUL_JSON_FORMAT);
-  public static final JsonFormat GENERIC_JSON = JsonFormat.compile("envoy-json", GENERIC_JSON_FORMAT);
+  // Handles of the presets older callers name; new code resolves presets by name.
+  public static final String ISTIO_TEXT_FORMAT = IstioProfile.TEXT_FORMAT;
+  public static final String ISTIO_PRE_1_9_TEXT_FORMAT = IstioProfile.PRE_1_9_TEXT_FORMAT;
+  public static final String ENVOY_DEFAULT_FORMAT = EnvoyProfile.DEFAULT_FORMAT;
+  public static final Map<String, String> ISTIO_JSON_FORMAT = IstioProfile.JSON_FORMAT;
+  public static final Map<String, String> CONSUL_JSON_FORMAT = ConsulProfile.JSON_FORMAT;
+  public static final Map<String, String> GENERIC_JSON_FORMAT = EnvoyProfile.GENERIC_JSON_FORMAT;
+  public static final TextFormat ISTIO = (TextFormat) byName(IstioProfile.TEXT.name());
+  public static final TextFormat ISTIO_PRE_1_9 = (TextFormat) byName(IstioProfile.PRE_1_9.name());
+  public static final TextFormat ENVOY = (TextFormat) byName(EnvoyProfile.TEXT.name());
+  public static final JsonFormat ISTIO_JSON = (JsonFormat) byName(IstioProfile.JSON.name());
+  public static final JsonFormat CONSUL_JSON = (JsonFormat) byName(ConsulProfile.JSON.name());
+  public static final JsonFormat GENERIC_JSON = (JsonFormat) byName(EnvoyProfile.JSON.name());
 
-  /** Preset names accepted by {@link #resolve(String)}. */
-  public static final List<String> NAMES = List.of("istio", "istio-pre-1.9", "istio-json", "consul-json", "envoy",
-      "envoy-json");
+  /** Preset names accepted by {@link #resolve(String)}, every profile's, in registry order. */
+  public static final List<String> NAMES = MeshProfiles.presets().stream().map(AccessLogPreset::name).toList();
 
   private Presets() {}
 
-  /** A preset by name, or null. */
+  private static LineFormat compile(AccessLogPreset p) {
+    return p.isJson() ? JsonFormat.compile(p.name(), p.json())
+        : TextFormat.compile(p.name(), p.text(), List.of(CONTROL_PLANE_COMMANDS));
+  }
+
+  /** Every compiled preset, in registry order. */
+  public static List<LineFormat> all() {
+    return List.copyOf(COMPILED.values());
+  }
+
+  /** A preset by name or alias (any case), or null. */
   public static LineFormat byName(String name) {
-    if (name == null) {
-      return null;
-    }
-    return switch (name.trim().toLowerCase(Locale.ROOT)) {
-      case "istio", "istio-text" -> ISTIO;
-      case "istio-pre-1.9", "istio-legacy", "istio-1.8" -> ISTIO_PRE_1_9;
-      case "istio-json" -> ISTIO_JSON;
-      case "consul-json", "consul" -> CONSUL_JSON;
-      case "envoy", "envoy-default" -> ENVOY;
-      case "envoy-json", "json" -> GENERIC_JSON;
-      default -> null;
-    };
+    AccessLogPreset p = MeshProfiles.preset(name);
+    return p == null ? null : COMPILED.get(p.name());
   }
 
   /**
@@ -145,14 +89,6 @@ public final class Presets {
       throw new FormatException("'" + presetOrFormat + "' is neither a preset (" + String.join(", ", NAMES)
           + ") nor a format string with %COMMAND% operators", null, -1);
     }
-    return TextFormat.compile("custom", presetOrFormat);
-  }
-
-  private static Map<String, String> ordered(String... kv) {
-    Map<String, String> m = new LinkedHashMap<>();
-    for (int i = 0; i < kv.length; i += 2) {
-      m.put(kv[i], kv[i + 1]);
-    }
-    return java.util.Collections.unmodifiableMap(m);
+    return TextFormat.compile("custom", presetOrFormat, List.of(CONTROL_PLANE_COMMANDS));
   }
 }

@@ -51,7 +51,8 @@ class CollectorConfigTest {
     List<String> p = e.problems();
     String all = String.join("\n", p);
     assertTrue(all.contains("Missing required configuration mesh.id which has no default value"), all);
-    assertTrue(all.contains("Invalid value 'mars' for configuration mesh.kind: expected one of [istio, consul, other]"), all);
+    assertTrue(all.contains("Invalid value 'mars' for configuration mesh.kind: expected one of "
+        + dev.meshlens.events.mesh.MeshProfiles.names()), all);
     assertTrue(all.contains("Missing required configuration sources.files[0].globs"), all);
     assertTrue(all.contains("sources.files[0].format: Couldn't find valid command at position 0"), all);
     assertTrue(all.contains("unknown configuration key 'sources.poll_intervall_ms' (did you mean 'sources.poll_interval_ms'?)"), all);

@@ -55,7 +55,10 @@ class FormatChainTest {
   void aNameUsedTwiceIsTaggedWithItsPosition() {
     assertEquals(List.of("istio", "custom-json[2]", "custom-json[3]"),
         FormatChain.of(List.of(Presets.ISTIO, LISTENER, LISTENER)).tags());
-    assertEquals(List.of("envoy-json", "istio", "istio-pre-1.9", "envoy"), FormatChain.auto().tags());
+    List<String> auto = FormatChain.auto().tags();
+    assertEquals(List.of("envoy-json", "istio", "istio-pre-1.9", "kuma", "kuma-tcp"), auto.subList(0, 5),
+        "JSON first, then every profile's text presets in registry order");
+    assertEquals("envoy", auto.get(auto.size() - 1), "plain Envoy's format last: it is a prefix of the others");
     assertThrows(IllegalArgumentException.class, () -> FormatChain.of(List.of()));
   }
 

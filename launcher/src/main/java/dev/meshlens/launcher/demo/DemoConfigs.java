@@ -48,7 +48,11 @@ final class DemoConfigs {
     y.append("# Collector for ").append(meshId).append(", written by ./meshlens demo.\n");
     y.append("mesh:\n");
     y.append("  id: ").append(q(meshId)).append('\n');
-    y.append("  kind: ").append(istio ? "istio" : "consul").append('\n');
+    // the simulated mesh's own kind (its profile), not a guess from the demo's mesh names
+    String kind = simulator.admins().stream().map(a -> a.envoy().mesh()).filter(m -> m.id().equals(meshId))
+        .findFirst().orElseThrow(() -> new IllegalStateException("the simulator has no mesh " + meshId))
+        .kind().wireName();
+    y.append("  kind: ").append(kind).append('\n');
     y.append("  cluster: ").append(q(istio ? "east-1" : "dc1")).append('\n');
     y.append("sources:\n");
     y.append("  files:\n");

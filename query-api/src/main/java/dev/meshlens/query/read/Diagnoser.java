@@ -80,7 +80,7 @@ public final class Diagnoser {
       if (spiffe != null) {
         o.put("spiffe_id", spiffe.uri());
         o.put("trust_domain", spiffe.trustDomain());
-        o.put("template", spiffe.template().name().toLowerCase(java.util.Locale.ROOT));
+        o.put("template", spiffe.template());
       }
       ArrayNode a = o.putArray("meshes");
       meshes.forEach(a::add);
