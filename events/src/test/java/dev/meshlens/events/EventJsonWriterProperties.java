@@ -89,7 +89,7 @@ class EventJsonWriterProperties {
         .as(TrustBundle::new).injectNull(0.8);
 
     Arbitrary<MeshEvent.Builder> head = Combinators.combine(Arbitraries.integers().between(0, 3), text, time, text,
-            Arbitraries.of(MeshKind.class).injectNull(0.2), opt, Arbitraries.of(SourceKind.class),
+            Arbitraries.of(dev.meshlens.events.mesh.MeshProfiles.names()).map(MeshKind::of).injectNull(0.2), opt, Arbitraries.of(SourceKind.class),
             Arbitraries.of(Direction.class).injectNull(0.2))
         .as((v, id, t, mesh, kind, cluster, src, dir) -> MeshEvent.builder().schemaVersion(v).eventId(id)
             .observedTime(t).meshId(mesh).meshKind(kind).cluster(cluster).sourceKind(src).direction(dir));

@@ -5,6 +5,7 @@ import static dev.meshlens.events.fix.Docs.l;
 import static dev.meshlens.events.fix.Docs.m;
 
 import dev.meshlens.events.TrustBundle;
+import dev.meshlens.events.mesh.ConsulProfile;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,11 +22,11 @@ public final class ConsulFixes implements FixDialect {
 
   @Override
   public String kind() {
-    return "consul";
+    return ConsulProfile.NAME;
   }
 
   private static Fix fix(MeshFacts acting, String why, List<Resource> rs, List<String> steps) {
-    return new Fix(acting.meshId(), "consul", acting.team(), why, rs, steps);
+    return new Fix(acting.meshId(), ConsulProfile.NAME, acting.team(), why, rs, steps);
   }
 
   /** A public root as a PEM file (kind {@code TrustedRoot}). */
@@ -38,7 +39,7 @@ public final class ConsulFixes implements FixDialect {
   public Fix trustRoots(Situation s, boolean verifierIsClient, List<TrustBundle.Root> roots) {
     MeshFacts verifier = verifierIsClient ? s.client() : s.server();
     MeshFacts presenter = verifierIsClient ? s.server() : s.client();
-    if ("consul".equals(presenter.kind())) {
+    if (kind().equals(presenter.kind())) { // two meshes of this dialect: they peer
       return peering(s, verifier, presenter);
     }
     StringBuilder pem = new StringBuilder();
@@ -83,7 +84,7 @@ public final class ConsulFixes implements FixDialect {
     Resource exported = consulEntry(m("Kind", "exported-services", "Name", "default", "Services",
         l(m("Name", s.serverService(), "Consumers", l(m("Peer", clientMesh))))),
         "in mesh " + serverMesh + "; merge Services with the entry's existing list");
-    return new Fix(serverMesh, "consul", s.server().team(), "Consul meshes " + verifier.meshId() + " and "
+    return new Fix(serverMesh, ConsulProfile.NAME, s.server().team(), "Consul meshes " + verifier.meshId() + " and "
         + presenter.meshId() + " do not share roots: cluster peering exchanges them (both directions) and lets mesh "
         + serverMesh + " export " + s.serverService() + " to mesh " + clientMesh + ".", List.of(exported), List.of(
             "In mesh " + serverMesh + ": consul peering generate-token -name " + clientMesh + " — the token is a"

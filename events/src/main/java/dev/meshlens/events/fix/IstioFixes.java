@@ -5,6 +5,7 @@ import static dev.meshlens.events.fix.Docs.l;
 import static dev.meshlens.events.fix.Docs.m;
 
 import dev.meshlens.events.TrustBundle;
+import dev.meshlens.events.mesh.IstioProfile;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,11 +23,11 @@ public final class IstioFixes implements FixDialect {
 
   @Override
   public String kind() {
-    return "istio";
+    return IstioProfile.NAME;
   }
 
   private static Fix fix(MeshFacts acting, String why, List<Resource> rs, List<String> steps) {
-    return new Fix(acting.meshId(), "istio", acting.team(), why, rs, steps);
+    return new Fix(acting.meshId(), IstioProfile.NAME, acting.team(), why, rs, steps);
   }
 
   /** The {@code meshConfig} fragment of istiod's Helm values. */

@@ -2,6 +2,8 @@ package dev.meshlens.events.fix;
 
 import dev.meshlens.events.Finding;
 import dev.meshlens.events.SpiffeId;
+import dev.meshlens.events.mesh.MeshProfile;
+import dev.meshlens.events.mesh.MeshProfiles;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -64,12 +66,8 @@ public record Situation(Finding finding, MeshFacts client, MeshFacts server) {
    * Kubernetes service name for an Istio server (what the simulator and the corpus call).
    */
   public String serverHost() {
-    String k = server.kind() == null ? "" : server.kind().toLowerCase(Locale.ROOT);
-    return switch (k) {
-      case "consul" -> serverService() + ".service.consul";
-      case "istio" -> serverService() + "." + serverNamespace() + ".svc.cluster.local";
-      default -> serverService();
-    };
+    MeshProfile profile = server.kind() == null ? null : MeshProfiles.find(server.kind());
+    return profile == null ? serverService() : profile.naming().hostName(serverService(), serverNamespace());
   }
 
   /**

@@ -35,6 +35,11 @@ public final class ConsulProfile {
       Map.of("namespace", "default", "datacenter", "dc1"));
 
   static final ServiceNaming NAMING = new ServiceNaming() {
+    @Override
+    public String hostName(String service, String namespace) {
+      return service + ".service.consul";
+    }
+
     /** Every Consul name of a service ends in {@code .consul}: internal and peered SNI, DNS, virtual hosts. */
     @Override
     public String serviceOf(String name) {

@@ -83,6 +83,11 @@ public final class IstioProfile {
   /** How Istio names clusters and SNI. */
   static final ServiceNaming NAMING = new ServiceNaming() {
     @Override
+    public String hostName(String service, String namespace) {
+      return service + "." + (namespace == null ? "default" : namespace) + ".svc.cluster.local";
+    }
+
+    @Override
     public String serviceOf(String name) {
       String host = hostOf(name);
       if (host == null) {

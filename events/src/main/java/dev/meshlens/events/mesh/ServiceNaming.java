@@ -47,6 +47,14 @@ public interface ServiceNaming {
     return false;
   }
 
+  /**
+   * The host name clients of this mesh call {@code service} by (in {@code namespace} where the mesh has
+   * namespaces): what a generated fix writes where a host is needed. Plain meshes: the service name.
+   */
+  default String hostName(String service, String namespace) {
+    return service;
+  }
+
   /** The spelling of nothing: a mesh whose names are plain hosts. */
   ServiceNaming PLAIN = name -> null;
 }
