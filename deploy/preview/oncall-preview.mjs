@@ -32,6 +32,7 @@ export function start(port = 0) {
       if (auth !== 'Bearer preview') return problem(res, 403, 'forbidden', 'Forbidden', 'this token does not grant these meshes', url.pathname);
       let body;
       if (url.pathname === '/api/v1/findings') body = fixture(url.searchParams.get('state') === 'resolved' ? 'findings-resolved' : 'findings-open');
+      else if (url.pathname.startsWith('/api/v1/findings/') && url.pathname.endsWith('/fix')) body = fixture('finding-fix');
       else if (url.pathname.startsWith('/api/v1/findings/')) body = fixture('finding-detail');
       else if (url.pathname === '/api/v1/diagnose') {
         if (!url.searchParams.get('from') || !url.searchParams.get('to')) return problem(res, 400, 'bad-parameter', 'Bad parameter', 'from and to are required', url.pathname);

@@ -120,6 +120,14 @@ try {
     await noLeaks('finding detail');
     await shot('finding');
   });
+  await step('the fix: the verifier mesh first, the root as PEM, a copy button', async () => {
+    await find('[data-testid="fix-option"][data-recommended="true"][data-mesh="consul-dc1"]');
+    const pem = await text('[data-testid="fix-resource"][data-format="pem"] [data-testid="fix-text"]');
+    if (!pem.includes('BEGIN CERTIFICATE')) throw new Error(`pem: ${pem}`);
+    if ((await text('[data-testid="finding-fix"]')).includes('PRIVATE KEY-----')) throw new Error('a key on the page');
+    await click('[data-testid="fix-copy"]');
+    await noLeaks('fix');
+  });
   await step('diagnose "why can\'t A reach B?" shows verdict, explanation and remediation', async () => {
     await click('#tab-diagnose');
     await type('#diagnose-from', 'frontend');

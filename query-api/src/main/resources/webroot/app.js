@@ -1,6 +1,6 @@
 // meshlens on-call page. Plain browser JavaScript, no build step, no dependencies.
 // Routes (location.hash): #/findings  #/findings/<id>  #/diagnose?from=..&to=..  #/meshes  #/trust
-// API: /api/v1/findings, /api/v1/findings/{id}, /api/v1/diagnose, /api/v1/meshes, /api/v1/trust (bearer token).
+// API: /api/v1/findings, /api/v1/findings/{id}, /api/v1/findings/{id}/fix, /api/v1/diagnose, /api/v1/meshes, /api/v1/trust (bearer token).
 // All API data is put into the page with textContent / DOM nodes, never as HTML.
 'use strict';
 
@@ -271,12 +271,19 @@
     const ev = data.evidence || {};
     const client = ev.client_side || [];
     const server = ev.server_side || [];
+    // the fix as configuration, loaded beside the finding (GET /api/v1/findings/{id}/fix)
+    const fixBox = el('section', { class: 'fix', id: 'finding-fix', testid: 'finding-fix' },
+      el('h3', { text: 'Fix' }), el('p', { class: 'muted small', text: 'loading the fix…' }));
+    api(`/api/v1/findings/${encodeURIComponent(id)}/fix`).then((plan) => renderFix(fixBox, plan))
+      .catch((e) => { clear(fixBox); fixBox.append(el('h3', { text: 'Fix' }), el('p', { class: 'muted small', testid: 'fix-unavailable', text: `fix unavailable: ${e.message}` })); });
     add(root,
       el('h2', { testid: 'finding-title' }, badge(f.category), ' ', `${f.client_mesh || '?'} → ${f.server_mesh || '?'}`, ' ',
-        el('span', { class: `state state-${f.state}`, testid: 'finding-state', text: f.state })),
+        el('span', { class: `state state-${f.state}`, testid: 'finding-state', text: f.state }), ' ',
+        el('button', { type: 'button', class: 'secondary small', testid: 'finding-fix-link', text: 'Fix ↓', onclick: () => fixBox.scrollIntoView() })),
       el('p', { class: 'direction big', testid: 'finding-direction', text: f.direction || '' }),
       f.one_sided ? el('p', { class: 'blind', testid: 'finding-one-sided', text: `One-sided finding: mesh ${f.blind_side || '(other side)'} sent no matching observation — it is blind (listener logs or ssl.* stats off, or not reporting), not healthy.` }) : null,
       el('div', { class: 'remediation', testid: 'finding-remediation' }, el('h3', { text: 'Remediation' }), el('p', { text: f.remediation || 'No remediation recorded.' })),
+      fixBox,
       kv([
         ['finding id', f.id], ['client', `${f.client_identity || '?'} (mesh ${f.client_mesh || '?'})`],
         ['server', `${f.server_identity || f.server_service || '?'} (mesh ${f.server_mesh || '?'})`],
@@ -325,6 +332,44 @@
     const from = f.client_identity || f.client_mesh;
     const to = f.server_identity || f.server_service;
     if (from && to) root.append(el('p', {}, el('a', { href: `#/diagnose?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`, testid: 'finding-diagnose-link', text: 'Diagnose this pair now →' })));
+  }
+
+  // ---------------------------------------------------------------- fix
+  // Each option: the mesh (and team) that applies it, why, its resources with a copy button each,
+  // and the steps that are not configuration. Only public material is ever in a fix.
+  function renderFix(box, plan) {
+    clear(box);
+    box.append(el('h3', { text: 'Fix' }), el('p', { testid: 'fix-summary', text: plan.summary || '' }));
+    (plan.options || []).forEach((o, i) => {
+      const opt = el('div', { class: 'fix-option', testid: 'fix-option', 'data-mesh': o.mesh, 'data-recommended': i === 0 ? 'true' : 'false' },
+        el('h4', { testid: 'fix-title', text: `${i === 0 ? 'Recommended' : `Option ${i + 1}`}: mesh ${o.mesh}${o.team ? ` (team ${o.team})` : ''}` }),
+        el('p', { class: 'why', testid: 'fix-why', text: o.why || '' }));
+      for (const r of o.resources || []) {
+        const button = el('button', { type: 'button', class: 'secondary small', testid: 'fix-copy', text: 'Copy' });
+        button.addEventListener('click', () => copyText(r.text).then(
+          () => { button.textContent = 'Copied'; },
+          (e) => { button.textContent = 'Copy failed'; showError(`copy failed: ${e.message}; select the text instead`); }));
+        opt.append(el('div', { class: 'fix-resource', testid: 'fix-resource', 'data-kind': r.kind, 'data-format': r.format },
+          el('div', { class: 'fix-head' }, el('strong', { text: `${r.kind} ${r.name}` }), r.namespace ? ` (namespace ${r.namespace})` : '', ' ', button),
+          el('p', { class: 'muted small', text: `apply with: ${r.apply_with || ''}` }),
+          el('pre', { class: 'mono fix-text', testid: 'fix-text', text: r.text })));
+      }
+      if ((o.steps || []).length) opt.append(el('ol', { class: 'fix-steps', testid: 'fix-steps' }, o.steps.map((st) => el('li', { text: st }))));
+      box.append(opt);
+    });
+  }
+
+  async function copyText(text) {
+    if (navigator.clipboard && window.isSecureContext) {
+      try { await navigator.clipboard.writeText(text); return; } catch (e) { /* not permitted here: fall back */ }
+    }
+    const area = el('textarea', { class: 'offscreen', readonly: true });
+    area.value = text;
+    document.body.append(area);
+    area.select();
+    const ok = document.execCommand('copy');
+    area.remove();
+    if (!ok) throw new Error('the browser refused to copy');
   }
 
   // ---------------------------------------------------------------- diagnose

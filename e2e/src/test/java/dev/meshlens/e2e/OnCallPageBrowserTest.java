@@ -83,6 +83,9 @@ class OnCallPageBrowserTest {
   static final String SNI = "payments.default.dc1.internal.7c1e4b2a.consul";
   static final String GATEWAY_ID = "spiffe://cluster.local/ns/istio-system/sa/eastwest-gateway";
   static final Path SHOTS = Path.of("target", "e2e-screenshots");
+  /** A real root (its PEM travels with the bundle, so the fix can carry it). */
+  static final dev.meshlens.simulator.Pki.Ca ISTIO_ROOT = dev.meshlens.simulator.Pki.newCa(11, "O=cluster.local",
+      NOW.minus(Duration.ofDays(30)), NOW.plus(Duration.ofDays(3000)));
 
   static QueryApiCommand.Running app;
   static KafkaProducer<String, String> producer;
@@ -155,9 +158,8 @@ class OnCallPageBrowserTest {
         .build();
     MeshEvent istioBundle = MeshEvent.builder().eventId(UUID.randomUUID().toString()).observedTime(NOW.minusSeconds(20))
         .meshId(ISTIO).meshKind(MeshKind.ISTIO).sourceKind(SourceKind.TRUST_BUNDLE)
-        .trustBundle(new TrustBundle(ISTIO, "cluster.local", "istio-ca-root-cert",
-            List.of(new TrustBundle.Root("O=cluster.local", "5f1d0a9b3c7e1122", null, null, NOW.minus(Duration.ofDays(30)),
-                NOW.plus(Duration.ofDays(3000))))))
+        .trustBundle(dev.meshlens.simulator.Pki.bundle(ISTIO, "cluster.local", "istio-ca-root-cert",
+            List.of(ISTIO_ROOT.root())))
         .build();
     clientEventId = client.eventId();
     serverEventId = server.eventId();
@@ -291,6 +293,26 @@ class OnCallPageBrowserTest {
       assertFalse(driver.findElement(By.tagName("body")).getText().matches("(?s).*\\b(null|undefined)\\b.*"));
       screenshot(driver, "finding");
       visited.add("finding");
+
+      // the fix: consul-dc1 (the verifier) gets istio's root as PEM, a copy button, and the described step
+      // that needs a CA key; nothing private on the page
+      driver.findElement(testId("finding-fix-link")).click();
+      By recommended = By.cssSelector("[data-testid=\"fix-option\"][data-recommended=\"true\"]");
+      WebElement fix = wait.until(ExpectedConditions.visibilityOfElementLocated(recommended));
+      assertEquals(CONSUL, fix.getAttribute("data-mesh"));
+      assertTrue(fix.findElement(testId("fix-title")).getText().startsWith("Recommended: mesh " + CONSUL),
+          fix.getText());
+      assertTrue(fix.findElement(testId("fix-why")).getText().contains("is not one of them"), fix.getText());
+      WebElement pem = fix.findElement(By.cssSelector("[data-testid=\"fix-resource\"][data-format=\"pem\"]"));
+      assertEquals(dev.meshlens.simulator.Pki.pem(ISTIO_ROOT.root()), pem.findElement(testId("fix-text")).getText() + "\n");
+      assertTrue(fix.findElement(testId("fix-steps")).getText().contains("private key"), fix.getText());
+      WebElement copy = pem.findElement(testId("fix-copy"));
+      copy.click();
+      wait.until(ExpectedConditions.textToBePresentInElement(copy, "Copied"));
+      assertFalse(driver.getPageSource().contains("PRIVATE KEY-----"), "no key on the page");
+      assertFalse(driver.findElement(By.tagName("body")).getText().matches("(?s).*\\b(null|undefined)\\b.*"));
+      screenshot(driver, "fix");
+      visited.add("fix");
 
       // why can't A reach B?
       driver.findElement(By.id("tab-diagnose")).click();

@@ -33,6 +33,7 @@ public final class EventCodec {
   private static final EventCodec INSTANCE = new EventCodec();
 
   private final ObjectMapper mapper;
+  private final EventJsonWriter writer;
 
   private EventCodec() {
     this.mapper = JsonMapper.builder()
@@ -44,6 +45,7 @@ public final class EventCodec {
         .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
         .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
         .build();
+    this.writer = new EventJsonWriter(mapper);
   }
 
   /** The shared codec. */
@@ -57,10 +59,20 @@ public final class EventCodec {
   }
 
   public String encode(MeshEvent event) {
-    return write(event);
+    return new String(encodeBytes(event), StandardCharsets.UTF_8);
   }
 
+  /** The event's JSON, written by the streaming {@link EventJsonWriter} (the hot path of every collector). */
   public byte[] encodeBytes(MeshEvent event) {
+    try {
+      return writer.write(event);
+    } catch (IOException e) {
+      throw new IllegalStateException("event could not be encoded: " + e.getMessage(), e);
+    }
+  }
+
+  /** The same JSON written by the mapper's reflective record serialiser: the reference the writer is checked against. */
+  byte[] encodeBytesByMapper(MeshEvent event) {
     try {
       return mapper.writeValueAsBytes(event);
     } catch (JsonProcessingException e) {

@@ -28,9 +28,26 @@ public record TrustBundle(String meshId, String trustDomain, String source, List
    * @param authorityKeyId authority key identifier, hex (may equal subjectKeyId for self-signed)
    * @param notBefore start of validity
    * @param notAfter end of validity
+   * @param pem the root certificate itself, PEM (public; only {@code CERTIFICATE} blocks are ever kept,
+   *     see {@link PublicPem}), or null when the source did not give it
    */
   public record Root(String subject, String sha256Fingerprint, String subjectKeyId, String authorityKeyId,
-      Instant notBefore, Instant notAfter) {}
+      Instant notBefore, Instant notAfter, String pem) {
+    public Root {
+      pem = PublicPem.certificatesOnly(pem);
+    }
+
+    /** A root known by its metadata only. */
+    public Root(String subject, String sha256Fingerprint, String subjectKeyId, String authorityKeyId,
+        Instant notBefore, Instant notAfter) {
+      this(subject, sha256Fingerprint, subjectKeyId, authorityKeyId, notBefore, notAfter, null);
+    }
+
+    /** The same root with its PEM. */
+    public Root withPem(String rootPem) {
+      return new Root(subject, sha256Fingerprint, subjectKeyId, authorityKeyId, notBefore, notAfter, rootPem);
+    }
+  }
 
   /** True when a root with this subject key id or subject DN is in the bundle. */
   public boolean trusts(String keyIdOrSubject) {

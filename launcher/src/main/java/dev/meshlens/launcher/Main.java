@@ -5,6 +5,7 @@ import dev.meshlens.collector.cli.ExplainCommand;
 import dev.meshlens.launcher.demo.DemoCommand;
 import dev.meshlens.localstack.LocalStackCommand;
 import dev.meshlens.query.cli.QueryApiCommand;
+import dev.meshlens.query.fix.FixCommand;
 import dev.meshlens.query.trust.WhatIfCommand;
 import dev.meshlens.redactor.cli.RedactCommand;
 import dev.meshlens.redactor.cli.RedactorStageCommand;
@@ -44,6 +45,8 @@ public final class Main {
         "run the query API: query-api --config FILE"));
     c.put("what-if", new Command(WhatIfCommand::run,
         "which mesh pairs break if a mesh rotates/drops/imports a root or a root expires: what-if --help"));
+    c.put("fix", new Command(FixCommand::run,
+        "a finding's fix as ready-to-apply configuration: fix ID [--api URL] [--token T] [--json]"));
     c.put("local-stack", new Command(LocalStackCommand::run,
         "start only the local Kafka broker and Elasticsearch node and print their addresses"));
     return Collections.unmodifiableMap(c);

@@ -17,7 +17,8 @@ class MainTest {
   /** The commands ./meshlens passes on (its case list) and the order help shows them in. */
   @Test
   void theLauncherOffersTheScriptsCommandsInHelpOrder() {
-    assertEquals(List.of("demo", "explain", "redact", "collector", "redactor", "query-api", "what-if", "local-stack"),
+    assertEquals(List.of("demo", "explain", "redact", "collector", "redactor", "query-api", "what-if", "fix",
+        "local-stack"),
         new ArrayList<>(Main.COMMANDS.keySet()));
   }
 

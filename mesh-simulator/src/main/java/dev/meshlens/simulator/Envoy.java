@@ -32,6 +32,8 @@ public final class Envoy {
   private boolean tlsTermination = true;
   private boolean requireClientCert = true;
   private String allowedClientSanPrefix;
+  private final Set<String> allowedClientSans = new java.util.HashSet<>();
+  private boolean permissive;
   private Set<String> routableServices;
   // both
   private String minTls = "TLSv1.2";
@@ -67,6 +69,10 @@ public final class Envoy {
 
   /** Makes this client expect the server identity under its own mesh's naming template (a SAN mismatch). */
   public Envoy expectServerSan(String serverService, String spiffeId) {
+    if (spiffeId == null) {
+      expectedServerSan.remove(serverService); // back to the server's own identity
+      return this;
+    }
     expectedServerSan.put(serverService, spiffeId);
     return this;
   }
@@ -128,6 +134,14 @@ public final class Envoy {
   public Envoy requireClientCert(boolean b) { requireClientCert = b; return this; }
   public String allowedClientSanPrefix() { return allowedClientSanPrefix; }
   public Envoy allowedClientSanPrefix(String p) { allowedClientSanPrefix = p; return this; }
+  /** Client identities admitted besides the prefix (an ALLOW policy naming them). */
+  public boolean admitsClientSan(String san) {
+    return allowedClientSanPrefix == null || san.startsWith(allowedClientSanPrefix) || allowedClientSans.contains(san);
+  }
+  public Envoy allowClientSan(String san) { allowedClientSans.add(san); return this; }
+  /** PERMISSIVE: accepts plaintext and TLS without a client certificate besides mutual TLS. */
+  public boolean permissive() { return permissive; }
+  public Envoy permissive(boolean b) { permissive = b; return this; }
   /** For a gateway: the services it has a filter chain (SNI route) for; null = all. */
   public Set<String> routableServices() { return routableServices; }
   public Envoy routableServices(Set<String> s) { routableServices = s; return this; }

@@ -62,7 +62,7 @@ public final class Handshake {
           "gateway " + gateway + " has no filter chain for the SNI of " + server.service());
     }
     // 2. plaintext vs TLS.
-    if (!client.tlsOrigination() && server.tlsTermination()) {
+    if (!client.tlsOrigination() && server.tlsTermination() && !server.permissive()) {
       Half c = new Half(null, null, FailureCategory.CONNECTION_RESET, RejectedBy.UNKNOWN, none);
       // the TLS server's own BoringSSL raised HTTP_REQUEST: it detected the plaintext itself (rejected_by self,
       // as the classifier corpus reads it)
@@ -81,6 +81,7 @@ public final class Handshake {
           client + " speaks TLS to " + server + ", which serves plaintext");
     }
     if (!client.tlsOrigination()) {
+      // plaintext on both sides, or a PERMISSIVE server that accepts the plaintext
       return new Result(true, null, null, ok(none), ok(none), false, true, null, "plaintext on both sides");
     }
     String clientPrefix = "cluster." + clusterStatName(client, server) + ".";
@@ -133,7 +134,7 @@ public final class Handshake {
           client + " expected " + expected + " but " + server + " presented " + presented);
     }
     // 5. the server requires and verifies the client's certificate.
-    if (server.requireClientCert()) {
+    if (server.requireClientCert() && !(server.permissive() && !client.sendsClientCert())) {
       if (!client.sendsClientCert()) {
         Half c = new Half(EnvoyTlsErrors.ALERT_CERTIFICATE_REQUIRED, null, FailureCategory.CLIENT_CERT_MISSING,
             RejectedBy.PEER, List.of(clientPrefix + "ssl.connection_error"));
@@ -158,7 +159,7 @@ public final class Handshake {
             server + " rejected the certificate of " + client + ": " + sv.text);
       }
       String clientSan = Pki.uriSan(client.leaf());
-      if (server.allowedClientSanPrefix() != null && !clientSan.startsWith(server.allowedClientSanPrefix())) {
+      if (!server.admitsClientSan(clientSan)) {
         boolean detail = server.validatorDetail();
         Half c = new Half(EnvoyTlsErrors.ALERT_BAD_CERTIFICATE, null, FailureCategory.CERT_REJECTED, RejectedBy.PEER,
             List.of(clientPrefix + "ssl.connection_error"));

@@ -202,9 +202,21 @@ public final class Pki {
     List<TrustBundle.Root> rs = new ArrayList<>();
     for (X509Certificate r : roots) {
       rs.add(new TrustBundle.Root(dn(r.getSubjectX500Principal()), fingerprint(r), keyId(r, true),
-          keyId(r, false), r.getNotBefore().toInstant(), r.getNotAfter().toInstant()));
+          keyId(r, false), r.getNotBefore().toInstant(), r.getNotAfter().toInstant(), pem(r)));
     }
     return new TrustBundle(meshId, trustDomain, source, rs);
+  }
+
+  /** The certificate as PEM (public: a certificate, never a key). */
+  public static String pem(X509Certificate c) {
+    try {
+      return "-----BEGIN CERTIFICATE-----\n"
+          + java.util.Base64.getMimeEncoder(64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+              .encodeToString(c.getEncoded())
+          + "\n-----END CERTIFICATE-----\n";
+    } catch (java.security.cert.CertificateEncodingException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   static String dn(X500Principal p) {

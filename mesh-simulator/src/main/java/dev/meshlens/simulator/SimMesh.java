@@ -28,6 +28,7 @@ public final class SimMesh {
   private boolean listenerLogs = true;
   private boolean statsReported = true;
   private boolean reporting = true;
+  private boolean permissiveAllowed;
 
   SimMesh(String id, MeshKind kind, String trustDomain, String cluster, Pki.Ca ca) {
     this.id = Objects.requireNonNull(id, "id");
@@ -91,6 +92,14 @@ public final class SimMesh {
     return this;
   }
 
+  /** Adds a root given as a certificate (a fix carrying another mesh's public root). */
+  public SimMesh trustRoot(X509Certificate root) {
+    if (!trustedRoots.contains(root)) {
+      trustedRoots.add(root);
+    }
+    return this;
+  }
+
   public SimMesh distrust(SimMesh other) {
     trustedRoots.remove(other.ca.root());
     return this;
@@ -118,6 +127,10 @@ public final class SimMesh {
   /** Whether this mesh reports anything at all (false: no collector, a fully blind side). */
   public boolean reporting() { return reporting; }
   public SimMesh reporting(boolean b) { this.reporting = b; return this; }
+
+  /** Consul's mesh entry AllowEnablingPermissiveMutualTLS: services may then be set permissive. */
+  public boolean permissiveAllowed() { return permissiveAllowed; }
+  public SimMesh permissiveAllowed(boolean b) { this.permissiveAllowed = b; return this; }
 
   /** The mesh's clock at true time {@code t}. */
   public Instant clock(Instant t) {

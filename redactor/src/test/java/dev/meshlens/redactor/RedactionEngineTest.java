@@ -236,4 +236,22 @@ class RedactionEngineTest {
     assertEquals("10.244.0.0/16", coarser.downstreamRemoteAddress(), "the coarser prefix wins");
     assertEquals("2001:db8::/32", coarser.upstreamLocalAddress());
   }
+
+  @Test
+  void aRootsPemLeavesWithItsSubjectAndIsDroppedWhenTheSubjectIsRedacted() {
+    // a root's PEM is public (fixes carry it to the other mesh), but it repeats the subject: when a
+    // detector redacts the subject, the PEM must not carry it out
+    String pem = "-----BEGIN CERTIFICATE-----\nMIIBdzCCAR2gAwIBAgIUQUJD\n-----END CERTIFICATE-----\n";
+    MeshEvent in = MeshEvent.builder().eventId("b1").observedTime(java.time.Instant.parse("2026-01-01T00:00:00Z"))
+        .meshId("istio-east").sourceKind(dev.meshlens.events.SourceKind.TRUST_BUNDLE)
+        .trustBundle(new dev.meshlens.events.TrustBundle("istio-east", "cluster.local", "file", java.util.List.of(
+            new dev.meshlens.events.TrustBundle.Root("CN=Root CA,O=east", "ab", null, null, null, null, pem),
+            new dev.meshlens.events.TrustBundle.Root("CN=ops@example.com", "cd", null, null, null, null, pem))))
+        .build();
+    MeshEvent out = new RedactionEngine(RedactionPolicy.defaultPolicy(), null).redact(in);
+    var roots = out.trustBundle().roots();
+    assertEquals(pem, roots.get(0).pem());
+    assertFalse(roots.get(1).subject().contains("ops@example.com"), roots.get(1).subject());
+    assertNull(roots.get(1).pem());
+  }
 }

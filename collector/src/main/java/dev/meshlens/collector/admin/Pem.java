@@ -81,7 +81,17 @@ public final class Pem {
 
   public static TrustBundle.Root root(X509Certificate c) {
     return new TrustBundle.Root(c.getSubjectX500Principal().getName(), sha256(c), subjectKeyId(c), authorityKeyId(c),
-        c.getNotBefore().toInstant(), c.getNotAfter().toInstant());
+        c.getNotBefore().toInstant(), c.getNotAfter().toInstant(), pem(c));
+  }
+
+  /** A certificate as PEM: public, so a root can travel with its metadata (fixes carry it). */
+  static String pem(X509Certificate c) {
+    try {
+      return "-----BEGIN CERTIFICATE-----\n" + java.util.Base64.getMimeEncoder(64, new byte[] {'\n'})
+          .encodeToString(c.getEncoded()) + "\n-----END CERTIFICATE-----\n";
+    } catch (CertificateException e) {
+      return null;
+    }
   }
 
   public static CertificateInfo info(X509Certificate c) {

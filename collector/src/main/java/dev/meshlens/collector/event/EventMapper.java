@@ -34,21 +34,11 @@ public final class EventMapper {
         .meshKind(ctx.meshKind())
         .cluster(ctx.cluster())
         .sourceKind(ctx.sourceKind());
-    Instant t = parseTime(p.get(Field.START_TIME));
-    b.observedTime(t != null ? t : fallbackTime != null ? fallbackTime : Instant.now());
-    String cluster = p.get(Field.UPSTREAM_CLUSTER);
-    Direction dir = MeshNames.directionOf(cluster);
-    b.direction(dir);
-    ObserverRole role = v != null ? v.observerRole() : null;
-    if (dir == Direction.INBOUND) {
-      // the Envoy accepted this connection from the mesh (its TLS server side) and handed it to its own app:
-      // an upstream failure here (app down: UF, "delayed connect error: 111") is on the plaintext loopback
-      // connection, and does not make the Envoy a TLS client
-      role = ObserverRole.SERVER;
-    } else if (role == null && dir != null) {
-      role = ObserverRole.CLIENT;
-    }
-    b.observerRole(role);
+    b.observedTime(observedTime(p, fallbackTime));
+    Peers peers = peers(p, v);
+    String cluster = peers.cluster();
+    b.direction(peers.direction());
+    b.observerRole(peers.role());
     b.downstreamRemoteAddress(p.get(Field.DOWNSTREAM_REMOTE_ADDRESS))
         .downstreamLocalAddress(p.get(Field.DOWNSTREAM_LOCAL_ADDRESS))
         .upstreamHost(p.get(Field.UPSTREAM_HOST))
@@ -83,19 +73,11 @@ public final class EventMapper {
     if (bs >= 0) {
       b.bytesSent(bs);
     }
-    boolean server = role == ObserverRole.SERVER;
-    String local = p.get(server ? Field.DOWNSTREAM_LOCAL_URI_SAN : Field.UPSTREAM_LOCAL_URI_SAN);
-    String peer = p.get(server ? Field.DOWNSTREAM_PEER_URI_SAN : Field.UPSTREAM_PEER_URI_SAN);
-    if (local == null) {
-      local = p.get(server ? Field.UPSTREAM_LOCAL_URI_SAN : Field.DOWNSTREAM_LOCAL_URI_SAN);
-    }
-    if (peer == null) {
-      peer = p.get(server ? Field.UPSTREAM_PEER_URI_SAN : Field.DOWNSTREAM_PEER_URI_SAN);
-    }
-    b.localUriSan(local).peerUriSan(peer);
+    boolean server = peers.role() == ObserverRole.SERVER;
+    b.localUriSan(peers.local()).peerUriSan(peers.peer());
     b.peerIssuer(p.get(server ? Field.DOWNSTREAM_PEER_ISSUER : Field.UPSTREAM_PEER_ISSUER))
         .peerSubject(p.get(server ? Field.DOWNSTREAM_PEER_SUBJECT : Field.UPSTREAM_PEER_SUBJECT))
-        .tlsVersion(p.get(server ? Field.DOWNSTREAM_TLS_VERSION : Field.UPSTREAM_TLS_VERSION));
+        .tlsVersion(peers.tlsVersion());
     Map<String, String> attrs = null;
     for (int i = 0; i < f.slotCount(); i++) {
       if (f.field(i) == Field.OTHER && !p.absent(i)) {
@@ -110,6 +92,51 @@ public final class EventMapper {
       b.tls(v.failure());
     }
     return b.build();
+  }
+
+  /**
+   * Who talked to whom, as the Envoy that wrote a line saw it: the parts of an event that a success
+   * roll-up groups by, computed without building the event (healthy lines are counted, not mapped).
+   *
+   * @param direction inbound or outbound, from the upstream cluster's name; null when it does not say
+   * @param role which side of the TLS connection the Envoy was
+   * @param cluster the upstream cluster
+   * @param local the Envoy's own URI SAN
+   * @param peer the peer's URI SAN
+   * @param tlsVersion the TLS version of the connection the identities come from, or null (plaintext)
+   */
+  public record Peers(Direction direction, ObserverRole role, String cluster, String local, String peer,
+      String tlsVersion) {}
+
+  public static Peers peers(ParsedLine p, Verdict v) {
+    String cluster = p.get(Field.UPSTREAM_CLUSTER);
+    Direction dir = MeshNames.directionOf(cluster);
+    ObserverRole role = v != null ? v.observerRole() : null;
+    if (dir == Direction.INBOUND) {
+      // the Envoy accepted this connection from the mesh (its TLS server side) and handed it to its own app:
+      // an upstream failure here (app down: UF, "delayed connect error: 111") is on the plaintext loopback
+      // connection, and does not make the Envoy a TLS client
+      role = ObserverRole.SERVER;
+    } else if (role == null && dir != null) {
+      role = ObserverRole.CLIENT;
+    }
+    boolean server = role == ObserverRole.SERVER;
+    String local = p.get(server ? Field.DOWNSTREAM_LOCAL_URI_SAN : Field.UPSTREAM_LOCAL_URI_SAN);
+    String peer = p.get(server ? Field.DOWNSTREAM_PEER_URI_SAN : Field.UPSTREAM_PEER_URI_SAN);
+    if (local == null) {
+      local = p.get(server ? Field.UPSTREAM_LOCAL_URI_SAN : Field.DOWNSTREAM_LOCAL_URI_SAN);
+    }
+    if (peer == null) {
+      peer = p.get(server ? Field.UPSTREAM_PEER_URI_SAN : Field.DOWNSTREAM_PEER_URI_SAN);
+    }
+    return new Peers(dir, role, cluster, local, peer,
+        p.get(server ? Field.DOWNSTREAM_TLS_VERSION : Field.UPSTREAM_TLS_VERSION));
+  }
+
+  /** The line's start time, else {@code fallbackTime}, else now. */
+  public static Instant observedTime(ParsedLine p, Instant fallbackTime) {
+    Instant t = parseTime(p.get(Field.START_TIME));
+    return t != null ? t : fallbackTime != null ? fallbackTime : Instant.now();
   }
 
   /** Parses Envoy's default START_TIME ({@code 2024-06-02T13:24:57.930Z}) and offsets; null when unparsable. */

@@ -7,6 +7,7 @@ import dev.meshlens.collector.event.EventMapper;
 import dev.meshlens.collector.event.LocalIdentity;
 import dev.meshlens.collector.event.SourceContext;
 import dev.meshlens.collector.format.ContainerUnwrapper;
+import dev.meshlens.collector.format.Field;
 import dev.meshlens.collector.format.FormatChain;
 import dev.meshlens.collector.format.LineFormat;
 import dev.meshlens.collector.format.ParseStatus;
@@ -177,6 +178,49 @@ public final class LinePipeline implements LineSink {
     if (v == null && !publishSuccesses) {
       return null;
     }
+    if (v == null && rollups != null) {
+      CompletableFuture<Void> counted = rollUp(ctx, position, p, fallbackTime, extraAttributes, localUriSan);
+      if (counted != null) {
+        return counted;
+      }
+    }
+    MeshEvent e = toEvent(ctx, position, p, v, fallbackTime, extraAttributes, localUriSan);
+    if (v != null) {
+      metrics.event(v.failure().category().name(), v.failure().rejectedBy().wireName());
+      if (!v.recognised()) {
+        LOG.debug("unrecognised failure text from {}: {}", sourceName, v.failure().rawText());
+      }
+    } else {
+      metrics.event("none", "none");
+    }
+    return publisher.publish(redactor.redact(e));
+  }
+
+  /**
+   * Counts a plain successful request into its roll-up without building its event: only the request
+   * that opens a group is mapped and redacted (healthy traffic is most lines, and none of it is
+   * published one by one). Null when the line is not plain healthy traffic (see
+   * {@link SuccessRollups#healthy}) and must go through as an event.
+   */
+  private CompletableFuture<Void> rollUp(SourceContext ctx, long position, ParsedLine p, Instant fallbackTime,
+      Map<String, String> extraAttributes, String localUriSan) throws InterruptedException {
+    long rc = p.getLong(Field.RESPONSE_CODE, -1);
+    if (!SuccessRollups.healthy(rc, p.getLong(Field.BYTES_RECEIVED, -1))) {
+      return null;
+    }
+    EventMapper.Peers peers = EventMapper.peers(p, null);
+    Instant time = EventMapper.observedTime(p, fallbackTime);
+    SuccessRollups.Key key = rollups.key(ctx.sourceIdentity(), peers.role(), peers.direction(),
+        peers.local() != null ? peers.local() : localUriSan, peers.peer(), peers.cluster(),
+        p.get(Field.REQUESTED_SERVER_NAME), p.get(Field.AUTHORITY), peers.tlsVersion() != null,
+        rc > 0 ? (int) rc : null, time);
+    metrics.event("none", "none");
+    return rollups.add(key, time, position,
+        () -> redactor.redact(toEvent(ctx, position, p, null, fallbackTime, extraAttributes, localUriSan)));
+  }
+
+  private static MeshEvent toEvent(SourceContext ctx, long position, ParsedLine p, Verdict v, Instant fallbackTime,
+      Map<String, String> extraAttributes, String localUriSan) {
     MeshEvent e = EventMapper.toEvent(ctx, position, p, v, fallbackTime);
     if (localUriSan != null && e.localUriSan() == null) {
       e = e.toBuilder().localUriSan(localUriSan).build();
@@ -186,19 +230,7 @@ public final class LinePipeline implements LineSink {
       attrs.putAll(extraAttributes);
       e = e.toBuilder().attributes(attrs).build();
     }
-    if (v != null) {
-      metrics.event(v.failure().category().name(), v.failure().rejectedBy().wireName());
-      if (!v.recognised()) {
-        LOG.debug("unrecognised failure text from {}: {}", sourceName, v.failure().rawText());
-      }
-    } else {
-      metrics.event("none", "none");
-    }
-    MeshEvent redacted = redactor.redact(e);
-    if (v == null && rollups != null && SuccessRollups.rollsUp(redacted)) {
-      return rollups.add(ctx.sourceIdentity(), position, redacted);
-    }
-    return publisher.publish(redacted);
+    return e;
   }
 
   /** Why the publisher cannot take events now (spool full), or null. */

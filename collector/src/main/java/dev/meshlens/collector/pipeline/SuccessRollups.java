@@ -14,6 +14,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +35,7 @@ public final class SuccessRollups {
   private static final Logger LOG = LoggerFactory.getLogger(SuccessRollups.class);
 
   /** What makes two successful requests the same for correlation, rates and ratios. */
-  record Key(String source, ObserverRole role, Direction direction, String local, String peer, String cluster,
+  public record Key(String source, ObserverRole role, Direction direction, String local, String peer, String cluster,
       String sni, String authority, boolean tls, int outcome, long window) {}
 
   private static final class Bucket {
@@ -77,21 +78,42 @@ public final class SuccessRollups {
     if (e.isFailure() || e.stats() != null || !e.certificates().isEmpty() || e.trustBundle() != null) {
       return false;
     }
-    boolean answered = e.responseCode() != null && e.responseCode() > 0;
-    boolean received = e.bytesReceived() != null && e.bytesReceived() > 0;
-    return answered || received;
+    return healthy(e.responseCode() == null ? -1 : e.responseCode(), e.bytesReceived() == null ? -1 : e.bytesReceived());
   }
 
   /**
-   * Adds a successful, redacted event read at {@code position} of {@code source}; the future completes
-   * when the roll-up that counts it is durable.
+   * A success that a roll-up may stand for: answered, or something received. The client half of a plaintext
+   * connection (nothing received, no response code) may be evidence and stays an event of its own.
    */
+  public static boolean healthy(long responseCode, long bytesReceived) {
+    return responseCode > 0 || bytesReceived > 0;
+  }
+
+  /** The group of a successful event (already built): the same key {@link #key} gives for its line. */
   public CompletableFuture<Void> add(String source, long position, MeshEvent e) throws InterruptedException {
-    Key k = new Key(source, e.observerRole(), e.direction(), e.localUriSan(), e.peerUriSan(), e.upstreamCluster(),
-        e.requestedServerName(), e.authority(), e.tlsVersion() != null,
-        e.responseCode() == null ? 0 : e.responseCode() / 100,
+    Key k = key(source, e.observerRole(), e.direction(), e.localUriSan(), e.peerUriSan(), e.upstreamCluster(),
+        e.requestedServerName(), e.authority(), e.tlsVersion() != null, e.responseCode(), e.observedTime());
+    return add(k, e.observedTime(), position, () -> e);
+  }
+
+  /** What makes two successful requests of {@code source} the same for correlation, rates and ratios. */
+  public Key key(String source, ObserverRole role, Direction direction, String local, String peer, String cluster,
+      String sni, String authority, boolean tls, Integer responseCode, Instant time) {
+    return new Key(source, role, direction, local, peer, cluster, sni, authority, tls,
+        responseCode == null ? 0 : responseCode / 100,
         // Envoy time, so a backlog read at once still rolls up per interval of when requests happened
-        Math.floorDiv(e.observedTime().toEpochMilli(), intervalMillis));
+        Math.floorDiv(time.toEpochMilli(), intervalMillis));
+  }
+
+  /**
+   * Counts one successful request at {@code time}, read at {@code position} of its source, into group
+   * {@code k}; the future completes when the roll-up that counts it is durable. {@code firstEvent} is
+   * asked only when the request opens a group: it builds (and redacts) the event the roll-up is made of,
+   * so the other requests of a group are never mapped or redacted. Keys are taken before redaction:
+   * two groups never merge because redaction made their fields alike (at worst they stay two roll-ups).
+   */
+  public CompletableFuture<Void> add(Key k, Instant time, long position, Supplier<MeshEvent> firstEvent)
+      throws InterruptedException {
     Bucket full = null;
     CompletableFuture<Void> f;
     synchronized (open) {
@@ -100,15 +122,15 @@ public final class SuccessRollups {
         if (open.size() >= maxBuckets) {
           full = oldest();
         }
-        b = new Bucket(e, position);
+        b = new Bucket(firstEvent.get(), position);
         open.put(k, b);
       }
       b.count++;
-      if (e.observedTime().isBefore(b.firstTime)) {
-        b.firstTime = e.observedTime();
+      if (time.isBefore(b.firstTime)) {
+        b.firstTime = time;
       }
-      if (e.observedTime().isAfter(b.lastTime)) {
-        b.lastTime = e.observedTime();
+      if (time.isAfter(b.lastTime)) {
+        b.lastTime = time;
       }
       f = b.durable;
     }

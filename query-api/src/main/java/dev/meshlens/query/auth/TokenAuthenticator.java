@@ -48,6 +48,20 @@ public final class TokenAuthenticator {
     }
   }
 
+  /**
+   * The team that owns a mesh, as the token configuration says it: the names of the tokens granted
+   * that mesh (not admin tokens), sorted and joined; null when no team token names it.
+   */
+  public String teamOf(String mesh) {
+    java.util.TreeSet<String> names = new java.util.TreeSet<>();
+    for (Scope s : byHash.values()) {
+      if (!s.admin() && s.meshes().contains(mesh)) {
+        names.add(s.tokenName());
+      }
+    }
+    return names.isEmpty() ? null : String.join(", ", names);
+  }
+
   public boolean isEmpty() {
     return byHash.isEmpty();
   }

@@ -52,6 +52,7 @@ public final class ApiVerticle extends VerticleBase {
   private final ReadModel read;
   private final Diagnoser diagnoser;
   private final TrustService trust;
+  private final dev.meshlens.query.fix.FixService fixes;
   private final TokenAuthenticator auth;
   private final MeshlensMetrics metrics;
   private final Supplier<String> ingestState;
@@ -72,6 +73,7 @@ public final class ApiVerticle extends VerticleBase {
     this.trust = Objects.requireNonNull(trust, "trust");
     this.diagnoser = new Diagnoser(read);
     this.auth = Objects.requireNonNull(auth, "auth");
+    this.fixes = new dev.meshlens.query.fix.FixService(read, trust, auth::teamOf, read.clock());
     this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.ingestState = Objects.requireNonNull(ingestState, "ingestState");
     this.settings = Objects.requireNonNull(settings, "settings");
@@ -122,6 +124,7 @@ public final class ApiVerticle extends VerticleBase {
     api.route().handler(this::authenticate);
     api.get("/findings").handler(this::findings);
     api.get("/findings/:id").handler(this::finding);
+    api.get("/findings/:id/fix").handler(this::findingFix);
     api.get("/diagnose").handler(this::diagnose);
     api.get("/events").handler(this::events);
     api.get("/meshes").handler(this::meshes);
@@ -211,6 +214,15 @@ public final class ApiVerticle extends VerticleBase {
       throw ApiException.badParameter("id", "a finding id is 1..256 characters");
     }
     respond(ctx, read.finding(id, scope(ctx)));
+  }
+
+  private void findingFix(RoutingContext ctx) {
+    Params.onlyKnown(ctx, Set.of());
+    String id = ctx.pathParam("id");
+    if (id == null || id.isBlank() || id.length() > 256) {
+      throw ApiException.badParameter("id", "a finding id is 1..256 characters");
+    }
+    respond(ctx, fixes.fix(id, scope(ctx)));
   }
 
   private void diagnose(RoutingContext ctx) {

@@ -118,6 +118,23 @@ public final class ReadModel {
     return t.isObject() ? t.path("value").asLong() : t.asLong();
   }
 
+  /** The finding record itself (404 when unknown, 403 outside the scope), as the correlator wrote it. */
+  public CompletableFuture<dev.meshlens.events.Finding> findingRecord(String id, Scope scope) {
+    return es.get(names.findings(), id).thenApply(doc -> {
+      if (doc == null || !doc.path("found").asBoolean()) {
+        throw ReadRefused.notFound("no finding with id '" + id + "'");
+      }
+      ObjectNode src = (ObjectNode) doc.get("_source");
+      Set<String> meshes = new HashSet<>();
+      src.path("meshes").forEach(m -> meshes.add(m.asText()));
+      if (!scope.canSeeAny(meshes)) {
+        throw ReadRefused.forbidden("finding '" + id + "' involves no mesh granted to token '"
+            + scope.tokenName() + "'");
+      }
+      return dev.meshlens.events.EventCodec.get().decodeFinding(cleanFinding(src).toString());
+    });
+  }
+
   /** One finding with the evidence events of both sides and its history. */
   public CompletableFuture<ObjectNode> finding(String id, Scope scope) {
     return es.get(names.findings(), id).thenCompose(doc -> {

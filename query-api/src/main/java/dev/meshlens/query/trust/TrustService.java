@@ -53,6 +53,11 @@ public final class TrustService {
     });
   }
 
+  /** The current inventory (fixes read the public roots and kinds from it). */
+  public CompletableFuture<TrustInventory> inventory() {
+    return reader.load(clock.instant()).thenApply(TrustReader.Loaded::inventory);
+  }
+
   /** What-if over the current inventory; breaks and fixes of pairs the scope may see. */
   public CompletableFuture<ObjectNode> whatIf(JsonNode body, Scope scope) {
     Instant now = clock.instant();

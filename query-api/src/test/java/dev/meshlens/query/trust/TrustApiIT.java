@@ -280,6 +280,32 @@ class TrustApiIT {
   }
 
   @Test
+  void aFindingsFixGivesTheVerifierTheRootItLacksWithTheFindingsScope() throws Exception {
+    String id = Finding.idFor(ISTIO + "/" + FRONTEND, CONSUL + "/ledger", FailureCategory.UNTRUSTED_ROOT);
+    JsonObject plan = http.json("/api/v1/findings/" + id + "/fix", TOKEN_ADMIN, 200);
+    assertEquals(id, plan.getString("finding_id"));
+    assertEquals("UNTRUSTED_ROOT", plan.getString("category"));
+    List<JsonObject> consul = list(plan.getJsonArray("options"), o -> o.getString("mesh").equals(CONSUL));
+    assertEquals(1, consul.size(), plan.encodePrettily());
+    assertEquals("consul", consul.get(0).getString("mesh_kind"));
+    List<JsonObject> pem = list(consul.get(0).getJsonArray("resources"), r -> r.getString("format").equals("pem"));
+    assertEquals(1, pem.size(), plan.encodePrettily());
+    // the root that signs istio-east's workloads (from its /certs chains), not the others its bundle holds
+    var certs = java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(
+        new java.io.ByteArrayInputStream(pem.get(0).getString("text").getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+    assertEquals(1, certs.size());
+    assertEquals(ISTIO_ROOT.cert(), certs.iterator().next());
+    assertTrue(plan.encode().indexOf("PRIVATE KEY") < 0);
+
+    assertEquals(403, http.get("/api/v1/findings/" + id + "/fix", TOKEN_C).statusCode(), "mesh-c's team");
+    HttpResponse<Buffer> missing = http.get("/api/v1/findings/nope/fix", TOKEN_ADMIN);
+    assertEquals(404, missing.statusCode());
+    assertEquals("application/problem+json", missing.getHeader("content-type"));
+    assertEquals(401, http.get("/api/v1/findings/" + id + "/fix", null).statusCode());
+    assertEquals(400, http.get("/api/v1/findings/" + id + "/fix?x=1", TOKEN_ADMIN).statusCode());
+  }
+
+  @Test
   void aTeamSeesOnlyPairsInvolvingItsMeshes() {
     JsonObject m = http.json("/api/v1/trust", TOKEN_C, 200);
     assertEquals(8, m.getJsonArray("cells").size());
