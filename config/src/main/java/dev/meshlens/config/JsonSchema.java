@@ -1,0 +1,157 @@
+package dev.meshlens.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The JSON Schema (draft 2020-12) of a service's configuration, generated from its {@link ConfigDef}: what the Helm
+ * chart's rendered configs and {@code deploy/check.sh} validate against, and what {@code ./meshlens config-schema}
+ * prints. Deprecated names are allowed and marked {@code deprecated}.
+ */
+public final class JsonSchema {
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private JsonSchema() {}
+
+  /** The schema as pretty-printed JSON ending in a newline. */
+  public static String of(ConfigDef def) {
+    Map<String, Object> root = new LinkedHashMap<>();
+    root.put("$schema", "https://json-schema.org/draft/2020-12/schema");
+    root.put("$id", "https://meshlens.dev/schemas/" + def.service() + ".json");
+    root.put("title", "meshlens " + def.service() + " configuration");
+    root.put("description", def.doc());
+    root.putAll(object(def, ""));
+    try {
+      return JSON.writeValueAsString(root) + "\n";
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The object schema of the keys below {@code prefix} ("" or "a.b." or "list[]."). */
+  private static Map<String, Object> object(ConfigDef def, String prefix) {
+    Map<String, Object> props = new LinkedHashMap<>();
+    List<List<String>> required = new ArrayList<>();
+    List<String> sectionsSeen = new ArrayList<>();
+    for (Key<?> k : def.keys()) {
+      if (!k.name().startsWith(prefix)) {
+        continue;
+      }
+      String rest = k.name().substring(prefix.length());
+      int dot = rest.indexOf('.');
+      int br = rest.indexOf("[]");
+      if (br >= 0 && (dot < 0 || br < dot)) {
+        continue; // an item key: inside the list's own schema
+      }
+      if (dot >= 0) {
+        String section = rest.substring(0, dot);
+        if (!sectionsSeen.contains(section)) {
+          sectionsSeen.add(section);
+          Map<String, Object> sub = new LinkedHashMap<>();
+          sub.put("type", "object");
+          sub.putAll(object(def, prefix + section + "."));
+          props.put(section, sub);
+          if (sub.containsKey("required") || sub.containsKey("allOf")) {
+            required.add(List.of(section));
+          }
+        }
+        continue;
+      }
+      props.put(rest, property(def, k));
+      List<String> names = new ArrayList<>(List.of(rest));
+      for (Key.Alias a : k.aliases()) {
+        if (a.name().startsWith(prefix) && !a.name().substring(prefix.length()).contains(".")) {
+          String an = a.name().substring(prefix.length());
+          Map<String, Object> p = new LinkedHashMap<>(property(def, k));
+          p.remove("default");
+          p.put("deprecated", true);
+          p.put("description", "Deprecated: write " + rest + ".");
+          if (a.bareUnit() != null) {
+            p.remove("pattern");
+            p.put("type", List.of("integer", "string"));
+          }
+          props.put(an, p);
+          names.add(an);
+        }
+      }
+      if (k.isSecret()) {
+        props.put(rest + "_file", Map.of("type", "string", "description", "A file holding " + rest + "."));
+        props.put(rest + "_env", Map.of("type", "string", "description",
+            "An environment variable holding " + rest + "."));
+        names.add(rest + "_file");
+        names.add(rest + "_env");
+      }
+      if (k.isRequired()) {
+        required.add(names);
+      }
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("type", "object");
+    out.put("additionalProperties", false);
+    out.put("properties", props);
+    List<String> simple = new ArrayList<>();
+    List<Object> anyOfs = new ArrayList<>();
+    for (List<String> r : required) {
+      if (r.size() == 1) {
+        simple.add(r.get(0));
+      } else {
+        List<Object> alts = new ArrayList<>();
+        r.forEach(n -> alts.add(Map.of("required", List.of(n))));
+        anyOfs.add(Map.of("anyOf", alts));
+      }
+    }
+    if (!simple.isEmpty()) {
+      out.put("required", simple);
+    }
+    if (!anyOfs.isEmpty()) {
+      out.put("allOf", anyOfs);
+    }
+    return out;
+  }
+
+  private static Map<String, Object> property(ConfigDef def, Key<?> k) {
+    Map<String, Object> p = new LinkedHashMap<>();
+    switch (k.type()) {
+      case STRING, SECRET -> p.put("type", List.of("string", "number"));
+      case INT, LONG -> p.put("type", "integer");
+      case BOOLEAN -> p.put("type", "boolean");
+      case DURATION -> {
+        p.put("type", "string");
+        p.put("pattern", Durations.PATTERN);
+      }
+      case ENUM -> p.put("enum", k.values());
+      case STRING_LIST -> {
+        p.put("type", List.of("array", "string"));
+        p.put("items", Map.of("type", "string"));
+      }
+      case PROPERTIES -> {
+        p.put("type", "object");
+        p.put("additionalProperties", Map.of("type", List.of("string", "number", "boolean", "object")));
+      }
+      case LIST -> {
+        p.put("type", "array");
+        p.put("items", object(def, k.name() + "[]."));
+      }
+      case ANY -> p.putAll(k.schema());
+    }
+    for (Validator<?> v : k.validators()) {
+      p.putAll(v.schema());
+    }
+    if (!k.doc().isEmpty()) {
+      p.put("description", k.doc());
+    }
+    Object d = k.defaultValue();
+    if (d instanceof Duration du) {
+      p.put("default", Durations.format(du));
+    } else if (d != null && !(d instanceof ClientProperties) && !(d instanceof List<?> l && l.isEmpty())) {
+      p.put("default", d);
+    }
+    return p;
+  }
+}
