@@ -1,7 +1,7 @@
 package dev.meshlens.collector.cli;
 
 import dev.meshlens.collector.config.CollectorConfig;
-import dev.meshlens.collector.config.ConfigException;
+import dev.meshlens.config.ConfigException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
@@ -66,6 +66,7 @@ public final class CollectorCommand {
     }
     if (check) {
       out.println("configuration " + config + " is valid");
+      cfg.warnings().forEach(w -> out.println("  warning: " + w));
       cfg.describe().forEach((k, v) -> out.println("  " + k + " = " + v));
       return 0;
     }
