@@ -265,6 +265,7 @@ public final class ConfigDef {
 
     private String suggestion(String name, String prefix) {
       List<String> all = new ArrayList<>(byName.keySet());
+      all.addAll(sections);
       String best = closest(name, all);
       if (best != null) {
         return " (did you mean '" + best.replace("[]", "[N]") + "'?)";
