@@ -101,6 +101,14 @@ public final class ConfigDef {
     return byName.get(name);
   }
 
+  /**
+   * Settings with nothing set (every key reads as its default; required keys are not checked), for settings built
+   * in code with {@link Settings#with}.
+   */
+  public Settings empty(String source) {
+    return new Settings(this, "", "", Map.of(), Map.of(), List.of(), source);
+  }
+
   /** Reads and checks a file. */
   public Settings load(Path file) {
     return load(file, Environment.system());

@@ -53,8 +53,18 @@ public final class Settings {
     return shownPrefix + own(key).name().substring(prefix.length());
   }
 
-  /** A copy with {@code key} set to {@code value} (tests, benchmarks, derived settings). */
+  /**
+   * A copy with {@code key} set to {@code value} (tests, benchmarks, settings built in code); the key's rules apply
+   * at once ({@link IllegalArgumentException} naming the key).
+   */
   public <T> Settings with(Key<T> key, T value) {
+    for (Validator<? super T> v : key.validators()) {
+      String p = v.problem(value);
+      if (p != null) {
+        throw new IllegalArgumentException("Invalid value " + (key.isSecret() ? Secret.HIDDEN : Settings.show(value))
+            + " for configuration " + key.name() + ": " + p);
+      }
+    }
     Map<String, Object> m = new LinkedHashMap<>(values);
     m.put(own(key).name(), Objects.requireNonNull(value, "value"));
     return new Settings(def, prefix, shownPrefix, m, lines, warnings, source);
