@@ -15,7 +15,7 @@ import java.util.function.BiConsumer;
 /**
  * One service's table of configuration keys, in the spirit of Kafka's {@code ConfigDef}: the only place its keys
  * are declared. {@link #parse} checks a YAML file against it and reports every problem at once, each with its line,
- * the key and the fix; rules that span several keys are {@link #check cross-checks} run after the single keys pass.
+ * the key and the fix; rules that span several keys are {@link #check cross-checks}.
  * The reference in {@code docs/} ({@link ConfigDocs}) and the JSON Schema ({@link JsonSchema}) are generated from it.
  */
 public final class ConfigDef {
@@ -73,14 +73,14 @@ public final class ConfigDef {
 
   /**
    * The same table where every snake_case key also answers, deprecated, to its kebab-case spelling (the style this
-   * service used before; accepted for one release with a warning naming the new key).
+   * service used before; accepted for one release with a warning naming the new key). Keys that already name their
+   * deprecated spelling keep just that one.
    */
   public ConfigDef withKebabAliases() {
     List<Key<?>> out = new ArrayList<>();
     for (Key<?> k : keys) {
       String kebab = k.name().replace('_', '-');
-      boolean has = k.aliases().stream().anyMatch(a -> a.name().equals(kebab));
-      out.add(kebab.equals(k.name()) || has ? k : k.alias(kebab));
+      out.add(kebab.equals(k.name()) || !k.aliases().isEmpty() ? k : k.alias(kebab));
     }
     return new ConfigDef(service, doc, out, checks);
   }
@@ -149,10 +149,10 @@ public final class ConfigDef {
       throw new ConfigException(source, List.of(new Problem(root.line(), "", "the file must hold a YAML mapping of"
           + " keys", "start with the top-level sections, e.g. " + topSections())));
     }
-    if (problems.isEmpty()) {
-      for (CrossCheck c : checks) {
-        c.accept(s, problems);
-      }
+    // Rules over several keys run even when single keys failed (those read as their defaults), so that one run
+    // reports everything.
+    for (CrossCheck c : checks) {
+      c.accept(s, problems);
     }
     if (!problems.isEmpty()) {
       problems.sort((a, b) -> a.line() == 0 || b.line() == 0 ? Integer.compare(b.line() == 0 ? 0 : 1, a.line() == 0
@@ -225,14 +225,13 @@ public final class ConfigDef {
           key = byAlias.get(name).getKey();
           alias = byAlias.get(name).getValue();
           warnings.add(new Problem(line, key.name(), "configuration key '" + shown + "' is deprecated",
-              "write '" + shownPrefix + key.name().substring(prefix.length()) + "' instead (the old name goes in the"
-                  + " next release)"));
+              "write '" + shownName(key, prefix, shownPrefix) + "' instead (the old name goes in the next release)"));
         }
         if (key != null) {
           if (values.containsKey(key.name())) {
-            problems.add(new Problem(line, key.name(), "configuration " + shownPrefix
-                + key.name().substring(prefix.length()) + " is set twice (under its new and its deprecated name)",
-                "keep only '" + shownPrefix + key.name().substring(prefix.length()) + "'"));
+            problems.add(new Problem(line, key.name(), "configuration " + shownName(key, prefix, shownPrefix)
+                + " is set twice (under its new and its deprecated name)",
+                "keep only '" + shownName(key, prefix, shownPrefix) + "'"));
             continue;
           }
           Object v = convert(key, alias, node, shown, line);
@@ -361,6 +360,11 @@ public final class ConfigDef {
     private Secret secretProperty(String shown, boolean file, Node node, int line) {
       return secretFrom(file, node, shown, line);
     }
+  }
+
+  /** How {@code key} is shown where a name under {@code prefix} stood (an alias may live in another section). */
+  private static String shownName(Key<?> key, String prefix, String shownPrefix) {
+    return key.name().startsWith(prefix) ? shownPrefix + key.name().substring(prefix.length()) : key.name();
   }
 
   private static String fix(Key<?> key) {

@@ -62,7 +62,7 @@ public final class ConfigDocs {
       return "required";
     }
     if (k.defaultDoc() != null) {
-      return cell(k.defaultDoc());
+      return "`" + cell(k.defaultDoc()) + "`";
     }
     Object d = k.defaultValue();
     if (d == null || d instanceof List<?> l && l.isEmpty() || d instanceof ClientProperties cp && cp.isEmpty()) {

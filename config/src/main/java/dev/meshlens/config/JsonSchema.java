@@ -34,16 +34,32 @@ public final class JsonSchema {
     }
   }
 
-  /** The object schema of the keys below {@code prefix} ("" or "a.b." or "list[]."). */
+  /** A name the schema allows: a key's own, or one of its deprecated names. */
+  private record Name(String name, Key<?> key, Key.Alias alias) {}
+
+  private static List<Name> names(ConfigDef def) {
+    List<Name> out = new ArrayList<>();
+    for (Key<?> k : def.keys()) {
+      out.add(new Name(k.name(), k, null));
+      for (Key.Alias a : k.aliases()) {
+        out.add(new Name(a.name(), k, a));
+      }
+    }
+    return out;
+  }
+
+  /** The object schema of the names below {@code prefix} ("" or "a.b." or "list[]."). */
   private static Map<String, Object> object(ConfigDef def, String prefix) {
     Map<String, Object> props = new LinkedHashMap<>();
     List<List<String>> required = new ArrayList<>();
     List<String> sectionsSeen = new ArrayList<>();
-    for (Key<?> k : def.keys()) {
-      if (!k.name().startsWith(prefix)) {
+    Map<Key<?>, List<String>> requiredNames = new LinkedHashMap<>();
+    for (Name n : names(def)) {
+      if (!n.name().startsWith(prefix)) {
         continue;
       }
-      String rest = k.name().substring(prefix.length());
+      Key<?> k = n.key();
+      String rest = n.name().substring(prefix.length());
       int dot = rest.indexOf('.');
       int br = rest.indexOf("[]");
       if (br >= 0 && (dot < 0 || br < dot)) {
@@ -57,40 +73,37 @@ public final class JsonSchema {
           sub.put("type", "object");
           sub.putAll(object(def, prefix + section + "."));
           props.put(section, sub);
-          if (sub.containsKey("required") || sub.containsKey("allOf")) {
+          if (n.alias() == null && (sub.containsKey("required") || sub.containsKey("allOf"))) {
             required.add(List.of(section));
           }
         }
         continue;
       }
-      props.put(rest, property(def, k));
-      List<String> names = new ArrayList<>(List.of(rest));
-      for (Key.Alias a : k.aliases()) {
-        if (a.name().startsWith(prefix) && !a.name().substring(prefix.length()).contains(".")) {
-          String an = a.name().substring(prefix.length());
-          Map<String, Object> p = new LinkedHashMap<>(property(def, k));
-          p.remove("default");
-          p.put("deprecated", true);
-          p.put("description", "Deprecated: write " + rest + ".");
-          if (a.bareUnit() != null) {
-            p.remove("pattern");
-            p.put("type", List.of("integer", "string"));
-          }
-          props.put(an, p);
-          names.add(an);
+      Map<String, Object> p = new LinkedHashMap<>(property(def, k));
+      if (n.alias() != null) {
+        p.remove("default");
+        p.put("deprecated", true);
+        p.put("description", "Deprecated: write " + k.name() + ".");
+        if (n.alias().bareUnit() != null) {
+          p.remove("pattern");
+          p.put("type", List.of("integer", "string"));
         }
       }
-      if (k.isSecret()) {
+      props.put(rest, p);
+      if (k.isRequired()) {
+        requiredNames.computeIfAbsent(k, x -> new ArrayList<>()).add(rest);
+      }
+      if (k.isSecret() && n.alias() == null) {
         props.put(rest + "_file", Map.of("type", "string", "description", "A file holding " + rest + "."));
         props.put(rest + "_env", Map.of("type", "string", "description",
             "An environment variable holding " + rest + "."));
-        names.add(rest + "_file");
-        names.add(rest + "_env");
-      }
-      if (k.isRequired()) {
-        required.add(names);
+        if (k.isRequired()) {
+          requiredNames.get(k).add(rest + "_file");
+          requiredNames.get(k).add(rest + "_env");
+        }
       }
     }
+    required.addAll(requiredNames.values());
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("type", "object");
     out.put("additionalProperties", false);

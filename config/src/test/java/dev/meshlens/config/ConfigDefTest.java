@@ -164,7 +164,7 @@ class ConfigDefTest {
   }
 
   @Test
-  void crossChecksRunAfterSingleKeysPass() {
+  void crossChecksAddTheirProblems() {
     ConfigDef d = DEF.check((s, p) -> {
       if (s.get(PORT) == 1) {
         p.add(new Problem(s.line(PORT), PORT.name(), "port 1 is reserved", "pick another"));

@@ -22,7 +22,7 @@ public final class CorrelatorCommand {
   }
 
   /** {@code stop}: counted down to stop (tests); null waits for the JVM's shutdown. */
-  static int run(String[] args, PrintStream out, PrintStream err, CountDownLatch stop) {
+  public static int run(String[] args, PrintStream out, PrintStream err, CountDownLatch stop) {
     String config = null;
     boolean check = false;
     for (int i = 0; i < args.length; i++) {

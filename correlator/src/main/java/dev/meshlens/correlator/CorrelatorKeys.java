@@ -43,11 +43,12 @@ public final class CorrelatorKeys {
       .doc("how long after a half's window closed (in stream time) late records are still paired");
   public static final Key<Duration> STATS_INTERVAL = Key.duration("correlation.stats_interval")
       .defaultValue(Duration.ofSeconds(15)).alias(OLD + "stats-interval")
-      .doc("the longest admin poll interval of the collectors: a half waits this long for an ssl.* counter delta of"
-          + " the other side");
+      .doc("the longest admin poll interval of the collectors: an ssl.* delta covers [poll - interval, poll], so a"
+          + " half waits this long for it");
   public static final Key<Duration> QUIET_TIME = Key.duration("correlation.quiet_time")
       .defaultValue(Duration.ofMinutes(30)).validate(Validators.positive()).alias(OLD + "quiet-time")
-      .doc("an open finding with no failure for this long resolves (quiet)");
+      .doc("an open finding with no failure for this long resolves (quiet): in stream time, and in wall-clock time"
+          + " when nothing arrives at all");
   /*
    * Five minutes of successes without a failure: longer than the gaps of an intermittent fault or of a root
    * rotation that reaches the pods one by one, short against the quiet time.
@@ -58,7 +59,7 @@ public final class CorrelatorKeys {
           + " failure (a success between two failures never resolves it)");
   public static final Key<Duration> RESOLVED_RETENTION = Key.duration("correlation.resolved_retention")
       .defaultValue(Duration.ofHours(24)).validate(Validators.positive()).alias(OLD + "resolved-retention")
-      .doc("a resolved finding leaves the state store this long after it was last seen");
+      .doc("resolved findings and directory entries leave the state stores after this");
   public static final Key<String> STATE_DIR = Key.string("correlation.state_dir").alias(OLD + "state-dir")
       .defaultDoc("${java.io.tmpdir}/meshlens/correlation")
       .doc("where RocksDB state lives (a cache of the changelog topics: losing it costs a restore, not data)");

@@ -31,6 +31,10 @@ public final class Main {
         "run the Kafka-to-Kafka redaction stage: redactor --config FILE"));
     COMMANDS.put("query-api", new Command("dev.meshlens.query.cli.QueryApiCommand",
         "run the query API: query-api --config FILE"));
+    COMMANDS.put("correlator", new Command("dev.meshlens.correlator.CorrelatorCommand",
+        "run the correlator on its own: correlator --config FILE [--check]"));
+    COMMANDS.put("config-schema", new Command("dev.meshlens.launcher.config.ConfigSchemaCommand",
+        "print a service's configuration JSON Schema: config-schema SERVICE | --write-docs"));
     COMMANDS.put("what-if", new Command("dev.meshlens.query.trust.WhatIfCommand",
         "which mesh pairs break if a mesh rotates/drops/imports a root or a root expires: what-if --help"));
     COMMANDS.put("local-stack", new Command("dev.meshlens.localstack.LocalStackCommand",

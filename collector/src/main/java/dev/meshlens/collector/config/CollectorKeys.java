@@ -170,7 +170,8 @@ public final class CollectorKeys {
     for (Settings f : s.get(FILES)) {
       String pattern = f.get(FILE_IDENTITY_FROM_PATH);
       String template = f.get(FILE_IDENTITY_TEMPLATE);
-      List<String> globParts = GlobIdentity.parts(f.get(FILE_GLOBS));
+      List<String> globs = f.get(FILE_GLOBS) == null ? List.of() : f.get(FILE_GLOBS);
+      List<String> globParts = GlobIdentity.parts(globs);
       String at = f.shown(FILE_IDENTITY_TEMPLATE);
       if (pattern != null && !globParts.isEmpty()) {
         problems.add(new Problem(f.line(FILE_IDENTITY_FROM_PATH), FILE_IDENTITY_FROM_PATH.name(),
@@ -186,7 +187,7 @@ public final class CollectorKeys {
             + " parts of the globs) and identity_template together, e.g. spiffe://cluster.local/ns/default/sa/{"
             + (globParts.isEmpty() ? "workload" : globParts.get(0)) + "}"));
       } else if (template != null) {
-        String regex = pattern != null ? pattern : GlobIdentity.regex(f.get(FILE_GLOBS));
+        String regex = pattern != null ? pattern : GlobIdentity.regex(globs);
         for (String p : LocalIdentity.problems(regex, template)) {
           problems.add(new Problem(f.line(FILE_IDENTITY_TEMPLATE), FILE_IDENTITY_TEMPLATE.name(),
               "Invalid value for configuration " + at + ": " + p, "name only parts the path pattern has"));

@@ -2,7 +2,8 @@ package dev.meshlens.query.cli;
 
 import dev.meshlens.correlator.CorrelationService;
 import dev.meshlens.query.auth.TokenAuthenticator;
-import dev.meshlens.query.config.ConfigException;
+import dev.meshlens.config.ConfigException;
+import dev.meshlens.query.config.QueryApiKeys;
 import dev.meshlens.query.config.QueryApiConfig;
 import dev.meshlens.query.http.ApiVerticle;
 import dev.meshlens.query.ingest.IngestService;
@@ -72,14 +73,12 @@ public final class QueryApiCommand {
     QueryApiConfig c;
     try {
       c = QueryApiConfig.load(config);
-      if (c.bool("correlation.enabled")) {
-        CorrelationSettings.config(c); // validate the correlator's settings before anything starts
-      }
     } catch (ConfigException e) {
       err.println("query-api: invalid configuration " + config + ":");
       e.problems().forEach(p -> err.println("  - " + p));
       return 2;
     }
+    c.warnings().forEach(w -> err.println("query-api: warning: " + w));
     LOG.info("resolved configuration:\n{}", c.describe());
     Running r;
     try {
@@ -152,7 +151,7 @@ public final class QueryApiCommand {
           .setTracerProvider(SdkTracerProvider.builder()
               .setResource(Resource.getDefault().merge(Resource.create(Attributes.of(
                   io.opentelemetry.api.common.AttributeKey.stringKey("service.name"),
-                  c.string("telemetry.service-name")))))
+                  c.get(QueryApiKeys.SERVICE_NAME)))))
               .build())
           .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
           .build();
@@ -184,17 +183,17 @@ public final class QueryApiCommand {
     r.closeables.add(store);
     ReadModel read = new ReadModel(new EsJson(store.rest()), store.names(), clock);
     IngestService ingest = null;
-    if (c.bool("ingest.enabled")) {
+    if (c.get(QueryApiKeys.INGEST_ENABLED)) {
       ingest = new IngestService(c, store, read, metrics, otel, clock).start();
       r.ingest = ingest;
       r.closeables.add(ingest);
     }
-    if (c.bool("correlation.enabled")) {
-      CorrelationService correlation = new CorrelationService(CorrelationSettings.config(c), metrics.registry());
+    if (c.get(QueryApiKeys.CORRELATION_ENABLED)) {
+      CorrelationService correlation = new CorrelationService(c.correlation(), metrics.registry());
       r.closeables.add(correlation.start());
       LOG.info("correlator started");
     }
-    if (c.bool("http.enabled")) {
+    if (c.get(QueryApiKeys.HTTP_ENABLED)) {
       Vertx vertx = Vertx.vertx();
       r.closeables.add(() -> vertx.close().await(10, TimeUnit.SECONDS));
       IngestService ing = ingest;
@@ -202,8 +201,9 @@ public final class QueryApiCommand {
           c.trustSettings(), clock);
       ApiVerticle api = new ApiVerticle(read, trust, new TokenAuthenticator(c.tokens()), metrics,
           () -> ing == null ? "DISABLED" : ing.state(),
-          new ApiVerticle.Settings(c.string("http.host"), c.integer("http.port"),
-              new ReadModel.InventorySettings(c.integer("http.cert-warning-days"), c.duration("http.blind-after"),
+          new ApiVerticle.Settings(c.get(QueryApiKeys.HTTP_HOST), c.get(QueryApiKeys.HTTP_PORT),
+              new ReadModel.InventorySettings(c.get(QueryApiKeys.HTTP_CERT_WARNING_DAYS),
+                  c.get(QueryApiKeys.HTTP_BLIND_AFTER),
                   java.time.Duration.ofHours(24))));
       vertx.deployVerticle(api).await(30, TimeUnit.SECONDS);
       r.httpPort = api.port();
