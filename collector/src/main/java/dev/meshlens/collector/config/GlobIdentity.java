@@ -8,16 +8,17 @@ import java.util.regex.Pattern;
 /**
  * Named parts of a file glob: {@code /var/log/pods/*_{service}-*\/istio-proxy/*.log} matches like {@code *} in
  * place of {@code {service}} and names the Envoy behind each file, so a config needs no regular expression with
- * {@code \Q…\E} to say whose log a file is. A part is one word in braces ({@code {a,b}} stays glob alternation).
+ * {@code \Q…\E} to say whose log a file is. A part is one word in braces; {@code {service:backend,catalog}} limits it
+ * to those values ({@code {a,b}} without a name stays glob alternation).
  */
 public final class GlobIdentity {
-  private static final Pattern PART = Pattern.compile("\\{([A-Za-z][A-Za-z0-9_]*)}");
+  private static final Pattern PART = Pattern.compile("\\{([A-Za-z][A-Za-z0-9_]*)(?::([^{}/:]+))?}");
 
   private GlobIdentity() {}
 
-  /** The glob as the file system matches it: every named part becomes {@code *}. */
+  /** The glob as the file system matches it: a named part becomes {@code *}, or {@code {a,b}} when limited. */
   public static String plain(String glob) {
-    return PART.matcher(glob).replaceAll("*");
+    return PART.matcher(glob).replaceAll(m -> m.group(2) == null ? "*" : Matcher.quoteReplacement("{" + m.group(2) + "}"));
   }
 
   public static List<String> plain(List<String> globs) {
@@ -58,7 +59,17 @@ public final class GlobIdentity {
       char c = glob.charAt(i);
       Matcher m = PART.matcher(glob).region(i, glob.length());
       if (c == '{' && m.lookingAt()) {
-        re.append("(?<").append(m.group(1)).append(">[^/]+?)");
+        re.append("(?<").append(m.group(1)).append(">");
+        if (m.group(2) == null) {
+          re.append("[^/]+?");
+        } else {
+          List<String> values = new ArrayList<>();
+          for (String v : m.group(2).split(",")) {
+            values.add(Pattern.quote(v.trim()));
+          }
+          re.append(String.join("|", values));
+        }
+        re.append(')');
         i = m.end() - 1;
       } else if (c == '*' && i + 1 < glob.length() && glob.charAt(i + 1) == '*') {
         re.append(".*");

@@ -212,4 +212,14 @@ class CollectorConfigTest {
         () -> CollectorConfig.parse(cfg.replace("sa/{service}", "sa/{workload}"), "glob.yaml"));
     assertTrue(e.getMessage().contains("template placeholder {workload} is not a named group"), e.getMessage());
   }
+
+  @Test
+  void aGlobPartCanBeLimitedToSomeValues() {
+    List<String> globs = List.of("/demo/istio-east/{service:backend,catalog}/access.log");
+    assertEquals(List.of("/demo/istio-east/{backend,catalog}/access.log"), GlobIdentity.plain(globs));
+    var id = new dev.meshlens.collector.event.LocalIdentity(java.util.regex.Pattern.compile(GlobIdentity.regex(globs)),
+        "spiffe://cluster.local/ns/default/sa/{service}");
+    assertEquals("spiffe://cluster.local/ns/default/sa/catalog", id.resolve("/demo/istio-east/catalog/access.log"));
+    assertEquals(null, id.resolve("/demo/istio-east/frontend/access.log"));
+  }
 }
