@@ -50,6 +50,7 @@ public final class ConfigDocs {
     return switch (k.type()) {
       case ENUM -> "one of " + String.join(", ", k.values());
       case STRING_LIST -> "list of strings";
+      case CSV_LIST -> "list of strings or comma-separated";
       case PROPERTIES -> "client properties";
       case LIST -> "list";
       case ANY -> "see description";

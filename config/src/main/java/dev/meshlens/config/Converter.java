@@ -49,13 +49,13 @@ final class Converter {
         }
         yield s;
       }
-      case STRING_LIST -> {
+      case STRING_LIST, CSV_LIST -> {
         List<String> out = new ArrayList<>();
         if (node instanceof Node.Sequence seq) {
           for (Node n : seq.items()) {
             out.add(scalarText(n, t));
           }
-        } else if (node instanceof Node.Scalar s && s.value() instanceof String str) {
+        } else if (t == Type.CSV_LIST && node instanceof Node.Scalar s && s.value() instanceof String str) {
           for (String p : str.split(",")) {
             if (!p.isBlank()) {
               out.add(p.trim());

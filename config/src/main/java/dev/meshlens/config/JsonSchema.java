@@ -19,6 +19,33 @@ public final class JsonSchema {
 
   private JsonSchema() {}
 
+  /**
+   * The schema of a part of a configuration that is merged into a generated one (a Helm chart's
+   * {@code extraConfig}): the same names, types and rules, nothing required.
+   */
+  public static Map<String, Object> partial(ConfigDef def) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("description", "merged into the generated " + def.service() + " configuration; keys as in its reference");
+    out.putAll(withoutRequired(object(def, "")));
+    return out;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> withoutRequired(Map<String, Object> schema) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    schema.forEach((k, v) -> {
+      if (k.equals("required") || k.equals("allOf")) {
+        return;
+      }
+      if (v instanceof Map<?, ?> m) {
+        out.put(k, withoutRequired((Map<String, Object>) m));
+      } else {
+        out.put(k, v);
+      }
+    });
+    return out;
+  }
+
   /** The schema as pretty-printed JSON ending in a newline. */
   public static String of(ConfigDef def) {
     Map<String, Object> root = new LinkedHashMap<>();
@@ -140,6 +167,10 @@ public final class JsonSchema {
       }
       case ENUM -> p.put("enum", k.values());
       case STRING_LIST -> {
+        p.put("type", "array");
+        p.put("items", Map.of("type", "string"));
+      }
+      case CSV_LIST -> {
         p.put("type", List.of("array", "string"));
         p.put("items", Map.of("type", "string"));
       }

@@ -80,9 +80,14 @@ public final class Key<T> {
     return new Key<>(name, Type.ENUM, null, false, "", List.of(), List.of(), values, Map.of(), null);
   }
 
-  /** A YAML list of strings (a comma-separated string is accepted too). */
+  /** A YAML list of strings. */
   public static Key<List<String>> strings(String name) {
     return of(name, Type.STRING_LIST);
+  }
+
+  /** A YAML list of strings, or one comma-separated string (for values that never hold a comma). */
+  public static Key<List<String>> commaList(String name) {
+    return of(name, Type.CSV_LIST);
   }
 
   /** Extra Kafka client properties: secret-capable ones ({@link ClientProperties#isSecret}) print as [hidden]. */

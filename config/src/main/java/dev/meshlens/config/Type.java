@@ -10,6 +10,7 @@ public enum Type {
   SECRET("a secret: the value, or NAME_file (a file holding it) or NAME_env (an environment variable holding it)"),
   ENUM("one of the listed values"),
   STRING_LIST("a list of strings"),
+  CSV_LIST("a list of strings (or one comma-separated string)"),
   PROPERTIES("a mapping of client property names to values"),
   LIST("a list of mappings"),
   ANY("a value as described");

@@ -23,7 +23,7 @@ class ConfigDefTest {
   static final Key<Secret> PASSWORD = Key.secret("es.password").doc("password");
   static final Key<ClientProperties> PROPS = Key.properties("kafka.properties").alias("kafka.producer");
   static final Key<List<Settings>> FILES = Key.list("sources.files");
-  static final Key<List<String>> GLOBS = Key.strings("sources.files[].globs").required();
+  static final Key<List<String>> GLOBS = Key.commaList("sources.files[].globs").required();
   static final Key<Boolean> UNWRAP = Key.bool("sources.files[].unwrap").defaultValue(true);
   static final Key<String> BOOT = Key.string("kafka.bootstrap_servers").required();
 

@@ -17,8 +17,8 @@ import java.util.Map;
 
 /**
  * Every service's configuration table and where its generated reference goes: a section of a page in
- * {@code docs/} (between markers) and a JSON Schema in {@code docs/schemas/} (what deploy/check.sh and the Helm
- * chart validate rendered configs against). {@link #regenerate} writes them; a test checks that doing so changes
+ * {@code docs/} (between markers), a JSON Schema in {@code docs/schemas/} (what deploy/check.sh validates the
+ * chart's rendered configs against) and the {@code extraConfig} parts of the chart's values.schema.json. {@link #regenerate} writes them; a test checks that doing so changes
  * nothing.
  */
 public final class ConfigReference {
@@ -62,6 +62,7 @@ public final class ConfigReference {
       out.put(s.page(), ConfigDocs.replaceSection(page, s.def()));
       out.put(s.schemaPath(), JsonSchema.of(s.def()));
     }
+    out.put(ChartValuesSchema.PATH, ChartValuesSchema.regenerate(Files.readString(root.resolve(ChartValuesSchema.PATH))));
     return out;
   }
 

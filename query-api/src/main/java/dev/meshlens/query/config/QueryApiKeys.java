@@ -32,7 +32,7 @@ public final class QueryApiKeys {
       .defaultValue(Duration.ofSeconds(30)).validate(Validators.positive())
       .doc("how often the topic pattern is re-evaluated (new meshes appear within this time)");
 
-  public static final Key<List<String>> ES_URLS = Key.strings("elasticsearch.urls").required()
+  public static final Key<List<String>> ES_URLS = Key.commaList("elasticsearch.urls").required()
       .validate(Validators.each(Validators.HTTP_URL, "each http(s)://host:port"))
       .validate(l -> l.isEmpty() ? "list at least one endpoint" : null)
       .doc("Elasticsearch HTTP endpoints, e.g. [http://127.0.0.1:9200]");
@@ -112,7 +112,7 @@ public final class QueryApiKeys {
   public static final Key<Secret> TOKEN_SHA256 = Key.secret("auth.tokens[].sha256").required()
       .validate(sha256())
       .doc("SHA-256 of the token in hex, e.g. printf %s \"$TOKEN\" | sha256sum (the token itself is never stored)");
-  public static final Key<List<String>> TOKEN_MESHES = Key.strings("auth.tokens[].meshes")
+  public static final Key<List<String>> TOKEN_MESHES = Key.commaList("auth.tokens[].meshes")
       .doc("meshes this token may read");
   public static final Key<Boolean> TOKEN_ADMIN = Key.bool("auth.tokens[].admin").defaultValue(false)
       .doc("may read every mesh");
