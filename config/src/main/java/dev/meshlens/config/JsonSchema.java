@@ -121,8 +121,8 @@ public final class JsonSchema {
         requiredNames.computeIfAbsent(k, x -> new ArrayList<>()).add(rest);
       }
       if (k.isSecret() && n.alias() == null) {
-        props.put(rest + "_file", Map.of("type", "string", "description", "A file holding " + rest + "."));
-        props.put(rest + "_env", Map.of("type", "string", "description",
+        props.put(rest + "_file", ordered("type", "string", "description", "A file holding " + rest + "."));
+        props.put(rest + "_env", ordered("type", "string", "description",
             "An environment variable holding " + rest + "."));
         if (k.isRequired()) {
           requiredNames.get(k).add(rest + "_file");
@@ -142,8 +142,8 @@ public final class JsonSchema {
         simple.add(r.get(0));
       } else {
         List<Object> alts = new ArrayList<>();
-        r.forEach(n -> alts.add(Map.of("required", List.of(n))));
-        anyOfs.add(Map.of("anyOf", alts));
+        r.forEach(n -> alts.add(ordered("required", List.of(n))));
+        anyOfs.add(ordered("anyOf", alts));
       }
     }
     if (!simple.isEmpty()) {
@@ -153,6 +153,18 @@ public final class JsonSchema {
       out.put("allOf", anyOfs);
     }
     return out;
+  }
+
+  /**
+   * A small map that keeps its order ({@code Map.of} iterates differently in every JVM, and a generated file must
+   * come out the same each time).
+   */
+  public static Map<String, Object> ordered(Object... keysAndValues) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (int i = 0; i < keysAndValues.length; i += 2) {
+      m.put((String) keysAndValues[i], keysAndValues[i + 1]);
+    }
+    return m;
   }
 
   private static Map<String, Object> property(ConfigDef def, Key<?> k) {
@@ -168,15 +180,15 @@ public final class JsonSchema {
       case ENUM -> p.put("enum", k.values());
       case STRING_LIST -> {
         p.put("type", "array");
-        p.put("items", Map.of("type", "string"));
+        p.put("items", ordered("type", "string"));
       }
       case CSV_LIST -> {
         p.put("type", List.of("array", "string"));
-        p.put("items", Map.of("type", "string"));
+        p.put("items", ordered("type", "string"));
       }
       case PROPERTIES -> {
         p.put("type", "object");
-        p.put("additionalProperties", Map.of("type", List.of("string", "number", "boolean", "object")));
+        p.put("additionalProperties", ordered("type", List.of("string", "number", "boolean", "object")));
       }
       case LIST -> {
         p.put("type", "array");

@@ -42,7 +42,7 @@ public final class Key<T> {
     this.aliases = List.copyOf(aliases);
     this.validators = List.copyOf(validators);
     this.values = List.copyOf(values);
-    this.schema = Map.copyOf(schema);
+    this.schema = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(schema));
     this.defaultDoc = defaultDoc;
   }
 

@@ -218,8 +218,9 @@ public final class CollectorKeys {
 
   /** The format value rule, shared by file and OTLP sources. */
   static final class Formats {
-    static final Map<String, Object> SCHEMA = Map.of("type", List.of("string", "object", "array"),
-        "items", Map.of("type", List.of("string", "object")));
+    static final Map<String, Object> SCHEMA = dev.meshlens.config.JsonSchema.ordered(
+        "type", List.of("string", "object", "array"),
+        "items", dev.meshlens.config.JsonSchema.ordered("type", List.of("string", "object")));
 
     static final Validator<Object> VALIDATOR = v -> {
       String shape = CollectorConfig.formatShapeProblem(v);
