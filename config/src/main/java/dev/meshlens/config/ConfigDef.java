@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -393,41 +392,12 @@ public final class ConfigDef {
     String best = null;
     int bestD = Math.max(3, name.length() / 4) + 1;
     for (String k : known) {
-      int d = distance(name, k.replace("[]", ""));
+      int d = dev.meshlens.events.Spelling.distance(name, k.replace("[]", ""));
       if (d < bestD) {
         bestD = d;
         best = k;
       }
     }
     return best;
-  }
-
-  private static int distance(String a, String b) {
-    int[] prev = new int[b.length() + 1];
-    int[] cur = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      prev[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      cur[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int c = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + c);
-      }
-      int[] t = prev;
-      prev = cur;
-      cur = t;
-    }
-    return prev[b.length()];
-  }
-
-  /** Keys in table order, grouped for views that want them so (docs). */
-  public Map<String, List<Key<?>>> bySection() {
-    Map<String, List<Key<?>>> m = new LinkedHashMap<>();
-    for (Key<?> k : keys) {
-      String top = k.name().contains(".") ? k.name().substring(0, k.name().indexOf('.')) : "";
-      m.computeIfAbsent(top, x -> new ArrayList<>()).add(k);
-    }
-    return Collections.unmodifiableMap(m);
   }
 }

@@ -15,25 +15,20 @@ public interface Environment {
   String readFile(String path) throws IOException;
 
   static Environment system() {
-    return new Environment() {
-      @Override
-      public String getenv(String name) {
-        return System.getenv(name);
-      }
-
-      @Override
-      public String readFile(String path) throws IOException {
-        return Files.readString(Path.of(path));
-      }
-    };
+    return of(System::getenv);
   }
 
   /** Variables from a map, files from the file system (tests). */
   static Environment of(Map<String, String> variables) {
+    return of(variables::get);
+  }
+
+  /** Variables from a lookup, files from the file system. */
+  static Environment of(java.util.function.Function<String, String> variables) {
     return new Environment() {
       @Override
       public String getenv(String name) {
-        return variables.get(name);
+        return variables.apply(name);
       }
 
       @Override

@@ -1,5 +1,6 @@
 package dev.meshlens.correlator;
 
+import dev.meshlens.config.ConfigArgs;
 import dev.meshlens.config.ConfigException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintStream;
@@ -23,38 +24,12 @@ public final class CorrelatorCommand {
 
   /** {@code stop}: counted down to stop (tests); null waits for the JVM's shutdown. */
   public static int run(String[] args, PrintStream out, PrintStream err, CountDownLatch stop) {
-    String config = null;
-    boolean check = false;
-    for (int i = 0; i < args.length; i++) {
-      switch (args[i]) {
-        case "--config", "-c" -> {
-          if (i + 1 >= args.length) {
-            err.println("correlator: --config needs a file");
-            return 2;
-          }
-          config = args[++i];
-        }
-        case "--check" -> check = true;
-        case "-h", "--help" -> {
-          out.print(USAGE);
-          return 0;
-        }
-        default -> {
-          if (args[i].startsWith("--config=")) {
-            config = args[i].substring("--config=".length());
-          } else {
-            err.println("correlator: unknown argument " + args[i]);
-            err.print(USAGE);
-            return 2;
-          }
-        }
-      }
+    ConfigArgs parsed = ConfigArgs.parse("correlator", USAGE, args, out, err);
+    if (parsed.exit() != null) {
+      return parsed.exit();
     }
-    if (config == null) {
-      err.println("correlator: --config FILE is required");
-      err.print(USAGE);
-      return 2;
-    }
+    String config = parsed.config();
+    boolean check = parsed.check();
     CorrelationConfig cfg;
     try {
       cfg = new CorrelationConfig(CorrelatorKeys.DEF.load(Path.of(config)));
