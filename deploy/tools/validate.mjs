@@ -273,6 +273,7 @@ if (cmd === 'collector-wiring') {
       for (const [i, tb] of (get('sources.trust_bundles') ?? []).entries()) {
         if (tb.path) readable(`sources.trust_bundles[${i}].path`, tb.path);
         if (tb.token_env && !(c.env ?? []).some((e) => e.name === tb.token_env)) problems.push(`sources.trust_bundles[${i}].token_env ${tb.token_env} is not set in the container`);
+        if (tb.token_file) readable(`sources.trust_bundles[${i}].token_file`, tb.token_file);
       }
       for (const [i, f] of (get('sources.files') ?? []).entries()) {
         for (const g of f.globs ?? []) { const m = mountOf(g.replace(/[*?[].*$/, '')); if (!m) problems.push(`sources.files[${i}].globs ${g} is on no volume mount`); }
