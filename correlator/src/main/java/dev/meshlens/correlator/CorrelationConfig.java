@@ -10,11 +10,10 @@ import java.util.Map;
 
 /**
  * Configuration of the correlator (a Kafka Streams application): validated {@link Settings} of the keys in
- * {@link CorrelatorKeys} (their documentation says what each one means), read through the accessors below.
- *
- * @param settings the values, from a YAML file ({@link CorrelatorKeys#DEF}, the query API's table) or built in code
+ * {@link CorrelatorKeys} (their documentation says what each one means), read through the accessors below. The
+ * values are read once here: the topology asks for them per record.
  */
-public record CorrelationConfig(Settings settings) {
+public final class CorrelationConfig {
   public static final Duration DEFAULT_WINDOW = WINDOW.defaultValue();
   public static final Duration DEFAULT_GRACE = GRACE.defaultValue();
   public static final Duration DEFAULT_STATS_INTERVAL = STATS_INTERVAL.defaultValue();
@@ -32,11 +31,47 @@ public record CorrelationConfig(Settings settings) {
    */
   public static final String LOOP_TOPIC_SUFFIX = "-loop";
 
-  public CorrelationConfig {
-    if (settings.get(BOOTSTRAP_SERVERS) == null) {
+  private final Settings settings;
+  private final String bootstrapServers;
+  private final String applicationId;
+  private final Duration window;
+  private final Duration grace;
+  private final Duration statsInterval;
+  private final Duration quietTime;
+  private final Duration resolveAfter;
+  private final Duration resolvedRetention;
+  private final Path stateDir;
+  private final String inputPattern;
+  private final String findingsTopic;
+  private final Map<String, String> extra;
+
+  /**
+   * @param settings the values, from a YAML file ({@link CorrelatorKeys#DEF}, the query API's table) or built in
+   *     code
+   */
+  public CorrelationConfig(Settings settings) {
+    this.settings = settings;
+    this.bootstrapServers = settings.get(BOOTSTRAP_SERVERS);
+    if (bootstrapServers == null) {
       throw new IllegalArgumentException("Missing required configuration " + BOOTSTRAP_SERVERS.name()
           + " which has no default value");
     }
+    this.applicationId = settings.get(APPLICATION_ID);
+    this.window = settings.get(WINDOW);
+    this.grace = settings.get(GRACE);
+    this.statsInterval = settings.get(STATS_INTERVAL);
+    this.quietTime = settings.get(QUIET_TIME);
+    this.resolveAfter = settings.get(RESOLVE_AFTER);
+    this.resolvedRetention = settings.get(RESOLVED_RETENTION);
+    String dir = settings.get(STATE_DIR);
+    this.stateDir = dir == null ? defaultStateDir() : Path.of(dir);
+    this.inputPattern = settings.get(EVENTS_TOPIC_PATTERN);
+    this.findingsTopic = settings.get(FINDINGS_TOPIC);
+    this.extra = settings.get(KAFKA_PROPERTIES).forClientAsStrings();
+  }
+
+  public Settings settings() {
+    return settings;
   }
 
   /**
@@ -61,68 +96,67 @@ public record CorrelationConfig(Settings settings) {
   }
 
   public String bootstrapServers() {
-    return settings.get(BOOTSTRAP_SERVERS);
+    return bootstrapServers;
   }
 
   public String applicationId() {
-    return settings.get(APPLICATION_ID);
+    return applicationId;
   }
 
   public Duration window() {
-    return settings.get(WINDOW);
+    return window;
   }
 
   public Duration grace() {
-    return settings.get(GRACE);
+    return grace;
   }
 
   public Duration statsInterval() {
-    return settings.get(STATS_INTERVAL);
+    return statsInterval;
   }
 
   public Duration quietTime() {
-    return settings.get(QUIET_TIME);
+    return quietTime;
   }
 
   public Duration resolveAfter() {
-    return settings.get(RESOLVE_AFTER);
+    return resolveAfter;
   }
 
   public Duration resolvedRetention() {
-    return settings.get(RESOLVED_RETENTION);
+    return resolvedRetention;
   }
 
   public Path stateDir() {
-    String dir = settings.get(STATE_DIR);
-    return dir == null ? defaultStateDir() : Path.of(dir);
+    return stateDir;
   }
 
   public String inputPattern() {
-    return settings.get(EVENTS_TOPIC_PATTERN);
+    return inputPattern;
   }
 
   public String findingsTopic() {
-    return settings.get(FINDINGS_TOPIC);
+    return findingsTopic;
   }
 
   /** Further Kafka client / Streams properties (override the defaults); secrets revealed for the client. */
   public Map<String, String> extra() {
-    return settings.get(KAFKA_PROPERTIES).forClientAsStrings();
+    return extra;
   }
 
   /** The internal inventory topic name. */
   public String inventoryTopic() {
-    return applicationId() + INVENTORY_TOPIC_SUFFIX;
+    return applicationId + INVENTORY_TOPIC_SUFFIX;
   }
 
   /** The internal loop topic name. */
   public String loopTopic() {
-    return applicationId() + LOOP_TOPIC_SUFFIX;
+    return applicationId + LOOP_TOPIC_SUFFIX;
   }
 
   /** How long an unpaired half waits before it becomes a one-sided finding. */
   public Duration pairingHorizon() {
-    return window().plus(statsInterval()).plus(grace());
+    return window.plus(statsInterval).plus(grace);
   }
 
   @Override
