@@ -70,7 +70,7 @@ final class DemoConfigs {
     }
     String[][] files = istio
         ? new String[][] {{"access.log", "istio"}, {"listener.log", q(EnvoyFormats.ISTIO_LISTENER_TEXT.strip())}}
-        : new String[][] {{"access.log", "consul-json"}, {"listener.log", "envoy-json"}};
+        : new String[][] {{"access.log", "consul-json"}, {"listener.log", q(EnvoyFormats.CONSUL_LISTENER_JSON)}};
     for (Map.Entry<String, List<String>> group : servicesByTemplate.entrySet()) {
       String part = "{service:" + String.join(",", group.getValue()) + "}";
       for (String[] file : files) {
