@@ -16,8 +16,8 @@
 #             deploy/helm/meshlens/ci/*-values.yaml scenario; invalid-values.yaml must be refused
 #   render    every rendered object: kubernetes-models validate + strict schema generated from
 #             kubernetes-types (unknown fields fail) + meshlens workload policy
-#   config    the config files the chart generates use only keys the Java code declares (collector:
-#             names, nesting, types and required keys per CollectorConfig.KEYS), and the collector
+#   config    the config files the chart generates are valid against the JSON Schemas generated from the
+#             Java key tables (docs/schemas/, ./meshlens config-schema SERVICE), and the collector
 #             DaemonSet mounts what its config names (files, writable dirs, http port)
 #   mesh      deploy/mesh: Istio objects (@kubernetes-models/istio), Consul ProxyDefaults schema,
 #             the Istio files agree with each other, the Consul CRD and HCL agree, kustomize builds
@@ -127,9 +127,9 @@ run "chart: files/default-policy.yaml is the redactor's default policy" \
 for name in "${rendered[@]}"; do
   validate manifests "render/$name" "$TMP/$name.yaml"
 done
-validate config-keys query-api "$TMP"/default.yaml "$TMP"/federation-query-api.yaml
-validate config-keys redactor "$TMP"/consul-sasl-redactor.yaml
-validate config-keys collector "$TMP"/default.yaml "$TMP"/istio-collector.yaml "$TMP"/consul-sasl-redactor.yaml
+validate config-schema query-api "$TMP"/default.yaml "$TMP"/federation-query-api.yaml
+validate config-schema redactor "$TMP"/consul-sasl-redactor.yaml
+validate config-schema collector "$TMP"/default.yaml "$TMP"/istio-collector.yaml "$TMP"/consul-sasl-redactor.yaml
 validate collector-wiring "$TMP"/default.yaml "$TMP"/istio-collector.yaml "$TMP"/consul-sasl-redactor.yaml
 
 # ---------------------------------------------------------------------------------------------
@@ -202,12 +202,12 @@ if [ -f "$TMP/default.yaml" ]; then
   # collector config (only the collector's ConfigMap says bootstrap_servers / globs in the default render)
   sed 's/^\(    *\)bootstrap_servers:/\1bootstrap_server:/' "$TMP/default.yaml" > "$TMP/neg-collector-key.yaml"
   run "controls: a misspelled collector config key (kafka.bootstrap_server) is refused" \
-    bash -c "! MESHLENS_DEPLOY_TOOLING='$TOOLING' node deploy/tools/validate.mjs config-keys collector '$TMP/neg-collector-key.yaml' >/dev/null 2>&1"
+    bash -c "! MESHLENS_DEPLOY_TOOLING='$TOOLING' node deploy/tools/validate.mjs config-schema collector '$TMP/neg-collector-key.yaml' >/dev/null 2>&1"
   node -e '
     const fs = require("fs"); const t = fs.readFileSync(process.argv[1], "utf8");
     fs.writeFileSync(process.argv[2], t.replace(/^(\s+)globs:\n\s+- (\S+)$/m, "$1globs: $2"));' "$TMP/default.yaml" "$TMP/neg-collector-type.yaml"
   run "controls: a collector config value of the wrong type (globs as a string) is refused" \
-    bash -c "! cmp -s '$TMP/default.yaml' '$TMP/neg-collector-type.yaml' && ! MESHLENS_DEPLOY_TOOLING='$TOOLING' node deploy/tools/validate.mjs config-keys collector '$TMP/neg-collector-type.yaml' >/dev/null 2>&1"
+    bash -c "! cmp -s '$TMP/default.yaml' '$TMP/neg-collector-type.yaml' && ! MESHLENS_DEPLOY_TOOLING='$TOOLING' node deploy/tools/validate.mjs config-schema collector '$TMP/neg-collector-type.yaml' >/dev/null 2>&1"
   node -e '
     const fs = require("fs"); const t = fs.readFileSync(process.argv[1], "utf8");
     fs.writeFileSync(process.argv[2], t.replace(/(- name: state\n\s+mountPath: \/var\/lib\/meshlens)\n/, "$1\n              readOnly: true\n"));' "$TMP/default.yaml" "$TMP/neg-collector-ro.yaml"

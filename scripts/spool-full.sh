@@ -61,8 +61,8 @@ mesh: {id: spool-full, kind: istio, cluster: east}
 sources:
   files: [{globs: ["$WORK/logs/istio-proxy.log"], format: istio}]
   checkpoint_dir: $WORK/checkpoints
-pipeline: {publish_successes: true, success_rollup_seconds: 0}
-kafka: {bootstrap_servers: "127.0.0.1:$KAFKA_PORT", create_topic: true, partitions: 3, delivery_timeout_ms: 5000}
+pipeline: {publish_successes: true, success_rollup: 0s}
+kafka: {bootstrap_servers: "127.0.0.1:$KAFKA_PORT", create_topic: true, partitions: 3, delivery_timeout: 5s}
 spool: {dir: $VOL/spool, max_bytes: $SPOOL_MAX}
 dead_letter: {file: $WORK/dead-letters.jsonl}
 http: {host: 127.0.0.1, port: $COLLECTOR_PORT}
@@ -100,7 +100,7 @@ for _ in $(seq 1 360); do [ -f "$WORK/stack.env" ] && break; sleep 0.5; done
 [ -f "$WORK/stack.env" ] || { echo "spool-full: local stack did not start (see $WORK/local-stack.log)" >&2; exit 1; }
 ES_URL="$(sed -n 's/^MESHLENS_ES_URL=//p' "$WORK/stack.env")"
 cat > "$WORK/query-api.yaml" <<YAML
-kafka: {bootstrap-servers: "127.0.0.1:$KAFKA_PORT", metadata-max-age: 5s}
+kafka: {bootstrap_servers: "127.0.0.1:$KAFKA_PORT", metadata_max_age: 5s}
 elasticsearch: {urls: ["$ES_URL"], replicas: 0}
 http: {host: 127.0.0.1, port: $QA_PORT}
 correlation: {settings: {state-dir: "$WORK/streams-state"}}

@@ -10,9 +10,8 @@
 //       3. Consul CRDs against deploy/tools/schemas/*.schema.json;
 //       4. meshlens policy for workloads (probes, resources, security context, NetworkPolicy,
 //          config files that parse).
-//   validate.mjs config-keys query-api|redactor|collector FILE...  generated config files only use keys
-//       the Java code declares (read from its source); collector: also nesting, list items, types and
-//       required keys, per CollectorConfig.KEYS.
+//   validate.mjs config-schema query-api|redactor|collector FILE...  generated config files are valid
+//       against docs/schemas/<service>.schema.json (generated from the Java key tables).
 //   validate.mjs collector-wiring FILE...  the collector DaemonSet mounts what its config names: files on
 //       mounted volumes, writable dirs on writable volumes, http.port = probes' port = scrape annotation.
 //   validate.mjs consul-formats CRD HCL      the JSON access-log format is the same in both files.
@@ -197,173 +196,43 @@ if (cmd === 'manifests') {
   process.exit(failures);
 }
 
-// Config files the chart generates only use keys the Java code declares (read from its source,
-// so no build is needed): query-api (QueryApiConfig ConfigKey.*("name", ...)) and the redactor
-// stage (StageConfig constants).
-const CONFIG_SOURCES = {
-  'query-api': {
-    file: 'query-api/src/main/java/dev/meshlens/query/config/QueryApiConfig.java',
-    keys: (src) => [...src.matchAll(/ConfigKey\.(?:of|required|optional|secret)\(\s*"([^"]+)"/g)].map((m) => m[1]),
-    required: (src) => [...src.matchAll(/ConfigKey\.required\(\s*"([^"]+)"/g)].map((m) => m[1]),
-    doc: (d) => d.kind === 'Secret' && (d.stringData?.['config.yaml'] || d.data?.['config.yaml']) ? (d.stringData?.['config.yaml'] ?? Buffer.from(d.data['config.yaml'], 'base64').toString('utf8')) : null,
-    maps: ['kafka.properties', 'correlation.settings'],
-  },
-  redactor: {
-    file: 'redactor/src/main/java/dev/meshlens/redactor/stage/StageConfig.java',
-    keys: (src) => [...src.matchAll(/static final String [A-Z_]+ = "([a-z_.]+)";/g)].map((m) => m[1]),
-    required: () => ['mesh', 'kafka.bootstrap_servers', 'input.topic', 'output.topic'],
-    doc: (d) => d.kind === 'ConfigMap' && d.data?.['redactor.yaml'] ? d.data['redactor.yaml'] : null,
-    maps: ['kafka.properties'],
-  },
-  // CollectorConfig.KEYS: new Key("name", Type.X, required, default, "doc"[, List.of(values)]);
-  // "[]" in a name stands for any list index. Types are checked too.
-  collector: {
-    file: 'collector/src/main/java/dev/meshlens/collector/config/CollectorConfig.java',
-    table: (src) => collectorKeys(src),
-    doc: (d) => d.kind === 'ConfigMap' && d.data?.['collector.yaml'] ? d.data['collector.yaml'] : null,
-  },
+// Config files the chart generates are validated against the JSON Schema the Java tables generate
+// (docs/schemas/<service>.schema.json, ./meshlens config-schema <service>): names, nesting, types, value
+// rules and required keys, without reading or re-implementing Java here.
+const CONFIG_DOCS = {
+  'query-api': (d) => d.kind === 'Secret' && (d.stringData?.['config.yaml'] || d.data?.['config.yaml']) ? (d.stringData?.['config.yaml'] ?? Buffer.from(d.data['config.yaml'], 'base64').toString('utf8')) : null,
+  redactor: (d) => d.kind === 'ConfigMap' && d.data?.['redactor.yaml'] ? d.data['redactor.yaml'] : null,
+  collector: (d) => d.kind === 'ConfigMap' && d.data?.['collector.yaml'] ? d.data['collector.yaml'] : null,
 };
 
-// The arguments of every `new Key(...)` in the KEYS table (strings and parentheses aware).
-function collectorKeys(src) {
-  const start = src.indexOf('List<Key> KEYS = List.of(');
-  if (start < 0) throw new Error('no `List<Key> KEYS = List.of(` in CollectorConfig.java');
-  const table = new Map();
-  const re = /new Key\(/g;
-  re.lastIndex = start;
-  let m;
-  while ((m = re.exec(src))) {
-    let i = re.lastIndex; let depth = 1; let str = false; const args = []; let cur = '';
-    for (; i < src.length && depth > 0; i++) {
-      const ch = src[i];
-      if (str) { cur += ch; if (ch === '\\') { cur += src[++i]; } else if (ch === '"') str = false; continue; }
-      if (ch === '"') { str = true; cur += ch; continue; }
-      if (ch === '(') depth++;
-      if (ch === ')') { depth--; if (depth === 0) break; }
-      if (ch === ',' && depth === 1) { args.push(cur.trim()); cur = ''; continue; }
-      cur += ch;
-    }
-    args.push(cur.trim());
-    const name = JSON.parse(args[0]);
-    const type = args[1].replace(/^Type\./, '');
-    const values = args[5] ? [...args[5].matchAll(/"([^"]*)"/g)].map((x) => x[1]) : [];
-    table.set(name, { name, type, required: args[2] === 'true', values });
-    const dflt = args[3];
-    table.get(name).dflt = /^".*"$/.test(dflt) ? JSON.parse(dflt) : /^[0-9]+L?$/.test(dflt) ? Number(dflt.replace('L', '')) : dflt === 'null' ? null : dflt;
-    if (/^\)\s*;/.test(src.slice(i + 1).trimStart())) break; // end of List.of(...)
-  }
-  return table;
-}
-
-// Mirrors CollectorConfig.typeError (SnakeYAML and js-yaml read the same scalars).
-function collectorTypeError(k, v) {
-  const isInt = Number.isInteger(v) && v >= 0;
-  switch (k.type) {
-    case 'STRING': return typeof v === 'string' || typeof v === 'number' ? null : 'expected a string';
-    case 'INT': return isInt && v <= 2147483647 ? null : 'expected a non-negative integer (int)';
-    case 'LONG': return isInt ? null : 'expected a non-negative integer';
-    case 'BOOLEAN': return typeof v === 'boolean' ? null : 'expected true or false';
-    case 'OBJECT': return v && typeof v === 'object' && !Array.isArray(v) ? null : 'expected a mapping';
-    case 'STRING_MAP': return v && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every((x) => x === null || typeof x !== 'object')
-      ? null : 'expected a mapping of names to scalar values';
-    case 'LIST_OF_OBJECTS': return Array.isArray(v) ? null : 'expected a list';
-    case 'LIST_OF_STRINGS': return Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string') ? null : 'expected a non-empty list of strings';
-    case 'FORMAT': {
-      const one = (x) => typeof x === 'string' || (x && typeof x === 'object' && !Array.isArray(x) && Object.values(x).every((y) => typeof y === 'string'));
-      return one(v) || (Array.isArray(v) && v.length > 0 && v.every(one))
-        ? null : 'expected a preset name, a format string, a mapping of JSON key to operator, auto, or a non-empty list of these';
-    }
-    case 'ENUM': return typeof v === 'string' && k.values.includes(v.toLowerCase()) ? null : `expected one of ${k.values.join(', ')}`;
-    default: return `unknown type ${k.type} in the KEYS table`;
-  }
-}
-
-// Walks a collector config like CollectorConfig.validate + checkRequired; returns [keys seen, problems].
-function checkCollector(table, root) {
-  const seen = []; const problems = [];
-  const required = (map, prefix, shown) => {
-    for (const k of table.values()) {
-      if (!k.required || !k.name.startsWith(prefix)) continue;
-      const rest = k.name.slice(prefix.length);
-      if (rest.includes('.') || rest.includes('[]')) continue;
-      if (!(rest in map) || map[rest] === null) problems.push(`missing required ${shown}${rest}`);
-    }
-  };
-  const walk = (map, prefix, shown) => {
-    for (const [key, v] of Object.entries(map)) {
-      const name = prefix + key; const where = shown + key;
-      const k = table.get(name);
-      if (!k) { problems.push(`unknown key ${where}`); continue; }
-      seen.push(where);
-      if (v === null) continue;
-      const err = collectorTypeError(k, v);
-      if (err) { problems.push(`${where}: ${err}`); continue; }
-      if (k.type === 'OBJECT') { walk(v, `${name}.`, `${where}.`); required(v, `${name}.`, `${where}.`); }
-      if (k.type === 'LIST_OF_OBJECTS') {
-        v.forEach((item, i) => {
-          if (!item || typeof item !== 'object' || Array.isArray(item)) { problems.push(`${where}[${i}]: expected a mapping`); return; }
-          walk(item, `${name}[].`, `${where}[${i}].`); required(item, `${name}[].`, `${where}[${i}].`);
-        });
-      }
-    }
-  };
-  if (!root || typeof root !== 'object' || Array.isArray(root)) return [seen, ['not a YAML mapping']];
-  walk(root, '', '');
-  required(root, '', '');
-  return [seen, problems];
-}
-
-if (cmd === 'config-keys') {
-  const kind = process.argv[3];
-  const cs = CONFIG_SOURCES[kind];
-  const src = readFileSync(join(process.cwd(), cs.file), 'utf8');
-  if (cs.table) {
-    const table = cs.table(src);
-    let seen = 0;
-    if (table.size < 10 || !table.has('kafka.bootstrap_servers')) fail(`${kind}: could not read the KEYS table of ${cs.file} (${table.size} keys)`);
-    for (const file of process.argv.slice(4)) {
-      for (const d of loadDocs(file)) {
-        const text = cs.doc(d);
-        if (text === null) continue;
-        seen++;
-        const [keys, problems] = checkCollector(table, yaml.load(text));
-        if (problems.length) fail(`${kind} config in ${basename(file)} ${d.kind}/${d.metadata.name}: ${problems.join('; ')} (per ${cs.file})`);
-        else ok(`${kind} config in ${basename(file)}: ${keys.length} keys, names, nesting and types as in ${basename(cs.file)} KEYS (${table.size} known, ${[...table.values()].filter((k) => k.required).length} required)`);
-      }
-    }
-    if (seen === 0) fail(`${kind}: no config document found in ${process.argv.slice(4).join(' ')}`);
-    process.exit(failures);
-  }
-  const known = new Set(cs.keys(src));
-  const flatten = (prefix, o, out) => {
-    for (const [k, v] of Object.entries(o)) {
-      const name = prefix + k;
-      if (!known.has(name) && !cs.maps.includes(name) && v && typeof v === 'object' && !Array.isArray(v)) flatten(`${name}.`, v, out);
-      else out.push(name);
-    }
-    return out;
-  };
+if (cmd === 'config-schema') {
+  const service = process.argv[3];
+  const docOf = CONFIG_DOCS[service];
+  const schemaFile = join(process.cwd(), 'docs', 'schemas', `${service}.schema.json`);
+  if (!docOf || !existsSync(schemaFile)) { fail(`${service}: no config extractor or no ${schemaFile}`); process.exit(failures); }
+  const Ajv2020 = require('ajv/dist/2020');
+  const validateConfig = new Ajv2020({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync(schemaFile, 'utf8')));
   let seen = 0;
   for (const file of process.argv.slice(4)) {
     for (const d of loadDocs(file)) {
-      const text = cs.doc(d);
+      const text = docOf(d);
       if (text === null) continue;
       seen++;
-      const keys = flatten('', yaml.load(text), []);
-      const unknown = keys.filter((k) => !known.has(k));
-      const missing = cs.required(src).filter((k) => !keys.includes(k));
-      if (unknown.length || missing.length) fail(`${kind} config in ${basename(file)} ${d.kind}/${d.metadata.name}:${unknown.length ? ` keys unknown to ${cs.file}: ${unknown.join(', ')};` : ''}${missing.length ? ` missing required: ${missing.join(', ')}` : ''}`);
-      else ok(`${kind} config in ${basename(file)}: ${keys.length} keys, all declared in ${basename(cs.file)} (${known.size} known)`);
+      const config = yaml.load(text);
+      const name = `${service} config in ${basename(file)} ${d.kind}/${d.metadata.name}`;
+      if (validateConfig(config)) ok(`${name}: valid against docs/schemas/${service}.schema.json`);
+      else fail(`${name}: ${validateConfig.errors.slice(0, 8).map((e) => `${e.instancePath || '/'} ${e.message}${e.params?.additionalProperty ? ` '${e.params.additionalProperty}'` : ''}${e.params?.missingProperty ? ` '${e.params.missingProperty}'` : ''}`).join('; ')}`);
     }
   }
-  if (seen === 0) fail(`${kind}: no config document found in ${process.argv.slice(4).join(' ')}`);
+  if (seen === 0) fail(`${service}: no config document found in ${process.argv.slice(4).join(' ')}`);
   process.exit(failures);
 }
 
 // The collector DaemonSet provides what the rendered collector config names.
 if (cmd === 'collector-wiring') {
-  const src = readFileSync(join(process.cwd(), CONFIG_SOURCES.collector.file), 'utf8');
-  const table = collectorKeys(src);
+  // defaults come from the generated schema (the Java table), not from the Java source
+  const schema = JSON.parse(readFileSync(join(process.cwd(), 'docs', 'schemas', 'collector.schema.json'), 'utf8'));
+  const dfltOf = (dotted) => { let cur = schema; for (const p of dotted.split('.')) cur = cur?.properties?.[p]; return cur?.default; };
   let seen = 0;
   for (const file of process.argv.slice(3)) {
     const all = loadDocs(file);
@@ -381,7 +250,7 @@ if (cmd === 'collector-wiring') {
       const text = cm?.data?.[cfgPath.slice(cfgMount.mountPath.replace(/\/$/, '').length + 1)];
       if (!text) { fail(`collector wiring in ${basename(file)}: --config ${cfgPath} is not a key of a rendered ConfigMap mounted there`); continue; }
       const cfg = yaml.load(text);
-      const get = (dotted) => { let cur = cfg; for (const p of dotted.split('.')) cur = cur && typeof cur === 'object' ? cur[p] : undefined; return cur ?? table.get(dotted)?.dflt ?? null; };
+      const get = (dotted) => { let cur = cfg; for (const p of dotted.split('.')) cur = cur && typeof cur === 'object' ? cur[p] : undefined; return cur ?? dfltOf(dotted) ?? null; };
       // files the collector reads: on a mounted volume, and a key/item of it when the volume lists them
       const readable = (what, path) => {
         const m = mountOf(path);
@@ -404,13 +273,14 @@ if (cmd === 'collector-wiring') {
       for (const [i, tb] of (get('sources.trust_bundles') ?? []).entries()) {
         if (tb.path) readable(`sources.trust_bundles[${i}].path`, tb.path);
         if (tb.token_env && !(c.env ?? []).some((e) => e.name === tb.token_env)) problems.push(`sources.trust_bundles[${i}].token_env ${tb.token_env} is not set in the container`);
+        if (tb.token_file) readable(`sources.trust_bundles[${i}].token_file`, tb.token_file);
       }
       for (const [i, f] of (get('sources.files') ?? []).entries()) {
         for (const g of f.globs ?? []) { const m = mountOf(g.replace(/[*?[].*$/, '')); if (!m) problems.push(`sources.files[${i}].globs ${g} is on no volume mount`); }
       }
-      for (const [k, v] of Object.entries(get('kafka.producer') ?? {})) {
-        for (const ref of String(v).matchAll(/\$\{dir:([^:}]+):([^}]+)\}/g)) readable(`kafka.producer ${k}`, `${ref[1]}/${ref[2]}`);
-        if (/\.location$/.test(k)) readable(`kafka.producer ${k}`, String(v));
+      for (const [k, v] of Object.entries({ ...(get('kafka.producer') ?? {}), ...(get('kafka.properties') ?? {}) })) {
+        for (const ref of String(v).matchAll(/\$\{dir:([^:}]+):([^}]+)\}/g)) readable(`kafka.properties ${k}`, `${ref[1]}/${ref[2]}`);
+        if (/\.location$/.test(k) || /_file$/.test(k)) readable(`kafka.properties ${k}`, String(v));
       }
       writable('sources.checkpoint_dir', get('sources.checkpoint_dir'));
       writable('spool.dir', get('spool.dir'));
@@ -499,5 +369,5 @@ if (cmd === 'formats') {
   process.exit(failures);
 }
 
-console.error('usage: validate.mjs manifests LABEL FILE... | formats CHART MESHDIR | istio-mesh DIR | config-keys query-api|redactor|collector FILE... | collector-wiring FILE... | consul-formats CRD HCL');
+console.error('usage: validate.mjs manifests LABEL FILE... | formats CHART MESHDIR | istio-mesh DIR | config-schema query-api|redactor|collector FILE... | collector-wiring FILE... | consul-formats CRD HCL');
 process.exit(2);

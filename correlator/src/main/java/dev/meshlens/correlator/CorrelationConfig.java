@@ -1,49 +1,28 @@
 package dev.meshlens.correlator;
 
+import static dev.meshlens.correlator.CorrelatorKeys.*;
+
+import dev.meshlens.config.Key;
+import dev.meshlens.config.Settings;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
- * Configuration of the correlator (a Kafka Streams application).
- *
- * @param bootstrapServers Kafka bootstrap servers
- * @param applicationId Kafka Streams application id (consumer group, prefix of internal topics)
- * @param window largest time difference between the two halves of one handshake (clock skew between
- *     the meshes plus logging delay); default ±5 s
- * @param grace how long after a half's window closed (in stream time) late records are still paired
- * @param statsInterval the longest admin poll interval of the collectors: a half waits this long
- *     for an {@code ssl.*} counter delta of the other side
- * @param quietTime an open finding with no failure for this long resolves ("quiet")
- * @param resolveAfter an open finding resolves when successful mTLS between its pair has been seen for
- *     this long without a failure (a success between two failures never resolves it)
- * @param resolvedRetention a resolved finding leaves the state store this long after it was last seen
- * @param stateDir where RocksDB state lives (restored from changelog topics when lost); default
- *     {@link #defaultStateDir()}
- * @param inputPattern regex of the mesh topics
- * @param findingsTopic where findings are written (key = finding id)
- * @param extra further Kafka Streams properties (override the defaults)
+ * Configuration of the correlator (a Kafka Streams application): validated {@link Settings} of the keys in
+ * {@link CorrelatorKeys} (their documentation says what each one means), read through the accessors below. The
+ * values are read once here: the topology asks for them per record.
  */
-public record CorrelationConfig(String bootstrapServers, String applicationId, Duration window, Duration grace,
-    Duration statsInterval, Duration quietTime, Duration resolveAfter, Duration resolvedRetention, Path stateDir,
-    String inputPattern, String findingsTopic, Map<String, String> extra) {
-
-  public static final Duration DEFAULT_WINDOW = Duration.ofSeconds(5);
-  public static final Duration DEFAULT_GRACE = Duration.ofSeconds(5);
-  public static final Duration DEFAULT_STATS_INTERVAL = Duration.ofSeconds(15);
-  public static final Duration DEFAULT_QUIET_TIME = Duration.ofMinutes(30);
-  /**
-   * Five minutes of successes without a failure: longer than the gaps of an intermittent fault or of a root
-   * rotation that reaches the pods one by one, short against the quiet time.
-   */
-  public static final Duration DEFAULT_RESOLVE_AFTER = Duration.ofMinutes(5);
-  public static final Duration DEFAULT_RESOLVED_RETENTION = Duration.ofHours(24);
-  public static final String DEFAULT_APPLICATION_ID = "meshlens-correlator";
-  public static final String DEFAULT_INPUT_PATTERN = "meshlens\\.events\\..*";
-  public static final String DEFAULT_FINDINGS_TOPIC = "meshlens.findings";
+public final class CorrelationConfig {
+  public static final Duration DEFAULT_WINDOW = WINDOW.defaultValue();
+  public static final Duration DEFAULT_GRACE = GRACE.defaultValue();
+  public static final Duration DEFAULT_STATS_INTERVAL = STATS_INTERVAL.defaultValue();
+  public static final Duration DEFAULT_QUIET_TIME = QUIET_TIME.defaultValue();
+  public static final Duration DEFAULT_RESOLVE_AFTER = RESOLVE_AFTER.defaultValue();
+  public static final Duration DEFAULT_RESOLVED_RETENTION = RESOLVED_RETENTION.defaultValue();
+  public static final String DEFAULT_APPLICATION_ID = APPLICATION_ID.defaultValue();
+  public static final String DEFAULT_INPUT_PATTERN = EVENTS_TOPIC_PATTERN.defaultValue();
+  public static final String DEFAULT_FINDINGS_TOPIC = FINDINGS_TOPIC.defaultValue();
   /** Internal topic holding trust bundles and certificate inventories (read back as a global store). */
   public static final String INVENTORY_TOPIC_SUFFIX = "-inventory";
   /**
@@ -52,59 +31,47 @@ public record CorrelationConfig(String bootstrapServers, String applicationId, D
    */
   public static final String LOOP_TOPIC_SUFFIX = "-loop";
 
-  public CorrelationConfig {
-    extra = extra == null ? Map.of() : Map.copyOf(extra);
-    List<String> problems = new ArrayList<>();
-    if (bootstrapServers == null || bootstrapServers.isBlank()) {
-      problems.add("Missing required configuration bootstrap-servers which has no default value");
+  private final Settings settings;
+  private final String bootstrapServers;
+  private final String applicationId;
+  private final Duration window;
+  private final Duration grace;
+  private final Duration statsInterval;
+  private final Duration quietTime;
+  private final Duration resolveAfter;
+  private final Duration resolvedRetention;
+  private final Path stateDir;
+  private final String inputPattern;
+  private final String findingsTopic;
+  private final Map<String, String> extra;
+
+  /**
+   * @param settings the values, from a YAML file ({@link CorrelatorKeys#DEF}, the query API's table) or built in
+   *     code
+   */
+  public CorrelationConfig(Settings settings) {
+    this.settings = settings;
+    this.bootstrapServers = settings.get(BOOTSTRAP_SERVERS);
+    if (bootstrapServers == null) {
+      throw new IllegalArgumentException("Missing required configuration " + BOOTSTRAP_SERVERS.name()
+          + " which has no default value");
     }
-    if (applicationId == null || applicationId.isBlank()) {
-      problems.add("Missing required configuration application-id");
-    }
-    positive(problems, "window", window);
-    nonNegative(problems, "grace", grace);
-    nonNegative(problems, "stats-interval", statsInterval);
-    positive(problems, "quiet-time", quietTime);
-    positive(problems, "resolve-after", resolveAfter);
-    positive(problems, "resolved-retention", resolvedRetention);
-    if (stateDir == null) {
-      problems.add("Missing required configuration state-dir");
-    }
-    if (inputPattern == null || inputPattern.isBlank()) {
-      problems.add("Missing required configuration inputPattern");
-    } else {
-      try {
-        java.util.regex.Pattern.compile(inputPattern);
-      } catch (java.util.regex.PatternSyntaxException e) {
-        problems.add("Invalid value " + inputPattern + " for configuration inputPattern: " + e.getDescription());
-      }
-    }
-    if (findingsTopic == null || findingsTopic.isBlank()) {
-      problems.add("Missing required configuration findingsTopic");
-    }
-    if (!problems.isEmpty()) {
-      throw new IllegalArgumentException(String.join("; ", problems));
-    }
+    this.applicationId = settings.get(APPLICATION_ID);
+    this.window = settings.get(WINDOW);
+    this.grace = settings.get(GRACE);
+    this.statsInterval = settings.get(STATS_INTERVAL);
+    this.quietTime = settings.get(QUIET_TIME);
+    this.resolveAfter = settings.get(RESOLVE_AFTER);
+    this.resolvedRetention = settings.get(RESOLVED_RETENTION);
+    String dir = settings.get(STATE_DIR);
+    this.stateDir = dir == null ? defaultStateDir() : Path.of(dir);
+    this.inputPattern = settings.get(EVENTS_TOPIC_PATTERN);
+    this.findingsTopic = settings.get(FINDINGS_TOPIC);
+    this.extra = settings.get(KAFKA_PROPERTIES).forClientAsStrings();
   }
 
-  private static void positive(List<String> problems, String key, Duration d) {
-    if (d == null || d.isZero() || d.isNegative()) {
-      problems.add("Invalid value " + d + " for configuration " + key + ": must be positive");
-    }
-  }
-
-  private static void nonNegative(List<String> problems, String key, Duration d) {
-    if (d == null || d.isNegative()) {
-      problems.add("Invalid value " + d + " for configuration " + key + ": must not be negative");
-    }
-  }
-
-  /** The configuration as it was before {@code resolveAfter} existed: that one takes its default. */
-  public CorrelationConfig(String bootstrapServers, String applicationId, Duration window, Duration grace,
-      Duration statsInterval, Duration quietTime, Duration resolvedRetention, Path stateDir, String inputPattern,
-      String findingsTopic, Map<String, String> extra) {
-    this(bootstrapServers, applicationId, window, grace, statsInterval, quietTime, DEFAULT_RESOLVE_AFTER,
-        resolvedRetention, stateDir, inputPattern, findingsTopic, extra);
+  public Settings settings() {
+    return settings;
   }
 
   /**
@@ -119,39 +86,62 @@ public record CorrelationConfig(String bootstrapServers, String applicationId, D
 
   /** Defaults for everything but the bootstrap servers and the state directory. */
   public static CorrelationConfig defaults(String bootstrapServers, Path stateDir) {
-    return new CorrelationConfig(bootstrapServers, DEFAULT_APPLICATION_ID, DEFAULT_WINDOW, DEFAULT_GRACE,
-        DEFAULT_STATS_INTERVAL, DEFAULT_QUIET_TIME, DEFAULT_RESOLVE_AFTER, DEFAULT_RESOLVED_RETENTION, stateDir,
-        DEFAULT_INPUT_PATTERN, DEFAULT_FINDINGS_TOPIC, Map.of());
+    return new CorrelationConfig(DEF.empty("defaults").with(BOOTSTRAP_SERVERS, bootstrapServers)
+        .with(STATE_DIR, stateDir.toString()));
   }
 
-  public CorrelationConfig withWindow(Duration window, Duration grace) {
-    return new CorrelationConfig(bootstrapServers, applicationId, window, grace, statsInterval, quietTime,
-        resolveAfter, resolvedRetention, stateDir, inputPattern, findingsTopic, extra);
+  /** A copy with one value replaced; the key's rules apply at once. */
+  public <T> CorrelationConfig with(Key<T> key, T value) {
+    return new CorrelationConfig(settings.with(key, value));
   }
 
-  public CorrelationConfig withApplicationId(String id) {
-    return new CorrelationConfig(bootstrapServers, id, window, grace, statsInterval, quietTime, resolveAfter,
-        resolvedRetention, stateDir, inputPattern, findingsTopic, extra);
+  public String bootstrapServers() {
+    return bootstrapServers;
   }
 
-  public CorrelationConfig withQuietTime(Duration quiet) {
-    return new CorrelationConfig(bootstrapServers, applicationId, window, grace, statsInterval, quiet,
-        resolveAfter, resolvedRetention, stateDir, inputPattern, findingsTopic, extra);
+  public String applicationId() {
+    return applicationId;
   }
 
-  public CorrelationConfig withResolveAfter(Duration sustained) {
-    return new CorrelationConfig(bootstrapServers, applicationId, window, grace, statsInterval, quietTime,
-        sustained, resolvedRetention, stateDir, inputPattern, findingsTopic, extra);
+  public Duration window() {
+    return window;
   }
 
-  public CorrelationConfig withStatsInterval(Duration interval) {
-    return new CorrelationConfig(bootstrapServers, applicationId, window, grace, interval, quietTime,
-        resolveAfter, resolvedRetention, stateDir, inputPattern, findingsTopic, extra);
+  public Duration grace() {
+    return grace;
   }
 
-  public CorrelationConfig withExtra(Map<String, String> props) {
-    return new CorrelationConfig(bootstrapServers, applicationId, window, grace, statsInterval, quietTime,
-        resolveAfter, resolvedRetention, stateDir, inputPattern, findingsTopic, props);
+  public Duration statsInterval() {
+    return statsInterval;
+  }
+
+  public Duration quietTime() {
+    return quietTime;
+  }
+
+  public Duration resolveAfter() {
+    return resolveAfter;
+  }
+
+  public Duration resolvedRetention() {
+    return resolvedRetention;
+  }
+
+  public Path stateDir() {
+    return stateDir;
+  }
+
+  public String inputPattern() {
+    return inputPattern;
+  }
+
+  public String findingsTopic() {
+    return findingsTopic;
+  }
+
+  /** Further Kafka client / Streams properties (override the defaults); secrets revealed for the client. */
+  public Map<String, String> extra() {
+    return extra;
   }
 
   /** The internal inventory topic name. */
@@ -171,13 +161,6 @@ public record CorrelationConfig(String bootstrapServers, String applicationId, D
 
   @Override
   public String toString() {
-    return "CorrelationConfig{applicationId=" + applicationId + ", bootstrapServers=" + bootstrapServers + ", window="
-        + window + ", grace=" + grace + ", statsInterval=" + statsInterval + ", quietTime=" + quietTime
-        + ", resolveAfter=" + resolveAfter + ", resolvedRetention=" + resolvedRetention + ", stateDir=" + stateDir
-        + ", inputPattern=" + inputPattern + ", findingsTopic=" + findingsTopic + ", extra=" + extra.keySet() + "}";
-  }
-
-  static String require(String s, String name) {
-    return Objects.requireNonNull(s, name);
+    return "CorrelationConfig" + settings.describe();
   }
 }

@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
+import dev.meshlens.config.ClientProperties;
 import java.util.Map;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
@@ -50,10 +51,11 @@ class CorrelationServiceIT {
           new NewTopic("meshlens.events." + consul, 2, (short) 1))).all().get();
     }
     Path state1 = Files.createTempDirectory("corr-it-1");
-    CorrelationConfig cfg = new CorrelationConfig(kafka.bootstrapServers(), "corr-it-" + token,
-        CorrelationConfig.DEFAULT_WINDOW, CorrelationConfig.DEFAULT_GRACE, CorrelationConfig.DEFAULT_STATS_INTERVAL,
-        CorrelationConfig.DEFAULT_QUIET_TIME, CorrelationConfig.DEFAULT_RESOLVED_RETENTION, state1,
-        "meshlens\\.events\\." + token + "-.*", findingsTopic, Map.of("num.stream.threads", "1"));
+    CorrelationConfig cfg = CorrelationConfig.defaults(kafka.bootstrapServers(), state1)
+        .with(CorrelatorKeys.APPLICATION_ID, "corr-it-" + token)
+        .with(CorrelatorKeys.EVENTS_TOPIC_PATTERN, "meshlens\\.events\\." + token + "-.*")
+        .with(CorrelatorKeys.FINDINGS_TOPIC, findingsTopic)
+        .with(CorrelatorKeys.KAFKA_PROPERTIES, new ClientProperties(Map.of("num.stream.threads", "1")));
     Instant t0 = Instant.now().minusSeconds(5);
 
     Map<String, Finding> seen = new HashMap<>();
@@ -75,9 +77,7 @@ class CorrelationServiceIT {
         assertEquals(1, svc.stats().halvesStored() - svc.stats().halvesPaired() / 2, svc.stats().toString());
       }
       // ...the instance stops and its disk is lost; a new instance with an empty state dir takes over
-      CorrelationConfig cfg2 = new CorrelationConfig(cfg.bootstrapServers(), cfg.applicationId(), cfg.window(),
-          cfg.grace(), cfg.statsInterval(), cfg.quietTime(), cfg.resolvedRetention(),
-          Files.createTempDirectory("corr-it-2"), cfg.inputPattern(), cfg.findingsTopic(), cfg.extra());
+      CorrelationConfig cfg2 = cfg.with(CorrelatorKeys.STATE_DIR, Files.createTempDirectory("corr-it-2").toString());
       try (CorrelationService svc = new CorrelationService(cfg2).start()) {
         awaitRunning(svc);
         send(producer, consulServer(consul, t0.plusMillis(2500), "s2"));

@@ -107,10 +107,10 @@ class CorrelatorTopicsIT {
 
   /** A configuration of its own: application id, findings topic, and mesh topics nobody else writes. */
   static CorrelationConfig config(KafkaService kafka, String id) throws java.io.IOException {
-    return new CorrelationConfig(kafka.bootstrapServers(), id, CorrelationConfig.DEFAULT_WINDOW,
-        CorrelationConfig.DEFAULT_GRACE, CorrelationConfig.DEFAULT_STATS_INTERVAL, CorrelationConfig.DEFAULT_QUIET_TIME,
-        CorrelationConfig.DEFAULT_RESOLVE_AFTER, CorrelationConfig.DEFAULT_RESOLVED_RETENTION,
-        Files.createTempDirectory("corr-topics"), "meshlens\\.events\\." + id + "-.*", "meshlens.findings." + id,
-        Map.of("num.stream.threads", "1"));
+    return CorrelationConfig.defaults(kafka.bootstrapServers(), Files.createTempDirectory("corr-topics"))
+        .with(CorrelatorKeys.APPLICATION_ID, id)
+        .with(CorrelatorKeys.EVENTS_TOPIC_PATTERN, "meshlens\\.events\\." + id + "-.*")
+        .with(CorrelatorKeys.FINDINGS_TOPIC, "meshlens.findings." + id)
+        .with(CorrelatorKeys.KAFKA_PROPERTIES, new dev.meshlens.config.ClientProperties(Map.of("num.stream.threads", "1")));
   }
 }

@@ -227,7 +227,7 @@ class CorrelatorWindowTest {
 
   @Test
   void resolvesAfterSustainedSuccessReopensOnFailureAndKeepsHistory() throws Exception {
-    CorrelationConfig cfg = Harness.defaults().withResolveAfter(Duration.ofSeconds(30));
+    CorrelationConfig cfg = Harness.defaults().with(CorrelatorKeys.RESOLVE_AFTER, Duration.ofSeconds(30));
     try (Harness h = new Harness(cfg, false)) {
       h.pipe(istioClient(T0, FailureCategory.UNTRUSTED_ROOT, RejectedBy.SELF, "CERTIFICATE_VERIFY_FAILED"));
       h.pipe(consulServer(T0, FailureCategory.UNTRUSTED_ROOT, RejectedBy.PEER, "TLSV1_ALERT_UNKNOWN_CA"));
@@ -258,7 +258,7 @@ class CorrelatorWindowTest {
 
   @Test
   void quietTimeResolvesInStreamTimeAndResolvedFindingsLeaveByRetention() throws Exception {
-    CorrelationConfig cfg = Harness.defaults().withQuietTime(Duration.ofMinutes(5));
+    CorrelationConfig cfg = Harness.defaults().with(CorrelatorKeys.QUIET_TIME, Duration.ofMinutes(5));
     try (Harness h = new Harness(cfg, false)) {
       h.pipe(istioClient(T0, FailureCategory.UNTRUSTED_ROOT, RejectedBy.SELF, "CERTIFICATE_VERIFY_FAILED"));
       h.pipe(consulServer(T0, FailureCategory.UNTRUSTED_ROOT, RejectedBy.PEER, "TLSV1_ALERT_UNKNOWN_CA"));

@@ -63,7 +63,7 @@ final class Harness implements AutoCloseable {
     Path shm = Path.of("/dev/shm");
     Path dir = Files.isDirectory(shm) && Files.isWritable(shm) ? Files.createTempDirectory(shm, "corr-test")
         : Files.createTempDirectory("corr-test");
-    return CorrelationConfig.defaults("unused:9092", dir).withApplicationId("corr-test");
+    return CorrelationConfig.defaults("unused:9092", dir).with(CorrelatorKeys.APPLICATION_ID, "corr-test");
   }
 
   void pipe(MeshEvent e) {

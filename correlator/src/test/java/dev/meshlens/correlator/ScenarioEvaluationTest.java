@@ -37,7 +37,7 @@ class ScenarioEvaluationTest {
       long t1 = System.nanoTime();
       // a scenario lasts 60 s and a fix comes at +40 s: a sustained period shorter than the 20 s of successes
       // left keeps the final-state comparison meaningful (the default, 5 min, would leave every fix open)
-      try (Harness h = new Harness(Harness.defaults().withResolveAfter(Duration.ofSeconds(10)))) {
+      try (Harness h = new Harness(Harness.defaults().with(CorrelatorKeys.RESOLVE_AFTER, Duration.ofSeconds(10)))) {
         long t2 = System.nanoTime();
         h.pipeAll(arrivalOrder(s, seed));
         Instant end = s.events().stream().map(MeshEvent::observedTime).max(Comparator.naturalOrder()).orElseThrow();

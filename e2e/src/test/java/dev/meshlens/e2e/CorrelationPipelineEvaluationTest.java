@@ -210,7 +210,7 @@ class CorrelationPipelineEvaluationTest {
   static Map<String, Finding> correlateEvents(List<MeshEvent> ordered) throws Exception {
     Path dir = Files.createTempDirectory(Files.isWritable(Path.of("/dev/shm")) ? Path.of("/dev/shm")
         : Path.of(System.getProperty("java.io.tmpdir")), "e2e-corr");
-    CorrelationConfig cfg = CorrelationConfig.defaults("unused:9092", dir).withApplicationId("e2e-corr");
+    CorrelationConfig cfg = CorrelationConfig.defaults("unused:9092", dir).with(dev.meshlens.correlator.CorrelatorKeys.APPLICATION_ID, "e2e-corr");
     Properties p = new Properties();
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, cfg.applicationId());
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");

@@ -2,6 +2,8 @@ package dev.meshlens.launcher;
 
 import dev.meshlens.collector.cli.CollectorCommand;
 import dev.meshlens.collector.cli.ExplainCommand;
+import dev.meshlens.correlator.CorrelatorCommand;
+import dev.meshlens.launcher.config.ConfigSchemaCommand;
 import dev.meshlens.launcher.demo.DemoCommand;
 import dev.meshlens.localstack.LocalStackCommand;
 import dev.meshlens.query.cli.QueryApiCommand;
@@ -43,6 +45,10 @@ public final class Main {
         "run the Kafka-to-Kafka redaction stage: redactor --config FILE"));
     c.put("query-api", new Command(QueryApiCommand::run,
         "run the query API: query-api --config FILE"));
+    c.put("correlator", new Command(CorrelatorCommand::run,
+        "run the correlator on its own: correlator --config FILE [--check]"));
+    c.put("config-schema", new Command(ConfigSchemaCommand::run,
+        "print a service's configuration JSON Schema: config-schema SERVICE | --write-docs"));
     c.put("what-if", new Command(WhatIfCommand::run,
         "which mesh pairs break if a mesh rotates/drops/imports a root or a root expires: what-if --help"));
     c.put("fix", new Command(FixCommand::run,

@@ -1,9 +1,13 @@
 package dev.meshlens.collector.cli;
 
+import static dev.meshlens.collector.config.CollectorKeys.*;
+
 import com.sun.net.httpserver.HttpServer;
 import dev.meshlens.collector.admin.AdminSources;
 import dev.meshlens.collector.config.CollectorConfig;
 import dev.meshlens.collector.format.Presets;
+import dev.meshlens.collector.config.GlobIdentity;
+import dev.meshlens.config.Settings;
 import dev.meshlens.collector.format.FormatChain;
 import dev.meshlens.collector.metrics.CollectorMetrics;
 import dev.meshlens.collector.otlp.OtlpReceiver;
@@ -27,7 +31,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -73,31 +76,26 @@ public final class Collector implements AutoCloseable {
   }
 
   public Collector start() throws IOException {
-    String mesh = config.string("mesh.id");
-    MeshKind kind = MeshKind.fromWire(config.string("mesh.kind"));
-    String cluster = config.string("mesh.cluster");
+    String mesh = config.get(MESH_ID);
+    MeshKind kind = MeshKind.fromWire(config.get(MESH_KIND));
+    String cluster = config.get(MESH_CLUSTER);
     LOG.info("starting collector for mesh {} with configuration {}", mesh, config.source());
+    config.warnings().forEach(w -> LOG.warn("configuration {}: {}", config.source(), w));
     config.describe().forEach((k, v) -> LOG.info("config {} = {}", k, v));
     CollectorMetrics metrics = new CollectorMetrics(registry, mesh);
-    HashKey key = null;
-    if (config.string("redaction.hash_key_file") != null) {
-      key = HashKey.fromFile(Path.of(config.string("redaction.hash_key_file")));
-    } else if (config.string("redaction.hash_key_env") != null) {
-      key = HashKey.fromEnv(config.string("redaction.hash_key_env"));
-    }
-    String policy = config.string("redaction.policy_file");
+    HashKey key = config.get(HASH_KEY) == null ? null : HashKey.of(config.get(HASH_KEY).reveal());
+    String policy = config.get(POLICY_FILE);
     EventRedactor redactor = EventRedactor.engine(policy == null ? null : Path.of(policy), key, registry);
-    publisher = new KafkaPublisher(new KafkaPublisher.Options(config.string("kafka.bootstrap_servers"),
-        config.topic(), Path.of(config.string("spool.dir")), config.longValue("spool.max_bytes"),
-        config.integer("kafka.max_in_flight"), Duration.ofMillis(config.integer("kafka.delivery_timeout_ms")),
-        config.bool("kafka.create_topic"), config.integer("kafka.partitions"),
-        (short) config.integer("kafka.replication_factor"), stringMap(config.get("kafka.producer")),
-        config.longValue("spool.min_free_bytes")), metrics);
-    DeadLetters dl = new DeadLetters(Path.of(config.string("dead_letter.file")), config.longValue("dead_letter.max_bytes"));
-    boolean successes = config.bool("pipeline.publish_successes");
-    int rollupSeconds = config.integer("pipeline.success_rollup_seconds");
-    if (successes && rollupSeconds > 0) {
-      rollups = new SuccessRollups(publisher, Duration.ofSeconds(rollupSeconds), 100_000);
+    publisher = new KafkaPublisher(new KafkaPublisher.Options(config.get(BOOTSTRAP_SERVERS),
+        config.topic(), Path.of(config.get(SPOOL_DIR)), config.get(SPOOL_MAX_BYTES),
+        config.get(MAX_IN_FLIGHT), config.get(DELIVERY_TIMEOUT), config.get(CREATE_TOPIC), config.get(PARTITIONS),
+        (short) (int) config.get(REPLICATION_FACTOR), config.get(KAFKA_PROPERTIES).forClientAsStrings(),
+        config.get(SPOOL_MIN_FREE_BYTES)), metrics);
+    DeadLetters dl = new DeadLetters(Path.of(config.get(DEAD_LETTER_FILE)), config.get(DEAD_LETTER_MAX_BYTES));
+    boolean successes = config.get(PUBLISH_SUCCESSES);
+    Duration rollupEvery = config.get(SUCCESS_ROLLUP);
+    if (successes && !rollupEvery.isZero()) {
+      rollups = new SuccessRollups(publisher, rollupEvery, 100_000);
       rollupFlusher.scheduleWithFixedDelay(() -> {
         try {
           rollups.flushDue();
@@ -108,46 +106,42 @@ public final class Collector implements AutoCloseable {
         }
       }, 1, 1, TimeUnit.SECONDS);
     }
-    List<Map<String, Object>> files = config.list("sources.files");
+    List<Settings> files = config.get(FILES);
     for (int i = 0; i < files.size(); i++) {
-      Map<String, Object> f = files.get(i);
-      FormatChain formats = CollectorConfig.toFormats(CollectorConfig.item(f, "sources.files", "format"));
-      @SuppressWarnings("unchecked")
-      List<String> globs = (List<String>) f.get("globs");
-      boolean unwrap = Boolean.TRUE.equals(CollectorConfig.item(f, "sources.files", "unwrap_container"));
+      Settings f = files.get(i);
+      FormatChain formats = CollectorConfig.toFormats(f.get(FILE_FORMAT));
+      List<String> globs = f.get(FILE_GLOBS);
       LinePipeline pipeline = new LinePipeline(formats, mesh, kind, cluster, redactor, publisher, metrics, dl,
-          successes, unwrap).successRollups(rollups);
-      Object identityPattern = f.get("identity_from_path");
-      if (identityPattern != null) {
+          successes, f.get(FILE_UNWRAP)).successRollups(rollups);
+      String identityPattern = f.get(FILE_IDENTITY_FROM_PATH) != null ? f.get(FILE_IDENTITY_FROM_PATH)
+          : GlobIdentity.regex(globs);
+      if (identityPattern != null && f.get(FILE_IDENTITY_TEMPLATE) != null) {
         pipeline.localIdentity(new dev.meshlens.collector.event.LocalIdentity(
-            java.util.regex.Pattern.compile(identityPattern.toString()), String.valueOf(f.get("identity_template"))));
+            java.util.regex.Pattern.compile(identityPattern), f.get(FILE_IDENTITY_TEMPLATE)));
       }
-      Object gatewayPath = f.get("gateway_from_path");
+      String gatewayPath = f.get(FILE_GATEWAY_FROM_PATH);
       if (gatewayPath != null) {
-        pipeline.gatewayPaths(java.util.regex.Pattern.compile(gatewayPath.toString()));
+        pipeline.gatewayPaths(java.util.regex.Pattern.compile(gatewayPath));
       }
-      FileTailer t = new FileTailer(new FileTailer.Options(globs,
-          Path.of(config.string("sources.checkpoint_dir")).resolve("files-" + i + ".json"),
-          config.integer("sources.max_line_bytes"), Duration.ofMillis(config.integer("sources.poll_interval_ms")),
-          Duration.ofSeconds(1), Duration.ofSeconds(30)));
+      FileTailer t = new FileTailer(new FileTailer.Options(GlobIdentity.plain(globs),
+          Path.of(config.get(CHECKPOINT_DIR)).resolve("files-" + i + ".json"),
+          config.get(MAX_LINE_BYTES), config.get(POLL_INTERVAL), Duration.ofSeconds(1), Duration.ofSeconds(30)));
       t.start(pipeline);
       tailers.add(t);
     }
     metrics.checkpointLag(() -> tailers.stream().mapToLong(FileTailer::lagBytes).sum());
-    if (config.bool("sources.otlp.enabled")) {
-      LinePipeline p = new LinePipeline(CollectorConfig.toFormats(config.get("sources.otlp.format")), mesh, kind,
+    if (config.get(OTLP_ENABLED)) {
+      LinePipeline p = new LinePipeline(CollectorConfig.toFormats(config.get(OTLP_FORMAT)), mesh, kind,
           cluster, redactor, publisher, metrics, dl, successes, false).successRollups(rollups);
-      otlp = new OtlpReceiver(p, mesh, kind, cluster, config.string("sources.otlp.host"),
-          config.integer("sources.otlp.port")).start();
+      otlp = new OtlpReceiver(p, mesh, kind, cluster, config.get(OTLP_HOST), config.get(OTLP_PORT)).start();
     }
     LinePipeline events = new LinePipeline(Presets.byName(kind.profile().defaultPreset().name()), mesh, kind, cluster, redactor,
         publisher, metrics, dl, true, false);
-    for (Map<String, Object> a : config.list("sources.admin")) {
-      String url = String.valueOf(a.get("url"));
-      int every = ((Number) CollectorConfig.item(a, "sources.admin", "interval_seconds")).intValue();
+    for (Settings a : config.get(ADMIN)) {
+      String url = a.get(ADMIN_URL);
+      long every = Math.max(1, a.get(ADMIN_INTERVAL).toMillis());
       AdminSources src = new AdminSources(mesh, kind, cluster, new AdminSources.PolledEnvoy(
-          a.get("local_identity") == null ? null : a.get("local_identity").toString(),
-          a.get("workload") == null ? null : a.get("workload").toString()));
+          a.get(ADMIN_LOCAL_IDENTITY), a.get(ADMIN_WORKLOAD)));
       scheduler.scheduleWithFixedDelay(() -> {
         try {
           for (MeshEvent e : src.pollStats(url)) {
@@ -161,23 +155,24 @@ public final class Collector implements AutoCloseable {
         } catch (Exception e) {
           LOG.warn("polling Envoy admin {} failed: {}", url, e.toString());
         }
-      }, 0, Math.max(1, every), TimeUnit.SECONDS);
+      }, 0, every, TimeUnit.MILLISECONDS);
     }
-    for (Map<String, Object> tb : config.list("sources.trust_bundles")) {
-      int every = ((Number) CollectorConfig.item(tb, "sources.trust_bundles", "interval_seconds")).intValue();
+    for (Settings tb : config.get(TRUST_BUNDLES)) {
+      long every = Math.max(1, tb.get(BUNDLE_INTERVAL).toMillis());
       AdminSources src = new AdminSources(mesh, kind, cluster);
+      String path = tb.get(BUNDLE_PATH);
+      String consul = tb.get(BUNDLE_CONSUL_URL);
+      String token = tb.get(BUNDLE_TOKEN) == null ? null : tb.get(BUNDLE_TOKEN).reveal();
       scheduler.scheduleWithFixedDelay(() -> {
         try {
-          var bundle = tb.get("path") != null ? src.bundleFromPem(Path.of(String.valueOf(tb.get("path"))), null)
-              : src.bundleFromConsul(String.valueOf(tb.get("consul_url")),
-                  tb.get("token_env") == null ? null : System.getenv(String.valueOf(tb.get("token_env"))));
+          var bundle = path != null ? src.bundleFromPem(Path.of(path), null) : src.bundleFromConsul(consul, token);
           events.publishEvent(src.bundleEvent(bundle, Instant.now()));
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         } catch (Exception e) {
-          LOG.warn("reading trust bundle {} failed: {}", tb, e.toString());
+          LOG.warn("reading trust bundle {} failed: {}", path != null ? path : consul, e.toString());
         }
-      }, 0, Math.max(1, every), TimeUnit.SECONDS);
+      }, 0, every, TimeUnit.MILLISECONDS);
     }
     startHttp();
     ready = true;
@@ -187,7 +182,7 @@ public final class Collector implements AutoCloseable {
   }
 
   private void startHttp() throws IOException {
-    http = HttpServer.create(new InetSocketAddress(config.string("http.host"), config.integer("http.port")), 0);
+    http = HttpServer.create(new InetSocketAddress(config.get(HTTP_HOST), config.get(HTTP_PORT)), 0);
     http.createContext("/metrics", ex -> respond(ex, 200, "text/plain; version=0.0.4; charset=utf-8",
         registry.scrape()));
     http.createContext("/healthz", ex -> respond(ex, 200, "application/json", "{\"status\":\"ok\"}"));
@@ -218,16 +213,6 @@ public final class Collector implements AutoCloseable {
 
   private static String jsonString(String s) {
     return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Map<String, String> stringMap(Object o) {
-    if (!(o instanceof Map<?, ?> m)) {
-      return Map.of();
-    }
-    Map<String, String> out = new java.util.LinkedHashMap<>();
-    m.forEach((k, v) -> out.put(String.valueOf(k), String.valueOf(v)));
-    return out;
   }
 
   private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();

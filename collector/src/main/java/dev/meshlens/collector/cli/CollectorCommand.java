@@ -1,7 +1,8 @@
 package dev.meshlens.collector.cli;
 
 import dev.meshlens.collector.config.CollectorConfig;
-import dev.meshlens.collector.config.ConfigException;
+import dev.meshlens.config.ConfigArgs;
+import dev.meshlens.config.ConfigException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
@@ -25,38 +26,12 @@ public final class CollectorCommand {
 
   /** @param stop when non-null, the collector stops when this latch opens (tests); else on JVM shutdown */
   public static int run(String[] args, PrintStream out, PrintStream err, CountDownLatch stop) {
-    String config = null;
-    boolean check = false;
-    for (int i = 0; i < args.length; i++) {
-      switch (args[i]) {
-        case "--config", "-c" -> {
-          if (i + 1 >= args.length) {
-            err.println("collector: --config needs a file");
-            return 2;
-          }
-          config = args[++i];
-        }
-        case "--check" -> check = true;
-        case "-h", "--help" -> {
-          out.print(USAGE);
-          return 0;
-        }
-        default -> {
-          if (args[i].startsWith("--config=")) {
-            config = args[i].substring("--config=".length());
-          } else {
-            err.println("collector: unknown argument " + args[i]);
-            err.print(USAGE);
-            return 2;
-          }
-        }
-      }
+    ConfigArgs parsed = ConfigArgs.parse("collector", USAGE, args, out, err);
+    if (parsed.exit() != null) {
+      return parsed.exit();
     }
-    if (config == null) {
-      err.println("collector: --config FILE is required");
-      err.print(USAGE);
-      return 2;
-    }
+    String config = parsed.config();
+    boolean check = parsed.check();
     CollectorConfig cfg;
     try {
       cfg = CollectorConfig.load(Path.of(config));
@@ -66,6 +41,7 @@ public final class CollectorCommand {
     }
     if (check) {
       out.println("configuration " + config + " is valid");
+      cfg.warnings().forEach(w -> out.println("  warning: " + w));
       cfg.describe().forEach((k, v) -> out.println("  " + k + " = " + v));
       return 0;
     }

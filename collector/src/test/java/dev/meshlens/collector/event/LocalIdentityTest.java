@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.meshlens.collector.config.CollectorConfig;
-import dev.meshlens.collector.config.ConfigException;
+import dev.meshlens.config.ConfigException;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
@@ -40,7 +40,8 @@ class LocalIdentityTest {
         """;
     ConfigException half = assertThrows(ConfigException.class,
         () -> CollectorConfig.parse(base + "      identity_from_path: \"(?<w>.*)\"\n", "t.yaml"));
-    assertTrue(half.getMessage().contains("sources.files[0]: set identity_from_path and identity_template together"),
+    assertTrue(half.getMessage().contains("line 6: Missing configuration sources.files[0].identity_template. Fix: set"
+        + " identity_from_path (or the {name} parts of the globs) and identity_template together"),
         half.getMessage());
     ConfigException bad = assertThrows(ConfigException.class, () -> CollectorConfig.parse(base
         + "      identity_from_path: \"(?<w>.*)\"\n      identity_template: \"spiffe://td/{x}\"\n", "t.yaml"));

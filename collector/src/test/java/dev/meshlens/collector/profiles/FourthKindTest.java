@@ -46,7 +46,7 @@ class FourthKindTest {
             - globs: [/var/log/tm/*.log]
               format: testmesh
         """, "fourth.yaml");
-    assertEquals("testmesh", c.string("mesh.kind"));
+    assertEquals("testmesh", c.get(dev.meshlens.collector.config.CollectorKeys.MESH_KIND));
   }
 
   @Test

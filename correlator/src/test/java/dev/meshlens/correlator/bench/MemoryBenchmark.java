@@ -2,6 +2,7 @@ package dev.meshlens.correlator.bench;
 
 import dev.meshlens.correlator.CorrelationConfig;
 import dev.meshlens.correlator.CorrelationService;
+import dev.meshlens.correlator.CorrelatorKeys;
 import dev.meshlens.events.CorrelationKeys;
 import dev.meshlens.events.Direction;
 import dev.meshlens.events.EventCodec;
@@ -65,10 +66,14 @@ public final class MemoryBenchmark {
     try (Admin admin = Admin.create(kafka.adminProperties())) {
       admin.createTopics(List.of(new NewTopic("meshlens.events." + mesh, 4, (short) 1))).all().get();
     }
-    CorrelationConfig cfg = new CorrelationConfig(bootstrap, "corr-bench-" + run, Duration.ofSeconds(5),
-        Duration.ofSeconds(5), Duration.ofSeconds(15), Duration.ofMinutes(2), Duration.ofMinutes(3), state,
-        "meshlens\\.events\\.bench-" + run, "meshlens.findings.bench-" + run,
-        Map.of("num.stream.threads", "1", "processing.guarantee", "at_least_once", "commit.interval.ms", "5000"));
+    CorrelationConfig cfg = CorrelationConfig.defaults(bootstrap, state)
+        .with(CorrelatorKeys.APPLICATION_ID, "corr-bench-" + run)
+        .with(CorrelatorKeys.QUIET_TIME, Duration.ofMinutes(2))
+        .with(CorrelatorKeys.RESOLVED_RETENTION, Duration.ofMinutes(3))
+        .with(CorrelatorKeys.EVENTS_TOPIC_PATTERN, "meshlens\\.events\\.bench-" + run)
+        .with(CorrelatorKeys.FINDINGS_TOPIC, "meshlens.findings.bench-" + run)
+        .with(CorrelatorKeys.KAFKA_PROPERTIES, new dev.meshlens.config.ClientProperties(Map.of("num.stream.threads",
+            "1", "processing.guarantee", "at_least_once", "commit.interval.ms", "5000")));
     Instant t0 = Instant.parse("2026-11-28T12:00:00Z");
     long started = System.nanoTime();
     try (CorrelationService svc = new CorrelationService(cfg).start();

@@ -30,7 +30,7 @@ class MeshProfileBoundaryTest {
    * {@code istio: ingressgateway} that Istio's own remediation dialect writes into a Gateway resource.
    */
   private static final Set<String> ALLOWED = Set.of(
-      "collector/src/main/java/dev/meshlens/collector/config/CollectorConfig.java:\"istio\"",
+      "collector/src/main/java/dev/meshlens/collector/config/CollectorKeys.java:\"istio\"",
       "events/src/main/java/dev/meshlens/events/fix/IstioFixes.java:\"istio\"");
 
   private static final Pattern KIND_CONSTANT_COMPARED = Pattern.compile(

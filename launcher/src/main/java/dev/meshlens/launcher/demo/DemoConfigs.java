@@ -12,7 +12,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Writes the configuration files the demo's collectors and query API run with. They are ordinary
@@ -56,34 +59,42 @@ final class DemoConfigs {
     y.append("  cluster: ").append(q(istio ? "east-1" : "dc1")).append('\n');
     y.append("sources:\n");
     y.append("  files:\n");
-    // One entry per Envoy: its access log and its listener log, each in the mesh's own format, and
-    // the Envoy's identity from its folder (on Kubernetes the pod log path pattern does this).
-    String accessFormat = istio ? EnvoyFormats.ISTIO_TEXT : EnvoyFormats.CONSUL_JSON;
-    String listenerFormat = istio ? EnvoyFormats.ISTIO_LISTENER_TEXT : EnvoyFormats.CONSUL_LISTENER_JSON;
+    // One entry per file kind and identity template (namespace): a preset (or, for Istio's listener log, its format once) and a glob
+    // whose {service} part names the Envoy behind each file (on Kubernetes: /var/log/pods/*_{service}-*/...).
+    Map<String, List<String>> servicesByTemplate = new TreeMap<>();
     for (EnvoyAdmin a : simulator.admins()) {
       if (!a.envoy().mesh().id().equals(meshId)) {
         continue;
       }
-      Path envoyDir = meshDir.resolve(a.envoy().service());
-      for (String[] file : new String[][] {{"access.log", accessFormat}, {"listener.log", listenerFormat}}) {
-        y.append("    - globs: [").append(q(envoyDir.resolve(file[0]).toString())).append("]\n");
-        y.append("      format: ").append(q(file[1])).append('\n');
-        y.append("      identity_from_path: ").append(q(java.util.regex.Pattern.quote(envoyDir + "/"))).append('\n');
-        y.append("      identity_template: ").append(q(a.envoy().identity())).append('\n');
+      String service = a.envoy().service();
+      String identity = a.envoy().identity();
+      int at = identity.lastIndexOf(service);
+      String template = identity.substring(0, at) + "{service}" + identity.substring(at + service.length());
+      servicesByTemplate.computeIfAbsent(template, k -> new ArrayList<>()).add(service);
+    }
+    String[][] files = istio
+        ? new String[][] {{"access.log", "istio"}, {"listener.log", q(EnvoyFormats.ISTIO_LISTENER_TEXT.strip())}}
+        : new String[][] {{"access.log", "consul-json"}, {"listener.log", q(EnvoyFormats.CONSUL_LISTENER_JSON)}};
+    for (Map.Entry<String, List<String>> group : servicesByTemplate.entrySet()) {
+      String part = "{service:" + String.join(",", group.getValue()) + "}";
+      for (String[] file : files) {
+        y.append("    - globs: [").append(q(meshDir + "/" + part + "/" + file[0])).append("]\n");
+        y.append("      format: ").append(file[1]).append('\n');
+        y.append("      identity_template: ").append(q(group.getKey())).append('\n');
       }
     }
     y.append("  checkpoint_dir: ").append(q(work.resolve("checkpoints").toString())).append('\n');
-    y.append("  poll_interval_ms: 200\n");
+    y.append("  poll_interval: 200ms\n");
     y.append("  admin:\n");
     for (EnvoyAdmin a : simulator.admins()) {
       if (a.envoy().mesh().id().equals(meshId)) {
         y.append("    - url: ").append(q(a.baseUrl())).append('\n');
-        y.append("      interval_seconds: 5\n");
+        y.append("      interval: 5s\n");
       }
     }
     y.append("  trust_bundles:\n");
     y.append("    - path: ").append(q(meshDir.resolve("trust-bundle.pem").toString())).append('\n');
-    y.append("      interval_seconds: 30\n");
+    y.append("      interval: 30s\n");
     y.append("redaction:\n");
     y.append("  policy_file: ").append(q(policy.toString())).append('\n');
     y.append("  hash_key_file: ").append(q(hashKey().toString())).append('\n');
@@ -108,17 +119,17 @@ final class DemoConfigs {
     StringBuilder y = new StringBuilder();
     y.append("# Query API, written by ./meshlens demo.\n");
     y.append("kafka:\n");
-    y.append("  bootstrap-servers: ").append(q(kafkaBootstrap)).append('\n');
-    y.append("  metadata-max-age: 5s\n");
+    y.append("  bootstrap_servers: ").append(q(kafkaBootstrap)).append('\n');
+    y.append("  metadata_max_age: 5s\n");
     y.append("elasticsearch:\n");
     y.append("  urls: [").append(q(elasticsearchUrl)).append("]\n");
     y.append("  replicas: 0\n");
     y.append("http:\n");
     y.append("  host: \"127.0.0.1\"\n");
     y.append("  port: ").append(httpPort).append('\n');
-    y.append("  blind-after: 2m\n");
+    y.append("  blind_after: 2m\n");
     y.append("ingest:\n");
-    y.append("  gauge-refresh-interval: 10s\n");
+    y.append("  gauge_refresh_interval: 10s\n");
     y.append("auth:\n");
     y.append("  tokens:\n");
     for (Token t : tokens) {
@@ -135,9 +146,8 @@ final class DemoConfigs {
       }
     }
     y.append("correlation:\n");
-    y.append("  settings:\n");
-    y.append("    state-dir: ").append(q(dir.resolve("query-api").resolve("streams-state").toString())).append('\n');
-    y.append("    stats-interval: 10s\n");
+    y.append("  state_dir: ").append(q(dir.resolve("query-api").resolve("streams-state").toString())).append('\n');
+    y.append("  stats_interval: 10s\n");
     Path file = dir.resolve("config").resolve("query-api.yaml");
     Files.createDirectories(file.getParent());
     Files.writeString(file, y.toString());

@@ -2,7 +2,8 @@ package dev.meshlens.query.cli;
 
 import dev.meshlens.correlator.CorrelationService;
 import dev.meshlens.query.auth.TokenAuthenticator;
-import dev.meshlens.query.config.ConfigException;
+import dev.meshlens.config.ConfigException;
+import dev.meshlens.query.config.QueryApiKeys;
 import dev.meshlens.query.config.QueryApiConfig;
 import dev.meshlens.query.gauges.GaugeService;
 import dev.meshlens.query.http.ApiVerticle;
@@ -75,14 +76,12 @@ public final class QueryApiCommand {
     QueryApiConfig c;
     try {
       c = QueryApiConfig.load(config);
-      if (c.bool("correlation.enabled")) {
-        CorrelationSettings.config(c); // validate the correlator's settings before anything starts
-      }
     } catch (ConfigException e) {
       err.println("query-api: invalid configuration " + config + ":");
       e.problems().forEach(p -> err.println("  - " + p));
       return 2;
     }
+    c.warnings().forEach(w -> err.println("query-api: warning: " + w));
     LOG.info("resolved configuration:\n{}", c.describe());
     Running r;
     try {
@@ -155,7 +154,7 @@ public final class QueryApiCommand {
           .setTracerProvider(SdkTracerProvider.builder()
               .setResource(Resource.getDefault().merge(Resource.create(Attributes.of(
                   io.opentelemetry.api.common.AttributeKey.stringKey("service.name"),
-                  c.string("telemetry.service-name")))))
+                  c.get(QueryApiKeys.SERVICE_NAME)))))
               .build())
           .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
           .build();
@@ -189,28 +188,29 @@ public final class QueryApiCommand {
     TrustService trust = new TrustService(new TrustReader(read.es(), read.names(), trustWindows(c)),
         trustSettings(c), clock);
     IngestService ingest = null;
-    if (c.bool("ingest.enabled")) {
+    if (c.get(QueryApiKeys.INGEST_ENABLED)) {
       ingest = new IngestService(c, store, metrics, otel, clock).start();
       r.ingest = ingest;
       r.closeables.add(ingest);
       // the gauges computed from what ingest indexes (meshlens_findings_open, certificate expiry, last seen,
       // meshlens_trust_*) run where ingest runs, as they always have
-      r.closeables.add(new GaugeService(read, trust, metrics, c.duration("ingest.gauge-refresh-interval"),
-          c.duration("trust.refresh-interval")).start());
+      r.closeables.add(new GaugeService(read, trust, metrics, c.get(QueryApiKeys.INGEST_GAUGE_REFRESH),
+          c.get(QueryApiKeys.TRUST_REFRESH_INTERVAL)).start());
     }
-    if (c.bool("correlation.enabled")) {
-      CorrelationService correlation = new CorrelationService(CorrelationSettings.config(c), metrics.registry());
+    if (c.get(QueryApiKeys.CORRELATION_ENABLED)) {
+      CorrelationService correlation = new CorrelationService(c.correlation(), metrics.registry());
       r.closeables.add(correlation.start());
       LOG.info("correlator started");
     }
-    if (c.bool("http.enabled")) {
+    if (c.get(QueryApiKeys.HTTP_ENABLED)) {
       Vertx vertx = Vertx.vertx();
       r.closeables.add(() -> vertx.close().await(10, TimeUnit.SECONDS));
       IngestService ing = ingest;
       ApiVerticle api = new ApiVerticle(read, trust, new TokenAuthenticator(c.tokens()), metrics,
           () -> ing == null ? "DISABLED" : ing.state(),
-          new ApiVerticle.Settings(c.string("http.host"), c.integer("http.port"),
-              new ReadModel.InventorySettings(c.integer("http.cert-warning-days"), c.duration("http.blind-after"),
+          new ApiVerticle.Settings(c.get(QueryApiKeys.HTTP_HOST), c.get(QueryApiKeys.HTTP_PORT),
+              new ReadModel.InventorySettings(c.get(QueryApiKeys.HTTP_CERT_WARNING_DAYS),
+                  c.get(QueryApiKeys.HTTP_BLIND_AFTER),
                   java.time.Duration.ofHours(24))));
       vertx.deployVerticle(api).await(30, TimeUnit.SECONDS);
       r.httpPort = api.port();
@@ -223,12 +223,12 @@ public final class QueryApiCommand {
 
   /** The trust matrix settings from {@code trust.*}. */
   static TrustSettings trustSettings(QueryApiConfig c) {
-    return new TrustSettings(Duration.ofDays(c.integer("trust.horizon-days")), c.duration("trust.stale-after"));
+    return new TrustSettings(Duration.ofDays(c.get(QueryApiKeys.TRUST_HORIZON_DAYS)), c.get(QueryApiKeys.TRUST_STALE_AFTER));
   }
 
   /** How far back the trust matrix reads bundles, certificates and traffic, from {@code trust.*}. */
   static TrustReader.Windows trustWindows(QueryApiConfig c) {
-    return new TrustReader.Windows(c.duration("trust.bundle-history"), c.duration("trust.certs-window"),
-        c.duration("trust.traffic-window"));
+    return new TrustReader.Windows(c.get(QueryApiKeys.TRUST_BUNDLE_HISTORY), c.get(QueryApiKeys.TRUST_CERTS_WINDOW),
+        c.get(QueryApiKeys.TRUST_TRAFFIC_WINDOW));
   }
 }

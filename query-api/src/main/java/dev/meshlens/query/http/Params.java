@@ -2,7 +2,6 @@ package dev.meshlens.query.http;
 
 import dev.meshlens.events.FailureCategory;
 import dev.meshlens.events.SourceKind;
-import dev.meshlens.query.config.QueryApiConfig;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -89,7 +88,7 @@ final class Params {
       return Instant.parse(s);
     } catch (DateTimeParseException e) {
       try {
-        return now.minus(QueryApiConfig.parseDuration(s));
+        return now.minus(dev.meshlens.config.Durations.parse(s));
       } catch (IllegalArgumentException e2) {
         throw ApiException.badParameter(name, "'" + s
             + "' is not an ISO-8601 instant (2026-11-29T00:00:00Z) or a duration like 15m/24h/7d");

@@ -1,7 +1,9 @@
 package dev.meshlens.query.ingest;
 
 import dev.meshlens.events.Backoff;
+import dev.meshlens.correlator.CorrelatorKeys;
 import dev.meshlens.query.config.QueryApiConfig;
+import dev.meshlens.query.config.QueryApiKeys;
 import dev.meshlens.query.metrics.MeshlensMetrics;
 import dev.meshlens.query.store.ElasticStore;
 import io.opentelemetry.api.OpenTelemetry;
@@ -83,34 +85,35 @@ public final class IngestService implements AutoCloseable {
       return;
     }
     Properties pp = new Properties();
-    pp.putAll(config.map("kafka.properties"));
-    pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.string("kafka.bootstrap-servers"));
+    pp.putAll(config.get(CorrelatorKeys.KAFKA_PROPERTIES).forClient());
+    pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.get(CorrelatorKeys.BOOTSTRAP_SERVERS));
     pp.put(ProducerConfig.ACKS_CONFIG, "all");
     pp.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-    pp.put(ProducerConfig.CLIENT_ID_CONFIG, config.string("kafka.group-id") + "-deadletter");
+    pp.put(ProducerConfig.CLIENT_ID_CONFIG, config.get(QueryApiKeys.GROUP_ID) + "-deadletter");
     pp.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     pp.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     producer = new KafkaProducer<>(pp);
-    DeadLetters dlq = new DeadLetters(producer, config.string("kafka.dead-letter-topic"));
+    DeadLetters dlq = new DeadLetters(producer, config.get(QueryApiKeys.DEAD_LETTER_TOPIC));
     BulkWriter writer = new BulkWriter(store.rest());
-    IngestLoop.Settings s = new IngestLoop.Settings(config.duration("ingest.poll-timeout"),
-        config.duration("ingest.retry-backoff"), config.duration("ingest.max-retry-backoff"),
-        config.integer("ingest.document-retries"));
-    String bootstrap = config.string("kafka.bootstrap-servers");
-    String group = config.string("kafka.group-id");
-    Duration metaAge = config.duration("kafka.metadata-max-age");
-    events = new IngestLoop("events", bootstrap, group, config.map("kafka.properties"),
-        Pattern.compile(config.string("kafka.events-topic-pattern")), null, metaAge, config.integer("ingest.max-batch"),
+    IngestLoop.Settings s = new IngestLoop.Settings(config.get(QueryApiKeys.INGEST_POLL_TIMEOUT),
+        config.get(QueryApiKeys.INGEST_RETRY_BACKOFF), config.get(QueryApiKeys.INGEST_MAX_RETRY_BACKOFF),
+        config.get(QueryApiKeys.INGEST_DOCUMENT_RETRIES));
+    String bootstrap = config.get(CorrelatorKeys.BOOTSTRAP_SERVERS);
+    String group = config.get(QueryApiKeys.GROUP_ID);
+    Duration metaAge = config.get(QueryApiKeys.METADATA_MAX_AGE);
+    events = new IngestLoop("events", bootstrap, group, config.get(CorrelatorKeys.KAFKA_PROPERTIES).forClientAsStrings(),
+        Pattern.compile(config.get(CorrelatorKeys.EVENTS_TOPIC_PATTERN)), null, metaAge, config.get(QueryApiKeys.INGEST_MAX_BATCH),
         new EventConverter(store.names(), metrics, clock), writer, dlq, metrics, otel, s, true).start();
-    findings = new IngestLoop("findings", bootstrap, group + "-findings", config.map("kafka.properties"), null,
-        config.string("kafka.findings-topic"), metaAge, 500, new FindingConverter(store.names(), clock), writer, dlq,
+    findings = new IngestLoop("findings", bootstrap, group + "-findings", config.get(CorrelatorKeys.KAFKA_PROPERTIES).forClientAsStrings(), null,
+        config.get(CorrelatorKeys.FINDINGS_TOPIC), metaAge, 500, new FindingConverter(store.names(), clock), writer, dlq,
         metrics, otel, s, false).start();
     state = "RUNNING";
-    int days = config.integer("ingest.retention-days");
+    int days = config.get(QueryApiKeys.INGEST_RETENTION_DAYS);
     if (days > 0) {
-      long every = config.duration("ingest.retention-interval").toMillis();
+      long every = config.get(QueryApiKeys.INGEST_RETENTION_INTERVAL).toMillis();
       scheduler.scheduleWithFixedDelay(() -> retention(days), 0, every, TimeUnit.MILLISECONDS);
-    }  }
+    }
+  }
 
   private void retention(int days) {
     try {

@@ -8,6 +8,7 @@ import co.elastic.clients.transport.rest_client.RestClientTransport;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.meshlens.query.config.QueryApiConfig;
+import dev.meshlens.query.config.QueryApiKeys;
 import java.io.IOException;
 import java.io.StringReader;
 import java.time.LocalDate;
@@ -68,11 +69,16 @@ public final class ElasticStore implements AutoCloseable {
     this.async = new ElasticsearchAsyncClient(transport);
   }
 
+  /** A secret's value for the client, or null. */
+  private static String reveal(dev.meshlens.config.Secret s) {
+    return s == null ? null : s.reveal();
+  }
+
   public static ElasticStore fromConfig(QueryApiConfig c) {
-    return new ElasticStore(c.list("elasticsearch.urls"), c.string("elasticsearch.username"),
-        c.string("elasticsearch.password"), c.string("elasticsearch.api-key"),
-        new IndexNames(c.string("elasticsearch.index-prefix")), c.integer("elasticsearch.shards"),
-        c.integer("elasticsearch.replicas"), durationSetting(c.duration("elasticsearch.refresh-interval")));
+    return new ElasticStore(c.get(QueryApiKeys.ES_URLS), c.get(QueryApiKeys.ES_USERNAME),
+        reveal(c.get(QueryApiKeys.ES_PASSWORD)), reveal(c.get(QueryApiKeys.ES_API_KEY)),
+        new IndexNames(c.get(QueryApiKeys.ES_INDEX_PREFIX)), c.get(QueryApiKeys.ES_SHARDS),
+        c.get(QueryApiKeys.ES_REPLICAS), durationSetting(c.get(QueryApiKeys.ES_REFRESH_INTERVAL)));
   }
 
   static String durationSetting(java.time.Duration d) {

@@ -65,16 +65,17 @@ public final class RedactorStageCommand {
         return 2;
       }
       engine = new RedactionEngine(policy, null, registry);
-    } catch (PolicyException | IllegalArgumentException e) {
+    } catch (PolicyException | IllegalArgumentException | dev.meshlens.config.ConfigException e) {
       err.println("redactor: " + e.getMessage());
       return 2;
     }
+    cfg.warnings().forEach(w -> err.println("redactor: warning: " + w));
     out.println("redactor: configuration");
     for (String line : cfg.describe()) {
       out.println("  " + line);
     }
     HttpServer metrics = null;
-    int port = cfg.integer(StageConfig.METRICS_PORT);
+    int port = cfg.get(StageConfig.METRICS_PORT);
     if (port >= 0) {
       try {
         metrics = metricsServer(port, registry);

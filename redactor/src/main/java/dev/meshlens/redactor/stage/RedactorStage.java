@@ -76,10 +76,10 @@ public final class RedactorStage implements AutoCloseable {
   public RedactorStage(StageConfig cfg, RedactionEngine engine, MeterRegistry registry) {
     this.cfg = Objects.requireNonNull(cfg, "cfg");
     this.engine = Objects.requireNonNull(engine, "engine");
-    this.poll = Duration.ofMillis(cfg.integer(StageConfig.POLL_MS));
+    this.poll = cfg.get(StageConfig.POLL_TIMEOUT);
     Properties common = new Properties();
-    common.putAll(cfg.map(StageConfig.CLIENT_PROPERTIES));
-    common.put("bootstrap.servers", cfg.string(StageConfig.BOOTSTRAP_SERVERS));
+    common.putAll(cfg.get(StageConfig.CLIENT_PROPERTIES).forClient());
+    common.put("bootstrap.servers", cfg.get(StageConfig.BOOTSTRAP_SERVERS));
 
     Properties c = new Properties();
     c.putAll(common);
@@ -87,7 +87,7 @@ public final class RedactorStage implements AutoCloseable {
     c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, String.valueOf(cfg.integer(StageConfig.MAX_POLL_RECORDS)));
+    c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, String.valueOf(cfg.get(StageConfig.MAX_POLL_RECORDS)));
     c.put(ConsumerConfig.CLIENT_ID_CONFIG, cfg.transactionalId() + "-consumer");
     Properties p = new Properties();
     p.putAll(common);
@@ -106,13 +106,13 @@ public final class RedactorStage implements AutoCloseable {
         .register(r);
     try {
       producer.initTransactions();
-      consumer.subscribe(List.of(cfg.string(StageConfig.INPUT_TOPIC)));
+      consumer.subscribe(List.of(cfg.get(StageConfig.INPUT_TOPIC)));
     } catch (RuntimeException e) {
       close();
       throw e;
     }
     LOG.info("redactor stage for mesh {}: {} -> {} (dead letters: {}), policy {} v{}", mesh,
-        cfg.string(StageConfig.INPUT_TOPIC), cfg.outputTopic(), cfg.string(StageConfig.DEAD_LETTER_TOPIC),
+        cfg.get(StageConfig.INPUT_TOPIC), cfg.outputTopic(), cfg.get(StageConfig.DEAD_LETTER_TOPIC),
         engine.policy().id(), engine.policy().version());
   }
 
@@ -146,7 +146,7 @@ public final class RedactorStage implements AutoCloseable {
       return 0;
     }
     String out = cfg.outputTopic();
-    String dlq = cfg.string(StageConfig.DEAD_LETTER_TOPIC);
+    String dlq = cfg.get(StageConfig.DEAD_LETTER_TOPIC);
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
     int ok = 0;
     int bad = 0;
