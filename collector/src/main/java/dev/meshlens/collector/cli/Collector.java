@@ -5,6 +5,8 @@ import dev.meshlens.collector.admin.AdminSources;
 import dev.meshlens.collector.config.CollectorConfig;
 import dev.meshlens.collector.format.FormatChain;
 import dev.meshlens.collector.metrics.CollectorMetrics;
+import dev.meshlens.collector.otlp.OtlpGrpcReceiver;
+import dev.meshlens.collector.otlp.OtlpIngest;
 import dev.meshlens.collector.otlp.OtlpReceiver;
 import dev.meshlens.collector.pipeline.DeadLetters;
 import dev.meshlens.collector.pipeline.LinePipeline;
@@ -48,6 +50,7 @@ public final class Collector implements AutoCloseable {
       Thread.ofPlatform().name("meshlens-poll-", 0).daemon(true).factory());
   private KafkaPublisher publisher;
   private OtlpReceiver otlp;
+  private OtlpGrpcReceiver otlpGrpc;
   private HttpServer http;
   private volatile boolean ready;
 
@@ -65,6 +68,10 @@ public final class Collector implements AutoCloseable {
 
   public int otlpPort() {
     return otlp == null ? -1 : otlp.port();
+  }
+
+  public int otlpGrpcPort() {
+    return otlpGrpc == null ? -1 : otlpGrpc.port();
   }
 
   public KafkaPublisher publisher() {
@@ -136,8 +143,12 @@ public final class Collector implements AutoCloseable {
     if (config.bool("sources.otlp.enabled")) {
       LinePipeline p = new LinePipeline(CollectorConfig.toFormats(config.get("sources.otlp.format")), mesh, kind,
           cluster, redactor, publisher, metrics, dl, successes, false).successRollups(rollups);
-      otlp = new OtlpReceiver(p, mesh, kind, cluster, config.string("sources.otlp.host"),
-          config.integer("sources.otlp.port")).start();
+      OtlpIngest ingest = new OtlpIngest(p, mesh, kind, cluster);
+      otlp = new OtlpReceiver(ingest, config.string("sources.otlp.host"), config.integer("sources.otlp.port")).start();
+      if (config.bool("sources.otlp.grpc")) {
+        otlpGrpc = new OtlpGrpcReceiver(ingest, config.string("sources.otlp.host"),
+            config.integer("sources.otlp.grpc_port")).start();
+      }
     }
     LinePipeline events = new LinePipeline(CollectorConfig.toFormat("istio"), mesh, kind, cluster, redactor,
         publisher, metrics, dl, true, false);
@@ -269,6 +280,9 @@ public final class Collector implements AutoCloseable {
     }
     if (otlp != null) {
       otlp.close();
+    }
+    if (otlpGrpc != null) {
+      otlpGrpc.close();
     }
     if (publisher != null) {
       publisher.close();
