@@ -135,7 +135,7 @@ validate collector-wiring "$TMP"/default.yaml "$TMP"/istio-collector.yaml "$TMP"
 # ---------------------------------------------------------------------------------------------
 # mesh-side settings
 validate manifests mesh deploy/mesh/istio/10-meshconfig-istiooperator.yaml deploy/mesh/istio/20-telemetry-access-logs.yaml \
-  deploy/mesh/istio/30-envoyfilter-listener-tls-failures.yaml deploy/mesh/consul/proxy-defaults.yaml
+  deploy/mesh/istio/21-telemetry-otel-access-logs.yaml deploy/mesh/istio/30-envoyfilter-listener-tls-failures.yaml deploy/mesh/consul/proxy-defaults.yaml
 validate istio-mesh deploy/mesh/istio
 validate consul-formats deploy/mesh/consul/proxy-defaults.yaml deploy/mesh/consul/proxy-defaults.hcl
 validate formats "$CHART" deploy/mesh
