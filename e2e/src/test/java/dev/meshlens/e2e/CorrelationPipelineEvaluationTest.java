@@ -13,6 +13,10 @@ import dev.meshlens.collector.format.ParseStatus;
 import dev.meshlens.collector.format.ParsedLine;
 import dev.meshlens.collector.format.Presets;
 import dev.meshlens.collector.format.TextFormat;
+import dev.meshlens.correlator.CorrelationConfig;
+import dev.meshlens.correlator.CorrelationStats;
+import dev.meshlens.correlator.CorrelationTopology;
+import dev.meshlens.correlator.CorrelatorMetrics;
 import dev.meshlens.events.EventCodec;
 import dev.meshlens.events.FailureCategory;
 import dev.meshlens.events.Finding;
@@ -21,9 +25,6 @@ import dev.meshlens.events.MeshKind;
 import dev.meshlens.events.ObserverRole;
 import dev.meshlens.events.RejectedBy;
 import dev.meshlens.events.SourceKind;
-import dev.meshlens.query.correlation.CorrelationConfig;
-import dev.meshlens.query.correlation.CorrelationStats;
-import dev.meshlens.query.correlation.CorrelationTopology;
 import dev.meshlens.simulator.EnvoyFormats;
 import dev.meshlens.simulator.ExpectedFinding;
 import dev.meshlens.simulator.Scenario;
@@ -215,8 +216,8 @@ class CorrelationPipelineEvaluationTest {
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     p.put(StreamsConfig.STATE_DIR_CONFIG, dir.toString());
     Map<String, Finding> latest = new LinkedHashMap<>();
-    try (TopologyTestDriver d = new TopologyTestDriver(CorrelationTopology.build(cfg, null, new CorrelationStats(),
-        true), p)) {
+    try (TopologyTestDriver d = new TopologyTestDriver(
+        CorrelationTopology.build(cfg, CorrelatorMetrics.none(), new CorrelationStats(), true), p)) {
       Map<String, TestInputTopic<byte[], byte[]>> inputs = new HashMap<>();
       Instant end = Instant.EPOCH;
       for (MeshEvent e : ordered) {

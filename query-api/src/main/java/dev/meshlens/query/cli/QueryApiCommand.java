@@ -1,5 +1,6 @@
 package dev.meshlens.query.cli;
 
+import dev.meshlens.correlator.CorrelationService;
 import dev.meshlens.query.auth.TokenAuthenticator;
 import dev.meshlens.query.config.ConfigException;
 import dev.meshlens.query.config.QueryApiConfig;
@@ -31,7 +32,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code query-api --config FILE}: validates the configuration, then runs ingest, the HTTP API and
- * (when it is on the classpath) the correlator until the process is stopped.
+ * (with {@code correlation.enabled}) the correlator until the process is stopped.
  */
 public final class QueryApiCommand {
   private static final Logger LOG = LoggerFactory.getLogger(QueryApiCommand.class);
@@ -72,7 +73,7 @@ public final class QueryApiCommand {
     try {
       c = QueryApiConfig.load(config);
       if (c.bool("correlation.enabled")) {
-        Correlator.config(c); // validate the correlator's settings before anything starts
+        CorrelationSettings.config(c); // validate the correlator's settings before anything starts
       }
     } catch (ConfigException e) {
       err.println("query-api: invalid configuration " + config + ":");
@@ -189,10 +190,9 @@ public final class QueryApiCommand {
       r.closeables.add(ingest);
     }
     if (c.bool("correlation.enabled")) {
-      AutoCloseable corr = Correlator.startIfPresent(c, metrics);
-      if (corr != null) {
-        r.closeables.add(corr);
-      }
+      CorrelationService correlation = new CorrelationService(CorrelationSettings.config(c), metrics.registry());
+      r.closeables.add(correlation.start());
+      LOG.info("correlator started");
     }
     if (c.bool("http.enabled")) {
       Vertx vertx = Vertx.vertx();

@@ -1,10 +1,10 @@
 package dev.meshlens.query.metrics;
 
+import dev.meshlens.correlator.CorrelatorMetrics;
 import dev.meshlens.events.FailureCategory;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -21,16 +21,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * The query-api's metric contract (names from the team brief, shared with dashboards and alert
  * rules). One instance per process, shared by ingest, the HTTP API and the correlator. Thread-safe.
  *
- * <p>Ownership: the correlator ({@code dev.meshlens.query.correlation}) calls
- * {@link #handshakeFailure} and {@link #handshakeSuccess} — it is the only component that knows
- * both meshes of a pair. Ingest owns the {@code meshlens.ingest.*} meters; the gauges
+ * <p>Ownership: the correlator registers its own meters ({@code meshlens.handshake.*},
+ * {@link CorrelatorMetrics}) on this instance's {@link #registry()} when it runs in-process. Ingest owns the {@code meshlens.ingest.*} meters; the gauges
  * ({@code findings.open}, {@code certificate.expiry.days}, {@code mesh.last.seen}) are refreshed
  * from Elasticsearch by {@code dev.meshlens.query.ingest.GaugeRefresher} (and by ingest as events
  * arrive), so every instance reports the same values after a restart.
  */
 public final class MeshlensMetrics {
-  public static final String HANDSHAKE_FAILURES = "meshlens.handshake.failures";
-  public static final String HANDSHAKE_SUCCESSES = "meshlens.handshake.successes";
   public static final String FINDINGS_OPEN = "meshlens.findings.open";
   public static final String CERTIFICATE_EXPIRY_DAYS = "meshlens.certificate.expiry.days";
   public static final String INGEST_LAG_RECORDS = "meshlens.ingest.lag.records";
@@ -40,7 +37,7 @@ public final class MeshlensMetrics {
   public static final String MESH_LAST_SEEN = "meshlens.mesh.last.seen.timestamp.seconds";
 
   /** Tag value used when a side's mesh is not known (one-sided observation). */
-  public static final String UNKNOWN_MESH = "unknown";
+  public static final String UNKNOWN_MESH = CorrelatorMetrics.UNKNOWN_MESH;
 
   private final MeterRegistry registry;
   private final PrometheusMeterRegistry prometheus;
@@ -85,25 +82,6 @@ public final class MeshlensMetrics {
   /** The Prometheus text exposition, or an empty string when the registry is not Prometheus. */
   public String scrape() {
     return prometheus == null ? "" : prometheus.scrape();
-  }
-
-  // ---- correlator ----
-
-  /** Counts failed handshakes of a mesh pair (the correlator calls this; ingest does not). */
-  public void handshakeFailure(String clientMesh, String serverMesh, FailureCategory category, long n) {
-    Counter.builder(HANDSHAKE_FAILURES)
-        .description("Failed cross-mesh mTLS handshakes by client mesh, server mesh and category")
-        .tags(Tags.of("client_mesh", mesh(clientMesh), "server_mesh", mesh(serverMesh),
-            "category", category == null ? FailureCategory.UNKNOWN.name() : category.name()))
-        .register(registry).increment(n);
-  }
-
-  /** Counts successful handshakes of a mesh pair (the correlator calls this). */
-  public void handshakeSuccess(String clientMesh, String serverMesh, long n) {
-    Counter.builder(HANDSHAKE_SUCCESSES)
-        .description("Successful cross-mesh mTLS handshakes by client mesh and server mesh")
-        .tags(Tags.of("client_mesh", mesh(clientMesh), "server_mesh", mesh(serverMesh)))
-        .register(registry).increment(n);
   }
 
   // ---- gauges ----
@@ -222,6 +200,6 @@ public final class MeshlensMetrics {
   }
 
   private static String mesh(String m) {
-    return m == null || m.isBlank() ? UNKNOWN_MESH : m;
+    return CorrelatorMetrics.mesh(m);
   }
 }

@@ -3,8 +3,8 @@ package dev.meshlens.query.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.meshlens.correlator.CorrelationConfig;
 import dev.meshlens.query.config.QueryApiConfig;
-import dev.meshlens.query.correlation.CorrelationConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
@@ -37,7 +37,7 @@ class CorrelationSettingsDocsTest {
 
   @Test
   void theDocsNameExactlyTheAcceptedSettings() throws Exception {
-    assertEquals(new TreeSet<>(Correlator.SETTINGS), documented());
+    assertEquals(new TreeSet<>(CorrelationSettings.SETTINGS), documented());
   }
 
   @Test
@@ -58,14 +58,14 @@ class CorrelationSettingsDocsTest {
       };
       yaml.append("    ").append(s).append(": ").append(value).append('\n');
     }
-    CorrelationConfig cfg = Correlator.config(QueryApiConfig.parse(yaml.toString()));
+    CorrelationConfig cfg = CorrelationSettings.config(QueryApiConfig.parse(yaml.toString()));
     assertEquals(java.time.Duration.ofSeconds(7), cfg.statsInterval());
     assertEquals(java.time.Duration.ofSeconds(7), cfg.quietTime());
   }
 
   @Test
   void theStateDirectoryDefaultIsAbsoluteAndDocumented() throws Exception {
-    CorrelationConfig cfg = Correlator.config(QueryApiConfig.parse("""
+    CorrelationConfig cfg = CorrelationSettings.config(QueryApiConfig.parse("""
         kafka:
           bootstrap-servers: 127.0.0.1:9
         elasticsearch:

@@ -68,7 +68,7 @@ class QueryApiCommandTest {
     String e = err.toString(StandardCharsets.UTF_8);
     assertTrue(e.contains("'correlation.settings.window'"), e);
     assertTrue(e.contains("'correlation.settings.windw'"), e);
-    var cfg = Correlator.config(dev.meshlens.query.config.QueryApiConfig.parse("""
+    var cfg = CorrelationSettings.config(dev.meshlens.query.config.QueryApiConfig.parse("""
         kafka:
           bootstrap-servers: 127.0.0.1:9
         elasticsearch:

@@ -1,0 +1,163 @@
+package dev.meshlens.correlator;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.TreeMap;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the correlation topology as a Kafka Streams application. Create it with a config and the meter
+ * registry its meters go to (inside the query API, the query API's registry: one {@code /metrics} for both);
+ * {@link #start()} creates
+ * the findings, inventory and loop topics when missing, waits until the brokers show them
+ * ({@link CorrelatorTopics}) and starts the streams threads; {@link #close()}
+ * stops them. State lives in RocksDB under {@code stateDir} and in changelog topics, so a restart
+ * (or a new instance taking over partitions) continues where the last one stopped.
+ */
+public final class CorrelationService implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(CorrelationService.class);
+
+  private final CorrelationConfig config;
+  private final CorrelatorMetrics metrics;
+  private final CorrelationStats stats = new CorrelationStats();
+  private KafkaStreams streams;
+
+  public CorrelationService(CorrelationConfig config, MeterRegistry registry) {
+    this(config, new CorrelatorMetrics(registry));
+  }
+
+  /** Without metrics (tests, benchmarks). */
+  public CorrelationService(CorrelationConfig config) {
+    this(config, CorrelatorMetrics.none());
+  }
+
+  private CorrelationService(CorrelationConfig config, CorrelatorMetrics metrics) {
+    this.config = Objects.requireNonNull(config, "config");
+    this.metrics = metrics;
+  }
+
+  /** The Kafka Streams properties derived from the config (extra entries win). */
+  public Properties streamsProperties() {
+    Properties p = new Properties();
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+    p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
+    p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000);
+    p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
+    p.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
+    p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, -1);
+    p.putAll(config.extra());
+    return p;
+  }
+
+  public Topology topology() {
+    return CorrelationTopology.build(config, metrics, stats);
+  }
+
+  /** Starts the application; returns once the streams threads are started (not necessarily running). */
+  public synchronized CorrelationService start() {
+    if (streams != null) {
+      throw new IllegalStateException("already started");
+    }
+    Properties props = streamsProperties();
+    Map<String, Object> shown = new TreeMap<>();
+    props.forEach((k, v) -> shown.put(k.toString(), v));
+    LOG.info("correlation starting: {} streams={}", config, shown);
+    createTopics(props);
+    streams = new KafkaStreams(topology(), props);
+    streams.setUncaughtExceptionHandler(e -> {
+      LOG.error("correlation stream thread failed; replacing it", e);
+      return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse
+          .REPLACE_THREAD;
+    });
+    streams.start();
+    return this;
+  }
+
+  private void createTopics(Properties props) {
+    Properties ap = new Properties();
+    ap.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+    config.extra().forEach((k, v) -> {
+      if (k.startsWith("security.") || k.startsWith("sasl.") || k.startsWith("ssl.")) {
+        ap.put(k, v);
+      }
+    });
+    try (Admin admin = Admin.create(ap)) {
+      CorrelatorTopics.ensure(admin, config, Duration.ofSeconds(60));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while creating topics", e);
+    }
+  }
+
+  /** The streams state (CREATED, REBALANCING, RUNNING, ...), or null before start. */
+  public KafkaStreams.State state() {
+    return streams == null ? null : streams.state();
+  }
+
+  /** True when the application is running (for readiness). */
+  public boolean isRunning() {
+    return streams != null && streams.state() == KafkaStreams.State.RUNNING;
+  }
+
+  /**
+   * Entries per local state store (pending halves, findings, directory), for readiness pages and the
+   * memory benchmark. Counts by iteration; use sparingly.
+   */
+  public Map<String, Long> stateStoreCounts() {
+    Map<String, Long> out = new TreeMap<>();
+    if (streams == null) {
+      return out;
+    }
+    var windows = streams.store(org.apache.kafka.streams.StoreQueryParameters.fromNameAndType(Correlator.PENDING,
+        org.apache.kafka.streams.state.QueryableStoreTypes.<String, byte[]>windowStore()));
+    long n = 0;
+    try (var it = windows.all()) {
+      while (it.hasNext()) {
+        it.next();
+        n++;
+      }
+    }
+    out.put(Correlator.PENDING, n);
+    for (String name : List.of(Correlator.FINDINGS, Correlator.DIRECTORY)) {
+      var kv = streams.store(org.apache.kafka.streams.StoreQueryParameters.fromNameAndType(name,
+          org.apache.kafka.streams.state.QueryableStoreTypes.<String, byte[]>keyValueStore()));
+      long c = 0;
+      try (var it = kv.all()) {
+        while (it.hasNext()) {
+          it.next();
+          c++;
+        }
+      }
+      out.put(name, c);
+    }
+    return out;
+  }
+
+  public CorrelationStats stats() {
+    return stats;
+  }
+
+  public CorrelationConfig config() {
+    return config;
+  }
+
+  @Override
+  public synchronized void close() {
+    if (streams != null) {
+      streams.close(Duration.ofSeconds(30));
+      streams = null;
+    }
+  }
+}
