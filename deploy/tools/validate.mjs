@@ -69,7 +69,8 @@ function strictValidator(apiVersion, kind) {
 
 // ---- kubernetes-models ----------------------------------------------------------------------
 async function modelValidate(doc) {
-  const pkg = doc.apiVersion.includes('istio.io') ? '@kubernetes-models/istio' : 'kubernetes-models';
+  const pkg = doc.apiVersion.includes('istio.io') ? '@kubernetes-models/istio'
+    : doc.apiVersion.startsWith('monitoring.coreos.com/') ? '@kubernetes-models/prometheus-operator' : 'kubernetes-models';
   const path = join(NM, pkg, doc.apiVersion, `${doc.kind}.js`);
   if (!existsSync(path)) return { skipped: true };
   const mod = await import(path);
@@ -172,7 +173,8 @@ if (cmd === 'manifests') {
     if (!d.apiVersion || !d.kind || !d.metadata?.name) { fail(`${name}: apiVersion, kind and metadata.name required (${basename(file)})`); continue; }
     const checks = [];
     const m = await modelValidate(d);
-    if (m.error) problems.push(`kubernetes-models: ${m.error}`); else if (m.ok) checks.push(d.apiVersion.includes('istio.io') ? '@kubernetes-models/istio' : 'kubernetes-models');
+    const pkgName = d.apiVersion.includes('istio.io') ? '@kubernetes-models/istio' : d.apiVersion.startsWith('monitoring.coreos.com/') ? '@kubernetes-models/prometheus-operator' : 'kubernetes-models';
+    if (m.error) problems.push(`kubernetes-models: ${m.error}`); else if (m.ok) checks.push(pkgName);
     if (!d.apiVersion.includes('.') || d.apiVersion.includes('k8s.io')) {
       const v = strictValidator(d.apiVersion, d.kind);
       if (v) {

@@ -16,6 +16,7 @@ import dev.meshlens.collector.redact.EventRedactor;
 import dev.meshlens.collector.tail.FileTailer;
 import dev.meshlens.events.MeshEvent;
 import dev.meshlens.events.MeshKind;
+import dev.meshlens.meters.ServiceMeters;
 import dev.meshlens.redactor.HashKey;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -51,6 +52,7 @@ public final class Collector implements AutoCloseable {
   private KafkaPublisher publisher;
   private OtlpReceiver otlp;
   private OtlpGrpcReceiver otlpGrpc;
+  private ServiceMeters serviceMeters;
   private HttpServer http;
   private volatile boolean ready;
 
@@ -85,6 +87,7 @@ public final class Collector implements AutoCloseable {
     LOG.info("starting collector for mesh {} with configuration {}", mesh, config.source());
     config.describe().forEach((k, v) -> LOG.info("config {} = {}", k, v));
     CollectorMetrics metrics = new CollectorMetrics(registry, mesh);
+    serviceMeters = ServiceMeters.bindTo(registry);
     HashKey key = null;
     if (config.string("redaction.hash_key_file") != null) {
       key = HashKey.fromFile(Path.of(config.string("redaction.hash_key_file")));
@@ -244,6 +247,9 @@ public final class Collector implements AutoCloseable {
 
   @Override
   public void close() {
+    if (serviceMeters != null) {
+      serviceMeters.close();
+    }
     if (!closed.compareAndSet(false, true)) {
       return;
     }

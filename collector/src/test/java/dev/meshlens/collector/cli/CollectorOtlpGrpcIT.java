@@ -76,6 +76,14 @@ class CollectorOtlpGrpcIT {
         failures += e.isFailure() ? 1 : 0;
       }
       assertEquals(5, failures);
+
+      // the collector's /metrics carries Kafka's producer metrics and the JVM/process meters
+      // (families kafka_producer_*, kafka_app_info_*, jvm_*, process_* of dashboards/metric-names.txt)
+      String scrape = c.registry().scrape();
+      assertTrue(scrape.contains("\nkafka_producer_record_send_total{"), "Kafka producer metrics");
+      assertTrue(scrape.contains("\njvm_memory_used_bytes{"), "JVM metrics");
+      assertTrue(scrape.contains("\nprocess_cpu_usage"), "process metrics");
+      assertTrue(scrape.contains("\nkafka_app_info_"), "Kafka client info");
     }
   }
 }

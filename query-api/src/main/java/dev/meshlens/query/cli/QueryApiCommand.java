@@ -1,6 +1,7 @@
 package dev.meshlens.query.cli;
 
 import dev.meshlens.correlator.CorrelationService;
+import dev.meshlens.meters.ServiceMeters;
 import dev.meshlens.query.auth.TokenAuthenticator;
 import dev.meshlens.query.config.ConfigException;
 import dev.meshlens.query.config.QueryApiConfig;
@@ -12,6 +13,7 @@ import dev.meshlens.query.store.ElasticStore;
 import dev.meshlens.query.store.EsJson;
 import dev.meshlens.query.trust.TrustReader;
 import dev.meshlens.query.trust.TrustService;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
@@ -20,10 +22,16 @@ import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.Label;
+import io.vertx.micrometer.MetricsDomain;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -179,6 +187,7 @@ public final class QueryApiCommand {
   private static Running start(QueryApiConfig c, MeshlensMetrics metrics, OpenTelemetry otel, Clock clock, Running r)
       throws Exception {
     r.metrics = metrics;
+    r.closeables.add(ServiceMeters.bindTo(metrics.registry()));
     ElasticStore store = ElasticStore.fromConfig(c);
     r.store = store;
     r.closeables.add(store);
@@ -195,7 +204,7 @@ public final class QueryApiCommand {
       LOG.info("correlator started");
     }
     if (c.bool("http.enabled")) {
-      Vertx vertx = Vertx.vertx();
+      Vertx vertx = vertx(metrics.registry());
       r.closeables.add(() -> vertx.close().await(10, TimeUnit.SECONDS));
       IngestService ing = ingest;
       TrustService trust = new TrustService(new TrustReader(read.es(), read.names(), c.trustWindows()),
@@ -212,5 +221,28 @@ public final class QueryApiCommand {
       }
     }
     return r;
+  }
+
+  /**
+   * The API's Vert.x, reporting HTTP server metrics (vertx_http_server_*) to {@code registry}, the same
+   * registry as meshlens' own meters. Routes, not paths, as labels: a path carries finding ids.
+   */
+  static Vertx vertx(MeterRegistry registry) {
+    return Vertx.builder()
+        .with(new VertxOptions().setMetricsOptions(httpServerMetrics()))
+        .withMetrics(new MicrometerMetricsFactory(registry))
+        .build();
+  }
+
+  /** Only the HTTP server domain: the event bus, pools and clients of this process say nothing useful. */
+  private static MicrometerMetricsOptions httpServerMetrics() {
+    MicrometerMetricsOptions o = new MicrometerMetricsOptions().setEnabled(true)
+        .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE));
+    for (MetricsDomain d : MetricsDomain.values()) {
+      if (d != MetricsDomain.HTTP_SERVER) {
+        o.addDisabledMetricsCategory(d);
+      }
+    }
+    return o;
   }
 }

@@ -8,6 +8,7 @@ import dev.meshlens.query.store.ElasticStore;
 import dev.meshlens.query.trust.TrustMetrics;
 import dev.meshlens.query.trust.TrustReader;
 import dev.meshlens.query.trust.TrustService;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.opentelemetry.api.OpenTelemetry;
 import java.time.Clock;
 import java.time.Duration;
@@ -40,6 +41,7 @@ public final class IngestService implements AutoCloseable {
   private volatile IngestLoop events;
   private volatile IngestLoop findings;
   private volatile KafkaProducer<byte[], byte[]> producer;
+  private volatile KafkaClientMetrics producerMetrics;
   private volatile boolean closed;
   private volatile String state = "STARTING";
   private Thread init;
@@ -96,6 +98,8 @@ public final class IngestService implements AutoCloseable {
     pp.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     pp.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     producer = new KafkaProducer<>(pp);
+    producerMetrics = new KafkaClientMetrics(producer);
+    producerMetrics.bindTo(metrics.registry());
     DeadLetters dlq = new DeadLetters(producer, config.string("kafka.dead-letter-topic"));
     BulkWriter writer = new BulkWriter(store.rest());
     IngestLoop.Settings s = new IngestLoop.Settings(config.duration("ingest.poll-timeout"),
@@ -173,6 +177,7 @@ public final class IngestService implements AutoCloseable {
       findings.close();
     }
     if (producer != null) {
+      producerMetrics.close();
       producer.close(Duration.ofSeconds(5));
     }
   }

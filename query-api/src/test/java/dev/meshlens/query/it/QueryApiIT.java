@@ -562,7 +562,13 @@ class QueryApiIT {
   void gaugesFromElasticsearch() throws Exception {
     await(Duration.ofSeconds(10), () -> {
       String s = http.get("/metrics", null).bodyAsString();
-      return s.contains("meshlens_certificate_expiry_days{kind=\"leaf\",mesh=\"" + CONSUL + "\",subject=\"CN=leaf\"} 4.0")
+      String series = "meshlens_certificate_expiration_timestamp_seconds{kind=\"leaf\",mesh=\"" + CONSUL
+          + "\",subject=\"CN=leaf\"} ";
+      // the leaf's notAfter to the second (NOW + 5 days), not a rounded number of days
+      boolean expiration = s.lines().filter(l -> l.startsWith(series))
+          .anyMatch(l -> Double.parseDouble(l.substring(series.length()).strip())
+              == NOW.plus(5, ChronoUnit.DAYS).getEpochSecond());
+      return expiration
           && s.contains("meshlens_mesh_last_seen_timestamp_seconds{mesh=\"" + CONSUL + "\"}");
     }, () -> http.get("/metrics", null).bodyAsString());
   }
