@@ -1,37 +1,49 @@
 package dev.meshlens.collector.otlp;
 
-import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClientAgent;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpVersion;
-import io.vertx.core.http.RequestOptions;
-import java.util.concurrent.TimeUnit;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.List;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Protocol;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
 
-/** Sends one raw gRPC message (bytes a real client would never send) and returns the call's grpc-status. */
-final class GrpcProbe {
-  private GrpcProbe() {}
+/**
+ * Sends raw gRPC messages (bytes a real client would never send) over one HTTP/2 connection, as Envoy's
+ * logger and the OpenTelemetry SDK do (OkHttp, the SDK exporter's own transport), and returns each
+ * call's grpc-status.
+ */
+final class GrpcProbe implements AutoCloseable {
+  private static final MediaType GRPC = MediaType.get("application/grpc");
+  private final OkHttpClient client = new OkHttpClient.Builder().protocols(List.of(Protocol.H2_PRIOR_KNOWLEDGE))
+      .callTimeout(Duration.ofSeconds(20)).build();
 
-  static int unary(int port, String path, byte[] message) throws Exception {
-    Vertx vertx = Vertx.vertx();
-    try {
-      HttpClientAgent client = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
-          .setHttp2ClearTextUpgrade(false));
-      Buffer frame = Buffer.buffer().appendByte((byte) 0).appendInt(message.length).appendBytes(message);
-      return client.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port)
-              .setURI(path).putHeader("content-type", "application/grpc").putHeader("te", "trailers"))
-          .compose(req -> req.send(frame))
-          .compose(resp -> resp.body().map(b -> {
-            String status = resp.headers().get("grpc-status");
-            if (status == null) {
-              status = resp.trailers().get("grpc-status");
-            }
-            return Integer.parseInt(status);
-          }))
-          .await(20, TimeUnit.SECONDS);
-    } finally {
-      vertx.close().await(10, TimeUnit.SECONDS);
+  int unary(int port, String path, byte[] message) throws Exception {
+    byte[] frame = ByteBuffer.allocate(5 + message.length).put((byte) 0).putInt(message.length).put(message).array();
+    Request req = new Request.Builder().url("http://127.0.0.1:" + port + path).header("te", "trailers")
+        .post(RequestBody.create(frame, GRPC)).build();
+    try (Response resp = client.newCall(req).execute()) {
+      String status = resp.header("grpc-status");
+      resp.body().bytes();
+      if (status == null) {
+        status = resp.trailers().get("grpc-status");
+      }
+      return Integer.parseInt(status);
     }
+  }
+
+  /** One call on a fresh client. */
+  static int once(int port, String path, byte[] message) throws Exception {
+    try (GrpcProbe p = new GrpcProbe()) {
+      return p.unary(port, path, message);
+    }
+  }
+
+  @Override
+  public void close() {
+    client.dispatcher().executorService().shutdown();
+    client.connectionPool().evictAll();
   }
 }

@@ -121,13 +121,29 @@ class OtlpGrpcReceiverTest {
         e -> CompletableFuture.completedFuture(null), metrics, DeadLetters.none(), true, false);
     try (OtlpGrpcReceiver r = new OtlpGrpcReceiver(new OtlpIngest(p, "istio-east", MeshKind.ISTIO, "east"),
         "127.0.0.1", 0).start()) {
-      int status = GrpcProbe.unary(r.port(), "/opentelemetry.proto.collector.logs.v1.LogsService/Export",
+      int status = GrpcProbe.once(r.port(), "/opentelemetry.proto.collector.logs.v1.LogsService/Export",
           new byte[] {(byte) 0xff, 0x01, 0x02});
       assertEquals(3, status, "INVALID_ARGUMENT");
       assertEquals(1.0, metrics.count(CollectorMetrics.LINES_UNPARSEABLE, "reason", "otlp_undecodable"));
       try (Socket s = new Socket("127.0.0.1", r.port())) {
         assertTrue(s.isConnected(), "the receiver is still serving");
       }
+    }
+  }
+
+  /** Regression (found by OtlpFuzzProperties): rejected calls sharing one HTTP/2 connection must not stall it. */
+  @Test
+  void manyRejectedCallsOnOneConnectionAreAllAnswered() throws Exception {
+    CollectorMetrics metrics = CollectorMetrics.noop("istio-east");
+    LinePipeline p = new LinePipeline(Presets.ISTIO, "istio-east", MeshKind.ISTIO, "east", e -> e,
+        e -> CompletableFuture.completedFuture(null), metrics, DeadLetters.none(), true, false);
+    try (OtlpGrpcReceiver r = new OtlpGrpcReceiver(new OtlpIngest(p, "istio-east", MeshKind.ISTIO, "east"),
+        "127.0.0.1", 0).start(); GrpcProbe probe = new GrpcProbe()) {
+      for (int i = 0; i < 200; i++) {
+        assertEquals(3, probe.unary(r.port(), "/opentelemetry.proto.collector.logs.v1.LogsService/Export",
+            new byte[] {(byte) 0xff, 1, 2}), "call " + i);
+      }
+      assertEquals(200.0, metrics.count(CollectorMetrics.LINES_UNPARSEABLE, "reason", "otlp_undecodable"));
     }
   }
 }
