@@ -227,7 +227,7 @@ public final class QueryApiCommand {
    * The API's Vert.x, reporting HTTP server metrics (vertx_http_server_*) to {@code registry}, the same
    * registry as meshlens' own meters. Routes, not paths, as labels: a path carries finding ids.
    */
-  static Vertx vertx(MeterRegistry registry) {
+  public static Vertx vertx(MeterRegistry registry) {
     return Vertx.builder()
         .with(new VertxOptions().setMetricsOptions(httpServerMetrics()))
         .withMetrics(new MicrometerMetricsFactory(registry))
