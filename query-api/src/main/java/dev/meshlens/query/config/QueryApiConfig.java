@@ -65,8 +65,8 @@ public final class QueryApiConfig {
       ConfigKey.of("ingest.document-retries", Type.INT, 5,
           "Retries of a document Elasticsearch rejected with a retryable status before consumption pauses"),
       ConfigKey.of("ingest.retention-days", Type.INT, 30,
-          "Delete whole event indices whose day is older than this many days (0 disables)"),
-      ConfigKey.of("ingest.retention-interval", Type.DURATION, Duration.ofHours(1), "How often retention runs"),
+          "Days a daily events or findings-history index is kept after its day: an index lifecycle (ILM) policy "
+              + "that Elasticsearch runs (0: no policy, nothing deleted)"),
       ConfigKey.of("ingest.gauge-refresh-interval", Type.DURATION, Duration.ofSeconds(30),
           "How often the findings/certificate/last-seen gauges are refreshed from Elasticsearch"),
       ConfigKey.of("http.enabled", Type.BOOLEAN, true, "Serve the HTTP API"),

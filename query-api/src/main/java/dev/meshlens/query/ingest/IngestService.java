@@ -24,9 +24,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Ingest as a whole: installs the index template and indices (retrying until Elasticsearch
- * answers), then runs the events loop (topic pattern) and the findings loop, plus the retention
- * job and the gauge refresher on one scheduler thread.
+ * Ingest as a whole: installs the retention policy, index templates and indices (retrying until
+ * Elasticsearch answers), then runs the events loop (topic pattern) and the findings loop, plus the
+ * gauge refreshers on one scheduler thread. Retention is Elasticsearch's own (an ILM policy).
  */
 public final class IngestService implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(IngestService.class);
@@ -115,11 +115,6 @@ public final class IngestService implements AutoCloseable {
         config.string("kafka.findings-topic"), metaAge, 500, new FindingConverter(store.names(), clock), writer, dlq,
         metrics, otel, s, false).start();
     state = "RUNNING";
-    int days = config.integer("ingest.retention-days");
-    if (days > 0) {
-      long every = config.duration("ingest.retention-interval").toMillis();
-      scheduler.scheduleWithFixedDelay(() -> retention(days), 0, every, TimeUnit.MILLISECONDS);
-    }
     long gaugeEvery = config.duration("ingest.gauge-refresh-interval").toMillis();
     GaugeRefresher gauges = new GaugeRefresher(read, metrics);
     scheduler.scheduleWithFixedDelay(gauges::refresh, 1_000, gaugeEvery, TimeUnit.MILLISECONDS);
@@ -129,14 +124,6 @@ public final class IngestService implements AutoCloseable {
     TrustMetrics trustGauges = new TrustMetrics(metrics.registry());
     scheduler.scheduleWithFixedDelay(() -> trustGauges.refresh(trust), 2_000,
         config.duration("trust.refresh-interval").toMillis(), TimeUnit.MILLISECONDS);
-  }
-
-  private void retention(int days) {
-    try {
-      store.deleteEventIndicesOlderThan(days);
-    } catch (Exception e) {
-      LOG.warn("retention run failed: {}", e.toString());
-    }
   }
 
   /** UP, PAUSED (Elasticsearch down, consumption paused), WAITING_FOR_ELASTICSEARCH, STARTING, FAILED. */
