@@ -130,7 +130,7 @@ public final class CorrelationService implements AutoCloseable {
     if (streams == null) {
       return out;
     }
-    var windows = streams.store(org.apache.kafka.streams.StoreQueryParameters.fromNameAndType(Correlator.PENDING,
+    var windows = streams.store(org.apache.kafka.streams.StoreQueryParameters.fromNameAndType(CorrelationProcessor.PENDING,
         org.apache.kafka.streams.state.QueryableStoreTypes.<String, byte[]>windowStore()));
     long n = 0;
     try (var it = windows.all()) {
@@ -139,8 +139,8 @@ public final class CorrelationService implements AutoCloseable {
         n++;
       }
     }
-    out.put(Correlator.PENDING, n);
-    for (String name : List.of(Correlator.FINDINGS, Correlator.DIRECTORY)) {
+    out.put(CorrelationProcessor.PENDING, n);
+    for (String name : List.of(CorrelationProcessor.FINDINGS, CorrelationProcessor.DIRECTORY)) {
       var kv = streams.store(org.apache.kafka.streams.StoreQueryParameters.fromNameAndType(name,
           org.apache.kafka.streams.state.QueryableStoreTypes.<String, byte[]>keyValueStore()));
       long c = 0;

@@ -38,7 +38,7 @@ import org.apache.kafka.streams.state.WindowStore;
  *   └─ failures, ssl.* deltas, successes, plain client connections
  *        ──selectKey(CorrelationKeys.joinKey)──┬──▶ repartition "by-destination"
  *   &lt;app&gt;-loop (join key → footprint / shared counter delta) ──┘
- *        ──▶ Correlator (window store of unpaired halves, findings store, directory; all changelog-backed)
+ *        ──▶ CorrelationProcessor (window store of unpaired halves, findings store, directory; all changelog-backed)
  *        ├──▶ meshlens.findings (key = finding id)
  *        └──▶ &lt;app&gt;-loop (see {@link Loop})
  * </pre>
@@ -63,14 +63,14 @@ public final class CorrelationTopology {
     // for the counter deltas that cover its time
     long retention = Math.max(2 * cfg.pairingHorizon().toMillis(), Duration.ofMinutes(2).toMillis());
     StoreBuilder<WindowStore<String, byte[]>> pending = Stores.windowStoreBuilder(inMemoryStores
-            ? Stores.inMemoryWindowStore(Correlator.PENDING, Duration.ofMillis(retention), Duration.ofMillis(1), false)
-            : Stores.persistentWindowStore(Correlator.PENDING, Duration.ofMillis(retention), Duration.ofMillis(1), false),
+            ? Stores.inMemoryWindowStore(CorrelationProcessor.PENDING, Duration.ofMillis(retention), Duration.ofMillis(1), false)
+            : Stores.persistentWindowStore(CorrelationProcessor.PENDING, Duration.ofMillis(retention), Duration.ofMillis(1), false),
         Serdes.String(), Serdes.ByteArray());
     StoreBuilder<KeyValueStore<String, byte[]>> findings = Stores.keyValueStoreBuilder(inMemoryStores
-        ? Stores.inMemoryKeyValueStore(Correlator.FINDINGS) : Stores.persistentKeyValueStore(Correlator.FINDINGS),
+        ? Stores.inMemoryKeyValueStore(CorrelationProcessor.FINDINGS) : Stores.persistentKeyValueStore(CorrelationProcessor.FINDINGS),
         Serdes.String(), Serdes.ByteArray());
     StoreBuilder<KeyValueStore<String, byte[]>> directory = Stores.keyValueStoreBuilder(inMemoryStores
-        ? Stores.inMemoryKeyValueStore(Correlator.DIRECTORY) : Stores.persistentKeyValueStore(Correlator.DIRECTORY),
+        ? Stores.inMemoryKeyValueStore(CorrelationProcessor.DIRECTORY) : Stores.persistentKeyValueStore(CorrelationProcessor.DIRECTORY),
         Serdes.String(), Serdes.ByteArray());
     b.addStateStore(pending);
     b.addStateStore(findings);
@@ -96,11 +96,11 @@ public final class CorrelationTopology {
             .selectKey((k, v) -> k.substring(2), Named.as("join-key"))
             .merge(loop, Named.as("with-loop"))
             .repartition(Repartitioned.with(Serdes.String(), Serdes.ByteArray()).withName("by-destination"))
-            .process(() -> new Correlator(cfg, metrics, stats), Named.as("correlator"), Correlator.PENDING,
-                Correlator.FINDINGS, Correlator.DIRECTORY)
+            .process(() -> new CorrelationProcessor(cfg, metrics, stats), Named.as("correlator"), CorrelationProcessor.PENDING,
+                CorrelationProcessor.FINDINGS, CorrelationProcessor.DIRECTORY)
             .split(Named.as("out-"))
-            .branch((k, v) -> k.startsWith(Correlator.LOOP), Branched.withConsumer(l -> l
-                .selectKey((k, v) -> k.substring(Correlator.LOOP.length()), Named.as("loop-key"))
+            .branch((k, v) -> k.startsWith(CorrelationProcessor.LOOP), Branched.withConsumer(l -> l
+                .selectKey((k, v) -> k.substring(CorrelationProcessor.LOOP.length()), Named.as("loop-key"))
                 .to(cfg.loopTopic(), Produced.with(Serdes.String(), Serdes.ByteArray()).withName("loop-sink"))))
             .defaultBranch(Branched.withConsumer(f -> f
                 .to(cfg.findingsTopic(), Produced.with(Serdes.String(), Serdes.ByteArray())

@@ -47,7 +47,7 @@ record Loop(Footprint footprint, Half counter) {
       if (client) {
         Half probe = new Half("", "", null, true, timeMs, timeMs, category, rejectedBy, clientIdentity, null, null,
             null, null, false, false, null, false, null, false);
-        return Correlator.compatible(probe, u.category(), u.rejectedBy(), null);
+        return PairingRules.compatible(probe, u.category(), u.rejectedBy(), null);
       }
       // the server's own log line and its own counters: the same side
       if (u.category() == FailureCategory.UNKNOWN || u.category() == category) {

@@ -17,22 +17,17 @@ import dev.meshlens.events.Finding;
  * @param ledger recent observations that may repeat failures already counted
  */
 record Tracked(Finding finding, long lastClientSeenMs, long pairs, String clientKind, String serverKind, long wallMs,
-    Long okSinceMs, Ledger ledger) {
+    Long okSinceMs, RepeatLedger ledger) {
 
   Tracked {
-    ledger = ledger == null ? Ledger.empty() : ledger;
-  }
-
-  Tracked with(Finding f) {
-    return new Tracked(f, lastClientSeenMs, pairs, clientKind, serverKind, System.currentTimeMillis(), okSinceMs,
-        ledger);
+    ledger = ledger == null ? RepeatLedger.empty() : ledger;
   }
 
   Tracked withOkSince(Long ok) {
     return new Tracked(finding, lastClientSeenMs, pairs, clientKind, serverKind, wallMs, ok, ledger);
   }
 
-  Tracked withLedger(Ledger l) {
+  Tracked withLedger(RepeatLedger l) {
     return new Tracked(finding, lastClientSeenMs, pairs, clientKind, serverKind, wallMs, okSinceMs, l);
   }
 }

@@ -1,40 +1,52 @@
 package dev.meshlens.launcher;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
+import dev.meshlens.collector.cli.CollectorCommand;
+import dev.meshlens.collector.cli.ExplainCommand;
+import dev.meshlens.launcher.demo.DemoCommand;
+import dev.meshlens.localstack.LocalStackCommand;
+import dev.meshlens.query.cli.QueryApiCommand;
+import dev.meshlens.query.trust.WhatIfCommand;
+import dev.meshlens.redactor.cli.RedactCommand;
+import dev.meshlens.redactor.cli.RedactorStageCommand;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.ToIntFunction;
 
 /**
  * The single entry point behind {@code ./meshlens}. Each subcommand lives in its own module and
- * exposes {@code public static int run(String[] args)}; this class only dispatches, so the
- * subcommands and their {@code --json} outputs stay owned (and tested) by their modules.
+ * exposes {@code public static int run(String[] args)}; this class only dispatches, by a direct call
+ * through the table below, so the subcommands and their {@code --json} outputs stay owned (and tested)
+ * by their modules and a missing one is a compile error, not a run-time surprise.
  */
 public final class Main {
 
-  /** A subcommand: the class that implements it and one line for the help text. */
-  record Command(String className, String summary) {}
+  /** A subcommand: its entry point (arguments after the command name → exit code) and one line for the help text. */
+  record Command(ToIntFunction<String[]> run, String summary) {}
 
-  static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
+  /** The commands in the order {@code help} lists them. */
+  static final Map<String, Command> COMMANDS = commands();
 
-  static {
-    COMMANDS.put("demo", new Command("dev.meshlens.launcher.demo.DemoCommand",
+  private static Map<String, Command> commands() {
+    Map<String, Command> c = new LinkedHashMap<>();
+    c.put("demo", new Command(DemoCommand::run,
         "run everything locally: Kafka, Elasticsearch, two simulated meshes, collectors, query API"));
-    COMMANDS.put("explain", new Command("dev.meshlens.collector.cli.ExplainCommand",
+    c.put("explain", new Command(ExplainCommand::run,
         "classify Envoy log lines offline: explain [--format PRESET|FORMAT] [--json] [FILE]"));
-    COMMANDS.put("redact", new Command("dev.meshlens.redactor.cli.RedactCommand",
+    c.put("redact", new Command(RedactCommand::run,
         "apply a redaction policy to event JSON lines: redact [--policy FILE] [--json] [FILE]"));
-    COMMANDS.put("collector", new Command("dev.meshlens.collector.cli.CollectorCommand",
+    c.put("collector", new Command(CollectorCommand::run,
         "run a per-mesh collector: collector --config FILE"));
-    COMMANDS.put("redactor", new Command("dev.meshlens.redactor.cli.RedactorStageCommand",
+    c.put("redactor", new Command(RedactorStageCommand::run,
         "run the Kafka-to-Kafka redaction stage: redactor --config FILE"));
-    COMMANDS.put("query-api", new Command("dev.meshlens.query.cli.QueryApiCommand",
+    c.put("query-api", new Command(QueryApiCommand::run,
         "run the query API: query-api --config FILE"));
-    COMMANDS.put("what-if", new Command("dev.meshlens.query.trust.WhatIfCommand",
+    c.put("what-if", new Command(WhatIfCommand::run,
         "which mesh pairs break if a mesh rotates/drops/imports a root or a root expires: what-if --help"));
-    COMMANDS.put("local-stack", new Command("dev.meshlens.localstack.LocalStackCommand",
+    c.put("local-stack", new Command(LocalStackCommand::run,
         "start only the local Kafka broker and Elasticsearch node and print their addresses"));
+    return Collections.unmodifiableMap(c);
   }
 
   private Main() {}
@@ -71,25 +83,22 @@ public final class Main {
       System.out.println("meshlens " + (v == null ? "dev" : v));
       return 0;
     }
-    Command cmd = COMMANDS.get(args[0]);
+    return dispatch(COMMANDS, args);
+  }
+
+  /** Runs {@code args[0]} from {@code commands} with the remaining arguments; its exit code, 2 when unknown. */
+  static int dispatch(Map<String, Command> commands, String[] args) {
+    Command cmd = commands.get(args[0]);
     if (cmd == null) {
-      System.err.println("meshlens: unknown command '" + args[0] + "'. Commands: " + String.join(", ", COMMANDS.keySet()));
+      System.err.println("meshlens: unknown command '" + args[0] + "'. Commands: " + String.join(", ", commands.keySet()));
       return 2;
     }
     String[] rest = Arrays.copyOfRange(args, 1, args.length);
     try {
-      Method m = Class.forName(cmd.className()).getMethod("run", String[].class);
-      return (int) m.invoke(null, (Object) rest);
-    } catch (ClassNotFoundException | NoSuchMethodException e) {
-      System.err.println("meshlens: command '" + args[0] + "' is not available in this build (" + cmd.className()
-          + " not found). Rebuild with ./meshlens build.");
-      return 2;
-    } catch (InvocationTargetException e) {
-      Throwable cause = e.getCause();
-      System.err.println("meshlens " + args[0] + ": " + cause);
-      return 1;
-    } catch (IllegalAccessException e) {
-      System.err.println("meshlens: " + e);
+      return cmd.run().applyAsInt(rest);
+    } catch (RuntimeException e) {
+      // a command reports its own errors; one that escapes is a bug, shown in one line with exit code 1
+      System.err.println("meshlens " + args[0] + ": " + e);
       return 1;
     }
   }

@@ -5,6 +5,7 @@ import dev.meshlens.meters.ServiceMeters;
 import dev.meshlens.query.auth.TokenAuthenticator;
 import dev.meshlens.query.config.ConfigException;
 import dev.meshlens.query.config.QueryApiConfig;
+import dev.meshlens.query.gauges.GaugeService;
 import dev.meshlens.query.http.ApiVerticle;
 import dev.meshlens.query.ingest.IngestService;
 import dev.meshlens.query.metrics.MeshlensMetrics;
@@ -14,6 +15,7 @@ import dev.meshlens.query.store.EsJson;
 import dev.meshlens.query.trust.TrustReader;
 import dev.meshlens.query.trust.TrustService;
 import io.micrometer.core.instrument.MeterRegistry;
+import dev.meshlens.query.trust.TrustSettings;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
@@ -30,6 +32,7 @@ import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -192,11 +195,17 @@ public final class QueryApiCommand {
     r.store = store;
     r.closeables.add(store);
     ReadModel read = new ReadModel(new EsJson(store.rest()), store.names(), clock);
+    TrustService trust = new TrustService(new TrustReader(read.es(), read.names(), trustWindows(c)),
+        trustSettings(c), clock);
     IngestService ingest = null;
     if (c.bool("ingest.enabled")) {
-      ingest = new IngestService(c, store, read, metrics, otel, clock).start();
+      ingest = new IngestService(c, store, metrics, otel, clock).start();
       r.ingest = ingest;
       r.closeables.add(ingest);
+      // the gauges computed from what ingest indexes (meshlens_findings_open, certificate expiry, last seen,
+      // meshlens_trust_*) run where ingest runs, as they always have
+      r.closeables.add(new GaugeService(read, trust, metrics, c.duration("ingest.gauge-refresh-interval"),
+          c.duration("trust.refresh-interval")).start());
     }
     if (c.bool("correlation.enabled")) {
       CorrelationService correlation = new CorrelationService(CorrelationSettings.config(c), metrics.registry());
@@ -207,8 +216,6 @@ public final class QueryApiCommand {
       Vertx vertx = vertx(metrics.registry());
       r.closeables.add(() -> vertx.close().await(10, TimeUnit.SECONDS));
       IngestService ing = ingest;
-      TrustService trust = new TrustService(new TrustReader(read.es(), read.names(), c.trustWindows()),
-          c.trustSettings(), clock);
       ApiVerticle api = new ApiVerticle(read, trust, new TokenAuthenticator(c.tokens()), metrics,
           () -> ing == null ? "DISABLED" : ing.state(),
           new ApiVerticle.Settings(c.string("http.host"), c.integer("http.port"),
@@ -244,5 +251,16 @@ public final class QueryApiCommand {
       }
     }
     return o;
+  }
+
+  /** The trust matrix settings from {@code trust.*}. */
+  static TrustSettings trustSettings(QueryApiConfig c) {
+    return new TrustSettings(Duration.ofDays(c.integer("trust.horizon-days")), c.duration("trust.stale-after"));
+  }
+
+  /** How far back the trust matrix reads bundles, certificates and traffic, from {@code trust.*}. */
+  static TrustReader.Windows trustWindows(QueryApiConfig c) {
+    return new TrustReader.Windows(c.duration("trust.bundle-history"), c.duration("trust.certs-window"),
+        c.duration("trust.traffic-window"));
   }
 }

@@ -366,17 +366,6 @@ public final class QueryApiConfig {
     }
   }
 
-  /** The trust matrix settings and read windows. */
-  public dev.meshlens.query.trust.TrustSettings trustSettings() {
-    return new dev.meshlens.query.trust.TrustSettings(Duration.ofDays(integer("trust.horizon-days")),
-        duration("trust.stale-after"));
-  }
-
-  public dev.meshlens.query.trust.TrustReader.Windows trustWindows() {
-    return new dev.meshlens.query.trust.TrustReader.Windows(duration("trust.bundle-history"),
-        duration("trust.certs-window"), duration("trust.traffic-window"));
-  }
-
   /** Parses 500ms, 30s, 15m, 1h, 7d (or an ISO-8601 duration such as PT30S). */
   public static Duration parseDuration(String s) {
     String t = s.trim().toLowerCase(Locale.ROOT);

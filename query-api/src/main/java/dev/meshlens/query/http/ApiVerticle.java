@@ -6,6 +6,7 @@ import dev.meshlens.query.auth.TokenAuthenticator;
 import dev.meshlens.query.metrics.MeshlensMetrics;
 import dev.meshlens.query.read.Diagnoser;
 import dev.meshlens.query.read.ReadModel;
+import dev.meshlens.query.read.ReadRefused;
 import dev.meshlens.query.store.EsJson;
 import dev.meshlens.query.store.Q;
 import dev.meshlens.query.trust.TrustJson;
@@ -289,6 +290,12 @@ public final class ApiVerticle extends VerticleBase {
     ApiException p;
     if (t instanceof ApiException a) {
       p = a;
+    } else if (t instanceof ReadRefused r) {
+      p = switch (r.reason()) {
+        case BAD_PARAMETER -> ApiException.badParameter(r.parameter(), r.getMessage());
+        case FORBIDDEN -> ApiException.forbidden(r.getMessage());
+        case NOT_FOUND -> ApiException.notFound(r.getMessage());
+      };
     } else if (t instanceof TrustJson.BadRequest b) {
       p = ApiException.badParameter(b.field(), b.getMessage());
     } else if (t instanceof EsJson.UnavailableException u) {

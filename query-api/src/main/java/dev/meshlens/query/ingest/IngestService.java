@@ -3,11 +3,7 @@ package dev.meshlens.query.ingest;
 import dev.meshlens.events.Backoff;
 import dev.meshlens.query.config.QueryApiConfig;
 import dev.meshlens.query.metrics.MeshlensMetrics;
-import dev.meshlens.query.read.ReadModel;
 import dev.meshlens.query.store.ElasticStore;
-import dev.meshlens.query.trust.TrustMetrics;
-import dev.meshlens.query.trust.TrustReader;
-import dev.meshlens.query.trust.TrustService;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.opentelemetry.api.OpenTelemetry;
 import java.time.Clock;
@@ -25,8 +21,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Ingest as a whole: installs the retention policy, index templates and indices (retrying until
- * Elasticsearch answers), then runs the events loop (topic pattern) and the findings loop, plus the
- * gauge refreshers on one scheduler thread. Retention is Elasticsearch's own (an ILM policy).
+ * Elasticsearch answers), then runs the events loop (topic pattern) and the findings loop. Retention is
+ * Elasticsearch's own (an ILM policy). The gauges computed from what it indexed are read-side work
+ * ({@code dev.meshlens.query.gauges}), not ingest's.
  */
 public final class IngestService implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(IngestService.class);
@@ -36,7 +33,6 @@ public final class IngestService implements AutoCloseable {
   private final MeshlensMetrics metrics;
   private final OpenTelemetry otel;
   private final Clock clock;
-  private final ReadModel read;
   private final ScheduledExecutorService scheduler;
   private volatile IngestLoop events;
   private volatile IngestLoop findings;
@@ -46,16 +42,15 @@ public final class IngestService implements AutoCloseable {
   private volatile String state = "STARTING";
   private Thread init;
 
-  public IngestService(QueryApiConfig config, ElasticStore store, ReadModel read, MeshlensMetrics metrics,
-      OpenTelemetry otel, Clock clock) {
+  public IngestService(QueryApiConfig config, ElasticStore store, MeshlensMetrics metrics, OpenTelemetry otel,
+      Clock clock) {
     this.config = config;
     this.store = store;
-    this.read = read;
     this.metrics = metrics;
     this.otel = otel;
     this.clock = clock;
     this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "meshlens-ingest-jobs");
+      Thread t = new Thread(r, "meshlens-ingest-retention");
       t.setDaemon(true);
       return t;
     });
@@ -115,15 +110,6 @@ public final class IngestService implements AutoCloseable {
         config.string("kafka.findings-topic"), metaAge, 500, new FindingConverter(store.names(), clock), writer, dlq,
         metrics, otel, s, false).start();
     state = "RUNNING";
-    long gaugeEvery = config.duration("ingest.gauge-refresh-interval").toMillis();
-    GaugeRefresher gauges = new GaugeRefresher(read, metrics);
-    scheduler.scheduleWithFixedDelay(gauges::refresh, 1_000, gaugeEvery, TimeUnit.MILLISECONDS);
-    // the trust matrix gauges (meshlens_trust_*), recomputed from Elasticsearch like the others
-    TrustService trust = new TrustService(new TrustReader(read.es(), read.names(), config.trustWindows()),
-        config.trustSettings(), clock);
-    TrustMetrics trustGauges = new TrustMetrics(metrics.registry());
-    scheduler.scheduleWithFixedDelay(() -> trustGauges.refresh(trust), 2_000,
-        config.duration("trust.refresh-interval").toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** UP, PAUSED (Elasticsearch down, consumption paused), WAITING_FOR_ELASTICSEARCH, STARTING, FAILED. */

@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Ownership: the correlator registers its own meters ({@code meshlens.handshake.*},
  * {@link CorrelatorMetrics}) on this instance's {@link #registry()} when it runs in-process. Ingest owns the {@code meshlens.ingest.*} meters; the gauges
  * ({@code findings.open}, {@code certificate.expiration.timestamp.seconds}, {@code mesh.last.seen}) are refreshed
- * from Elasticsearch by {@code dev.meshlens.query.ingest.GaugeRefresher} (and by ingest as events
+ * from Elasticsearch by {@code dev.meshlens.query.gauges.GaugeRefresher} (and by ingest as events
  * arrive), so every instance reports the same values after a restart.
  */
 public final class MeshlensMetrics {

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.meshlens.events.SpiffeId;
 import dev.meshlens.query.auth.Scope;
-import dev.meshlens.query.http.ApiException;
 import dev.meshlens.query.store.Documents;
 import dev.meshlens.query.store.EsJson;
 import dev.meshlens.query.store.IndexNames;
@@ -49,25 +48,25 @@ public final class Diagnoser {
   public record Endpoint(String input, String service, SpiffeId spiffe) {
     public static Endpoint parse(String parameter, String input) {
       if (input == null || input.isBlank()) {
-        throw ApiException.badParameter(parameter, "required: a SPIFFE ID (spiffe://…) or a service name");
+        throw ReadRefused.badParameter(parameter, "required: a SPIFFE ID (spiffe://…) or a service name");
       }
       String in = input.trim();
       if (in.length() > 2048) {
-        throw ApiException.badParameter(parameter, "longer than 2048 characters");
+        throw ReadRefused.badParameter(parameter, "longer than 2048 characters");
       }
       if (in.regionMatches(true, 0, "spiffe://", 0, 9)) {
         SpiffeId id;
         try {
           id = SpiffeId.parse(in);
         } catch (IllegalArgumentException e) {
-          throw ApiException.badParameter(parameter, e.getMessage());
+          throw ReadRefused.badParameter(parameter, e.getMessage());
         }
         String svc = Documents.serviceOf(in);
         return new Endpoint(in, svc, id);
       }
       String svc = Documents.serviceOf(in);
       if (svc == null || svc.isBlank()) {
-        throw ApiException.badParameter(parameter, "'" + in + "' names no service");
+        throw ReadRefused.badParameter(parameter, "'" + in + "' names no service");
       }
       return new Endpoint(in, svc, null);
     }
@@ -202,7 +201,7 @@ public final class Diagnoser {
       Set<String> involved = new TreeSet<>(fromMeshes);
       involved.addAll(toMeshes);
       if (!scope.admin() && !involved.isEmpty() && !scope.canSeeAny(involved)) {
-        throw ApiException.forbidden("the pair involves no mesh granted to token '" + scope.tokenName() + "'");
+        throw ReadRefused.forbidden("the pair involves no mesh granted to token '" + scope.tokenName() + "'");
       }
       // 4. per involved mesh: any data in the window? ssl stats? (from the shared presence cache)
       return presence(now).thenApply(pres -> {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.meshlens.query.auth.Scope;
-import dev.meshlens.query.http.ApiException;
 import dev.meshlens.query.store.EsJson;
 import dev.meshlens.query.store.IndexNames;
 import dev.meshlens.query.store.Q;
@@ -69,7 +68,7 @@ public final class ReadModel {
     }
     for (String m : meshes) {
       if (!scope.meshes().contains(m)) {
-        throw ApiException.forbidden("token '" + scope.tokenName() + "' is not granted mesh '" + m + "'");
+        throw ReadRefused.forbidden("token '" + scope.tokenName() + "' is not granted mesh '" + m + "'");
       }
     }
   }
@@ -123,13 +122,13 @@ public final class ReadModel {
   public CompletableFuture<ObjectNode> finding(String id, Scope scope) {
     return es.get(names.findings(), id).thenCompose(doc -> {
       if (doc == null || !doc.path("found").asBoolean()) {
-        throw ApiException.notFound("no finding with id '" + id + "'");
+        throw ReadRefused.notFound("no finding with id '" + id + "'");
       }
       ObjectNode src = (ObjectNode) doc.get("_source");
       Set<String> meshes = new HashSet<>();
       src.path("meshes").forEach(m -> meshes.add(m.asText()));
       if (!scope.canSeeAny(meshes)) {
-        throw ApiException.forbidden("finding '" + id + "' involves no mesh granted to token '"
+        throw ReadRefused.forbidden("finding '" + id + "' involves no mesh granted to token '"
             + scope.tokenName() + "'");
       }
       List<String> evidenceIds = new ArrayList<>();

@@ -5,10 +5,8 @@ import dev.meshlens.events.MeshEvent;
 import dev.meshlens.query.config.QueryApiConfig;
 import dev.meshlens.query.ingest.IngestService;
 import dev.meshlens.query.metrics.MeshlensMetrics;
-import dev.meshlens.query.read.ReadModel;
 import dev.meshlens.query.store.Documents;
 import dev.meshlens.query.store.ElasticStore;
-import dev.meshlens.query.store.EsJson;
 import dev.meshlens.testkit.RealServices;
 import io.opentelemetry.api.OpenTelemetry;
 import java.io.ByteArrayOutputStream;
@@ -123,9 +121,8 @@ public final class IngestBench {
       // 3. the ingest service, from start until every document is acknowledged
       try (ElasticStore store = ElasticStore.fromConfig(ingestCfg)) {
         MeshlensMetrics metrics = MeshlensMetrics.inMemory();
-        ReadModel read = new ReadModel(new EsJson(store.rest()), store.names(), Clock.systemUTC());
         long i0 = System.nanoTime();
-        try (IngestService ingest = new IngestService(ingestCfg, store, read, metrics, OpenTelemetry.noop(),
+        try (IngestService ingest = new IngestService(ingestCfg, store, metrics, OpenTelemetry.noop(),
             Clock.systemUTC()).start()) {
           while (ingest.eventsLoop() == null || ingest.eventsLoop().indexedOperations() < n) {
             Thread.sleep(20);

@@ -18,7 +18,7 @@ import java.util.List;
  *
  * @param buckets oldest first
  */
-record Ledger(List<Bucket> buckets) {
+record RepeatLedger(List<Bucket> buckets) {
 
   /**
    * @param second epoch second
@@ -29,18 +29,18 @@ record Ledger(List<Bucket> buckets) {
   record Bucket(long second, int clientOnly, int serverOnly, int serverLogs) {}
 
   /** The result of noting one observation: the new ledger and how many failures it adds to the count. */
-  record Step(Ledger ledger, long counted) {}
+  record Step(RepeatLedger ledger, long counted) {}
 
-  Ledger {
+  RepeatLedger {
     buckets = buckets == null ? List.of() : List.copyOf(buckets);
   }
 
-  static Ledger empty() {
-    return new Ledger(List.of());
+  static RepeatLedger empty() {
+    return new RepeatLedger(List.of());
   }
 
   /** A server log half that paired with a client half (counted by the pair); a counter may repeat it later. */
-  Ledger pairedServerLog(long t) {
+  RepeatLedger pairedServerLog(long t) {
     return add(t, 0, 0, 1);
   }
 
@@ -48,7 +48,7 @@ record Ledger(List<Bucket> buckets) {
   Step clientOnly(long t, long windowMs) {
     List<Bucket> b = new ArrayList<>(buckets);
     if (take(b, t - windowMs, t + windowMs, t, Kind.SERVER_ONLY, 1) == 1) {
-      return new Step(new Ledger(b), 0);
+      return new Step(new RepeatLedger(b), 0);
     }
     return new Step(add(t, 1, 0, 0), 1);
   }
@@ -57,7 +57,7 @@ record Ledger(List<Bucket> buckets) {
   Step serverOnly(long t, long windowMs) {
     List<Bucket> b = new ArrayList<>(buckets);
     if (take(b, t - windowMs, t + windowMs, t, Kind.CLIENT_ONLY, 1) == 1) {
-      return new Step(new Ledger(b).add(t, 0, 0, 1), 0);
+      return new Step(new RepeatLedger(b).add(t, 0, 0, 1), 0);
     }
     return new Step(add(t, 0, 1, 1), 1);
   }
@@ -71,16 +71,16 @@ record Ledger(List<Bucket> buckets) {
     List<Bucket> b = new ArrayList<>(buckets);
     long logs = take(b, fromMs - 1000, toMs + 1000, toMs, Kind.SERVER_LOGS, n);
     long clients = take(b, fromMs - windowMs, toMs + windowMs, toMs, Kind.CLIENT_ONLY, n - logs);
-    return new Step(new Ledger(b), logs + clients);
+    return new Step(new RepeatLedger(b), logs + clients);
   }
 
   /** Drops buckets older than {@code keepMs} before {@code newestMs}. */
-  Ledger prune(long newestMs, long keepMs) {
+  RepeatLedger prune(long newestMs, long keepMs) {
     long oldest = Math.floorDiv(newestMs - keepMs, 1000);
     if (buckets.isEmpty() || buckets.get(0).second() >= oldest) {
       return this;
     }
-    return new Ledger(buckets.stream().filter(x -> x.second() >= oldest).toList());
+    return new RepeatLedger(buckets.stream().filter(x -> x.second() >= oldest).toList());
   }
 
   private enum Kind { CLIENT_ONLY, SERVER_ONLY, SERVER_LOGS }
@@ -127,21 +127,21 @@ record Ledger(List<Bucket> buckets) {
     return taken;
   }
 
-  private Ledger add(long t, int clientOnly, int serverOnly, int serverLogs) {
+  private RepeatLedger add(long t, int clientOnly, int serverOnly, int serverLogs) {
     long s = Math.floorDiv(t, 1000);
     List<Bucket> b = new ArrayList<>(buckets);
     for (int i = 0; i < b.size(); i++) {
       Bucket x = b.get(i);
       if (x.second() == s) {
         b.set(i, new Bucket(s, x.clientOnly() + clientOnly, x.serverOnly() + serverOnly, x.serverLogs() + serverLogs));
-        return new Ledger(b);
+        return new RepeatLedger(b);
       }
       if (x.second() > s) {
         b.add(i, new Bucket(s, clientOnly, serverOnly, serverLogs));
-        return new Ledger(b);
+        return new RepeatLedger(b);
       }
     }
     b.add(new Bucket(s, clientOnly, serverOnly, serverLogs));
-    return new Ledger(b);
+    return new RepeatLedger(b);
   }
 }

@@ -1,4 +1,4 @@
-package dev.meshlens.query.ingest;
+package dev.meshlens.query.gauges;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
