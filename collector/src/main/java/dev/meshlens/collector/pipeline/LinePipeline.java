@@ -233,6 +233,11 @@ public final class LinePipeline implements LineSink {
     return e;
   }
 
+  /** Counts an input a source could not even split into lines (an undecodable OTLP request) as unparseable. */
+  public void rejected(String reason) {
+    metrics.unparseable(reason);
+  }
+
   /** Why the publisher cannot take events now (spool full), or null. */
   public String paused() {
     return publisher.paused();

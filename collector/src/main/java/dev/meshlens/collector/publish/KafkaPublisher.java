@@ -5,6 +5,7 @@ import dev.meshlens.events.Backoff;
 import dev.meshlens.events.CorrelationKeys;
 import dev.meshlens.events.EventCodec;
 import dev.meshlens.events.MeshEvent;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
 import java.io.IOException;
@@ -117,6 +118,7 @@ public final class KafkaPublisher implements EventPublisher {
   /** Set while the drainer sends the backlog straight to Kafka (the spool could not take it). */
   private boolean backlogInFlight;
   private final Thread drainer;
+  private final KafkaClientMetrics producerMetrics;
 
   public KafkaPublisher(Options options, CollectorMetrics metrics) throws IOException {
     this(options, metrics, new KafkaProducer<>(producerProps(options), new StringSerializer(), new ByteArraySerializer()),
@@ -139,6 +141,9 @@ public final class KafkaPublisher implements EventPublisher {
         options.spoolMinFreeBytes(), disk);
     metrics.spool(spool::depth, spool::bytes, spool::limit, spool::usableSpace, () -> fullReason != null);
     this.producer = producer;
+    // Kafka's own producer metrics (kafka_producer_*: request latency, retries, errors, buffer use)
+    this.producerMetrics = new KafkaClientMetrics(producer);
+    producerMetrics.bindTo(metrics.registry());
     this.spooling = !spool.isEmpty();
     if (spooling) {
       LOG.info("spool {} holds {} events from an earlier run; replaying them first", options.spoolDir(),
@@ -609,6 +614,7 @@ public final class KafkaPublisher implements EventPublisher {
     flushBacklog();
     syncSpool();
     producer.close(Duration.ofSeconds(5));
+    producerMetrics.close();
     List<Resolved> left;
     synchronized (backlog) {
       left = new ArrayList<>(backlog);

@@ -51,7 +51,8 @@ class OtlpReceiverTest {
     CollectorMetrics metrics = CollectorMetrics.noop("istio-east");
     LinePipeline p = new LinePipeline(Presets.ISTIO, "istio-east", MeshKind.ISTIO, "east", e -> e, capture, metrics,
         DeadLetters.none(), true, false);
-    try (OtlpReceiver r = new OtlpReceiver(p, "istio-east", MeshKind.ISTIO, "east", "127.0.0.1", 0).start()) {
+    try (OtlpReceiver r = new OtlpReceiver(new OtlpIngest(p, "istio-east", MeshKind.ISTIO, "east"), "127.0.0.1", 0)
+        .start()) {
       OtlpHttpLogRecordExporter exporter = OtlpHttpLogRecordExporter.builder()
           .setEndpoint("http://127.0.0.1:" + r.port() + "/v1/logs").build();
       SdkLoggerProvider provider = SdkLoggerProvider.builder()
@@ -87,6 +88,8 @@ class OtlpReceiverTest {
               URI.create("http://127.0.0.1:" + r.port() + "/v1/logs")).header("Content-Type", "application/x-protobuf")
           .POST(HttpRequest.BodyPublishers.ofString("not protobuf")).build(), HttpResponse.BodyHandlers.ofString());
       assertEquals(400, bad.statusCode());
+      assertEquals(1.0, metrics.count(CollectorMetrics.LINES_UNPARSEABLE, "reason", "otlp_undecodable"),
+          "an undecodable request is counted");
     }
   }
 
@@ -108,7 +111,8 @@ class OtlpReceiverTest {
     };
     LinePipeline p = new LinePipeline(Presets.ISTIO, "istio-east", MeshKind.ISTIO, "east", e -> e, full,
         CollectorMetrics.noop("istio-east"), DeadLetters.none(), true, false);
-    try (OtlpReceiver r = new OtlpReceiver(p, "istio-east", MeshKind.ISTIO, "east", "127.0.0.1", 0).start()) {
+    try (OtlpReceiver r = new OtlpReceiver(new OtlpIngest(p, "istio-east", MeshKind.ISTIO, "east"), "127.0.0.1", 0)
+        .start()) {
       String json = "{\"resourceLogs\":[{\"scopeLogs\":[{\"logRecords\":[{\"body\":{\"stringValue\":"
           + new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(FAIL) + "}}]}]}]}";
       HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + r.port() + "/v1/logs"))

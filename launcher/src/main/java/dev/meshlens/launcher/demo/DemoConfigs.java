@@ -1,5 +1,7 @@
 package dev.meshlens.launcher.demo;
 
+import dev.meshlens.events.mesh.ConsulProfile;
+import dev.meshlens.events.mesh.IstioProfile;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.meshlens.simulator.EnvoyAdmin;
@@ -73,8 +75,10 @@ final class DemoConfigs {
       servicesByTemplate.computeIfAbsent(template, k -> new ArrayList<>()).add(service);
     }
     String[][] files = istio
-        ? new String[][] {{"access.log", "istio"}, {"listener.log", q(EnvoyFormats.ISTIO_LISTENER_TEXT.strip())}}
-        : new String[][] {{"access.log", "consul-json"}, {"listener.log", q(EnvoyFormats.CONSUL_LISTENER_JSON)}};
+        ? new String[][] {{"access.log", IstioProfile.TEXT.name()},
+            {"listener.log", q(EnvoyFormats.ISTIO_LISTENER_TEXT.strip())}}
+        : new String[][] {{"access.log", ConsulProfile.JSON.name()},
+            {"listener.log", q(EnvoyFormats.CONSUL_LISTENER_JSON)}};
     for (Map.Entry<String, List<String>> group : servicesByTemplate.entrySet()) {
       String part = "{service:" + String.join(",", group.getValue()) + "}";
       for (String[] file : files) {

@@ -114,6 +114,12 @@ class DemoIT {
         continue; // a conditional series exists only while its cause does; its own test renders it
       }
       name = name.split("\\s+")[0];
+      if (name.endsWith("*")) { // a family: at least one series under its prefix
+        if (!scraped.contains("\n" + name.substring(0, name.length() - 1))) {
+          missing.add(name);
+        }
+        continue;
+      }
       if (!scraped.contains("\n" + name + "{") && !scraped.contains("\n" + name + " ")
           && !scraped.contains("# TYPE " + name + " ")) {
         missing.add(name);

@@ -1,6 +1,7 @@
 package dev.meshlens.query.cli;
 
 import dev.meshlens.correlator.CorrelationService;
+import dev.meshlens.meters.ServiceMeters;
 import dev.meshlens.query.auth.TokenAuthenticator;
 import dev.meshlens.config.ConfigException;
 import dev.meshlens.query.config.QueryApiKeys;
@@ -14,6 +15,7 @@ import dev.meshlens.query.store.ElasticStore;
 import dev.meshlens.query.store.QueryClient;
 import dev.meshlens.query.trust.TrustReader;
 import dev.meshlens.query.trust.TrustService;
+import io.micrometer.core.instrument.MeterRegistry;
 import dev.meshlens.query.trust.TrustSettings;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.Attributes;
@@ -23,11 +25,17 @@ import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.Label;
+import io.vertx.micrometer.MetricsDomain;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -181,6 +189,7 @@ public final class QueryApiCommand {
   private static Running start(QueryApiConfig c, MeshlensMetrics metrics, OpenTelemetry otel, Clock clock, Running r)
       throws Exception {
     r.metrics = metrics;
+    r.closeables.add(ServiceMeters.bindTo(metrics.registry()));
     ElasticStore store = ElasticStore.fromConfig(c);
     r.store = store;
     r.closeables.add(store);
@@ -203,7 +212,7 @@ public final class QueryApiCommand {
       LOG.info("correlator started");
     }
     if (c.get(QueryApiKeys.HTTP_ENABLED)) {
-      Vertx vertx = Vertx.vertx();
+      Vertx vertx = vertx(metrics.registry());
       r.closeables.add(() -> vertx.close().await(10, TimeUnit.SECONDS));
       IngestService ing = ingest;
       ApiVerticle api = new ApiVerticle(read, trust, new TokenAuthenticator(c.tokens()), metrics,
@@ -219,6 +228,29 @@ public final class QueryApiCommand {
       }
     }
     return r;
+  }
+
+  /**
+   * The API's Vert.x, reporting HTTP server metrics (vertx_http_server_*) to {@code registry}, the same
+   * registry as meshlens' own meters. Routes, not paths, as labels: a path carries finding ids.
+   */
+  public static Vertx vertx(MeterRegistry registry) {
+    return Vertx.builder()
+        .with(new VertxOptions().setMetricsOptions(httpServerMetrics()))
+        .withMetrics(new MicrometerMetricsFactory(registry))
+        .build();
+  }
+
+  /** Only the HTTP server domain: the event bus, pools and clients of this process say nothing useful. */
+  private static MicrometerMetricsOptions httpServerMetrics() {
+    MicrometerMetricsOptions o = new MicrometerMetricsOptions().setEnabled(true)
+        .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE));
+    for (MetricsDomain d : MetricsDomain.values()) {
+      if (d != MetricsDomain.HTTP_SERVER) {
+        o.addDisabledMetricsCategory(d);
+      }
+    }
+    return o;
   }
 
   /** The trust matrix settings from {@code trust.*}. */

@@ -66,9 +66,11 @@ public final class QueryApiKeys {
       .doc("retries of a document Elasticsearch rejected with a retryable status before consumption pauses");
   public static final Key<Integer> INGEST_RETENTION_DAYS = Key.integer("ingest.retention_days").defaultValue(30)
       .validate(Validators.atLeast(0))
-      .doc("delete whole event indices whose day is older than this many days (0 disables)");
+      .doc("days a daily events or findings-history index is kept after its day: an index lifecycle (ILM) policy"
+          + " that Elasticsearch runs (0: no policy, nothing deleted)");
   public static final Key<Duration> INGEST_RETENTION_INTERVAL = Key.duration("ingest.retention_interval")
-      .defaultValue(Duration.ofHours(1)).validate(Validators.positive()).doc("how often retention runs");
+      .defaultValue(Duration.ofHours(1)).validate(Validators.positive())
+      .doc("no longer used: Elasticsearch runs retention (the ILM policy meshlens-retention); accepted so older files load");
   public static final Key<Duration> INGEST_GAUGE_REFRESH = Key.duration("ingest.gauge_refresh_interval")
       .defaultValue(Duration.ofSeconds(30)).validate(Validators.positive())
       .doc("how often the findings/certificate/last-seen gauges are refreshed from Elasticsearch");

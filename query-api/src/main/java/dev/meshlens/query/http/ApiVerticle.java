@@ -115,6 +115,7 @@ public final class ApiVerticle extends VerticleBase {
   /** All routes; public so a test can check each one is described in the OpenAPI document. */
   public Router router() {
     Router root = Router.router(vertx);
+    root.route().handler(SecurityHeaders::apply);
     root.get("/healthz").handler(this::healthz);
     root.get("/readyz").handler(this::readyz);
     root.get("/metrics").handler(this::metrics);

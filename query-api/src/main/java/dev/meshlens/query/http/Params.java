@@ -3,6 +3,7 @@ package dev.meshlens.query.http;
 import dev.meshlens.events.FailureCategory;
 import dev.meshlens.events.SourceKind;
 import io.vertx.ext.web.RoutingContext;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashSet;
@@ -92,6 +93,9 @@ final class Params {
       } catch (IllegalArgumentException e2) {
         throw ApiException.badParameter(name, "'" + s
             + "' is not an ISO-8601 instant (2026-11-29T00:00:00Z) or a duration like 15m/24h/7d");
+      } catch (ArithmeticException | DateTimeException e2) {
+        // a duration too long to subtract (99999999999999d; found by ParamsFuzzProperties)
+        throw ApiException.badParameter(name, "'" + s + "' is too long a duration to go back from now");
       }
     }
   }

@@ -7,6 +7,7 @@ import dev.meshlens.events.Finding;
 import dev.meshlens.query.store.Documents;
 import dev.meshlens.query.store.IndexNames;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
@@ -42,7 +43,7 @@ public final class FindingConverter implements RecordConverter {
     return Converted.ok(List.of(
         new BulkOp(names.findings(), f.id(), Documents.bytes(doc), Documents.versionOf(f), true, f.clientMesh(),
             recordIndex),
-        new BulkOp(names.findingsHistory(), Documents.historyId(f), Documents.bytes(hist), null, false,
+        new BulkOp(names.findingsHistoryIndex(Instant.ofEpochMilli(Documents.versionOf(f))), Documents.historyId(f), Documents.bytes(hist), null, false,
             f.clientMesh(), recordIndex)));
   }
 }

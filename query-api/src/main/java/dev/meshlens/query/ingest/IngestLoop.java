@@ -2,6 +2,7 @@ package dev.meshlens.query.ingest;
 
 import dev.meshlens.events.Backoff;
 import dev.meshlens.query.metrics.MeshlensMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
@@ -178,7 +179,9 @@ public final class IngestLoop implements AutoCloseable {
   }
 
   private void run() {
-    try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(consumerProps)) {
+    try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(consumerProps);
+        KafkaClientMetrics clientMetrics = new KafkaClientMetrics(c)) {
+      clientMetrics.bindTo(metrics.registry()); // kafka_consumer_*: fetch latency, lag, rebalances
       this.consumer = c;
       ConsumerRebalanceListener listener = new ConsumerRebalanceListener() {
         @Override

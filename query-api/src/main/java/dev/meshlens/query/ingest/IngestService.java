@@ -6,6 +6,7 @@ import dev.meshlens.query.config.QueryApiConfig;
 import dev.meshlens.query.config.QueryApiKeys;
 import dev.meshlens.query.metrics.MeshlensMetrics;
 import dev.meshlens.query.store.ElasticStore;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.opentelemetry.api.OpenTelemetry;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,9 +22,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Ingest as a whole: installs the index template and indices (retrying until Elasticsearch
- * answers), then runs the events loop (topic pattern) and the findings loop, plus the retention
- * job on a scheduler thread. The gauges computed from what it indexed are read-side work
+ * Ingest as a whole: installs the retention policy, index templates and indices (retrying until
+ * Elasticsearch answers), then runs the events loop (topic pattern) and the findings loop. Retention is
+ * Elasticsearch's own (an ILM policy). The gauges computed from what it indexed are read-side work
  * ({@code dev.meshlens.query.gauges}), not ingest's.
  */
 public final class IngestService implements AutoCloseable {
@@ -38,6 +39,7 @@ public final class IngestService implements AutoCloseable {
   private volatile IngestLoop events;
   private volatile IngestLoop findings;
   private volatile KafkaProducer<byte[], byte[]> producer;
+  private volatile KafkaClientMetrics producerMetrics;
   private volatile boolean closed;
   private volatile String state = "STARTING";
   private Thread init;
@@ -93,6 +95,8 @@ public final class IngestService implements AutoCloseable {
     pp.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     pp.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     producer = new KafkaProducer<>(pp);
+    producerMetrics = new KafkaClientMetrics(producer);
+    producerMetrics.bindTo(metrics.registry());
     DeadLetters dlq = new DeadLetters(producer, config.get(QueryApiKeys.DEAD_LETTER_TOPIC));
     BulkWriter writer = new BulkWriter(store.rest());
     IngestLoop.Settings s = new IngestLoop.Settings(config.get(QueryApiKeys.INGEST_POLL_TIMEOUT),
@@ -108,19 +112,6 @@ public final class IngestService implements AutoCloseable {
         config.get(CorrelatorKeys.FINDINGS_TOPIC), metaAge, 500, new FindingConverter(store.names(), clock), writer, dlq,
         metrics, otel, s, false).start();
     state = "RUNNING";
-    int days = config.get(QueryApiKeys.INGEST_RETENTION_DAYS);
-    if (days > 0) {
-      long every = config.get(QueryApiKeys.INGEST_RETENTION_INTERVAL).toMillis();
-      scheduler.scheduleWithFixedDelay(() -> retention(days), 0, every, TimeUnit.MILLISECONDS);
-    }
-  }
-
-  private void retention(int days) {
-    try {
-      store.deleteEventIndicesOlderThan(days);
-    } catch (Exception e) {
-      LOG.warn("retention run failed: {}", e.toString());
-    }
   }
 
   /** UP, PAUSED (Elasticsearch down, consumption paused), WAITING_FOR_ELASTICSEARCH, STARTING, FAILED. */
@@ -161,6 +152,7 @@ public final class IngestService implements AutoCloseable {
       findings.close();
     }
     if (producer != null) {
+      producerMetrics.close();
       producer.close(Duration.ofSeconds(5));
     }
   }

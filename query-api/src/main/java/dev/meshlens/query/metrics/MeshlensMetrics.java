@@ -23,13 +23,17 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Ownership: the correlator registers its own meters ({@code meshlens.handshake.*},
  * {@link CorrelatorMetrics}) on this instance's {@link #registry()} when it runs in-process. Ingest owns the {@code meshlens.ingest.*} meters; the gauges
- * ({@code findings.open}, {@code certificate.expiry.days}, {@code mesh.last.seen}) are refreshed
+ * ({@code findings.open}, {@code certificate.expiration.timestamp.seconds}, {@code mesh.last.seen}) are refreshed
  * from Elasticsearch by {@code dev.meshlens.query.gauges.GaugeRefresher} (and by ingest as events
  * arrive), so every instance reports the same values after a restart.
  */
 public final class MeshlensMetrics {
   public static final String FINDINGS_OPEN = "meshlens.findings.open";
-  public static final String CERTIFICATE_EXPIRY_DAYS = "meshlens.certificate.expiry.days";
+  /**
+   * A certificate's notAfter as Unix seconds: time left is this minus now, exact to the second (days are
+   * not a base unit, and whole days would hide Istio's 24 h leaves). Labels: mesh, kind, subject.
+   */
+  public static final String CERTIFICATE_EXPIRATION = "meshlens.certificate.expiration.timestamp.seconds";
   public static final String INGEST_LAG_RECORDS = "meshlens.ingest.lag.records";
   public static final String INGEST_BULK_LATENCY = "meshlens.ingest.bulk.latency";
   public static final String INGEST_DEAD_LETTERS = "meshlens.ingest.dead.letters";
@@ -107,20 +111,22 @@ public final class MeshlensMetrics {
   }
 
   /**
-   * Days until a certificate or root expires (negative once expired).
+   * When a certificate or root expires (its notAfter). Several certificates with the same subject (the
+   * pods of one workload, an old and a new root of the same name) share a series: the caller passes the
+   * soonest, the one that breaks first.
    *
    * @param kind {@code root} or {@code leaf}
    */
-  public void certificateExpiryDays(String mesh, String kind, String subject, long days) {
+  public void certificateExpiration(String mesh, String kind, String subject, Instant notAfter) {
     CertKey k = new CertKey(mesh(mesh), kind, subject == null ? "" : subject);
     certExpiry.computeIfAbsent(k, key -> {
       AtomicLong a = new AtomicLong();
-      Gauge.builder(CERTIFICATE_EXPIRY_DAYS, a, AtomicLong::doubleValue)
-          .description("Days until a certificate or trusted root expires, by mesh")
+      Gauge.builder(CERTIFICATE_EXPIRATION, a, AtomicLong::doubleValue)
+          .description("When a certificate or trusted root expires (notAfter, Unix seconds), by mesh")
           .tags("mesh", key.mesh(), "kind", key.kind(), "subject", key.subject())
           .register(registry);
       return a;
-    }).set(days);
+    }).set(notAfter.getEpochSecond());
   }
 
   /** Keeps only the certificate gauges of the given keys ({@link #certificateKey}); the others are removed. */
@@ -128,7 +134,7 @@ public final class MeshlensMetrics {
     certExpiry.keySet().removeIf(k -> {
       boolean drop = !meshKindSubjectKeys.contains(k.mesh() + '\u0000' + k.kind() + '\u0000' + k.subject());
       if (drop) {
-        registry.find(CERTIFICATE_EXPIRY_DAYS).tags("mesh", k.mesh(), "kind", k.kind(), "subject", k.subject())
+        registry.find(CERTIFICATE_EXPIRATION).tags("mesh", k.mesh(), "kind", k.kind(), "subject", k.subject())
             .meters().forEach(registry::remove);
       }
       return drop;

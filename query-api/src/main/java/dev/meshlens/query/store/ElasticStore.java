@@ -11,8 +11,6 @@ import dev.meshlens.query.config.QueryApiConfig;
 import dev.meshlens.query.config.QueryApiKeys;
 import java.io.IOException;
 import java.io.StringReader;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -42,9 +40,17 @@ public final class ElasticStore implements AutoCloseable {
   private final int shards;
   private final int replicas;
   private final String refreshInterval;
+  /** Days a daily index is kept after its day (ILM delete phase); 0: no retention policy. */
+  private final int retentionDays;
 
   public ElasticStore(List<String> urls, String username, String password, String apiKey, IndexNames names,
       int shards, int replicas, String refreshInterval) {
+    this(urls, username, password, apiKey, names, shards, replicas, refreshInterval, 0);
+  }
+
+  public ElasticStore(List<String> urls, String username, String password, String apiKey, IndexNames names,
+      int shards, int replicas, String refreshInterval, int retentionDays) {
+    this.retentionDays = retentionDays;
     this.names = Objects.requireNonNull(names, "names");
     this.shards = shards;
     this.replicas = replicas;
@@ -78,7 +84,8 @@ public final class ElasticStore implements AutoCloseable {
     return new ElasticStore(c.get(QueryApiKeys.ES_URLS), c.get(QueryApiKeys.ES_USERNAME),
         reveal(c.get(QueryApiKeys.ES_PASSWORD)), reveal(c.get(QueryApiKeys.ES_API_KEY)),
         new IndexNames(c.get(QueryApiKeys.ES_INDEX_PREFIX)), c.get(QueryApiKeys.ES_SHARDS),
-        c.get(QueryApiKeys.ES_REPLICAS), durationSetting(c.get(QueryApiKeys.ES_REFRESH_INTERVAL)));
+        c.get(QueryApiKeys.ES_REPLICAS), durationSetting(c.get(QueryApiKeys.ES_REFRESH_INTERVAL)),
+        c.get(QueryApiKeys.INGEST_RETENTION_DAYS));
   }
 
   static String durationSetting(java.time.Duration d) {
@@ -112,14 +119,79 @@ public final class ElasticStore implements AutoCloseable {
   }
 
   /**
-   * Installs the composable events template and creates the findings indices when missing.
-   * Idempotent; safe to call from several instances.
+   * Installs the retention policy (an ILM policy: Elasticsearch deletes a daily events or findings-history
+   * index {@code retentionDays} after its day, once, whatever the number of query-api replicas, and
+   * meshlens needs no delete privilege), the composable templates of the daily indices, and creates the
+   * findings index when missing. Idempotent; safe to call from several instances.
    */
   public void ensureSchema() throws IOException {
-    ObjectNode tpl = Mappings.eventsTemplate(names, shards, replicas, refreshInterval);
+    boolean retention = retentionDays > 0 && lifecycleManagement();
+    if (retention) {
+      ObjectNode policy = Mappings.retentionPolicy(retentionDays);
+      try {
+        client.ilm().putLifecycle(r -> r.name(names.retentionPolicy()).withJson(new StringReader(policy.toString())));
+      } catch (ElasticsearchException e) {
+        if (e.status() != 403) {
+          throw e;
+        }
+        // least privilege: an administrator created the policy (docs/production.md); ILM runs its delete
+        // with the administrator's rights, and this user needs neither manage_ilm nor delete_index
+        LOG.info("not allowed to write ILM policy {}: using it as the cluster has it", names.retentionPolicy());
+      }
+    }
+    ObjectNode tpl = Mappings.eventsTemplate(names, shards, replicas, refreshInterval, retention);
     client.indices().putIndexTemplate(r -> r.name(names.eventsTemplate()).withJson(new StringReader(tpl.toString())));
+    ObjectNode hist = Mappings.findingsHistoryTemplate(names, replicas, retention);
+    client.indices().putIndexTemplate(r -> r.name(names.findingsHistoryTemplate())
+        .withJson(new StringReader(hist.toString())));
     createIfMissing(names.findings(), Mappings.findingsIndex(replicas));
-    createIfMissing(names.findingsHistory(), Mappings.findingsHistoryIndex(replicas));
+    if (retention) {
+      // daily indices created before the policy existed come under it too
+      putLifecycleOnExisting();
+    }
+  }
+
+  private void putLifecycleOnExisting() throws IOException {
+    try {
+      client.indices().putSettings(s -> s.index(names.eventsPattern(), names.findingsHistoryPattern())
+          .allowNoIndices(true).ignoreUnavailable(true)
+          .withJson(new StringReader("{\"index.lifecycle.name\":\"" + names.retentionPolicy()
+              + "\",\"index.lifecycle.parse_origination_date\":true}")));
+    } catch (ElasticsearchException e) {
+      if (e.status() != 403) {
+        throw e;
+      }
+      LOG.warn("not allowed to put existing daily indices under ILM policy {}; new ones are (index template)",
+          names.retentionPolicy());
+    }
+  }
+
+  /**
+   * Whether the cluster runs index lifecycle management. A node without it (a bare node built from
+   * the open-source modules, like the tests' own) gets no policy: a warning says that nothing deletes
+   * old daily indices there, rather than ingest failing to start.
+   */
+  public boolean lifecycleManagement() throws IOException {
+    try {
+      rest.performRequest(new org.elasticsearch.client.Request("GET", "/_ilm/status"));
+      return true;
+    } catch (org.elasticsearch.client.ResponseException e) {
+      int code = e.getResponse().getStatusLine().getStatusCode();
+      if (code == 400 || code == 404 || code == 405) {
+        LOG.warn("ingest.retention-days = {} but this Elasticsearch has no index lifecycle management (ILM):"
+            + " nothing deletes old daily indices; use a cluster with ILM (8.19/9.x default distribution,"
+            + " ECK, Elastic Cloud) or delete {} / {} indices with your own tooling", retentionDays,
+            names.eventsPattern(), names.findingsHistoryPattern());
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  /** What the cluster's index lifecycle says about {@code index} (age, phase), as Elasticsearch returns it. */
+  public String explainLifecycle(String index) throws IOException {
+    var r = client.ilm().explainLifecycle(e -> e.index(index));
+    return String.valueOf(r.indices().get(index));
   }
 
   private void createIfMissing(String index, ObjectNode body) throws IOException {
@@ -133,32 +205,6 @@ public final class ElasticStore implements AutoCloseable {
         throw e;
       }
     }
-  }
-
-  /**
-   * Deletes whole event indices whose day is more than {@code days} days before today (UTC).
-   *
-   * @return the deleted index names
-   */
-  public List<String> deleteEventIndicesOlderThan(int days, LocalDate today) throws IOException {
-    LocalDate cutoff = today.minusDays(days);
-    List<String> old = new ArrayList<>();
-    var resp = client.indices().get(g -> g.index(names.eventsPattern()).allowNoIndices(true).ignoreUnavailable(true));
-    for (String idx : resp.result().keySet()) {
-      LocalDate d = names.dayOf(idx);
-      if (d != null && d.isBefore(cutoff)) {
-        old.add(idx);
-      }
-    }
-    if (!old.isEmpty()) {
-      client.indices().delete(d -> d.index(old));
-      LOG.info("retention: deleted {} event indices older than {} days: {}", old.size(), days, old);
-    }
-    return old;
-  }
-
-  public List<String> deleteEventIndicesOlderThan(int days) throws IOException {
-    return deleteEventIndicesOlderThan(days, LocalDate.now(ZoneOffset.UTC));
   }
 
   /** Makes everything indexed so far searchable (tests, benchmarks). */

@@ -9,7 +9,8 @@ import java.util.Objects;
 
 /**
  * Index names: {@code <prefix>-events-YYYY.MM.DD} (UTC day of observed_time), {@code <prefix>-findings},
- * {@code <prefix>-findings-history}.
+ * {@code <prefix>-findings-history-YYYY.MM.DD} (UTC day of the finding version). The day in a daily
+ * index's name is where the retention policy counts its age from (ILM parse_origination_date).
  */
 public record IndexNames(String prefix) {
   public static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy.MM.dd").withZone(ZoneOffset.UTC);
@@ -30,8 +31,27 @@ public record IndexNames(String prefix) {
     return prefix + "-findings";
   }
 
+  /** What history is read from: the daily indices, and the single index of releases before them. */
   public String findingsHistory() {
+    return prefix + "-findings-history*";
+  }
+
+  /** Where a finding version is written: its day's history index. */
+  public String findingsHistoryIndex(Instant versionTime) {
+    return prefix + "-findings-history-" + DAY.format(versionTime);
+  }
+
+  public String findingsHistoryPattern() {
+    return prefix + "-findings-history-*";
+  }
+
+  public String findingsHistoryTemplate() {
     return prefix + "-findings-history";
+  }
+
+  /** The index lifecycle (ILM) policy deleting daily indices after the retention period. */
+  public String retentionPolicy() {
+    return prefix + "-retention";
   }
 
   public String eventsTemplate() {

@@ -20,7 +20,8 @@ public final class Mappings {
       "upstream_cluster", "local_uri_san", "peer_uri_san", "destination_service");
 
   /** The composable index template body for {@code <prefix>-events-*}. */
-  public static ObjectNode eventsTemplate(IndexNames names, int shards, int replicas, String refreshInterval) {
+  public static ObjectNode eventsTemplate(IndexNames names, int shards, int replicas, String refreshInterval,
+      boolean retention) {
     ObjectNode root = M.createObjectNode();
     root.putArray("index_patterns").add(names.eventsPattern());
     root.put("priority", 200);
@@ -32,7 +33,47 @@ public final class Mappings {
     settings.put("number_of_shards", shards);
     settings.put("number_of_replicas", replicas);
     settings.put("refresh_interval", refreshInterval);
+    if (retention) {
+      lifecycle(settings, names);
+    }
     template.set("mappings", eventMappings());
+    return root;
+  }
+
+  /**
+   * Daily indices under the retention policy, aged from the day in their name rather than from their
+   * creation: an index created today for events of an old day (a replay) is as old as its day.
+   */
+  static void lifecycle(ObjectNode settings, IndexNames names) {
+    settings.put("index.lifecycle.name", names.retentionPolicy());
+    settings.put("index.lifecycle.parse_origination_date", true);
+  }
+
+  /** The ILM policy: delete a daily index {@code days} days after its day. Nothing else (no rollover). */
+  public static ObjectNode retentionPolicy(int days) {
+    ObjectNode root = M.createObjectNode();
+    ObjectNode policy = root.putObject("policy");
+    policy.putObject("_meta").put("managed_by", "meshlens-query-api");
+    ObjectNode delete = policy.putObject("phases").putObject("delete");
+    delete.put("min_age", days + "d");
+    delete.putObject("actions").putObject("delete");
+    return root;
+  }
+
+  /** The composable template of the daily {@code <prefix>-findings-history-*} indices. */
+  public static ObjectNode findingsHistoryTemplate(IndexNames names, int replicas, boolean retention) {
+    ObjectNode body = findingsHistoryIndex(replicas);
+    ObjectNode root = M.createObjectNode();
+    root.putArray("index_patterns").add(names.findingsHistoryPattern());
+    root.put("priority", 200);
+    root.putObject("_meta").put("managed_by", "meshlens-query-api");
+    ObjectNode template = root.putObject("template");
+    ObjectNode settings = (ObjectNode) body.get("settings");
+    if (retention) {
+      lifecycle(settings, names);
+    }
+    template.set("settings", settings);
+    template.set("mappings", body.get("mappings"));
     return root;
   }
 
@@ -140,7 +181,7 @@ public final class Mappings {
     return root;
   }
 
-  /** Index body of {@code <prefix>-findings-history}: one document per finding version. */
+  /** Index body of a findings history index: one document per finding version. */
   public static ObjectNode findingsHistoryIndex(int replicas) {
     ObjectNode root = M.createObjectNode();
     ObjectNode settings = root.putObject("settings");

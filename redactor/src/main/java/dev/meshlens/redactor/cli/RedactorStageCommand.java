@@ -1,5 +1,6 @@
 package dev.meshlens.redactor.cli;
 
+import dev.meshlens.meters.ServiceMeters;
 import dev.meshlens.redactor.PolicyException;
 import dev.meshlens.redactor.RedactionEngine;
 import dev.meshlens.redactor.RedactionPolicy;
@@ -55,6 +56,7 @@ public final class RedactorStageCommand {
     StageConfig cfg;
     RedactionEngine engine;
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    ServiceMeters.bindTo(registry); // JVM and process meters, for the life of the process
     try {
       cfg = StageConfig.load(config);
       Path policyPath = cfg.policyPath();

@@ -8,6 +8,7 @@ import dev.meshlens.events.MeshEvent;
 import dev.meshlens.redactor.RedactionEngine;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -73,6 +74,9 @@ public final class RedactorStage implements AutoCloseable {
    * Connects, subscribes and initialises the transactional producer (fencing older instances
    * with the same transactional id).
    */
+  private final KafkaClientMetrics consumerMetrics;
+  private final KafkaClientMetrics producerMetrics;
+
   public RedactorStage(StageConfig cfg, RedactionEngine engine, MeterRegistry registry) {
     this.cfg = Objects.requireNonNull(cfg, "cfg");
     this.engine = Objects.requireNonNull(engine, "engine");
@@ -100,6 +104,11 @@ public final class RedactorStage implements AutoCloseable {
     this.producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
     String mesh = cfg.mesh();
     MeterRegistry r = registry == null ? new io.micrometer.core.instrument.simple.SimpleMeterRegistry() : registry;
+    // Kafka's own client metrics (kafka_consumer_*, kafka_producer_*: lag, request latency, errors)
+    this.consumerMetrics = new KafkaClientMetrics(consumer);
+    this.consumerMetrics.bindTo(r);
+    this.producerMetrics = new KafkaClientMetrics(producer);
+    this.producerMetrics.bindTo(r);
     this.published = Counter.builder("meshlens.redactor.records.published").tag("mesh", mesh).register(r);
     this.deadLetters = Counter.builder("meshlens.redactor.records.dead_lettered").tag("mesh", mesh).register(r);
     this.errors = Counter.builder(RedactionEngine.METRIC_ERRORS).tag("mesh", mesh).tag("reason", "unparseable")
@@ -241,6 +250,8 @@ public final class RedactorStage implements AutoCloseable {
 
   @Override
   public void close() {
+    consumerMetrics.close();
+    producerMetrics.close();
     running.set(false);
     try {
       consumer.close(Duration.ofSeconds(5));
