@@ -27,7 +27,7 @@ class RedactorStageCommandTest {
     Files.writeString(cfg, "mesh: m\nkafka: {bootstrap_servers: 'localhost:1'}\ninput: {topic: raw}\npoll_ms: x\n");
     String[] r = run("--config", cfg.toString());
     assertEquals("2", r[0]);
-    assertTrue(r[2].contains("Invalid value x for configuration poll_ms"), r[2]);
+    assertTrue(r[2].contains("line 4: Invalid value 'x' for configuration poll_ms"), r[2]);
 
     Files.writeString(dir.resolve("p.yaml"), "id: p\nversion: '1'\nfields:\n  paht: keep\n");
     Files.writeString(cfg, "mesh: m\nkafka: {bootstrap_servers: 'localhost:1'}\ninput: {topic: raw}\n"
