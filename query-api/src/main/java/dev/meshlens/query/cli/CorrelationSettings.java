@@ -3,12 +3,16 @@ package dev.meshlens.query.cli;
 import dev.meshlens.correlator.CorrelationConfig;
 import dev.meshlens.query.config.ConfigException;
 import dev.meshlens.query.config.QueryApiConfig;
+import dev.meshlens.query.ingest.GroupMembership;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * The correlator's configuration inside the query API: a {@link CorrelationConfig} built from {@code kafka.*} and
@@ -46,10 +50,22 @@ final class CorrelationSettings {
       return new CorrelationConfig(c.string("kafka.bootstrap-servers"),
           s.getOrDefault("application-id", CorrelationConfig.DEFAULT_APPLICATION_ID), window, grace, stats, quiet,
           resolveAfter, retention, stateDir, c.string("kafka.events-topic-pattern"), c.string("kafka.findings-topic"),
-          c.map("kafka.properties"));
+          streamsExtra(c));
     } catch (IllegalArgumentException e) {
       throw new ConfigException(List.of("Invalid configuration 'correlation.settings': " + e.getMessage()));
     }
+  }
+
+  /**
+   * {@code kafka.properties} plus, for a static member, the main consumer's {@code group.instance.id} (Kafka Streams
+   * appends the thread index), so a restarted instance gets its tasks back without a rebalance.
+   */
+  private static Map<String, String> streamsExtra(QueryApiConfig c) {
+    Map<String, String> extra = new HashMap<>(c.map("kafka.properties"));
+    GroupMembership.instanceId(c.bool("kafka.static-membership"), c.string("kafka.instance-id"))
+        .ifPresent(id -> extra.putIfAbsent(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG),
+            id + "-correlator"));
+    return extra;
   }
 
   private static Duration duration(Map<String, String> s, String key, Duration dflt, List<String> problems) {

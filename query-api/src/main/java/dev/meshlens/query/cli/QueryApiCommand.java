@@ -117,6 +117,7 @@ public final class QueryApiCommand {
     private IngestService ingest;
     private MeshlensMetrics metrics;
     private ElasticStore store;
+    private CorrelationService correlation;
 
     public int httpPort() {
       return httpPort;
@@ -132,6 +133,11 @@ public final class QueryApiCommand {
 
     public ElasticStore store() {
       return store;
+    }
+
+    /** The in-process correlator, or null when {@code correlation.enabled} is false. */
+    public CorrelationService correlation() {
+      return correlation;
     }
 
     @Override
@@ -200,6 +206,7 @@ public final class QueryApiCommand {
     }
     if (c.bool("correlation.enabled")) {
       CorrelationService correlation = new CorrelationService(CorrelationSettings.config(c), metrics.registry());
+      r.correlation = correlation;
       r.closeables.add(correlation.start());
       LOG.info("correlator started");
     }

@@ -43,6 +43,12 @@ public final class QueryApiConfig {
           "Topic for records that can never be indexed (reason in headers)"),
       ConfigKey.of("kafka.metadata-max-age", Type.DURATION, Duration.ofSeconds(30),
           "How often the topic pattern is re-evaluated (new meshes appear within this time)"),
+      ConfigKey.of("kafka.static-membership", Type.BOOLEAN, true,
+          "Join the consumer groups (ingest, correlator) as a static member (group.instance.id from kafka.instance-id): "
+              + "a restart within the session timeout gets its partitions back at once instead of after it"),
+      ConfigKey.optional("kafka.instance-id", Type.STRING,
+          "Stable name of this instance for static membership; unique per replica. Default: env POD_NAME, "
+              + "else HOSTNAME, else the host name"),
       ConfigKey.of("kafka.properties", Type.MAP, Map.of(),
           "Extra Kafka client properties (security.protocol, sasl.*, ssl.*); values of keys containing "
               + "password/secret/jaas are hidden in logs"),
@@ -69,6 +75,8 @@ public final class QueryApiConfig {
       ConfigKey.of("ingest.retention-interval", Type.DURATION, Duration.ofHours(1), "How often retention runs"),
       ConfigKey.of("ingest.gauge-refresh-interval", Type.DURATION, Duration.ofSeconds(30),
           "How often the findings/certificate/last-seen gauges are refreshed from Elasticsearch"),
+      ConfigKey.of("ingest.lag-interval", Type.DURATION, Duration.ofSeconds(15),
+          "How often meshlens_ingest_lag_records is measured (the group's committed offsets against the log end)"),
       ConfigKey.of("http.enabled", Type.BOOLEAN, true, "Serve the HTTP API"),
       ConfigKey.of("http.host", Type.STRING, "0.0.0.0", "Listen address"),
       ConfigKey.of("http.port", Type.INT, 8080, "Listen port (0 = random)"),

@@ -7,11 +7,17 @@ import dev.meshlens.query.store.ElasticStore;
 import io.opentelemetry.api.OpenTelemetry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -21,7 +27,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Ingest as a whole: installs the index template and indices (retrying until Elasticsearch
  * answers), then runs the events loop (topic pattern) and the findings loop, plus the retention
- * job on a scheduler thread. The gauges computed from what it indexed are read-side work
+ * job on a scheduler thread and the {@link LagMonitor}. With {@code kafka.static-membership} both
+ * loops join as static members ({@link GroupMembership}), so a restart gets its partitions back at
+ * once instead of after the session timeout. The gauges computed from what it indexed are read-side work
  * ({@code dev.meshlens.query.gauges}), not ingest's.
  */
 public final class IngestService implements AutoCloseable {
@@ -36,6 +44,7 @@ public final class IngestService implements AutoCloseable {
   private volatile IngestLoop events;
   private volatile IngestLoop findings;
   private volatile KafkaProducer<byte[], byte[]> producer;
+  private volatile LagMonitor lag;
   private volatile boolean closed;
   private volatile String state = "STARTING";
   private Thread init;
@@ -55,6 +64,14 @@ public final class IngestService implements AutoCloseable {
   }
 
   public synchronized IngestService start() {
+    // the lag is measured from the start, also while Elasticsearch is not there yet (that is when it grows)
+    Properties ap = new Properties();
+    ap.putAll(config.map("kafka.properties"));
+    ap.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.string("kafka.bootstrap-servers"));
+    ap.put(AdminClientConfig.CLIENT_ID_CONFIG, config.string("kafka.group-id") + "-lag");
+    lag = new LagMonitor(Admin.create(ap), config.string("kafka.group-id"),
+        Pattern.compile(config.string("kafka.events-topic-pattern")), metrics)
+        .start(config.duration("ingest.lag-interval"));
     init = new Thread(this::initThenRun, "meshlens-ingest-init");
     init.setDaemon(true);
     init.start();
@@ -99,10 +116,13 @@ public final class IngestService implements AutoCloseable {
     String bootstrap = config.string("kafka.bootstrap-servers");
     String group = config.string("kafka.group-id");
     Duration metaAge = config.duration("kafka.metadata-max-age");
-    events = new IngestLoop("events", bootstrap, group, config.map("kafka.properties"),
-        Pattern.compile(config.string("kafka.events-topic-pattern")), null, metaAge, config.integer("ingest.max-batch"),
+    Optional<String> instance =
+        GroupMembership.instanceId(config.bool("kafka.static-membership"), config.string("kafka.instance-id"));
+    Pattern eventTopics = Pattern.compile(config.string("kafka.events-topic-pattern"));
+    events = new IngestLoop("events", bootstrap, group, consumerProperties(instance, "events"),
+        eventTopics, null, metaAge, config.integer("ingest.max-batch"),
         new EventConverter(store.names(), metrics, clock), writer, dlq, metrics, otel, s, true).start();
-    findings = new IngestLoop("findings", bootstrap, group + "-findings", config.map("kafka.properties"), null,
+    findings = new IngestLoop("findings", bootstrap, group + "-findings", consumerProperties(instance, "findings"), null,
         config.string("kafka.findings-topic"), metaAge, 500, new FindingConverter(store.names(), clock), writer, dlq,
         metrics, otel, s, false).start();
     state = "RUNNING";
@@ -110,7 +130,15 @@ public final class IngestService implements AutoCloseable {
     if (days > 0) {
       long every = config.duration("ingest.retention-interval").toMillis();
       scheduler.scheduleWithFixedDelay(() -> retention(days), 0, every, TimeUnit.MILLISECONDS);
-    }  }
+    }
+  }
+
+  /** {@code kafka.properties} plus, for a static member, a {@code group.instance.id} unique per instance and loop. */
+  private Map<String, String> consumerProperties(Optional<String> instance, String loop) {
+    Map<String, String> p = new HashMap<>(config.map("kafka.properties"));
+    instance.ifPresent(id -> p.putIfAbsent(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, id + "-" + loop));
+    return p;
+  }
 
   private void retention(int days) {
     try {
@@ -151,11 +179,23 @@ public final class IngestService implements AutoCloseable {
     if (init != null) {
       init.interrupt();
     }
-    if (events != null) {
-      events.close();
+    if (lag != null) {
+      lag.close();
     }
-    if (findings != null) {
-      findings.close();
+    // both loops stop at once (each finishes and commits its acknowledged batch), then wait for each
+    IngestLoop e = events;
+    IngestLoop f = findings;
+    if (e != null) {
+      e.requestStop();
+    }
+    if (f != null) {
+      f.requestStop();
+    }
+    if (e != null) {
+      e.close();
+    }
+    if (f != null) {
+      f.close();
     }
     if (producer != null) {
       producer.close(Duration.ofSeconds(5));
