@@ -39,7 +39,9 @@ public final class CorrelationService implements AutoCloseable {
 
   private final CorrelationStats stats = new CorrelationStats();
   private final java.util.concurrent.atomic.AtomicLong threadFailures = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.List<String> threadFailureMessages = new java.util.concurrent.CopyOnWriteArrayList<>();
   private KafkaStreams streams;
+  private int partitions = CorrelationTopology.DEFAULT_PARTITIONS;
 
   public CorrelationService(CorrelationConfig config, MeterRegistry registry) {
     this(config, new CorrelatorMetrics(registry));
@@ -71,7 +73,7 @@ public final class CorrelationService implements AutoCloseable {
   }
 
   public Topology topology() {
-    return CorrelationTopology.build(config, metrics, stats);
+    return CorrelationTopology.build(config, metrics, stats, false, partitions);
   }
 
   /** Starts the application; returns once the streams threads are started (not necessarily running). */
@@ -83,10 +85,11 @@ public final class CorrelationService implements AutoCloseable {
     Map<String, Object> shown = new TreeMap<>();
     props.forEach((k, v) -> shown.put(k.toString(), v));
     LOG.info("correlation starting: {} streams={}", config, shown);
-    createTopics(props);
+    partitions = createTopics();
     streams = new KafkaStreams(topology(), props);
     streams.setUncaughtExceptionHandler(e -> {
       threadFailures.incrementAndGet();
+      threadFailureMessages.add(String.valueOf(e.getMessage()));
       LOG.error("correlation stream thread failed; replacing it", e);
       return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse
           .REPLACE_THREAD;
@@ -95,7 +98,8 @@ public final class CorrelationService implements AutoCloseable {
     return this;
   }
 
-  private void createTopics(Properties props) {
+  /** Creates the correlator's own topics; returns the partitions of the correlation tasks. */
+  private int createTopics() {
     Properties ap = new Properties();
     ap.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
     config.extra().forEach((k, v) -> {
@@ -105,6 +109,7 @@ public final class CorrelationService implements AutoCloseable {
     });
     try (Admin admin = Admin.create(ap)) {
       CorrelatorTopics.ensure(admin, config, Duration.ofSeconds(60));
+      return CorrelatorTopics.correlationPartitions(admin, config, Duration.ofSeconds(30));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while creating topics", e);
@@ -157,6 +162,11 @@ public final class CorrelationService implements AutoCloseable {
 
   public CorrelationStats stats() {
     return stats;
+  }
+
+  /** Messages of the exceptions that killed streams threads, oldest first (readiness pages, tests). */
+  public java.util.List<String> threadFailureMessages() {
+    return java.util.List.copyOf(threadFailureMessages);
   }
 
   /** How many times a streams thread died with an exception and was replaced (0 in a healthy run). */

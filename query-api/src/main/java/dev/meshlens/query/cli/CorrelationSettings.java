@@ -57,11 +57,15 @@ final class CorrelationSettings {
   }
 
   /**
-   * {@code kafka.properties} plus, for a static member, the main consumer's {@code group.instance.id} (Kafka Streams
-   * appends the thread index), so a restarted instance gets its tasks back without a rebalance.
+   * {@code kafka.properties} plus: the main consumer re-reads the topic pattern every {@code kafka.metadata-max-age}
+   * like ingest does (its own default is 5 minutes: a new mesh would be indexed but not correlated for that long);
+   * and, for a static member, its {@code group.instance.id} (Kafka Streams appends the thread index), so a restarted
+   * instance gets its tasks back without a rebalance.
    */
   private static Map<String, String> streamsExtra(QueryApiConfig c) {
     Map<String, String> extra = new HashMap<>(c.map("kafka.properties"));
+    extra.putIfAbsent(StreamsConfig.mainConsumerPrefix(ConsumerConfig.METADATA_MAX_AGE_CONFIG),
+        Long.toString(c.duration("kafka.metadata-max-age").toMillis()));
     GroupMembership.instanceId(c.bool("kafka.static-membership"), c.string("kafka.instance-id"))
         .ifPresent(id -> extra.putIfAbsent(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG),
             id + "-correlator"));
