@@ -138,6 +138,11 @@ class FaultsIT {
       assertTrue(app.correlation().threadFailureMessages().stream().noneMatch(m -> m.contains("invalid partitions")),
           "assignment errors: " + app.correlation().threadFailureMessages());
       assertEquals(KafkaStreams.State.RUNNING, app.correlation().state());
+      // static members: a restart under the same instance id takes the partitions back without a rebalance
+      var members = admin.describeConsumerGroups(List.of(prefix + "-group")).all().get(30, TimeUnit.SECONDS)
+          .get(prefix + "-group").members();
+      assertEquals(List.of(java.util.Optional.of(prefix + "-pod-0-events")),
+          members.stream().map(m -> m.groupInstanceId()).toList());
 
       // nobody owns the partitions now (the instance is stopped): the lag still counts what arrives
       app.close();
