@@ -50,6 +50,10 @@ public final class CorrelationConfig {
    *     code
    */
   public CorrelationConfig(Settings settings) {
+    this(settings, Map.of());
+  }
+
+  private CorrelationConfig(Settings settings, Map<String, String> moreClientProperties) {
     this.settings = settings;
     this.bootstrapServers = settings.get(BOOTSTRAP_SERVERS);
     if (bootstrapServers == null) {
@@ -67,7 +71,17 @@ public final class CorrelationConfig {
     this.stateDir = dir == null ? defaultStateDir() : Path.of(dir);
     this.inputPattern = settings.get(EVENTS_TOPIC_PATTERN);
     this.findingsTopic = settings.get(FINDINGS_TOPIC);
-    this.extra = settings.get(KAFKA_PROPERTIES).forClientAsStrings();
+    Map<String, String> client = new java.util.LinkedHashMap<>(moreClientProperties);
+    client.putAll(settings.get(KAFKA_PROPERTIES).forClientAsStrings()); // what the user set wins
+    this.extra = Map.copyOf(client);
+  }
+
+  /**
+   * The same configuration with client properties the embedding process decides (e.g. the query API's topic
+   * metadata age and static membership); {@code kafka.properties} still wins over them.
+   */
+  public CorrelationConfig withClientProperties(Map<String, String> more) {
+    return new CorrelationConfig(settings, more);
   }
 
   public Settings settings() {

@@ -30,11 +30,22 @@ public final class CorrelationService implements AutoCloseable {
 
   private final CorrelationConfig config;
   private final CorrelatorMetrics metrics;
+  /**
+   * How long {@link #close()} waits for the streams threads. Bounded well inside a Kubernetes grace period (30 s):
+   * the default (unbounded, or the 30 s this used to wait) kept a SIGTERM waiting for a thread stuck in a
+   * rebalance when no mesh topic existed yet. What a thread did not commit is processed again after the restart
+   * (exactly-once: the open transaction is aborted).
+   */
+  public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+
   private final CorrelationStats stats = new CorrelationStats();
+  private final java.util.concurrent.atomic.AtomicLong threadFailures = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.List<String> threadFailureMessages = new java.util.concurrent.CopyOnWriteArrayList<>();
   private KafkaStreams streams;
   private KafkaStreamsMetrics streamsMetrics;
   /** Where Kafka Streams' own metrics go; null without metrics. */
   private final MeterRegistry registry;
+  private int partitions = CorrelationTopology.DEFAULT_PARTITIONS;
 
   public CorrelationService(CorrelationConfig config, MeterRegistry registry) {
     this(config, new CorrelatorMetrics(registry), registry);
@@ -67,7 +78,7 @@ public final class CorrelationService implements AutoCloseable {
   }
 
   public Topology topology() {
-    return CorrelationTopology.build(config, metrics, stats);
+    return CorrelationTopology.build(config, metrics, stats, false, partitions);
   }
 
   /** Starts the application; returns once the streams threads are started (not necessarily running). */
@@ -79,7 +90,7 @@ public final class CorrelationService implements AutoCloseable {
     Map<String, Object> shown = new TreeMap<>();
     props.forEach((k, v) -> shown.put(k.toString(), v));
     LOG.info("correlation starting: {} streams={}", config, shown);
-    createTopics(props);
+    partitions = createTopics();
     streams = new KafkaStreams(topology(), props);
     if (registry != null) {
       // Kafka Streams' own metrics (kafka_stream_*: thread and task processing, state stores)
@@ -87,6 +98,8 @@ public final class CorrelationService implements AutoCloseable {
       streamsMetrics.bindTo(registry);
     }
     streams.setUncaughtExceptionHandler(e -> {
+      threadFailures.incrementAndGet();
+      threadFailureMessages.add(String.valueOf(e.getMessage()));
       LOG.error("correlation stream thread failed; replacing it", e);
       return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse
           .REPLACE_THREAD;
@@ -95,7 +108,8 @@ public final class CorrelationService implements AutoCloseable {
     return this;
   }
 
-  private void createTopics(Properties props) {
+  /** Creates the correlator's own topics; returns the partitions of the correlation tasks. */
+  private int createTopics() {
     Properties ap = new Properties();
     ap.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
     config.extra().forEach((k, v) -> {
@@ -105,6 +119,7 @@ public final class CorrelationService implements AutoCloseable {
     });
     try (Admin admin = Admin.create(ap)) {
       CorrelatorTopics.ensure(admin, config, Duration.ofSeconds(60));
+      return CorrelatorTopics.correlationPartitions(admin, config, Duration.ofSeconds(30));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while creating topics", e);
@@ -159,6 +174,16 @@ public final class CorrelationService implements AutoCloseable {
     return stats;
   }
 
+  /** Messages of the exceptions that killed streams threads, oldest first (readiness pages, tests). */
+  public java.util.List<String> threadFailureMessages() {
+    return java.util.List.copyOf(threadFailureMessages);
+  }
+
+  /** How many times a streams thread died with an exception and was replaced (0 in a healthy run). */
+  public long threadFailures() {
+    return threadFailures.get();
+  }
+
   public CorrelationConfig config() {
     return config;
   }
@@ -170,7 +195,14 @@ public final class CorrelationService implements AutoCloseable {
       streamsMetrics = null;
     }
     if (streams != null) {
-      streams.close(Duration.ofSeconds(30));
+      long t0 = System.nanoTime();
+      boolean clean = streams.close(new KafkaStreams.CloseOptions().timeout(CLOSE_TIMEOUT));
+      if (!clean) {
+        LOG.warn("correlation streams did not stop within {} (state {}); the process exits anyway",
+            CLOSE_TIMEOUT, streams.state());
+      } else {
+        LOG.info("correlation stopped in {} ms", (System.nanoTime() - t0) / 1_000_000);
+      }
       streams = null;
     }
   }

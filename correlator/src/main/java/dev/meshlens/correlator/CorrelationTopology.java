@@ -44,7 +44,23 @@ import org.apache.kafka.streams.state.WindowStore;
  * </pre>
  */
 public final class CorrelationTopology {
+  /**
+   * Partitions of the "by-destination" repartition topic (and so of the correlation tasks and their changelogs) on a
+   * first start. Fixed, not derived from the input: Kafka Streams sizes an unsized repartition topic after its source
+   * topics, so a correlator started before any mesh topic existed sized it after the one-partition loop topic and
+   * then failed every rebalance once a mesh topic with more partitions appeared ("Existing internal topic
+   * ...-by-destination-repartition has invalid partitions"). An existing topic keeps its count
+   * ({@link CorrelatorTopics#correlationPartitions}).
+   */
+  public static final int DEFAULT_PARTITIONS = 3;
+  private static final String BY_DESTINATION = "by-destination";
+
   private CorrelationTopology() {}
+
+  /** The repartition topic Kafka Streams creates for the "by-destination" step. */
+  static String repartitionTopic(CorrelationConfig cfg) {
+    return cfg.applicationId() + "-" + BY_DESTINATION + "-repartition";
+  }
 
   /** The topology with RocksDB state stores (production). */
   public static Topology build(CorrelationConfig cfg, CorrelatorMetrics metrics, CorrelationStats stats) {
@@ -57,6 +73,12 @@ public final class CorrelationTopology {
    */
   public static Topology build(CorrelationConfig cfg, CorrelatorMetrics metrics, CorrelationStats stats,
       boolean inMemoryStores) {
+    return build(cfg, metrics, stats, inMemoryStores, DEFAULT_PARTITIONS);
+  }
+
+  /** @param partitions partitions of the repartition topic (see {@link #DEFAULT_PARTITIONS}) */
+  static Topology build(CorrelationConfig cfg, CorrelatorMetrics metrics, CorrelationStats stats,
+      boolean inMemoryStores, int partitions) {
     Objects.requireNonNull(metrics, "metrics (CorrelatorMetrics.none() records nothing)");
     StreamsBuilder b = new StreamsBuilder();
     // twice the horizon: a footprint (see Loop) must outlive its own horizon by a poll interval and a window,
@@ -95,7 +117,8 @@ public final class CorrelationTopology {
         .defaultBranch(Branched.withConsumer(s -> s
             .selectKey((k, v) -> k.substring(2), Named.as("join-key"))
             .merge(loop, Named.as("with-loop"))
-            .repartition(Repartitioned.with(Serdes.String(), Serdes.ByteArray()).withName("by-destination"))
+            .repartition(Repartitioned.with(Serdes.String(), Serdes.ByteArray()).withName(BY_DESTINATION)
+                .withNumberOfPartitions(partitions))
             .process(() -> new CorrelationProcessor(cfg, metrics, stats), Named.as("correlator"), CorrelationProcessor.PENDING,
                 CorrelationProcessor.FINDINGS, CorrelationProcessor.DIRECTORY)
             .split(Named.as("out-"))

@@ -52,6 +52,26 @@ final class CorrelatorTopics {
     awaitVisible(admin, List.of(inventory.name(), findings.name(), loop.name()), deadline, max);
   }
 
+  /**
+   * Partitions of the correlation tasks: those of the existing repartition topic (a restart or an upgrade keeps the
+   * task layout its changelogs were built with), else {@link CorrelationTopology#DEFAULT_PARTITIONS}.
+   */
+  static int correlationPartitions(Admin admin, CorrelationConfig config, Duration max) throws InterruptedException {
+    String topic = CorrelationTopology.repartitionTopic(config);
+    try {
+      TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames()
+          .get(max.toMillis(), TimeUnit.MILLISECONDS).get(topic);
+      return d == null || d.partitions().isEmpty() ? CorrelationTopology.DEFAULT_PARTITIONS : d.partitions().size();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+        return CorrelationTopology.DEFAULT_PARTITIONS;
+      }
+      throw new IllegalStateException("could not describe topic " + topic + ": " + e.getCause(), e.getCause());
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("Kafka did not describe topic " + topic + " within " + max, e);
+    }
+  }
+
   /** Waits until the brokers describe every topic with a leader for each partition. */
   static void awaitVisible(Admin admin, List<String> topics, long deadlineNanos, Duration max)
       throws InterruptedException {

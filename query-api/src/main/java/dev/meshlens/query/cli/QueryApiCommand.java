@@ -124,6 +124,7 @@ public final class QueryApiCommand {
     private IngestService ingest;
     private MeshlensMetrics metrics;
     private ElasticStore store;
+    private CorrelationService correlation;
 
     public int httpPort() {
       return httpPort;
@@ -139,6 +140,11 @@ public final class QueryApiCommand {
 
     public ElasticStore store() {
       return store;
+    }
+
+    /** The in-process correlator, or null when {@code correlation.enabled} is false. */
+    public CorrelationService correlation() {
+      return correlation;
     }
 
     @Override
@@ -208,6 +214,7 @@ public final class QueryApiCommand {
     }
     if (c.get(QueryApiKeys.CORRELATION_ENABLED)) {
       CorrelationService correlation = new CorrelationService(c.correlation(), metrics.registry());
+      r.correlation = correlation;
       r.closeables.add(correlation.start());
       LOG.info("correlator started");
     }

@@ -62,8 +62,17 @@ public final class QueryApiConfig {
   }
 
   /** The correlator's configuration: the same settings, read through the correlator's keys. */
+  /**
+   * The correlator's configuration inside the query API. Its main consumer re-reads the topic pattern every
+   * {@code kafka.metadata_max_age} like ingest does (its own default is 5 minutes: a new mesh would be indexed but not
+   * correlated for that long); a static member's {@code group.instance.id} (Kafka Streams appends the thread index).
+   */
   public CorrelationConfig correlation() {
-    return new CorrelationConfig(settings);
+    Map<String, String> more = new java.util.HashMap<>();
+    more.put("main.consumer.metadata.max.age.ms", Long.toString(get(METADATA_MAX_AGE).toMillis()));
+    GroupMembership.instanceId(get(STATIC_MEMBERSHIP), get(INSTANCE_ID))
+        .ifPresent(id -> more.put("main.consumer.group.instance.id", id + "-correlator"));
+    return new CorrelationConfig(settings).withClientProperties(more);
   }
 
   public List<ApiToken> tokens() {

@@ -32,6 +32,18 @@ public final class QueryApiKeys {
       .defaultValue(Duration.ofSeconds(30)).validate(Validators.positive())
       .doc("how often the topic pattern is re-evaluated (new meshes appear within this time)");
 
+  public static final Key<Boolean> STATIC_MEMBERSHIP = Key.bool("kafka.static_membership").defaultValue(false)
+      .doc("join the consumer groups (ingest, correlator) as a static member (group.instance.id from"
+          + " kafka.instance_id): a restart within the session timeout gets its partitions back at once instead of"
+          + " after it. Only for instances with a stable name (a StatefulSet): a static member that stops does not"
+          + " leave its group, so under a Deployment (new pod names) its partitions wait out the session timeout");
+  public static final Key<String> INSTANCE_ID = Key.string("kafka.instance_id")
+      .doc("stable name of this instance for static membership; unique per replica. Default: env POD_NAME, else"
+          + " HOSTNAME, else the host name");
+  public static final Key<Duration> INGEST_LAG_INTERVAL = Key.duration("ingest.lag_interval")
+      .defaultValue(Duration.ofSeconds(15)).validate(Validators.positive())
+      .doc("how often meshlens_ingest_lag_records is measured (the group's committed offsets against the log end)");
+
   public static final Key<List<String>> ES_URLS = Key.commaList("elasticsearch.urls").required()
       .validate(Validators.each(Validators.HTTP_URL, "each http(s)://host:port"))
       .validate(l -> l.isEmpty() ? "list at least one endpoint" : null)
@@ -134,7 +146,7 @@ public final class QueryApiKeys {
     List<Key<?>> k = new ArrayList<>();
     k.add(CorrelatorKeys.BOOTSTRAP_SERVERS);
     k.addAll(List.of(GROUP_ID, CorrelatorKeys.EVENTS_TOPIC_PATTERN, CorrelatorKeys.FINDINGS_TOPIC, DEAD_LETTER_TOPIC,
-        METADATA_MAX_AGE, CorrelatorKeys.KAFKA_PROPERTIES, ES_URLS, ES_USERNAME, ES_PASSWORD, ES_API_KEY,
+        METADATA_MAX_AGE, STATIC_MEMBERSHIP, INSTANCE_ID, INGEST_LAG_INTERVAL, CorrelatorKeys.KAFKA_PROPERTIES, ES_URLS, ES_USERNAME, ES_PASSWORD, ES_API_KEY,
         ES_INDEX_PREFIX, ES_REPLICAS, ES_SHARDS, ES_REFRESH_INTERVAL, INGEST_ENABLED, INGEST_MAX_BATCH,
         INGEST_POLL_TIMEOUT, INGEST_RETRY_BACKOFF, INGEST_MAX_RETRY_BACKOFF, INGEST_DOCUMENT_RETRIES,
         INGEST_RETENTION_DAYS, INGEST_RETENTION_INTERVAL, INGEST_GAUGE_REFRESH, HTTP_ENABLED, HTTP_HOST, HTTP_PORT,

@@ -20,7 +20,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -29,6 +28,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -85,9 +85,15 @@ public final class IngestLoop implements AutoCloseable {
   private final Tracer tracer;
   private final OpenTelemetry otel;
   private final Settings settings;
-  private final boolean updateLagGauge;
+  private final boolean reportAssignment;
   private final int maxBatch;
   private static final long FILL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+  /**
+   * Bounds of a stop: the Kubernetes grace period (30 s by default) must cover the loop finishing its batch,
+   * the consumer closing and the correlator closing.
+   */
+  private static final Duration CONSUMER_CLOSE_TIMEOUT = Duration.ofSeconds(5);
+  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
 
   private final AtomicReference<State> state = new AtomicReference<>(State.STARTING);
   private final AtomicLong indexed = new AtomicLong();
@@ -108,11 +114,13 @@ public final class IngestLoop implements AutoCloseable {
    * @param extraProps extra client properties (security etc.)
    * @param pattern topic pattern, or null when {@code topic} is given
    * @param topic a single topic, or null when {@code pattern} is given
+   * @param reportAssignment whether this loop sets the assigned-partitions gauge (the events loop does; the lag
+   *     itself is measured by {@link LagMonitor} from the broker's view)
    */
   public IngestLoop(String name, String bootstrap, String groupId, Map<String, String> extraProps, Pattern pattern,
       String topic, Duration metadataMaxAge, int maxBatch, RecordConverter converter, BulkWriter writer,
       DeadLetters deadLetters, MeshlensMetrics metrics, OpenTelemetry otel, Settings settings,
-      boolean updateLagGauge) {
+      boolean reportAssignment) {
     if ((pattern == null) == (topic == null)) {
       throw new IllegalArgumentException("exactly one of pattern and topic must be given");
     }
@@ -126,7 +134,7 @@ public final class IngestLoop implements AutoCloseable {
     this.otel = Objects.requireNonNull(otel, "otel");
     this.tracer = otel.getTracer("dev.meshlens.query.ingest");
     this.settings = Objects.requireNonNull(settings, "settings");
-    this.updateLagGauge = updateLagGauge;
+    this.reportAssignment = reportAssignment;
     this.maxBatch = maxBatch;
     Properties p = new Properties();
     p.putAll(extraProps);
@@ -179,10 +187,14 @@ public final class IngestLoop implements AutoCloseable {
   }
 
   private void run() {
-    try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(consumerProps);
-        KafkaClientMetrics clientMetrics = new KafkaClientMetrics(c)) {
+    KafkaConsumer<byte[], byte[]> c = null;
+    KafkaClientMetrics clientMetrics = null;
+    try {
+      c = new KafkaConsumer<>(consumerProps);
+      clientMetrics = new KafkaClientMetrics(c);
       clientMetrics.bindTo(metrics.registry()); // kafka_consumer_*: fetch latency, lag, rebalances
       this.consumer = c;
+      KafkaConsumer<byte[], byte[]> cc = c;
       ConsumerRebalanceListener listener = new ConsumerRebalanceListener() {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
@@ -193,7 +205,7 @@ public final class IngestLoop implements AutoCloseable {
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
           LOG.info("{}: partitions assigned {}", name, partitions);
           if (paused) {
-            c.pause(partitions); // keep new partitions quiet while Elasticsearch is down
+            cc.pause(partitions); // keep new partitions quiet while Elasticsearch is down
           }
         }
       };
@@ -205,7 +217,7 @@ public final class IngestLoop implements AutoCloseable {
       state.set(State.RUNNING);
       while (running) {
         ConsumerRecords<byte[], byte[]> records = c.poll(settings.pollTimeout());
-        updateLag(c);
+        reportAssignment(c);
         if (records.isEmpty()) {
           continue;
         }
@@ -231,10 +243,32 @@ public final class IngestLoop implements AutoCloseable {
     } catch (RuntimeException e) {
       fail(e);
     } finally {
+      if (clientMetrics != null) {
+        clientMetrics.close();
+      }
+      closeConsumer(c);
+      if (reportAssignment) {
+        metrics.assignedPartitions(0);
+      }
       if (state.get() != State.FAILED) {
         state.set(State.STOPPED);
       }
       stopped.countDown();
+    }
+  }
+
+  /**
+   * Bounded: a consumer's default close waits up to 30 s (for a coordinator that may be gone), which alone would
+   * use up the grace period of a SIGTERM. What is acknowledged is committed before this point.
+   */
+  private void closeConsumer(KafkaConsumer<byte[], byte[]> c) {
+    if (c == null) {
+      return;
+    }
+    try {
+      c.close(CloseOptions.timeout(CONSUMER_CLOSE_TIMEOUT));
+    } catch (RuntimeException e) {
+      LOG.warn("{}: closing the consumer: {}", name, e.toString());
     }
   }
 
@@ -411,7 +445,13 @@ public final class IngestLoop implements AutoCloseable {
       return;
     }
     try {
-      c.commitSync(offsets);
+      try {
+        c.commitSync(offsets);
+      } catch (WakeupException e) {
+        // a stop was requested while the batch was being indexed: it is acknowledged, so commit it before stopping
+        // (the wakeup is used up by the exception; this commit is not interrupted)
+        c.commitSync(offsets);
+      }
       committedBatches.incrementAndGet();
     } catch (CommitFailedException e) {
       // Partitions moved to another member mid-batch: it re-reads them; document ids make that idempotent.
@@ -419,18 +459,10 @@ public final class IngestLoop implements AutoCloseable {
     }
   }
 
-  private void updateLag(KafkaConsumer<byte[], byte[]> c) {
-    if (!updateLagGauge) {
-      return;
+  private void reportAssignment(KafkaConsumer<byte[], byte[]> c) {
+    if (reportAssignment) {
+      metrics.assignedPartitions(c.assignment().size());
     }
-    long lag = 0;
-    for (TopicPartition tp : c.assignment()) {
-      OptionalLong l = c.currentLag(tp);
-      if (l.isPresent()) {
-        lag += l.getAsLong();
-      }
-    }
-    metrics.ingestLag(lag);
   }
 
   private Span startSpan(ConsumerRecord<byte[], byte[]> r) {
@@ -480,16 +512,21 @@ public final class IngestLoop implements AutoCloseable {
     return stopped.await(d.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  @Override
-  public void close() {
+  /** Asks the loop to stop without waiting: it commits what Elasticsearch acknowledged and closes its consumer. */
+  public void requestStop() {
     running = false;
     KafkaConsumer<byte[], byte[]> c = consumer;
     if (c != null) {
       c.wakeup();
     }
+  }
+
+  @Override
+  public void close() {
+    requestStop();
     try {
-      if (thread != null && !stopped.await(15, TimeUnit.SECONDS)) {
-        LOG.warn("{}: ingest loop did not stop within 15 s", name);
+      if (thread != null && !stopped.await(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+        LOG.warn("{}: ingest loop did not stop within {}", name, STOP_TIMEOUT);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -2,6 +2,7 @@ package dev.meshlens.query.ingest;
 
 import dev.meshlens.events.Backoff;
 import dev.meshlens.correlator.CorrelatorKeys;
+import dev.meshlens.query.config.GroupMembership;
 import dev.meshlens.query.config.QueryApiConfig;
 import dev.meshlens.query.config.QueryApiKeys;
 import dev.meshlens.query.metrics.MeshlensMetrics;
@@ -10,11 +11,17 @@ import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.opentelemetry.api.OpenTelemetry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -23,8 +30,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Ingest as a whole: installs the retention policy, index templates and indices (retrying until
- * Elasticsearch answers), then runs the events loop (topic pattern) and the findings loop. Retention is
- * Elasticsearch's own (an ILM policy). The gauges computed from what it indexed are read-side work
+ * Elasticsearch answers), then runs the events loop (topic pattern) and the findings loop, and the
+ * {@link LagMonitor}. Retention is Elasticsearch's own (an ILM policy). With {@code kafka.static_membership}
+ * both loops join as static members ({@link GroupMembership}), so a restart gets its partitions back at
+ * once instead of after the session timeout. The gauges computed from what it indexed are read-side work
  * ({@code dev.meshlens.query.gauges}), not ingest's.
  */
 public final class IngestService implements AutoCloseable {
@@ -40,6 +49,7 @@ public final class IngestService implements AutoCloseable {
   private volatile IngestLoop findings;
   private volatile KafkaProducer<byte[], byte[]> producer;
   private volatile KafkaClientMetrics producerMetrics;
+  private volatile LagMonitor lag;
   private volatile boolean closed;
   private volatile String state = "STARTING";
   private Thread init;
@@ -59,6 +69,14 @@ public final class IngestService implements AutoCloseable {
   }
 
   public synchronized IngestService start() {
+    // the lag is measured from the start, also while Elasticsearch is not there yet (that is when it grows)
+    Properties ap = new Properties();
+    ap.putAll(config.get(CorrelatorKeys.KAFKA_PROPERTIES).forClientAsStrings());
+    ap.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.get(CorrelatorKeys.BOOTSTRAP_SERVERS));
+    ap.put(AdminClientConfig.CLIENT_ID_CONFIG, config.get(QueryApiKeys.GROUP_ID) + "-lag");
+    lag = new LagMonitor(Admin.create(ap), config.get(QueryApiKeys.GROUP_ID),
+        Pattern.compile(config.get(CorrelatorKeys.EVENTS_TOPIC_PATTERN)), metrics)
+        .start(config.get(QueryApiKeys.INGEST_LAG_INTERVAL));
     init = new Thread(this::initThenRun, "meshlens-ingest-init");
     init.setDaemon(true);
     init.start();
@@ -105,13 +123,23 @@ public final class IngestService implements AutoCloseable {
     String bootstrap = config.get(CorrelatorKeys.BOOTSTRAP_SERVERS);
     String group = config.get(QueryApiKeys.GROUP_ID);
     Duration metaAge = config.get(QueryApiKeys.METADATA_MAX_AGE);
-    events = new IngestLoop("events", bootstrap, group, config.get(CorrelatorKeys.KAFKA_PROPERTIES).forClientAsStrings(),
-        Pattern.compile(config.get(CorrelatorKeys.EVENTS_TOPIC_PATTERN)), null, metaAge, config.get(QueryApiKeys.INGEST_MAX_BATCH),
-        new EventConverter(store.names(), metrics, clock), writer, dlq, metrics, otel, s, true).start();
-    findings = new IngestLoop("findings", bootstrap, group + "-findings", config.get(CorrelatorKeys.KAFKA_PROPERTIES).forClientAsStrings(), null,
-        config.get(CorrelatorKeys.FINDINGS_TOPIC), metaAge, 500, new FindingConverter(store.names(), clock), writer, dlq,
-        metrics, otel, s, false).start();
+    Optional<String> instance =
+        GroupMembership.instanceId(config.get(QueryApiKeys.STATIC_MEMBERSHIP), config.get(QueryApiKeys.INSTANCE_ID));
+    events = new IngestLoop("events", bootstrap, group, consumerProperties(instance, "events"),
+        Pattern.compile(config.get(CorrelatorKeys.EVENTS_TOPIC_PATTERN)), null, metaAge,
+        config.get(QueryApiKeys.INGEST_MAX_BATCH), new EventConverter(store.names(), metrics, clock), writer, dlq,
+        metrics, otel, s, true).start();
+    findings = new IngestLoop("findings", bootstrap, group + "-findings", consumerProperties(instance, "findings"),
+        null, config.get(CorrelatorKeys.FINDINGS_TOPIC), metaAge, 500, new FindingConverter(store.names(), clock),
+        writer, dlq, metrics, otel, s, false).start();
     state = "RUNNING";
+  }
+
+  /** {@code kafka.properties} plus, for a static member, a {@code group.instance.id} unique per instance and loop. */
+  private Map<String, String> consumerProperties(Optional<String> instance, String loop) {
+    Map<String, String> p = new HashMap<>(config.get(CorrelatorKeys.KAFKA_PROPERTIES).forClientAsStrings());
+    instance.ifPresent(id -> p.putIfAbsent(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, id + "-" + loop));
+    return p;
   }
 
   /** UP, PAUSED (Elasticsearch down, consumption paused), WAITING_FOR_ELASTICSEARCH, STARTING, FAILED. */
@@ -145,11 +173,23 @@ public final class IngestService implements AutoCloseable {
     if (init != null) {
       init.interrupt();
     }
-    if (events != null) {
-      events.close();
+    if (lag != null) {
+      lag.close();
     }
-    if (findings != null) {
-      findings.close();
+    // both loops stop at once (each finishes and commits its acknowledged batch), then wait for each
+    IngestLoop e = events;
+    IngestLoop f = findings;
+    if (e != null) {
+      e.requestStop();
+    }
+    if (f != null) {
+      f.requestStop();
+    }
+    if (e != null) {
+      e.close();
+    }
+    if (f != null) {
+      f.close();
     }
     if (producer != null) {
       producerMetrics.close();

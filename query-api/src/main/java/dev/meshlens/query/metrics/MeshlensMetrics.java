@@ -35,6 +35,8 @@ public final class MeshlensMetrics {
    */
   public static final String CERTIFICATE_EXPIRATION = "meshlens.certificate.expiration.timestamp.seconds";
   public static final String INGEST_LAG_RECORDS = "meshlens.ingest.lag.records";
+  public static final String INGEST_PARTITIONS = "meshlens.ingest.partitions";
+  public static final String INGEST_ASSIGNED_PARTITIONS = "meshlens.ingest.assigned.partitions";
   public static final String INGEST_BULK_LATENCY = "meshlens.ingest.bulk.latency";
   public static final String INGEST_DEAD_LETTERS = "meshlens.ingest.dead.letters";
   public static final String INGEST_EVENTS_INDEXED = "meshlens.ingest.events.indexed";
@@ -46,6 +48,8 @@ public final class MeshlensMetrics {
   private final MeterRegistry registry;
   private final PrometheusMeterRegistry prometheus;
   private final AtomicLong ingestLag = new AtomicLong();
+  private final AtomicLong ingestPartitions = new AtomicLong();
+  private final AtomicLong assignedPartitions = new AtomicLong();
   private final Map<String, AtomicLong> findingsOpen = new ConcurrentHashMap<>();
   private final Map<CertKey, AtomicLong> certExpiry = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> meshLastSeen = new ConcurrentHashMap<>();
@@ -67,7 +71,14 @@ public final class MeshlensMetrics {
     this.registry = Objects.requireNonNull(registry, "registry");
     this.prometheus = registry instanceof PrometheusMeterRegistry p ? p : null;
     Gauge.builder(INGEST_LAG_RECORDS, ingestLag, AtomicLong::doubleValue)
-        .description("Records behind the end of the mesh topics, summed over partitions")
+        .description("Records behind the end of the mesh topics: the group's committed offsets against the log end, "
+            + "summed over partitions, whoever owns them")
+        .register(registry);
+    Gauge.builder(INGEST_PARTITIONS, ingestPartitions, AtomicLong::doubleValue)
+        .description("Partitions of the mesh topics the ingest group should own")
+        .register(registry);
+    Gauge.builder(INGEST_ASSIGNED_PARTITIONS, assignedPartitions, AtomicLong::doubleValue)
+        .description("Mesh-topic partitions this instance's ingest consumer owns right now")
         .register(registry);
     this.bulkLatency = Timer.builder(INGEST_BULK_LATENCY)
         .description("Time for one Elasticsearch bulk request of the ingest loop")
@@ -170,6 +181,20 @@ public final class MeshlensMetrics {
 
   public long ingestLag() {
     return ingestLag.get();
+  }
+
+  /** Partitions of the mesh topics (what the group as a whole should own). */
+  public void ingestPartitions(long partitions) {
+    ingestPartitions.set(Math.max(0, partitions));
+  }
+
+  /** Mesh-topic partitions this instance owns. */
+  public void assignedPartitions(long partitions) {
+    assignedPartitions.set(Math.max(0, partitions));
+  }
+
+  public long assignedPartitions() {
+    return assignedPartitions.get();
   }
 
   public void bulkLatency(Duration d) {
