@@ -20,10 +20,7 @@ import java.util.regex.Pattern;
  */
 public final class Detectors {
 
-  /**
-   * The enabled detectors in the order they run. Order matters: later detectors skip text an
-   * earlier one marked (e-mails inside user-info, cards and IBANs inside tokens).
-   */
+  /** The enabled detectors in the order they run ({@link #table(Set, TokenClassifier)}). */
   private final Detector[] table;
   /** Gates of {@link #table}, copied out so a skipped detector costs two mask tests, not a call. */
   private final int[] all;
@@ -63,53 +60,8 @@ public final class Detectors {
       clean = null;
       cleanMask = 0;
     }
-    boolean iban = enabled.contains(DetectorKind.IBAN);
-    TokenClassifier classifier = new TokenClassifier(enabled.contains(DetectorKind.AWS_KEY),
-        enabled.contains(DetectorKind.GCP_KEY), enabled.contains(DetectorKind.GITHUB_TOKEN),
-        enabled.contains(DetectorKind.SLACK_TOKEN), enabled.contains(DetectorKind.TOKEN), iban);
-    List<Detector> t = new ArrayList<>();
-    if (enabled.contains(DetectorKind.PRIVATE_KEY)) {
-      t.add(new PemDetector());
-    }
-    if (enabled.contains(DetectorKind.JWT)) {
-      t.add(new JwtDetector());
-    }
-    boolean bearer = enabled.contains(DetectorKind.BEARER);
-    boolean basic = enabled.contains(DetectorKind.BASIC);
-    if (bearer || basic) {
-      t.add(new AuthSchemeDetector(bearer, basic));
-    }
-    if (enabled.contains(DetectorKind.USERINFO)) {
-      t.add(new UserinfoDetector());
-    }
-    if (enabled.contains(DetectorKind.EMAIL)) {
-      t.add(new EmailDetector());
-    }
-    if (enabled.contains(DetectorKind.COOKIE)) {
-      t.add(new CookieDetector());
-    }
-    if (enabled.contains(DetectorKind.QUERY)) {
-      t.add(new QueryDetector());
-    }
-    if (enabled.contains(DetectorKind.SECRET_PARAM)) {
-      t.add(new SecretParamDetector());
-    }
-    if (enabled.contains(DetectorKind.GCP_KEY)) {
-      t.add(new GcpOauthDetector());
-    }
-    if (classifier.anyEnabled()) {
-      t.add(new TokenDetector(classifier));
-    }
-    if (iban) {
-      t.add(new SpacedIbanDetector());
-    }
-    if (enabled.contains(DetectorKind.CARD)) {
-      t.add(new CardDetector());
-    }
-    if (enabled.contains(DetectorKind.IP)) {
-      t.add(new IpDetector());
-    }
-    table = t.toArray(new Detector[0]);
+    TokenClassifier classifier = classifier(enabled);
+    table = table(enabled, classifier);
     all = new int[table.length];
     any = new int[table.length];
     for (int i = 0; i < table.length; i++) {
@@ -145,7 +97,35 @@ public final class Detectors {
         return s;
       }
     }
-    // ---- pre-pass: features, digit count, longest token run
+    int features = features(s);
+    Spans sp = null;
+    // ---- the table, in order; a detector runs only when the pre-pass saw what it needs
+    Detector[] t = table;
+    for (int i = 0; i < t.length; i++) {
+      int a = all[i];
+      int y = any[i];
+      if ((features & a) == a && (y == 0 || (features & y) != 0)) {
+        sp = t[i].find(s, features, sp);
+      }
+    }
+    if (sp != null && sp.generic) {
+      sp = sparing.spare(s, sp);
+    }
+    if (sp == null || sp.n == 0) {
+      if (slot >= 0) {
+        clean[slot] = s;
+      }
+      return s;
+    }
+    return rewrite(s, field, sp, counts, offset);
+  }
+
+  /**
+   * The pre-pass: one table lookup per character gives the {@link Features} bits, then the bits
+   * derived from the length, the longest token run and the digit count.
+   */
+  static int features(String s) {
+    int len = s.length();
     int features = 0;
     int digits = 0;
     int run = 0;
@@ -169,27 +149,63 @@ public final class Detectors {
     if (digits >= 8) {
       features |= digits >= 13 ? F_DIGITS8 | F_DIGITS13 : F_DIGITS8;
     }
+    return features;
+  }
 
-    Spans sp = null;
-    // ---- the table, in order; a detector runs only when the pre-pass saw what it needs
-    Detector[] t = table;
-    for (int i = 0; i < t.length; i++) {
-      int a = all[i];
-      int y = any[i];
-      if ((features & a) == a && (y == 0 || (features & y) != 0)) {
-        sp = t[i].find(s, features, sp);
-      }
+  static TokenClassifier classifier(Set<DetectorKind> enabled) {
+    return new TokenClassifier(enabled.contains(DetectorKind.AWS_KEY), enabled.contains(DetectorKind.GCP_KEY),
+        enabled.contains(DetectorKind.GITHUB_TOKEN), enabled.contains(DetectorKind.SLACK_TOKEN),
+        enabled.contains(DetectorKind.TOKEN), enabled.contains(DetectorKind.IBAN));
+  }
+
+  /**
+   * The enabled detectors in the order they run. Order matters: later detectors skip text an
+   * earlier one marked (e-mails inside user-info, cards and IBANs inside tokens).
+   */
+  static Detector[] table(Set<DetectorKind> enabled, TokenClassifier classifier) {
+    List<Detector> t = new ArrayList<>();
+    if (enabled.contains(DetectorKind.PRIVATE_KEY)) {
+      t.add(new PemDetector());
     }
-    if (sp != null && sp.generic) {
-      sp = sparing.spare(s, sp);
+    if (enabled.contains(DetectorKind.JWT)) {
+      t.add(new JwtDetector());
     }
-    if (sp == null || sp.n == 0) {
-      if (slot >= 0) {
-        clean[slot] = s;
-      }
-      return s;
+    boolean bearer = enabled.contains(DetectorKind.BEARER);
+    boolean basic = enabled.contains(DetectorKind.BASIC);
+    if (bearer || basic) {
+      t.add(new AuthSchemeDetector(bearer, basic));
     }
-    return rewrite(s, field, sp, counts, offset);
+    if (enabled.contains(DetectorKind.USERINFO)) {
+      t.add(new UserinfoDetector());
+    }
+    if (enabled.contains(DetectorKind.EMAIL)) {
+      t.add(new EmailDetector());
+    }
+    if (enabled.contains(DetectorKind.COOKIE)) {
+      t.add(new CookieDetector());
+    }
+    if (enabled.contains(DetectorKind.QUERY)) {
+      t.add(new QueryDetector());
+    }
+    if (enabled.contains(DetectorKind.SECRET_PARAM)) {
+      t.add(new SecretParamDetector());
+    }
+    if (enabled.contains(DetectorKind.GCP_KEY)) {
+      t.add(new GcpOauthDetector());
+    }
+    if (classifier.anyEnabled()) {
+      t.add(new TokenDetector(classifier));
+    }
+    if (enabled.contains(DetectorKind.IBAN)) {
+      t.add(new SpacedIbanDetector());
+    }
+    if (enabled.contains(DetectorKind.CARD)) {
+      t.add(new CardDetector());
+    }
+    if (enabled.contains(DetectorKind.IP)) {
+      t.add(new IpDetector());
+    }
+    return t.toArray(new Detector[0]);
   }
 
   // ------------------------------------------------------------------ rewrite
