@@ -26,7 +26,7 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class ReadModel {
   /** Fields derived at index time that are not part of the wire records. */
-  private static final List<String> DERIVED_FINDING_FIELDS = List.of("meshes", "updated_at", "client_service");
+  static final List<String> DERIVED_FINDING_FIELDS = List.of("meshes", "updated_at", "client_service");
   /** Fields of an event document that exist for search only. */
   private static final List<String> INDEX_ONLY_EVENT_FIELDS = List.of("search_text", "search_words", "ingested_at");
 
