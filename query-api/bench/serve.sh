@@ -10,8 +10,9 @@ export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 OUT=${QA_BENCH_DIR:-/tmp/meshlens-qa-bench}
 EVENTS=${1:-1000000}; FINDINGS=${2:-1000}; DUR=${3:-30s}
 command -v wrk >/dev/null || { echo "wrk missing: apt-get install -y wrk"; exit 1; }
-mvn -B -ntp -o -q -pl query-api test-compile -Dquery-api.build.dir="$OUT/target"
-mvn -B -ntp -o -q -pl query-api dependency:build-classpath -Dquery-api.build.dir="$OUT/target" \
+# -am: the sibling modules (events, correlator, testkit) come from this tree, not from ~/.m2, which
+# may hold none or older ones. query-api is the last module of the reactor, so cp.txt ends up its own.
+mvn -B -ntp -o -q -pl query-api -am test-compile dependency:build-classpath -Dquery-api.build.dir="$OUT/target" \
   -Dmdep.includeScope=test -Dmdep.outputFile="$OUT/cp.txt"
 LOG="$OUT/serve-setup.log"
 "$JAVA_HOME/bin/java" -Xmx512m -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \

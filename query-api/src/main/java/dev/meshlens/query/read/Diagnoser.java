@@ -102,6 +102,7 @@ public final class Diagnoser {
     fBody.set("query", fb.build());
     fBody.put("size", 20);
     QueryDsl.sortDesc(fBody, "last_seen");
+    ReadModel.sourceExcludes(fBody, ReadModel.DERIVED_FINDING_FIELDS);
 
     // 2. the pair's events in the window: failures (evidence) and per-mesh/role presence
     QueryDsl.Bool eb = QueryDsl.bool().filter(QueryDsl.range("observed_time", since, now))
@@ -111,6 +112,7 @@ public final class Diagnoser {
     ObjectNode eBody = QueryDsl.obj();
     eBody.set("query", eb.build());
     eBody.put("size", 0);
+    eBody.put("track_total_hits", false); // only the aggregations are read: skip counting hits
     ObjectNode aggs = eBody.putObject("aggs");
     ObjectNode byMesh = aggs.putObject("meshes");
     byMesh.putObject("terms").put("field", "mesh_id").put("size", 50);
@@ -140,6 +142,7 @@ public final class Diagnoser {
     }
     ObjectNode tBody = QueryDsl.obj();
     tBody.put("size", 0);
+    tBody.put("track_total_hits", false);
     QueryDsl.Bool tq = QueryDsl.bool().filter(QueryDsl.range("observed_time", since, now));
     QueryDsl.Bool any = QueryDsl.bool();
     if (!tds.isEmpty()) {
@@ -166,9 +169,9 @@ public final class Diagnoser {
         .filter(QueryDsl.term("server_service", nz(to.service()))).build());
     toSvc.putObject("aggs").putObject("m").putObject("terms").put("field", "mesh_id").put("size", 20);
 
-    CompletableFuture<JsonNode> findingsF = es.search(names.findings(), fBody);
-    CompletableFuture<JsonNode> eventsF = es.search(names.eventsPattern(), eBody);
-    CompletableFuture<JsonNode> tdF = es.search(names.eventsPattern(), tBody);
+    CompletableFuture<JsonNode> findingsF = es.search(names.findings(), fBody, "hits.hits._source");
+    CompletableFuture<JsonNode> eventsF = es.search(names.eventsPattern(), eBody, "aggregations");
+    CompletableFuture<JsonNode> tdF = es.search(names.eventsPattern(), tBody, "aggregations");
     return CompletableFuture.allOf(findingsF, eventsF, tdF).thenCompose(v -> {
       JsonNode fr = findingsF.join();
       JsonNode er = eventsF.join();
@@ -243,6 +246,7 @@ public final class Diagnoser {
     }
     ObjectNode body = QueryDsl.obj();
     body.put("size", 0);
+    body.put("track_total_hits", false);
     ObjectNode aggs = body.putObject("aggs");
     ObjectNode m = aggs.putObject("m");
     m.putObject("terms").put("field", "mesh_id").put("size", 1000);
@@ -252,7 +256,8 @@ public final class Diagnoser {
     ObjectNode sm = st.putObject("aggs").putObject("m");
     sm.putObject("terms").put("field", "mesh_id").put("size", 1000);
     sm.putObject("aggs").putObject("last").putObject("max").put("field", "observed_time");
-    CompletableFuture<java.util.Map<String, long[]>> f = es.search(names.eventsPattern(), body).thenApply(r -> {
+    CompletableFuture<JsonNode> search = es.search(names.eventsPattern(), body, "aggregations");
+    CompletableFuture<java.util.Map<String, long[]>> f = search.thenApply(r -> {
       java.util.Map<String, long[]> out = new java.util.HashMap<>();
       for (JsonNode b : r.path("aggregations").path("m").path("buckets")) {
         out.put(b.path("key").asText(), new long[] {b.path("last").path("value").asLong(), Long.MIN_VALUE});

@@ -26,16 +26,36 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class ReadModel {
   /** Fields derived at index time that are not part of the wire records. */
-  private static final List<String> DERIVED_FINDING_FIELDS = List.of("meshes", "updated_at", "client_service");
+  static final List<String> DERIVED_FINDING_FIELDS = List.of("meshes", "updated_at", "client_service");
+  /** Fields of an event document that exist for search only. */
+  private static final List<String> INDEX_ONLY_EVENT_FIELDS = List.of("search_text", "search_words", "ingested_at");
+
+  /**
+   * How long a first page of findings is served from memory: the on-call page and its viewers ask
+   * the same page many times a second, and a finding a second late is still on time (the
+   * correlator's own delay is larger).
+   */
+  public static final Duration FINDINGS_PAGE_TTL = Duration.ofSeconds(1);
+  /** Distinct (scope, filters) first pages kept; a few tokens times a few filter sets. */
+  static final int FINDINGS_PAGE_ENTRIES = 256;
+  /** What Elasticsearch returns of a findings or events search: the API uses nothing else. */
+  static final String HITS_ONLY = "hits.total,hits.hits._id,hits.hits._source";
 
   private final QueryClient es;
   private final IndexNames names;
   private final Clock clock;
+  private final PageCache<FindingsKey, ObjectNode> firstPages;
 
   public ReadModel(QueryClient es, IndexNames names, Clock clock) {
+    this(es, names, clock, new PageCache<>(FINDINGS_PAGE_TTL, FINDINGS_PAGE_ENTRIES, clock));
+  }
+
+  /** With a given first-page cache (tests: another TTL; {@code Duration.ZERO} disables it). */
+  public ReadModel(QueryClient es, IndexNames names, Clock clock, PageCache<FindingsKey, ObjectNode> firstPages) {
     this.es = es;
     this.names = names;
     this.clock = clock;
+    this.firstPages = firstPages;
   }
 
   public QueryClient es() {
@@ -73,8 +93,26 @@ public final class ReadModel {
     }
   }
 
+  /** A cached first page: the scope is part of the key, so two scopes never share an answer. */
+  public record FindingsKey(Scope scope, FindingFilter filter) {}
+
+  /**
+   * A page of findings. The first page (page 0) is cached per scope and filters for
+   * {@link #FINDINGS_PAGE_TTL}; a relative {@code since} ("24h") is rounded down to the second
+   * so that requests within the same second share the entry (the window grows by under a second).
+   */
   public CompletableFuture<ObjectNode> findings(FindingFilter f, Scope scope) {
     requireMeshesInScope(scope, f.meshes());
+    if (f.page() != 0) {
+      return searchFindings(f, scope);
+    }
+    FindingFilter keyed = f.since() == null ? f
+        : new FindingFilter(f.meshes(), f.categories(), f.state(),
+            f.since().truncatedTo(java.time.temporal.ChronoUnit.SECONDS), f.page(), f.size());
+    return firstPages.get(new FindingsKey(scope, keyed), () -> searchFindings(keyed, scope));
+  }
+
+  private CompletableFuture<ObjectNode> searchFindings(FindingFilter f, Scope scope) {
     QueryDsl.Bool b = QueryDsl.bool().filter(scopeFilter(scope, "meshes"));
     if (!f.meshes().isEmpty()) {
       b.filter(QueryDsl.terms("meshes", f.meshes()));
@@ -94,17 +132,26 @@ public final class ReadModel {
     body.put("size", f.size());
     body.put("track_total_hits", true);
     QueryDsl.sortDesc(body, "last_seen");
-    return es.search(names.findings(), body).thenApply(resp -> {
+    sourceExcludes(body, DERIVED_FINDING_FIELDS);
+    return es.search(names.findings(), body, HITS_ONLY).thenApply(resp -> {
       ObjectNode out = QueryDsl.obj();
       out.put("total", total(resp));
       out.put("page", f.page());
       out.put("size", f.size());
       ArrayNode items = out.putArray("items");
       for (JsonNode h : resp.path("hits").path("hits")) {
-        items.add(cleanFinding((ObjectNode) h.get("_source")));
+        ObjectNode src = (ObjectNode) h.get("_source");
+        src.remove(DERIVED_FINDING_FIELDS); // already excluded at the source; kept for older indices' documents
+        items.add(src);
       }
       return out;
     });
+  }
+
+  /** Elasticsearch leaves these fields out of {@code _source}: they are not part of the answer. */
+  static void sourceExcludes(ObjectNode body, List<String> fields) {
+    ArrayNode ex = body.putObject("_source").putArray("excludes");
+    fields.forEach(ex::add);
   }
 
   static ObjectNode cleanFinding(ObjectNode src) {
@@ -238,13 +285,14 @@ public final class ReadModel {
     body.put("size", f.size());
     body.put("track_total_hits", true);
     QueryDsl.sortDesc(body, "observed_time");
-    return es.search(names.eventsPattern(), body).thenApply(resp -> {
+    sourceExcludes(body, INDEX_ONLY_EVENT_FIELDS);
+    return es.search(names.eventsPattern(), body, HITS_ONLY).thenApply(resp -> {
       ObjectNode out = QueryDsl.obj();
       out.put("total", total(resp));
       ArrayNode items = out.putArray("items");
       for (JsonNode h : resp.path("hits").path("hits")) {
         ObjectNode src = (ObjectNode) h.get("_source");
-        src.remove(List.of("search_text", "search_words", "ingested_at"));
+        src.remove(INDEX_ONLY_EVENT_FIELDS);
         items.add(src);
       }
       return out;

@@ -51,7 +51,17 @@ public final class QueryClient {
   }
 
   public CompletableFuture<JsonNode> search(String index, JsonNode body) {
-    return request("POST", "/" + index + "/_search?ignore_unavailable=true&allow_no_indices=true",
+    return search(index, body, null);
+  }
+
+  /**
+   * A search whose response Elasticsearch trims to {@code filterPath} (its {@code filter_path}
+   * parameter, e.g. {@code hits.total,hits.hits._source}), so neither side spends time on the
+   * {@code _index}, {@code _score}, {@code _shards}... that the caller drops anyway. Null: no trimming.
+   */
+  public CompletableFuture<JsonNode> search(String index, JsonNode body, String filterPath) {
+    String trim = filterPath == null ? "" : "&filter_path=" + urlEncode(filterPath);
+    return request("POST", "/" + index + "/_search?ignore_unavailable=true&allow_no_indices=true" + trim,
         body.toString(), false);
   }
 
