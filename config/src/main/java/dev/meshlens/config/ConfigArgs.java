@@ -12,39 +12,39 @@ import java.io.PrintStream;
  * @param exit the exit code to return now, or null to go on
  */
 public record ConfigArgs(String config, boolean check, Integer exit) {
-  public static ConfigArgs parse(String command, String usage, String[] args, PrintStream out, PrintStream err) {
-    String config = null;
-    boolean check = false;
-    for (int i = 0; i < args.length; i++) {
-      switch (args[i]) {
-        case "--config", "-c" -> {
-          if (i + 1 >= args.length) {
-            err.println(command + ": --config needs a file");
-            return new ConfigArgs(null, false, 2);
-          }
-          config = args[++i];
+    public static ConfigArgs parse(String command, String usage, String[] args, PrintStream out, PrintStream err) {
+        String config = null;
+        boolean check = false;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--config", "-c" -> {
+                    if (i + 1 >= args.length) {
+                        err.println(command + ": --config needs a file");
+                        return new ConfigArgs(null, false, 2);
+                    }
+                    config = args[++i];
+                }
+                case "--check" -> check = true;
+                case "-h", "--help" -> {
+                    out.print(usage);
+                    return new ConfigArgs(null, false, 0);
+                }
+                default -> {
+                    if (args[i].startsWith("--config=")) {
+                        config = args[i].substring("--config=".length());
+                    } else {
+                        err.println(command + ": unknown argument " + args[i]);
+                        err.print(usage);
+                        return new ConfigArgs(null, false, 2);
+                    }
+                }
+            }
         }
-        case "--check" -> check = true;
-        case "-h", "--help" -> {
-          out.print(usage);
-          return new ConfigArgs(null, false, 0);
-        }
-        default -> {
-          if (args[i].startsWith("--config=")) {
-            config = args[i].substring("--config=".length());
-          } else {
-            err.println(command + ": unknown argument " + args[i]);
+        if (config == null) {
+            err.println(command + ": --config FILE is required");
             err.print(usage);
             return new ConfigArgs(null, false, 2);
-          }
         }
-      }
+        return new ConfigArgs(config, check, null);
     }
-    if (config == null) {
-      err.println(command + ": --config FILE is required");
-      err.print(usage);
-      return new ConfigArgs(null, false, 2);
-    }
-    return new ConfigArgs(config, check, null);
-  }
 }

@@ -10,31 +10,31 @@ import java.util.Map;
  * variables and mounted files. Tests pass their own.
  */
 public interface Environment {
-  String getenv(String name);
+    String getenv(String name);
 
-  String readFile(String path) throws IOException;
+    String readFile(String path) throws IOException;
 
-  static Environment system() {
-    return of(System::getenv);
-  }
+    static Environment system() {
+        return of(System::getenv);
+    }
 
-  /** Variables from a map, files from the file system (tests). */
-  static Environment of(Map<String, String> variables) {
-    return of(variables::get);
-  }
+    /** Variables from a map, files from the file system (tests). */
+    static Environment of(Map<String, String> variables) {
+        return of(variables::get);
+    }
 
-  /** Variables from a lookup, files from the file system. */
-  static Environment of(java.util.function.Function<String, String> variables) {
-    return new Environment() {
-      @Override
-      public String getenv(String name) {
-        return variables.apply(name);
-      }
+    /** Variables from a lookup, files from the file system. */
+    static Environment of(java.util.function.Function<String, String> variables) {
+        return new Environment() {
+            @Override
+            public String getenv(String name) {
+                return variables.apply(name);
+            }
 
-      @Override
-      public String readFile(String path) throws IOException {
-        return Files.readString(Path.of(path));
-      }
-    };
-  }
+            @Override
+            public String readFile(String path) throws IOException {
+                return Files.readString(Path.of(path));
+            }
+        };
+    }
 }

@@ -8,40 +8,40 @@ import java.util.Objects;
  * to a client library should call it.
  */
 public final class Secret {
-  /** What every secret prints as. */
-  public static final String HIDDEN = "[hidden]";
+    /** What every secret prints as. */
+    public static final String HIDDEN = "[hidden]";
 
-  private final String value;
+    private final String value;
 
-  private Secret(String value) {
-    this.value = Objects.requireNonNull(value, "value");
-  }
+    private Secret(String value) {
+        this.value = Objects.requireNonNull(value, "value");
+    }
 
-  public static Secret of(String value) {
-    return new Secret(value);
-  }
+    public static Secret of(String value) {
+        return new Secret(value);
+    }
 
-  /** The value itself: for the client library that needs it, never for a log line. */
-  public String reveal() {
-    return value;
-  }
+    /** The value itself: for the client library that needs it, never for a log line. */
+    public String reveal() {
+        return value;
+    }
 
-  public boolean isEmpty() {
-    return value.isEmpty();
-  }
+    public boolean isEmpty() {
+        return value.isEmpty();
+    }
 
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof Secret s && s.value.equals(value);
-  }
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Secret s && s.value.equals(value);
+    }
 
-  @Override
-  public int hashCode() {
-    return value.hashCode();
-  }
+    @Override
+    public int hashCode() {
+        return value.hashCode();
+    }
 
-  @Override
-  public String toString() {
-    return HIDDEN;
-  }
+    @Override
+    public String toString() {
+        return HIDDEN;
+    }
 }

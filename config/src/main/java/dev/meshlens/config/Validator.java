@@ -8,15 +8,15 @@ import java.util.Map;
  * generated docs and JSON Schema, so the three never disagree.
  */
 public interface Validator<T> {
-  String problem(T value);
+    String problem(T value);
 
-  /** The rule in a few words for the docs, or null. */
-  default String describe() {
-    return null;
-  }
+    /** The rule in a few words for the docs, or null. */
+    default String describe() {
+        return null;
+    }
 
-  /** JSON Schema keywords saying the same rule (e.g. minimum), or none. */
-  default Map<String, Object> schema() {
-    return Map.of();
-  }
+    /** JSON Schema keywords saying the same rule (e.g. minimum), or none. */
+    default Map<String, Object> schema() {
+        return Map.of();
+    }
 }

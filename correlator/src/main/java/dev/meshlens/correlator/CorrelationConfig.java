@@ -14,167 +14,168 @@ import java.util.Map;
  * values are read once here: the topology asks for them per record.
  */
 public final class CorrelationConfig {
-  public static final Duration DEFAULT_WINDOW = WINDOW.defaultValue();
-  public static final Duration DEFAULT_GRACE = GRACE.defaultValue();
-  public static final Duration DEFAULT_STATS_INTERVAL = STATS_INTERVAL.defaultValue();
-  public static final Duration DEFAULT_QUIET_TIME = QUIET_TIME.defaultValue();
-  public static final Duration DEFAULT_RESOLVE_AFTER = RESOLVE_AFTER.defaultValue();
-  public static final Duration DEFAULT_RESOLVED_RETENTION = RESOLVED_RETENTION.defaultValue();
-  public static final String DEFAULT_APPLICATION_ID = APPLICATION_ID.defaultValue();
-  public static final String DEFAULT_INPUT_PATTERN = EVENTS_TOPIC_PATTERN.defaultValue();
-  public static final String DEFAULT_FINDINGS_TOPIC = FINDINGS_TOPIC.defaultValue();
-  /** Internal topic holding trust bundles and certificate inventories (read back as a global store). */
-  public static final String INVENTORY_TOPIC_SUFFIX = "-inventory";
-  /**
-   * Internal topic through which the correlator writes to its own input: failure footprints to a mesh-wide
-   * key, and counter deltas back to the keys whose failures they repeat (see {@link Loop}).
-   */
-  public static final String LOOP_TOPIC_SUFFIX = "-loop";
+    public static final Duration DEFAULT_WINDOW = WINDOW.defaultValue();
+    public static final Duration DEFAULT_GRACE = GRACE.defaultValue();
+    public static final Duration DEFAULT_STATS_INTERVAL = STATS_INTERVAL.defaultValue();
+    public static final Duration DEFAULT_QUIET_TIME = QUIET_TIME.defaultValue();
+    public static final Duration DEFAULT_RESOLVE_AFTER = RESOLVE_AFTER.defaultValue();
+    public static final Duration DEFAULT_RESOLVED_RETENTION = RESOLVED_RETENTION.defaultValue();
+    public static final String DEFAULT_APPLICATION_ID = APPLICATION_ID.defaultValue();
+    public static final String DEFAULT_INPUT_PATTERN = EVENTS_TOPIC_PATTERN.defaultValue();
+    public static final String DEFAULT_FINDINGS_TOPIC = FINDINGS_TOPIC.defaultValue();
+    /** Internal topic holding trust bundles and certificate inventories (read back as a global store). */
+    public static final String INVENTORY_TOPIC_SUFFIX = "-inventory";
+    /**
+     * Internal topic through which the correlator writes to its own input: failure footprints to a mesh-wide
+     * key, and counter deltas back to the keys whose failures they repeat (see {@link Loop}).
+     */
+    public static final String LOOP_TOPIC_SUFFIX = "-loop";
 
-  private final Settings settings;
-  private final String bootstrapServers;
-  private final String applicationId;
-  private final Duration window;
-  private final Duration grace;
-  private final Duration statsInterval;
-  private final Duration quietTime;
-  private final Duration resolveAfter;
-  private final Duration resolvedRetention;
-  private final Path stateDir;
-  private final String inputPattern;
-  private final String findingsTopic;
-  private final Map<String, String> extra;
+    private final Settings settings;
+    private final String bootstrapServers;
+    private final String applicationId;
+    private final Duration window;
+    private final Duration grace;
+    private final Duration statsInterval;
+    private final Duration quietTime;
+    private final Duration resolveAfter;
+    private final Duration resolvedRetention;
+    private final Path stateDir;
+    private final String inputPattern;
+    private final String findingsTopic;
+    private final Map<String, String> extra;
 
-  /**
-   * @param settings the values, from a YAML file ({@link CorrelatorKeys#DEF}, the query API's table) or built in
-   *     code
-   */
-  public CorrelationConfig(Settings settings) {
-    this(settings, Map.of());
-  }
-
-  private CorrelationConfig(Settings settings, Map<String, String> moreClientProperties) {
-    this.settings = settings;
-    this.bootstrapServers = settings.get(BOOTSTRAP_SERVERS);
-    if (bootstrapServers == null) {
-      throw new IllegalArgumentException("Missing required configuration " + BOOTSTRAP_SERVERS.name()
-          + " which has no default value");
+    /**
+     * @param settings the values, from a YAML file ({@link CorrelatorKeys#DEF}, the query API's table) or built in
+     *     code
+     */
+    public CorrelationConfig(Settings settings) {
+        this(settings, Map.of());
     }
-    this.applicationId = settings.get(APPLICATION_ID);
-    this.window = settings.get(WINDOW);
-    this.grace = settings.get(GRACE);
-    this.statsInterval = settings.get(STATS_INTERVAL);
-    this.quietTime = settings.get(QUIET_TIME);
-    this.resolveAfter = settings.get(RESOLVE_AFTER);
-    this.resolvedRetention = settings.get(RESOLVED_RETENTION);
-    String dir = settings.get(STATE_DIR);
-    this.stateDir = dir == null ? defaultStateDir() : Path.of(dir);
-    this.inputPattern = settings.get(EVENTS_TOPIC_PATTERN);
-    this.findingsTopic = settings.get(FINDINGS_TOPIC);
-    Map<String, String> client = new java.util.LinkedHashMap<>(moreClientProperties);
-    client.putAll(settings.get(KAFKA_PROPERTIES).forClientAsStrings()); // what the user set wins
-    this.extra = Map.copyOf(client);
-  }
 
-  /**
-   * The same configuration with client properties the embedding process decides (e.g. the query API's topic
-   * metadata age and static membership); {@code kafka.properties} still wins over them.
-   */
-  public CorrelationConfig withClientProperties(Map<String, String> more) {
-    return new CorrelationConfig(settings, more);
-  }
+    private CorrelationConfig(Settings settings, Map<String, String> moreClientProperties) {
+        this.settings = settings;
+        this.bootstrapServers = settings.get(BOOTSTRAP_SERVERS);
+        if (bootstrapServers == null) {
+            throw new IllegalArgumentException(
+                    "Missing required configuration " + BOOTSTRAP_SERVERS.name() + " which has no default value");
+        }
+        this.applicationId = settings.get(APPLICATION_ID);
+        this.window = settings.get(WINDOW);
+        this.grace = settings.get(GRACE);
+        this.statsInterval = settings.get(STATS_INTERVAL);
+        this.quietTime = settings.get(QUIET_TIME);
+        this.resolveAfter = settings.get(RESOLVE_AFTER);
+        this.resolvedRetention = settings.get(RESOLVED_RETENTION);
+        String dir = settings.get(STATE_DIR);
+        this.stateDir = dir == null ? defaultStateDir() : Path.of(dir);
+        this.inputPattern = settings.get(EVENTS_TOPIC_PATTERN);
+        this.findingsTopic = settings.get(FINDINGS_TOPIC);
+        Map<String, String> client = new java.util.LinkedHashMap<>(moreClientProperties);
+        client.putAll(settings.get(KAFKA_PROPERTIES).forClientAsStrings()); // what the user set wins
+        this.extra = Map.copyOf(client);
+    }
 
-  public Settings settings() {
-    return settings;
-  }
+    /**
+     * The same configuration with client properties the embedding process decides (e.g. the query API's topic
+     * metadata age and static membership); {@code kafka.properties} still wins over them.
+     */
+    public CorrelationConfig withClientProperties(Map<String, String> more) {
+        return new CorrelationConfig(settings, more);
+    }
 
-  /**
-   * {@code ${java.io.tmpdir}/meshlens/correlation}: the same place Kafka Streams itself defaults to
-   * ({@code ${java.io.tmpdir}/kafka-streams}), absolute whatever the working directory, and writable in the
-   * container (the Helm chart mounts an emptyDir at /tmp under a read-only root file system). The state is a
-   * cache of the changelog topics: losing it costs a restore, not data.
-   */
-  public static Path defaultStateDir() {
-    return Path.of(System.getProperty("java.io.tmpdir"), "meshlens", "correlation").toAbsolutePath();
-  }
+    public Settings settings() {
+        return settings;
+    }
 
-  /** Defaults for everything but the bootstrap servers and the state directory. */
-  public static CorrelationConfig defaults(String bootstrapServers, Path stateDir) {
-    return new CorrelationConfig(DEF.empty("defaults").with(BOOTSTRAP_SERVERS, bootstrapServers)
-        .with(STATE_DIR, stateDir.toString()));
-  }
+    /**
+     * {@code ${java.io.tmpdir}/meshlens/correlation}: the same place Kafka Streams itself defaults to
+     * ({@code ${java.io.tmpdir}/kafka-streams}), absolute whatever the working directory, and writable in the
+     * container (the Helm chart mounts an emptyDir at /tmp under a read-only root file system). The state is a
+     * cache of the changelog topics: losing it costs a restore, not data.
+     */
+    public static Path defaultStateDir() {
+        return Path.of(System.getProperty("java.io.tmpdir"), "meshlens", "correlation")
+                .toAbsolutePath();
+    }
 
-  /** A copy with one value replaced; the key's rules apply at once. */
-  public <T> CorrelationConfig with(Key<T> key, T value) {
-    return new CorrelationConfig(settings.with(key, value));
-  }
+    /** Defaults for everything but the bootstrap servers and the state directory. */
+    public static CorrelationConfig defaults(String bootstrapServers, Path stateDir) {
+        return new CorrelationConfig(
+                DEF.empty("defaults").with(BOOTSTRAP_SERVERS, bootstrapServers).with(STATE_DIR, stateDir.toString()));
+    }
 
-  public String bootstrapServers() {
-    return bootstrapServers;
-  }
+    /** A copy with one value replaced; the key's rules apply at once. */
+    public <T> CorrelationConfig with(Key<T> key, T value) {
+        return new CorrelationConfig(settings.with(key, value));
+    }
 
-  public String applicationId() {
-    return applicationId;
-  }
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
 
-  public Duration window() {
-    return window;
-  }
+    public String applicationId() {
+        return applicationId;
+    }
 
-  public Duration grace() {
-    return grace;
-  }
+    public Duration window() {
+        return window;
+    }
 
-  public Duration statsInterval() {
-    return statsInterval;
-  }
+    public Duration grace() {
+        return grace;
+    }
 
-  public Duration quietTime() {
-    return quietTime;
-  }
+    public Duration statsInterval() {
+        return statsInterval;
+    }
 
-  public Duration resolveAfter() {
-    return resolveAfter;
-  }
+    public Duration quietTime() {
+        return quietTime;
+    }
 
-  public Duration resolvedRetention() {
-    return resolvedRetention;
-  }
+    public Duration resolveAfter() {
+        return resolveAfter;
+    }
 
-  public Path stateDir() {
-    return stateDir;
-  }
+    public Duration resolvedRetention() {
+        return resolvedRetention;
+    }
 
-  public String inputPattern() {
-    return inputPattern;
-  }
+    public Path stateDir() {
+        return stateDir;
+    }
 
-  public String findingsTopic() {
-    return findingsTopic;
-  }
+    public String inputPattern() {
+        return inputPattern;
+    }
 
-  /** Further Kafka client / Streams properties (override the defaults); secrets revealed for the client. */
-  public Map<String, String> extra() {
-    return extra;
-  }
+    public String findingsTopic() {
+        return findingsTopic;
+    }
 
-  /** The internal inventory topic name. */
-  public String inventoryTopic() {
-    return applicationId + INVENTORY_TOPIC_SUFFIX;
-  }
+    /** Further Kafka client / Streams properties (override the defaults); secrets revealed for the client. */
+    public Map<String, String> extra() {
+        return extra;
+    }
 
-  /** The internal loop topic name. */
-  public String loopTopic() {
-    return applicationId + LOOP_TOPIC_SUFFIX;
-  }
+    /** The internal inventory topic name. */
+    public String inventoryTopic() {
+        return applicationId + INVENTORY_TOPIC_SUFFIX;
+    }
 
-  /** How long an unpaired half waits before it becomes a one-sided finding. */
-  public Duration pairingHorizon() {
-    return window.plus(statsInterval).plus(grace);
-  }
+    /** The internal loop topic name. */
+    public String loopTopic() {
+        return applicationId + LOOP_TOPIC_SUFFIX;
+    }
 
-  @Override
-  public String toString() {
-    return "CorrelationConfig" + settings.describe();
-  }
+    /** How long an unpaired half waits before it becomes a one-sided finding. */
+    public Duration pairingHorizon() {
+        return window.plus(statsInterval).plus(grace);
+    }
+
+    @Override
+    public String toString() {
+        return "CorrelationConfig" + settings.describe();
+    }
 }

@@ -26,184 +26,188 @@ import org.slf4j.LoggerFactory;
  * (or a new instance taking over partitions) continues where the last one stopped.
  */
 public final class CorrelationService implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(CorrelationService.class);
+    private static final Logger LOG = LoggerFactory.getLogger(CorrelationService.class);
 
-  private final CorrelationConfig config;
-  private final CorrelatorMetrics metrics;
-  /**
-   * How long {@link #close()} waits for the streams threads. Bounded well inside a Kubernetes grace period (30 s):
-   * the default (unbounded, or the 30 s this used to wait) kept a SIGTERM waiting for a thread stuck in a
-   * rebalance when no mesh topic existed yet. What a thread did not commit is processed again after the restart
-   * (exactly-once: the open transaction is aborted).
-   */
-  public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+    private final CorrelationConfig config;
+    private final CorrelatorMetrics metrics;
+    /**
+     * How long {@link #close()} waits for the streams threads. Bounded well inside a Kubernetes grace period (30 s):
+     * the default (unbounded, or the 30 s this used to wait) kept a SIGTERM waiting for a thread stuck in a
+     * rebalance when no mesh topic existed yet. What a thread did not commit is processed again after the restart
+     * (exactly-once: the open transaction is aborted).
+     */
+    public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
-  private final CorrelationStats stats = new CorrelationStats();
-  private final java.util.concurrent.atomic.AtomicLong threadFailures = new java.util.concurrent.atomic.AtomicLong();
-  private final java.util.List<String> threadFailureMessages = new java.util.concurrent.CopyOnWriteArrayList<>();
-  private KafkaStreams streams;
-  private KafkaStreamsMetrics streamsMetrics;
-  /** Where Kafka Streams' own metrics go; null without metrics. */
-  private final MeterRegistry registry;
-  private int partitions = CorrelationTopology.DEFAULT_PARTITIONS;
+    private final CorrelationStats stats = new CorrelationStats();
+    private final java.util.concurrent.atomic.AtomicLong threadFailures = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.List<String> threadFailureMessages = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private KafkaStreams streams;
+    private KafkaStreamsMetrics streamsMetrics;
+    /** Where Kafka Streams' own metrics go; null without metrics. */
+    private final MeterRegistry registry;
 
-  public CorrelationService(CorrelationConfig config, MeterRegistry registry) {
-    this(config, new CorrelatorMetrics(registry), registry);
-  }
+    private int partitions = CorrelationTopology.DEFAULT_PARTITIONS;
 
-  /** Without metrics (tests, benchmarks). */
-  public CorrelationService(CorrelationConfig config) {
-    this(config, CorrelatorMetrics.none(), null);
-  }
-
-  private CorrelationService(CorrelationConfig config, CorrelatorMetrics metrics, MeterRegistry registry) {
-    this.config = Objects.requireNonNull(config, "config");
-    this.metrics = metrics;
-    this.registry = registry;
-  }
-
-  /** The Kafka Streams properties derived from the config (extra entries win). */
-  public Properties streamsProperties() {
-    Properties p = new Properties();
-    p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
-    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-    p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
-    p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-    p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000);
-    p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
-    p.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
-    p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, -1);
-    p.putAll(config.extra());
-    return p;
-  }
-
-  public Topology topology() {
-    return CorrelationTopology.build(config, metrics, stats, false, partitions);
-  }
-
-  /** Starts the application; returns once the streams threads are started (not necessarily running). */
-  public synchronized CorrelationService start() {
-    if (streams != null) {
-      throw new IllegalStateException("already started");
+    public CorrelationService(CorrelationConfig config, MeterRegistry registry) {
+        this(config, new CorrelatorMetrics(registry), registry);
     }
-    Properties props = streamsProperties();
-    Map<String, Object> shown = new TreeMap<>();
-    props.forEach((k, v) -> shown.put(k.toString(), v));
-    LOG.info("correlation starting: {} streams={}", config, shown);
-    partitions = createTopics();
-    streams = new KafkaStreams(topology(), props);
-    if (registry != null) {
-      // Kafka Streams' own metrics (kafka_stream_*: thread and task processing, state stores)
-      streamsMetrics = new KafkaStreamsMetrics(streams);
-      streamsMetrics.bindTo(registry);
-    }
-    streams.setUncaughtExceptionHandler(e -> {
-      threadFailures.incrementAndGet();
-      threadFailureMessages.add(String.valueOf(e.getMessage()));
-      LOG.error("correlation stream thread failed; replacing it", e);
-      return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse
-          .REPLACE_THREAD;
-    });
-    streams.start();
-    return this;
-  }
 
-  /** Creates the correlator's own topics; returns the partitions of the correlation tasks. */
-  private int createTopics() {
-    Properties ap = new Properties();
-    ap.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-    config.extra().forEach((k, v) -> {
-      if (k.startsWith("security.") || k.startsWith("sasl.") || k.startsWith("ssl.")) {
-        ap.put(k, v);
-      }
-    });
-    try (Admin admin = Admin.create(ap)) {
-      CorrelatorTopics.ensure(admin, config, Duration.ofSeconds(60));
-      return CorrelatorTopics.correlationPartitions(admin, config, Duration.ofSeconds(30));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while creating topics", e);
+    /** Without metrics (tests, benchmarks). */
+    public CorrelationService(CorrelationConfig config) {
+        this(config, CorrelatorMetrics.none(), null);
     }
-  }
 
-  /** The streams state (CREATED, REBALANCING, RUNNING, ...), or null before start. */
-  public KafkaStreams.State state() {
-    return streams == null ? null : streams.state();
-  }
-
-  /** True when the application is running (for readiness). */
-  public boolean isRunning() {
-    return streams != null && streams.state() == KafkaStreams.State.RUNNING;
-  }
-
-  /**
-   * Entries per local state store (pending halves, findings, directory), for readiness pages and the
-   * memory benchmark. Counts by iteration; use sparingly.
-   */
-  public Map<String, Long> stateStoreCounts() {
-    Map<String, Long> out = new TreeMap<>();
-    if (streams == null) {
-      return out;
+    private CorrelationService(CorrelationConfig config, CorrelatorMetrics metrics, MeterRegistry registry) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.metrics = metrics;
+        this.registry = registry;
     }
-    var windows = streams.store(org.apache.kafka.streams.StoreQueryParameters.fromNameAndType(CorrelationProcessor.PENDING,
-        org.apache.kafka.streams.state.QueryableStoreTypes.<String, byte[]>windowStore()));
-    long n = 0;
-    try (var it = windows.all()) {
-      while (it.hasNext()) {
-        it.next();
-        n++;
-      }
+
+    /** The Kafka Streams properties derived from the config (extra entries win). */
+    public Properties streamsProperties() {
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000);
+        p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
+        p.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
+        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, -1);
+        p.putAll(config.extra());
+        return p;
     }
-    out.put(CorrelationProcessor.PENDING, n);
-    for (String name : List.of(CorrelationProcessor.FINDINGS, CorrelationProcessor.DIRECTORY)) {
-      var kv = streams.store(org.apache.kafka.streams.StoreQueryParameters.fromNameAndType(name,
-          org.apache.kafka.streams.state.QueryableStoreTypes.<String, byte[]>keyValueStore()));
-      long c = 0;
-      try (var it = kv.all()) {
-        while (it.hasNext()) {
-          it.next();
-          c++;
+
+    public Topology topology() {
+        return CorrelationTopology.build(config, metrics, stats, false, partitions);
+    }
+
+    /** Starts the application; returns once the streams threads are started (not necessarily running). */
+    public synchronized CorrelationService start() {
+        if (streams != null) {
+            throw new IllegalStateException("already started");
         }
-      }
-      out.put(name, c);
+        Properties props = streamsProperties();
+        Map<String, Object> shown = new TreeMap<>();
+        props.forEach((k, v) -> shown.put(k.toString(), v));
+        LOG.info("correlation starting: {} streams={}", config, shown);
+        partitions = createTopics();
+        streams = new KafkaStreams(topology(), props);
+        if (registry != null) {
+            // Kafka Streams' own metrics (kafka_stream_*: thread and task processing, state stores)
+            streamsMetrics = new KafkaStreamsMetrics(streams);
+            streamsMetrics.bindTo(registry);
+        }
+        streams.setUncaughtExceptionHandler(e -> {
+            threadFailures.incrementAndGet();
+            threadFailureMessages.add(String.valueOf(e.getMessage()));
+            LOG.error("correlation stream thread failed; replacing it", e);
+            return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse
+                    .REPLACE_THREAD;
+        });
+        streams.start();
+        return this;
     }
-    return out;
-  }
 
-  public CorrelationStats stats() {
-    return stats;
-  }
-
-  /** Messages of the exceptions that killed streams threads, oldest first (readiness pages, tests). */
-  public java.util.List<String> threadFailureMessages() {
-    return java.util.List.copyOf(threadFailureMessages);
-  }
-
-  /** How many times a streams thread died with an exception and was replaced (0 in a healthy run). */
-  public long threadFailures() {
-    return threadFailures.get();
-  }
-
-  public CorrelationConfig config() {
-    return config;
-  }
-
-  @Override
-  public synchronized void close() {
-    if (streamsMetrics != null) {
-      streamsMetrics.close();
-      streamsMetrics = null;
+    /** Creates the correlator's own topics; returns the partitions of the correlation tasks. */
+    private int createTopics() {
+        Properties ap = new Properties();
+        ap.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        config.extra().forEach((k, v) -> {
+            if (k.startsWith("security.") || k.startsWith("sasl.") || k.startsWith("ssl.")) {
+                ap.put(k, v);
+            }
+        });
+        try (Admin admin = Admin.create(ap)) {
+            CorrelatorTopics.ensure(admin, config, Duration.ofSeconds(60));
+            return CorrelatorTopics.correlationPartitions(admin, config, Duration.ofSeconds(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topics", e);
+        }
     }
-    if (streams != null) {
-      long t0 = System.nanoTime();
-      boolean clean = streams.close(new KafkaStreams.CloseOptions().timeout(CLOSE_TIMEOUT));
-      if (!clean) {
-        LOG.warn("correlation streams did not stop within {} (state {}); the process exits anyway",
-            CLOSE_TIMEOUT, streams.state());
-      } else {
-        LOG.info("correlation stopped in {} ms", (System.nanoTime() - t0) / 1_000_000);
-      }
-      streams = null;
+
+    /** The streams state (CREATED, REBALANCING, RUNNING, ...), or null before start. */
+    public KafkaStreams.State state() {
+        return streams == null ? null : streams.state();
     }
-  }
+
+    /** True when the application is running (for readiness). */
+    public boolean isRunning() {
+        return streams != null && streams.state() == KafkaStreams.State.RUNNING;
+    }
+
+    /**
+     * Entries per local state store (pending halves, findings, directory), for readiness pages and the
+     * memory benchmark. Counts by iteration; use sparingly.
+     */
+    public Map<String, Long> stateStoreCounts() {
+        Map<String, Long> out = new TreeMap<>();
+        if (streams == null) {
+            return out;
+        }
+        var windows = streams.store(org.apache.kafka.streams.StoreQueryParameters.fromNameAndType(
+                CorrelationProcessor.PENDING,
+                org.apache.kafka.streams.state.QueryableStoreTypes.<String, byte[]>windowStore()));
+        long n = 0;
+        try (var it = windows.all()) {
+            while (it.hasNext()) {
+                it.next();
+                n++;
+            }
+        }
+        out.put(CorrelationProcessor.PENDING, n);
+        for (String name : List.of(CorrelationProcessor.FINDINGS, CorrelationProcessor.DIRECTORY)) {
+            var kv = streams.store(org.apache.kafka.streams.StoreQueryParameters.fromNameAndType(
+                    name, org.apache.kafka.streams.state.QueryableStoreTypes.<String, byte[]>keyValueStore()));
+            long c = 0;
+            try (var it = kv.all()) {
+                while (it.hasNext()) {
+                    it.next();
+                    c++;
+                }
+            }
+            out.put(name, c);
+        }
+        return out;
+    }
+
+    public CorrelationStats stats() {
+        return stats;
+    }
+
+    /** Messages of the exceptions that killed streams threads, oldest first (readiness pages, tests). */
+    public java.util.List<String> threadFailureMessages() {
+        return java.util.List.copyOf(threadFailureMessages);
+    }
+
+    /** How many times a streams thread died with an exception and was replaced (0 in a healthy run). */
+    public long threadFailures() {
+        return threadFailures.get();
+    }
+
+    public CorrelationConfig config() {
+        return config;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (streamsMetrics != null) {
+            streamsMetrics.close();
+            streamsMetrics = null;
+        }
+        if (streams != null) {
+            long t0 = System.nanoTime();
+            boolean clean = streams.close(new KafkaStreams.CloseOptions().timeout(CLOSE_TIMEOUT));
+            if (!clean) {
+                LOG.warn(
+                        "correlation streams did not stop within {} (state {}); the process exits anyway",
+                        CLOSE_TIMEOUT,
+                        streams.state());
+            } else {
+                LOG.info("correlation stopped in {} ms", (System.nanoTime() - t0) / 1_000_000);
+            }
+            streams = null;
+        }
+    }
 }

@@ -12,60 +12,60 @@ import java.util.concurrent.CountDownLatch;
  * run the same one in-process). {@code --check} validates the file and prints the resolved configuration.
  */
 public final class CorrelatorCommand {
-  static final String USAGE = "usage: correlator --config FILE [--check]\n"
-      + "  --config FILE  the correlator's YAML configuration (docs/correlation.md)\n"
-      + "  --check        validate the file, print the resolved configuration (secrets as [hidden]) and exit\n";
+    static final String USAGE = "usage: correlator --config FILE [--check]\n"
+            + "  --config FILE  the correlator's YAML configuration (docs/correlation.md)\n"
+            + "  --check        validate the file, print the resolved configuration (secrets as [hidden]) and exit\n";
 
-  private CorrelatorCommand() {}
+    private CorrelatorCommand() {}
 
-  public static int run(String[] args) {
-    return run(args, System.out, System.err, null);
-  }
+    public static int run(String[] args) {
+        return run(args, System.out, System.err, null);
+    }
 
-  /** {@code stop}: counted down to stop (tests); null waits for the JVM's shutdown. */
-  public static int run(String[] args, PrintStream out, PrintStream err, CountDownLatch stop) {
-    ConfigArgs parsed = ConfigArgs.parse("correlator", USAGE, args, out, err);
-    if (parsed.exit() != null) {
-      return parsed.exit();
+    /** {@code stop}: counted down to stop (tests); null waits for the JVM's shutdown. */
+    public static int run(String[] args, PrintStream out, PrintStream err, CountDownLatch stop) {
+        ConfigArgs parsed = ConfigArgs.parse("correlator", USAGE, args, out, err);
+        if (parsed.exit() != null) {
+            return parsed.exit();
+        }
+        String config = parsed.config();
+        boolean check = parsed.check();
+        CorrelationConfig cfg;
+        try {
+            cfg = new CorrelationConfig(CorrelatorKeys.DEF.load(Path.of(config)));
+        } catch (ConfigException e) {
+            err.println("correlator: " + e.getMessage());
+            return 2;
+        }
+        cfg.settings().warnings().forEach(w -> err.println("correlator: warning: " + w));
+        PrintStream shown = check ? out : err;
+        if (check) {
+            out.println("configuration " + config + " is valid");
+        }
+        cfg.settings().describe().forEach((k, v) -> shown.println("  " + k + " = " + v));
+        if (check) {
+            return 0;
+        }
+        CountDownLatch latch = stop != null ? stop : new CountDownLatch(1);
+        CorrelationService service;
+        try {
+            service = new CorrelationService(cfg, new SimpleMeterRegistry()).start();
+        } catch (RuntimeException e) {
+            err.println("correlator: cannot start: " + e);
+            return 1;
+        }
+        out.println("correlator: running as " + cfg.applicationId() + " on " + cfg.bootstrapServers() + ", findings to "
+                + cfg.findingsTopic());
+        if (stop == null) {
+            Runtime.getRuntime().addShutdownHook(new Thread(latch::countDown, "meshlens-correlator-shutdown"));
+        }
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            service.close();
+        }
+        return 0;
     }
-    String config = parsed.config();
-    boolean check = parsed.check();
-    CorrelationConfig cfg;
-    try {
-      cfg = new CorrelationConfig(CorrelatorKeys.DEF.load(Path.of(config)));
-    } catch (ConfigException e) {
-      err.println("correlator: " + e.getMessage());
-      return 2;
-    }
-    cfg.settings().warnings().forEach(w -> err.println("correlator: warning: " + w));
-    PrintStream shown = check ? out : err;
-    if (check) {
-      out.println("configuration " + config + " is valid");
-    }
-    cfg.settings().describe().forEach((k, v) -> shown.println("  " + k + " = " + v));
-    if (check) {
-      return 0;
-    }
-    CountDownLatch latch = stop != null ? stop : new CountDownLatch(1);
-    CorrelationService service;
-    try {
-      service = new CorrelationService(cfg, new SimpleMeterRegistry()).start();
-    } catch (RuntimeException e) {
-      err.println("correlator: cannot start: " + e);
-      return 1;
-    }
-    out.println("correlator: running as " + cfg.applicationId() + " on " + cfg.bootstrapServers() + ", findings to "
-        + cfg.findingsTopic());
-    if (stop == null) {
-      Runtime.getRuntime().addShutdownHook(new Thread(latch::countDown, "meshlens-correlator-shutdown"));
-    }
-    try {
-      latch.await();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } finally {
-      service.close();
-    }
-    return 0;
-  }
 }

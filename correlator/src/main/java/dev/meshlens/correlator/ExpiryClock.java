@@ -11,22 +11,22 @@ package dev.meshlens.correlator;
  * time) never need to agree.
  */
 final class ExpiryClock {
-  private long streamMs = -1;
-  private long movedAtWallMs = -1;
+    private long streamMs = -1;
+    private long movedAtWallMs = -1;
 
-  /** Stream time as the task sees it now, at wall time {@code wallMs}. */
-  void streamTime(long streamMs, long wallMs) {
-    if (streamMs > this.streamMs) {
-      this.streamMs = streamMs;
-      this.movedAtWallMs = wallMs;
-    } else if (movedAtWallMs < 0 && streamMs >= 0) {
-      this.streamMs = streamMs; // a restored task: its stream time, from now on
-      this.movedAtWallMs = wallMs;
+    /** Stream time as the task sees it now, at wall time {@code wallMs}. */
+    void streamTime(long streamMs, long wallMs) {
+        if (streamMs > this.streamMs) {
+            this.streamMs = streamMs;
+            this.movedAtWallMs = wallMs;
+        } else if (movedAtWallMs < 0 && streamMs >= 0) {
+            this.streamMs = streamMs; // a restored task: its stream time, from now on
+            this.movedAtWallMs = wallMs;
+        }
     }
-  }
 
-  /** The expiry time at wall time {@code wallMs}; -1 while the task has seen no stream time. */
-  long now(long wallMs) {
-    return streamMs < 0 ? -1 : streamMs + Math.max(0, wallMs - movedAtWallMs);
-  }
+    /** The expiry time at wall time {@code wallMs}; -1 while the task has seen no stream time. */
+    long now(long wallMs) {
+        return streamMs < 0 ? -1 : streamMs + Math.max(0, wallMs - movedAtWallMs);
+    }
 }

@@ -34,55 +34,164 @@ import java.util.List;
  * @param attempt which connection attempt of its line this half is (0 for the first; a retried request's
  *     line stands for several failed handshakes, see {@link dev.meshlens.events.Attempts})
  */
-public record Half(String eventId, String meshId, String meshKind, boolean client, long timeMs, long coverFromMs,
-    FailureCategory category, RejectedBy rejectedBy, String selfIdentity, String peerIdentity, String reason,
-    String detail, String raw, boolean noTls, boolean stats, List<Unit> units, boolean ordinary, String place,
-    boolean shared, int attempt) {
+public record Half(
+        String eventId,
+        String meshId,
+        String meshKind,
+        boolean client,
+        long timeMs,
+        long coverFromMs,
+        FailureCategory category,
+        RejectedBy rejectedBy,
+        String selfIdentity,
+        String peerIdentity,
+        String reason,
+        String detail,
+        String raw,
+        boolean noTls,
+        boolean stats,
+        List<Unit> units,
+        boolean ordinary,
+        String place,
+        boolean shared,
+        int attempt) {
 
-  /** Failures of one kind counted by a stats delta. */
-  public record Unit(FailureCategory category, RejectedBy rejectedBy, String counter, long remaining) {
-    Unit minusOne() {
-      return new Unit(category, rejectedBy, counter, remaining - 1);
+    /** Failures of one kind counted by a stats delta. */
+    public record Unit(FailureCategory category, RejectedBy rejectedBy, String counter, long remaining) {
+        Unit minusOne() {
+            return new Unit(category, rejectedBy, counter, remaining - 1);
+        }
     }
-  }
 
-  public Half {
-    units = units == null ? List.of() : List.copyOf(units);
-    rejectedBy = rejectedBy == null ? RejectedBy.UNKNOWN : rejectedBy;
-  }
-
-  /** The first (or only) attempt of its line. */
-  public Half(String eventId, String meshId, String meshKind, boolean client, long timeMs, long coverFromMs,
-      FailureCategory category, RejectedBy rejectedBy, String selfIdentity, String peerIdentity, String reason,
-      String detail, String raw, boolean noTls, boolean stats, List<Unit> units, boolean ordinary, String place,
-      boolean shared) {
-    this(eventId, meshId, meshKind, client, timeMs, coverFromMs, category, rejectedBy, selfIdentity, peerIdentity,
-        reason, detail, raw, noTls, stats, units, ordinary, place, shared, 0);
-  }
-
-  /** Attempt {@code n} of the same line: the same evidence, one more failed handshake. */
-  Half attempt(int n) {
-    return new Half(eventId, meshId, meshKind, client, timeMs, coverFromMs, category, rejectedBy, selfIdentity,
-        peerIdentity, reason, detail, raw, noTls, stats, units, ordinary, place, shared, n);
-  }
-
-  public long remaining() {
-    long n = 0;
-    for (Unit u : units) {
-      n += u.remaining();
+    public Half {
+        units = units == null ? List.of() : List.copyOf(units);
+        rejectedBy = rejectedBy == null ? RejectedBy.UNKNOWN : rejectedBy;
     }
-    return stats ? n : 1;
-  }
 
-  /** The same stats half with other units. */
-  Half withUnits(List<Unit> newUnits) {
-    return new Half(eventId, meshId, meshKind, client, timeMs, coverFromMs, category, rejectedBy, selfIdentity,
-        peerIdentity, reason, detail, raw, noTls, stats, newUnits, ordinary, place, shared, attempt);
-  }
+    /** The first (or only) attempt of its line. */
+    public Half(
+            String eventId,
+            String meshId,
+            String meshKind,
+            boolean client,
+            long timeMs,
+            long coverFromMs,
+            FailureCategory category,
+            RejectedBy rejectedBy,
+            String selfIdentity,
+            String peerIdentity,
+            String reason,
+            String detail,
+            String raw,
+            boolean noTls,
+            boolean stats,
+            List<Unit> units,
+            boolean ordinary,
+            String place,
+            boolean shared) {
+        this(
+                eventId,
+                meshId,
+                meshKind,
+                client,
+                timeMs,
+                coverFromMs,
+                category,
+                rejectedBy,
+                selfIdentity,
+                peerIdentity,
+                reason,
+                detail,
+                raw,
+                noTls,
+                stats,
+                units,
+                ordinary,
+                place,
+                shared,
+                0);
+    }
 
-  /** A copy for another key: pairs and corroborates there, never counts on its own. */
-  Half sharedWith(List<Unit> newUnits) {
-    return new Half(eventId, meshId, meshKind, client, timeMs, coverFromMs, category, rejectedBy, selfIdentity,
-        peerIdentity, reason, detail, raw, noTls, stats, newUnits, ordinary, place, true, attempt);
-  }
+    /** Attempt {@code n} of the same line: the same evidence, one more failed handshake. */
+    Half attempt(int n) {
+        return new Half(
+                eventId,
+                meshId,
+                meshKind,
+                client,
+                timeMs,
+                coverFromMs,
+                category,
+                rejectedBy,
+                selfIdentity,
+                peerIdentity,
+                reason,
+                detail,
+                raw,
+                noTls,
+                stats,
+                units,
+                ordinary,
+                place,
+                shared,
+                n);
+    }
+
+    public long remaining() {
+        long n = 0;
+        for (Unit u : units) {
+            n += u.remaining();
+        }
+        return stats ? n : 1;
+    }
+
+    /** The same stats half with other units. */
+    Half withUnits(List<Unit> newUnits) {
+        return new Half(
+                eventId,
+                meshId,
+                meshKind,
+                client,
+                timeMs,
+                coverFromMs,
+                category,
+                rejectedBy,
+                selfIdentity,
+                peerIdentity,
+                reason,
+                detail,
+                raw,
+                noTls,
+                stats,
+                newUnits,
+                ordinary,
+                place,
+                shared,
+                attempt);
+    }
+
+    /** A copy for another key: pairs and corroborates there, never counts on its own. */
+    Half sharedWith(List<Unit> newUnits) {
+        return new Half(
+                eventId,
+                meshId,
+                meshKind,
+                client,
+                timeMs,
+                coverFromMs,
+                category,
+                rejectedBy,
+                selfIdentity,
+                peerIdentity,
+                reason,
+                detail,
+                raw,
+                noTls,
+                stats,
+                newUnits,
+                ordinary,
+                place,
+                true,
+                attempt);
+    }
 }

@@ -16,18 +16,25 @@ import dev.meshlens.events.Finding;
  *     null when none yet; the finding resolves once successes have lasted the configured time from here
  * @param ledger recent observations that may repeat failures already counted
  */
-record Tracked(Finding finding, long lastClientSeenMs, long pairs, String clientKind, String serverKind, long wallMs,
-    Long okSinceMs, RepeatLedger ledger) {
+record Tracked(
+        Finding finding,
+        long lastClientSeenMs,
+        long pairs,
+        String clientKind,
+        String serverKind,
+        long wallMs,
+        Long okSinceMs,
+        RepeatLedger ledger) {
 
-  Tracked {
-    ledger = ledger == null ? RepeatLedger.empty() : ledger;
-  }
+    Tracked {
+        ledger = ledger == null ? RepeatLedger.empty() : ledger;
+    }
 
-  Tracked withOkSince(Long ok) {
-    return new Tracked(finding, lastClientSeenMs, pairs, clientKind, serverKind, wallMs, ok, ledger);
-  }
+    Tracked withOkSince(Long ok) {
+        return new Tracked(finding, lastClientSeenMs, pairs, clientKind, serverKind, wallMs, ok, ledger);
+    }
 
-  Tracked withLedger(RepeatLedger l) {
-    return new Tracked(finding, lastClientSeenMs, pairs, clientKind, serverKind, wallMs, okSinceMs, l);
-  }
+    Tracked withLedger(RepeatLedger l) {
+        return new Tracked(finding, lastClientSeenMs, pairs, clientKind, serverKind, wallMs, okSinceMs, l);
+    }
 }

@@ -28,71 +28,75 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class PlaintextIntoStrictSidecarTest {
 
-  static Finding only(Harness h) {
-    Map<String, Finding> f = h.findings();
-    assertEquals(1, f.size(), f.values().toString());
-    return f.values().iterator().next();
-  }
-
-  @ParameterizedTest(name = "collector classifies the NR line as PLAINTEXT_MISMATCH: {0}")
-  @ValueSource(booleans = {true, false})
-  void serverHalfAloneIsAOneSidedPlaintextMismatch(boolean newCollector) throws Exception {
-    try (Harness h = Harness.withDefaults()) {
-      h.pipe(MeshEvents.strictInboundNoChain(T0, BACKEND, newCollector));
-      h.advanceTo(T0.plus(Duration.ofMinutes(1)));
-      Finding f = only(h);
-      assertEquals(FailureCategory.PLAINTEXT_MISMATCH, f.category(), f.toString());
-      assertEquals(RejectedBy.PEER, f.rejectedBy(), "the server required mTLS and refused the client");
-      assertEquals(ISTIO, f.serverMesh());
-      assertEquals("backend", f.serverService());
-      assertTrue(f.oneSided());
-      assertTrue(f.direction().contains("sends plaintext to service backend"), f.direction());
-      assertTrue(f.direction().contains("which requires mutual TLS"), f.direction());
-      assertTrue(f.details().get("decided_by").contains("filter_chain_not_found"), f.details().toString());
+    static Finding only(Harness h) {
+        Map<String, Finding> f = h.findings();
+        assertEquals(1, f.size(), f.values().toString());
+        return f.values().iterator().next();
     }
-  }
 
-  @Test
-  void theClientsOrdinaryConnectionLinePairsWithTheServerHalf() throws Exception {
-    try (Harness h = Harness.withDefaults()) {
-      h.pipe(MeshEvents.infoPlainConnectionToBackend(T0));
-      h.pipe(MeshEvents.strictInboundNoChain(T0.plusMillis(300), BACKEND, false));
-      h.advanceTo(T0.plus(Duration.ofMinutes(1)));
-      Finding f = only(h);
-      assertEquals(FailureCategory.PLAINTEXT_MISMATCH, f.category());
-      assertEquals(RejectedBy.PEER, f.rejectedBy());
-      assertEquals(CONSUL, f.clientMesh(), "the client line says who spoke plaintext");
-      assertEquals(INFO, f.clientIdentity());
-      assertFalse(f.oneSided());
-      assertEquals(1, f.count());
-      assertTrue(f.direction().startsWith(INFO + " in mesh consul-dc1 sends plaintext to service backend"),
-          f.direction());
-      assertTrue(f.remediation().contains("Enable TLS origination in mesh consul-dc1"), f.remediation());
+    @ParameterizedTest(name = "collector classifies the NR line as PLAINTEXT_MISMATCH: {0}")
+    @ValueSource(booleans = {true, false})
+    void serverHalfAloneIsAOneSidedPlaintextMismatch(boolean newCollector) throws Exception {
+        try (Harness h = Harness.withDefaults()) {
+            h.pipe(MeshEvents.strictInboundNoChain(T0, BACKEND, newCollector));
+            h.advanceTo(T0.plus(Duration.ofMinutes(1)));
+            Finding f = only(h);
+            assertEquals(FailureCategory.PLAINTEXT_MISMATCH, f.category(), f.toString());
+            assertEquals(RejectedBy.PEER, f.rejectedBy(), "the server required mTLS and refused the client");
+            assertEquals(ISTIO, f.serverMesh());
+            assertEquals("backend", f.serverService());
+            assertTrue(f.oneSided());
+            assertTrue(f.direction().contains("sends plaintext to service backend"), f.direction());
+            assertTrue(f.direction().contains("which requires mutual TLS"), f.direction());
+            assertTrue(
+                    f.details().get("decided_by").contains("filter_chain_not_found"),
+                    f.details().toString());
+        }
     }
-  }
 
-  @Test
-  void ordinaryConnectionLinesAloneAreNotFindings() throws Exception {
-    try (Harness h = Harness.withDefaults()) {
-      h.pipe(MeshEvents.infoPlainConnectionToBackend(T0));
-      h.advanceTo(T0.plus(Duration.ofMinutes(1)));
-      assertTrue(h.findings().isEmpty(), h.findings().toString());
+    @Test
+    void theClientsOrdinaryConnectionLinePairsWithTheServerHalf() throws Exception {
+        try (Harness h = Harness.withDefaults()) {
+            h.pipe(MeshEvents.infoPlainConnectionToBackend(T0));
+            h.pipe(MeshEvents.strictInboundNoChain(T0.plusMillis(300), BACKEND, false));
+            h.advanceTo(T0.plus(Duration.ofMinutes(1)));
+            Finding f = only(h);
+            assertEquals(FailureCategory.PLAINTEXT_MISMATCH, f.category());
+            assertEquals(RejectedBy.PEER, f.rejectedBy());
+            assertEquals(CONSUL, f.clientMesh(), "the client line says who spoke plaintext");
+            assertEquals(INFO, f.clientIdentity());
+            assertFalse(f.oneSided());
+            assertEquals(1, f.count());
+            assertTrue(
+                    f.direction().startsWith(INFO + " in mesh consul-dc1 sends plaintext to service backend"),
+                    f.direction());
+            assertTrue(f.remediation().contains("Enable TLS origination in mesh consul-dc1"), f.remediation());
+        }
     }
-  }
 
-  @Test
-  void gatewaysAndUnroutableSniKeepNoRoute() throws Exception {
-    try (Harness h = Harness.withDefaults()) {
-      // the east-west gateway: no filter chain, no SNI
-      h.pipe(MeshEvents.strictInboundNoChain(T0, EASTWEST, false));
-      // a sidecar that got an SNI no chain matches
-      MeshEvent withSni = MeshEvents.strictInboundNoChain(T0.plusSeconds(1), BACKEND, false).toBuilder()
-          .requestedServerName("outbound_.8080_._.catalog.default.svc.cluster.local").build();
-      h.pipe(withSni);
-      h.advanceTo(T0.plus(Duration.ofMinutes(1)));
-      Map<String, Finding> all = h.findings();
-      assertEquals(2, all.size(), all.toString());
-      all.values().forEach(f -> assertEquals(FailureCategory.NO_ROUTE, f.category(), f.toString()));
+    @Test
+    void ordinaryConnectionLinesAloneAreNotFindings() throws Exception {
+        try (Harness h = Harness.withDefaults()) {
+            h.pipe(MeshEvents.infoPlainConnectionToBackend(T0));
+            h.advanceTo(T0.plus(Duration.ofMinutes(1)));
+            assertTrue(h.findings().isEmpty(), h.findings().toString());
+        }
     }
-  }
+
+    @Test
+    void gatewaysAndUnroutableSniKeepNoRoute() throws Exception {
+        try (Harness h = Harness.withDefaults()) {
+            // the east-west gateway: no filter chain, no SNI
+            h.pipe(MeshEvents.strictInboundNoChain(T0, EASTWEST, false));
+            // a sidecar that got an SNI no chain matches
+            MeshEvent withSni = MeshEvents.strictInboundNoChain(T0.plusSeconds(1), BACKEND, false).toBuilder()
+                    .requestedServerName("outbound_.8080_._.catalog.default.svc.cluster.local")
+                    .build();
+            h.pipe(withSni);
+            h.advanceTo(T0.plus(Duration.ofMinutes(1)));
+            Map<String, Finding> all = h.findings();
+            assertEquals(2, all.size(), all.toString());
+            all.values().forEach(f -> assertEquals(FailureCategory.NO_ROUTE, f.category(), f.toString()));
+        }
+    }
 }

@@ -16,29 +16,29 @@ import java.util.Locale;
  * format adds {@code %UPSTREAM_REQUEST_ATTEMPT_COUNT%}).
  */
 public final class Attempts {
-  private Attempts() {}
+    private Attempts() {}
 
-  /** The failed connection attempts of a client's failure line: 1, or 1 + the mesh's default retries on URX. */
-  public static int of(MeshEvent e) {
-    if (e.meshKind() == null || !hasFlag(e.responseFlags(), "URX") || !isHttp(e.protocol())) {
-      return 1;
+    /** The failed connection attempts of a client's failure line: 1, or 1 + the mesh's default retries on URX. */
+    public static int of(MeshEvent e) {
+        if (e.meshKind() == null || !hasFlag(e.responseFlags(), "URX") || !isHttp(e.protocol())) {
+            return 1;
+        }
+        return 1 + e.meshKind().profile().defaultHttpConnectRetries();
     }
-    return 1 + e.meshKind().profile().defaultHttpConnectRetries();
-  }
 
-  private static boolean hasFlag(String flags, String flag) {
-    if (flags == null) {
-      return false;
+    private static boolean hasFlag(String flags, String flag) {
+        if (flags == null) {
+            return false;
+        }
+        for (String f : flags.split(",")) {
+            if (f.trim().equals(flag)) {
+                return true;
+            }
+        }
+        return false;
     }
-    for (String f : flags.split(",")) {
-      if (f.trim().equals(flag)) {
-        return true;
-      }
-    }
-    return false;
-  }
 
-  private static boolean isHttp(String protocol) {
-    return protocol != null && protocol.toUpperCase(Locale.ROOT).startsWith("HTTP");
-  }
+    private static boolean isHttp(String protocol) {
+        return protocol != null && protocol.toUpperCase(Locale.ROOT).startsWith("HTTP");
+    }
 }

@@ -20,33 +20,33 @@ import java.util.List;
  * @param ca whether this is a CA certificate
  */
 public record CertificateInfo(
-    String subject,
-    String issuer,
-    String serialNumber,
-    String sha256Fingerprint,
-    List<String> uriSans,
-    List<String> dnsSans,
-    Instant notBefore,
-    Instant notAfter,
-    String subjectKeyId,
-    String authorityKeyId,
-    boolean ca) {
+        String subject,
+        String issuer,
+        String serialNumber,
+        String sha256Fingerprint,
+        List<String> uriSans,
+        List<String> dnsSans,
+        Instant notBefore,
+        Instant notAfter,
+        String subjectKeyId,
+        String authorityKeyId,
+        boolean ca) {
 
-  public CertificateInfo {
-    uriSans = uriSans == null ? List.of() : List.copyOf(uriSans);
-    dnsSans = dnsSans == null ? List.of() : List.copyOf(dnsSans);
-  }
-
-  /** Whole days until expiry at {@code now}; negative once expired. */
-  public long daysUntilExpiry(Instant now) {
-    if (notAfter == null) {
-      return Long.MAX_VALUE;
+    public CertificateInfo {
+        uriSans = uriSans == null ? List.of() : List.copyOf(uriSans);
+        dnsSans = dnsSans == null ? List.of() : List.copyOf(dnsSans);
     }
-    return Math.floorDiv(Duration.between(now, notAfter).toSeconds(), 86_400L);
-  }
 
-  /** True when {@code now} is outside [notBefore, notAfter]. */
-  public boolean isExpiredAt(Instant now) {
-    return (notAfter != null && now.isAfter(notAfter)) || (notBefore != null && now.isBefore(notBefore));
-  }
+    /** Whole days until expiry at {@code now}; negative once expired. */
+    public long daysUntilExpiry(Instant now) {
+        if (notAfter == null) {
+            return Long.MAX_VALUE;
+        }
+        return Math.floorDiv(Duration.between(now, notAfter).toSeconds(), 86_400L);
+    }
+
+    /** True when {@code now} is outside [notBefore, notAfter]. */
+    public boolean isExpiredAt(Instant now) {
+        return (notAfter != null && now.isAfter(notAfter)) || (notBefore != null && now.isBefore(notBefore));
+    }
 }

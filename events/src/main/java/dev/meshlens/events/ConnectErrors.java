@@ -11,21 +11,21 @@ import java.util.Locale;
  * failure is not a handshake failure, however the line's flags read ({@code UF}, {@code UF,URX}).
  */
 public final class ConnectErrors {
-  private ConnectErrors() {}
+    private ConnectErrors() {}
 
-  /** True when {@code text} reports a socket connect error, in any spelling ({@code _} for spaces). */
-  public static boolean isSocketConnectError(String text) {
-    if (text == null || text.isEmpty()) {
-      return false;
+    /** True when {@code text} reports a socket connect error, in any spelling ({@code _} for spaces). */
+    public static boolean isSocketConnectError(String text) {
+        if (text == null || text.isEmpty()) {
+            return false;
+        }
+        String norm = text.toLowerCase(Locale.ROOT).replace('_', ' ');
+        return norm.contains("delayed connect error") || norm.contains("immediate connect error");
     }
-    String norm = text.toLowerCase(Locale.ROOT).replace('_', ' ');
-    return norm.contains("delayed connect error") || norm.contains("immediate connect error");
-  }
 
-  /** True when the event's failure is a socket connect error (its transport failure reason or details say so). */
-  public static boolean isSocketConnectError(MeshEvent e) {
-    return isSocketConnectError(e.upstreamTransportFailureReason())
-        || isSocketConnectError(e.responseCodeDetails())
-        || (e.tls() != null && isSocketConnectError(e.tls().rawText()));
-  }
+    /** True when the event's failure is a socket connect error (its transport failure reason or details say so). */
+    public static boolean isSocketConnectError(MeshEvent e) {
+        return isSocketConnectError(e.upstreamTransportFailureReason())
+                || isSocketConnectError(e.responseCodeDetails())
+                || (e.tls() != null && isSocketConnectError(e.tls().rawText()));
+    }
 }

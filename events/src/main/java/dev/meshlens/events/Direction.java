@@ -6,15 +6,16 @@ import java.util.Locale;
 
 /** Traffic direction as seen by the observing Envoy. */
 public enum Direction {
-  INBOUND, OUTBOUND;
+    INBOUND,
+    OUTBOUND;
 
-  @JsonValue
-  public String wireName() {
-    return name().toLowerCase(Locale.ROOT);
-  }
+    @JsonValue
+    public String wireName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
 
-  @JsonCreator
-  public static Direction fromWire(String s) {
-    return s == null ? null : valueOf(s.trim().toUpperCase(Locale.ROOT));
-  }
+    @JsonCreator
+    public static Direction fromWire(String s) {
+        return s == null ? null : valueOf(s.trim().toUpperCase(Locale.ROOT));
+    }
 }

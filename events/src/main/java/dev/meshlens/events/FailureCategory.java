@@ -5,49 +5,49 @@ package dev.meshlens.events;
  * events, findings, metrics, alert rules and the CLI's JSON output, so never rename one.
  */
 public enum FailureCategory {
-  /** The verifier's trust bundle lacks the root that signed the peer. */
-  UNTRUSTED_ROOT,
-  /** The presented SPIFFE ID is not the expected one (naming templates differ between meshes). */
-  SAN_MISMATCH,
-  /** A certificate or root is outside its validity period, or clocks are skewed. */
-  CERT_EXPIRED,
-  /** A certificate was rejected; this half of the handshake does not say why. */
-  CERT_REJECTED,
-  /** The server required a client certificate and none was sent (PERMISSIVE vs STRICT, outside the mesh). */
-  CLIENT_CERT_MISSING,
-  /** One side speaks plaintext, the other TLS. */
-  PLAINTEXT_MISMATCH,
-  /** TLS versions, ciphers or signature algorithms do not overlap. */
-  PROTOCOL_MISMATCH,
-  /** The peer reset the connection during the handshake (often an unroutable SNI at a gateway). */
-  CONNECTION_RESET,
-  /** The gateway or listener has no route or filter chain for the SNI or port. */
-  NO_ROUTE,
-  /** The proxy could not load its trust bundle or certificate at all. */
-  TRUST_CONFIG_ERROR,
-  /** The connection failed and no TLS cause was reported (TCP proxy paths). */
-  UPSTREAM_CONNECT_FAILURE,
-  /** Something failed that no rule recognised; kept raw and counted so new spellings surface. */
-  UNKNOWN;
+    /** The verifier's trust bundle lacks the root that signed the peer. */
+    UNTRUSTED_ROOT,
+    /** The presented SPIFFE ID is not the expected one (naming templates differ between meshes). */
+    SAN_MISMATCH,
+    /** A certificate or root is outside its validity period, or clocks are skewed. */
+    CERT_EXPIRED,
+    /** A certificate was rejected; this half of the handshake does not say why. */
+    CERT_REJECTED,
+    /** The server required a client certificate and none was sent (PERMISSIVE vs STRICT, outside the mesh). */
+    CLIENT_CERT_MISSING,
+    /** One side speaks plaintext, the other TLS. */
+    PLAINTEXT_MISMATCH,
+    /** TLS versions, ciphers or signature algorithms do not overlap. */
+    PROTOCOL_MISMATCH,
+    /** The peer reset the connection during the handshake (often an unroutable SNI at a gateway). */
+    CONNECTION_RESET,
+    /** The gateway or listener has no route or filter chain for the SNI or port. */
+    NO_ROUTE,
+    /** The proxy could not load its trust bundle or certificate at all. */
+    TRUST_CONFIG_ERROR,
+    /** The connection failed and no TLS cause was reported (TCP proxy paths). */
+    UPSTREAM_CONNECT_FAILURE,
+    /** Something failed that no rule recognised; kept raw and counted so new spellings surface. */
+    UNKNOWN;
 
-  /** True for categories caused by certificate verification on one side. */
-  public boolean isVerification() {
-    return switch (this) {
-      case UNTRUSTED_ROOT, SAN_MISMATCH, CERT_EXPIRED, CERT_REJECTED, CLIENT_CERT_MISSING -> true;
-      default -> false;
-    };
-  }
+    /** True for categories caused by certificate verification on one side. */
+    public boolean isVerification() {
+        return switch (this) {
+            case UNTRUSTED_ROOT, SAN_MISMATCH, CERT_EXPIRED, CERT_REJECTED, CLIENT_CERT_MISSING -> true;
+            default -> false;
+        };
+    }
 
-  /** Parses a stable name, case-insensitively; null for null. */
-  public static FailureCategory parse(String name) {
-    if (name == null) {
-      return null;
+    /** Parses a stable name, case-insensitively; null for null. */
+    public static FailureCategory parse(String name) {
+        if (name == null) {
+            return null;
+        }
+        try {
+            return valueOf(name.trim().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    "unknown failure category '" + name + "'; expected one of " + java.util.Arrays.toString(values()));
+        }
     }
-    try {
-      return valueOf(name.trim().toUpperCase(java.util.Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("unknown failure category '" + name + "'; expected one of "
-          + java.util.Arrays.toString(values()));
-    }
-  }
 }

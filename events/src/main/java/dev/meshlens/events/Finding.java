@@ -33,49 +33,49 @@ import java.util.Objects;
  * @param history state changes, oldest first
  */
 public record Finding(
-    int schemaVersion,
-    String id,
-    FailureCategory category,
-    String clientMesh,
-    String clientIdentity,
-    String serverMesh,
-    String serverService,
-    String serverIdentity,
-    RejectedBy rejectedBy,
-    String direction,
-    Instant firstSeen,
-    Instant lastSeen,
-    long count,
-    FindingState state,
-    boolean oneSided,
-    String blindSide,
-    List<String> evidenceIds,
-    String remediation,
-    Map<String, String> details,
-    List<StateChange> history) {
+        int schemaVersion,
+        String id,
+        FailureCategory category,
+        String clientMesh,
+        String clientIdentity,
+        String serverMesh,
+        String serverService,
+        String serverIdentity,
+        RejectedBy rejectedBy,
+        String direction,
+        Instant firstSeen,
+        Instant lastSeen,
+        long count,
+        FindingState state,
+        boolean oneSided,
+        String blindSide,
+        List<String> evidenceIds,
+        String remediation,
+        Map<String, String> details,
+        List<StateChange> history) {
 
-  public Finding {
-    Objects.requireNonNull(id, "id");
-    Objects.requireNonNull(category, "category");
-    Objects.requireNonNull(state, "state");
-    evidenceIds = evidenceIds == null ? List.of() : List.copyOf(evidenceIds);
-    details = details == null ? Map.of() : Map.copyOf(details);
-    history = history == null ? List.of() : List.copyOf(history);
-    rejectedBy = rejectedBy == null ? RejectedBy.UNKNOWN : rejectedBy;
-  }
+    public Finding {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(category, "category");
+        Objects.requireNonNull(state, "state");
+        evidenceIds = evidenceIds == null ? List.of() : List.copyOf(evidenceIds);
+        details = details == null ? Map.of() : Map.copyOf(details);
+        history = history == null ? List.of() : List.copyOf(history);
+        rejectedBy = rejectedBy == null ? RejectedBy.UNKNOWN : rejectedBy;
+    }
 
-  /**
-   * A change of state, kept as history.
-   *
-   * @param at when it changed
-   * @param state the new state
-   * @param reason why (e.g. "successful mTLS seen", "quiet for 30m")
-   */
-  public record StateChange(Instant at, FindingState state, String reason) {}
+    /**
+     * A change of state, kept as history.
+     *
+     * @param at when it changed
+     * @param state the new state
+     * @param reason why (e.g. "successful mTLS seen", "quiet for 30m")
+     */
+    public record StateChange(Instant at, FindingState state, String reason) {}
 
-  /** The stable finding id of (client, server service, category). */
-  public static String idFor(String clientMeshAndIdentity, String serverMeshAndService, FailureCategory category) {
-    return EventIds.of("finding\u0000" + clientMeshAndIdentity + '\u0000' + serverMeshAndService + '\u0000'
-        + category.name());
-  }
+    /** The stable finding id of (client, server service, category). */
+    public static String idFor(String clientMeshAndIdentity, String serverMeshAndService, FailureCategory category) {
+        return EventIds.of(
+                "finding\u0000" + clientMeshAndIdentity + '\u0000' + serverMeshAndService + '\u0000' + category.name());
+    }
 }

@@ -6,15 +6,16 @@ import java.util.Locale;
 
 /** Lifecycle of a finding. */
 public enum FindingState {
-  OPEN, RESOLVED;
+    OPEN,
+    RESOLVED;
 
-  @JsonValue
-  public String wireName() {
-    return name().toLowerCase(Locale.ROOT);
-  }
+    @JsonValue
+    public String wireName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
 
-  @JsonCreator
-  public static FindingState fromWire(String s) {
-    return s == null ? null : valueOf(s.trim().toUpperCase(Locale.ROOT));
-  }
+    @JsonCreator
+    public static FindingState fromWire(String s) {
+        return s == null ? null : valueOf(s.trim().toUpperCase(Locale.ROOT));
+    }
 }

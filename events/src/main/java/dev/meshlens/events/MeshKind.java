@@ -17,70 +17,71 @@ import java.util.concurrent.ConcurrentHashMap;
  * One instance per kind, so {@code ==} and {@code equals} agree.
  */
 public final class MeshKind {
-  private static final Map<String, MeshKind> KINDS = new ConcurrentHashMap<>();
+    private static final Map<String, MeshKind> KINDS = new ConcurrentHashMap<>();
 
-  /**
-   * Handles of the kinds callers written before the registry name; a new kind needs no constant here
-   * ({@link #of(String)}), and production code outside {@code dev.meshlens.events.mesh} compares against none
-   * of them (MeshProfileBoundaryTest).
-   */
-  public static final MeshKind ISTIO = of(IstioProfile.NAME);
-  public static final MeshKind CONSUL = of(ConsulProfile.NAME);
-  public static final MeshKind OTHER = of(EnvoyProfile.NAME);
+    /**
+     * Handles of the kinds callers written before the registry name; a new kind needs no constant here
+     * ({@link #of(String)}), and production code outside {@code dev.meshlens.events.mesh} compares against none
+     * of them (MeshProfileBoundaryTest).
+     */
+    public static final MeshKind ISTIO = of(IstioProfile.NAME);
 
-  private final String wireName;
+    public static final MeshKind CONSUL = of(ConsulProfile.NAME);
+    public static final MeshKind OTHER = of(EnvoyProfile.NAME);
 
-  private MeshKind(String wireName) {
-    this.wireName = wireName;
-  }
+    private final String wireName;
 
-  /**
-   * The kind of a registered profile.
-   *
-   * @throws IllegalArgumentException naming the known kinds when none is called {@code name}
-   */
-  public static MeshKind of(String name) {
-    MeshProfile p = MeshProfiles.byName(name);
-    return KINDS.computeIfAbsent(p.name(), MeshKind::new);
-  }
+    private MeshKind(String wireName) {
+        this.wireName = wireName;
+    }
 
-  /** The kind of a profile. */
-  public static MeshKind of(MeshProfile profile) {
-    return of(profile.name());
-  }
+    /**
+     * The kind of a registered profile.
+     *
+     * @throws IllegalArgumentException naming the known kinds when none is called {@code name}
+     */
+    public static MeshKind of(String name) {
+        MeshProfile p = MeshProfiles.byName(name);
+        return KINDS.computeIfAbsent(p.name(), MeshKind::new);
+    }
 
-  @JsonValue
-  public String wireName() {
-    return wireName;
-  }
+    /** The kind of a profile. */
+    public static MeshKind of(MeshProfile profile) {
+        return of(profile.name());
+    }
 
-  /**
-   * The kind a wire name stands for, or null for null.
-   *
-   * @throws IllegalArgumentException naming the known kinds
-   */
-  @JsonCreator
-  public static MeshKind fromWire(String s) {
-    return s == null ? null : of(s);
-  }
+    @JsonValue
+    public String wireName() {
+        return wireName;
+    }
 
-  /** Everything meshlens knows about this kind. */
-  public MeshProfile profile() {
-    return MeshProfiles.byName(wireName);
-  }
+    /**
+     * The kind a wire name stands for, or null for null.
+     *
+     * @throws IllegalArgumentException naming the known kinds
+     */
+    @JsonCreator
+    public static MeshKind fromWire(String s) {
+        return s == null ? null : of(s);
+    }
 
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof MeshKind k && k.wireName.equals(wireName);
-  }
+    /** Everything meshlens knows about this kind. */
+    public MeshProfile profile() {
+        return MeshProfiles.byName(wireName);
+    }
 
-  @Override
-  public int hashCode() {
-    return wireName.hashCode();
-  }
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof MeshKind k && k.wireName.equals(wireName);
+    }
 
-  @Override
-  public String toString() {
-    return wireName;
-  }
+    @Override
+    public int hashCode() {
+        return wireName.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return wireName;
+    }
 }

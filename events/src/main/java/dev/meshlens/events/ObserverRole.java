@@ -6,15 +6,16 @@ import java.util.Locale;
 
 /** Whether the observing Envoy was the TLS client (upstream connection) or server (downstream). */
 public enum ObserverRole {
-  CLIENT, SERVER;
+    CLIENT,
+    SERVER;
 
-  @JsonValue
-  public String wireName() {
-    return name().toLowerCase(Locale.ROOT);
-  }
+    @JsonValue
+    public String wireName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
 
-  @JsonCreator
-  public static ObserverRole fromWire(String s) {
-    return s == null ? null : valueOf(s.trim().toUpperCase(Locale.ROOT));
-  }
+    @JsonCreator
+    public static ObserverRole fromWire(String s) {
+        return s == null ? null : valueOf(s.trim().toUpperCase(Locale.ROOT));
+    }
 }

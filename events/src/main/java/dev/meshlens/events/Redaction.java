@@ -12,15 +12,15 @@ import java.util.TreeMap;
  * @param counts number of values each rule acted on (rule name to count)
  */
 public record Redaction(String policyId, String policyVersion, Map<String, Integer> counts) {
-  public Redaction {
-    counts = counts == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(counts));
-  }
-
-  public int total() {
-    int t = 0;
-    for (int c : counts.values()) {
-      t += c;
+    public Redaction {
+        counts = counts == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(counts));
     }
-    return t;
-  }
+
+    public int total() {
+        int t = 0;
+        for (int c : counts.values()) {
+            t += c;
+        }
+        return t;
+    }
 }

@@ -10,15 +10,17 @@ import java.util.Locale;
  * so the peer rejected ours. {@code UNKNOWN}: this half does not say.
  */
 public enum RejectedBy {
-  SELF, PEER, UNKNOWN;
+    SELF,
+    PEER,
+    UNKNOWN;
 
-  @JsonValue
-  public String wireName() {
-    return name().toLowerCase(Locale.ROOT);
-  }
+    @JsonValue
+    public String wireName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
 
-  @JsonCreator
-  public static RejectedBy fromWire(String s) {
-    return s == null ? null : valueOf(s.trim().toUpperCase(Locale.ROOT));
-  }
+    @JsonCreator
+    public static RejectedBy fromWire(String s) {
+        return s == null ? null : valueOf(s.trim().toUpperCase(Locale.ROOT));
+    }
 }

@@ -14,19 +14,19 @@ import java.util.Objects;
  * @param lastTime observed time of the last of them
  */
 public record Rollup(long count, Instant firstTime, Instant lastTime) {
-  public Rollup {
-    Objects.requireNonNull(firstTime, "firstTime");
-    Objects.requireNonNull(lastTime, "lastTime");
-    if (count < 1) {
-      throw new IllegalArgumentException("a roll-up stands for at least one request: " + count);
+    public Rollup {
+        Objects.requireNonNull(firstTime, "firstTime");
+        Objects.requireNonNull(lastTime, "lastTime");
+        if (count < 1) {
+            throw new IllegalArgumentException("a roll-up stands for at least one request: " + count);
+        }
+        if (lastTime.isBefore(firstTime)) {
+            throw new IllegalArgumentException("last time " + lastTime + " before first time " + firstTime);
+        }
     }
-    if (lastTime.isBefore(firstTime)) {
-      throw new IllegalArgumentException("last time " + lastTime + " before first time " + firstTime);
-    }
-  }
 
-  /** How many requests {@code e} stands for: its roll-up's count, else 1. */
-  public static long countOf(MeshEvent e) {
-    return e.rollup() == null ? 1 : e.rollup().count();
-  }
+    /** How many requests {@code e} stands for: its roll-up's count, else 1. */
+    public static long countOf(MeshEvent e) {
+        return e.rollup() == null ? 1 : e.rollup().count();
+    }
 }

@@ -6,7 +6,7 @@ package dev.meshlens.events;
  * meaning changes raise it.
  */
 public final class SchemaVersion {
-  public static final int CURRENT = 1;
+    public static final int CURRENT = 1;
 
-  private SchemaVersion() {}
+    private SchemaVersion() {}
 }

@@ -12,12 +12,12 @@ import java.util.Map;
  * @param intervalSeconds seconds between the two polls
  */
 public record StatsDelta(String scope, String name, Map<String, Long> deltas, double intervalSeconds) {
-  public StatsDelta {
-    deltas = deltas == null ? Map.of() : Map.copyOf(deltas);
-  }
+    public StatsDelta {
+        deltas = deltas == null ? Map.of() : Map.copyOf(deltas);
+    }
 
-  public long delta(String counter) {
-    Long v = deltas.get(counter);
-    return v == null ? 0 : v;
-  }
+    public long delta(String counter) {
+        Long v = deltas.get(counter);
+        return v == null ? 0 : v;
+    }
 }

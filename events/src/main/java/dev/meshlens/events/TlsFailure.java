@@ -13,19 +13,14 @@ import java.util.Objects;
  * @param rawText the raw failure text exactly as logged, kept for audit and for new spellings
  */
 public record TlsFailure(
-    FailureCategory category,
-    RejectedBy rejectedBy,
-    Long code,
-    String reason,
-    String detail,
-    String rawText) {
+        FailureCategory category, RejectedBy rejectedBy, Long code, String reason, String detail, String rawText) {
 
-  public TlsFailure {
-    Objects.requireNonNull(category, "category");
-    rejectedBy = rejectedBy == null ? RejectedBy.UNKNOWN : rejectedBy;
-  }
+    public TlsFailure {
+        Objects.requireNonNull(category, "category");
+        rejectedBy = rejectedBy == null ? RejectedBy.UNKNOWN : rejectedBy;
+    }
 
-  public static TlsFailure of(FailureCategory category, RejectedBy rejectedBy, String rawText) {
-    return new TlsFailure(category, rejectedBy, null, null, null, rawText);
-  }
+    public static TlsFailure of(FailureCategory category, RejectedBy rejectedBy, String rawText) {
+        return new TlsFailure(category, rejectedBy, null, null, null, rawText);
+    }
 }

@@ -93,19 +93,32 @@ public final class LocalStackCommand {
             }
             Duration total = Duration.ofNanos(System.nanoTime() - t0);
             if (kafka != null) {
-                out.printf(Locale.ROOT, "  Kafka %s bootstrap servers: %s   (pid %d, ready in %.1f s, data %s)%n",
-                        kafka.version(), kafka.bootstrapServers(), kafka.pid(), seconds(kafka.startupTime()),
+                out.printf(
+                        Locale.ROOT,
+                        "  Kafka %s bootstrap servers: %s   (pid %d, ready in %.1f s, data %s)%n",
+                        kafka.version(),
+                        kafka.bootstrapServers(),
+                        kafka.pid(),
+                        seconds(kafka.startupTime()),
                         kafka.dataDir());
             }
             if (es != null) {
-                out.printf(Locale.ROOT, "  Elasticsearch %s URL: %s   (pid %d, ready in %.1f s, data %s)%n",
-                        es.version(), es.url(), es.pid(), seconds(es.startupTime()), es.instanceDir());
+                out.printf(
+                        Locale.ROOT,
+                        "  Elasticsearch %s URL: %s   (pid %d, ready in %.1f s, data %s)%n",
+                        es.version(),
+                        es.url(),
+                        es.pid(),
+                        seconds(es.startupTime()),
+                        es.instanceDir());
             }
             out.printf(Locale.ROOT, "  all ready in %.1f s%n", seconds(total));
             if (o.envFile != null) {
                 StringBuilder env = new StringBuilder();
                 if (kafka != null) {
-                    env.append("MESHLENS_KAFKA_BOOTSTRAP=").append(kafka.bootstrapServers()).append('\n');
+                    env.append("MESHLENS_KAFKA_BOOTSTRAP=")
+                            .append(kafka.bootstrapServers())
+                            .append('\n');
                 }
                 if (es != null) {
                     env.append("MESHLENS_ES_URL=").append(es.url()).append('\n');
@@ -121,13 +134,16 @@ public final class LocalStackCommand {
             final LocalKafka k = kafka;
             final LocalElasticsearch e = es;
             java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                stopping.set(true);
-                out.println("meshlens local-stack: stopping ...");
-                stopQuietly(k, e);
-                out.println("meshlens local-stack: stopped");
-                out.flush();
-            }, "meshlens-local-stack-stop"));
+            Runtime.getRuntime()
+                    .addShutdownHook(new Thread(
+                            () -> {
+                                stopping.set(true);
+                                out.println("meshlens local-stack: stopping ...");
+                                stopQuietly(k, e);
+                                out.println("meshlens local-stack: stopped");
+                                out.flush();
+                            },
+                            "meshlens-local-stack-stop"));
             while (!stopping.get()) {
                 if (kafka != null && !kafka.isRunning() && !stopping.get()) {
                     err.println("local-stack: Kafka exited unexpectedly; log " + kafka.logFile());
@@ -199,7 +215,10 @@ public final class LocalStackCommand {
             }
             Path tmp = abs.resolveSibling(abs.getFileName() + ".tmp");
             java.nio.file.Files.writeString(tmp, content);
-            java.nio.file.Files.move(tmp, abs, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+            java.nio.file.Files.move(
+                    tmp,
+                    abs,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                     java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot write " + file, e);
@@ -228,7 +247,8 @@ public final class LocalStackCommand {
                 switch (a) {
                     case "--kafka-port" -> o.kafkaPort = port(a, value(args, ++i, a));
                     case "--es-port" -> o.esPort = port(a, value(args, ++i, a));
-                    case "--data-dir" -> o.dataDir = Path.of(value(args, ++i, a)).toAbsolutePath();
+                    case "--data-dir" ->
+                        o.dataDir = Path.of(value(args, ++i, a)).toAbsolutePath();
                     case "--env-file" -> o.envFile = Path.of(value(args, ++i, a));
                     case "--es8" -> o.es8 = true;
                     case "--no-kafka" -> o.kafka = false;
@@ -259,7 +279,8 @@ public final class LocalStackCommand {
                 }
                 return p;
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("invalid value " + v + " for " + option + ": expected a port 0..65535");
+                throw new IllegalArgumentException(
+                        "invalid value " + v + " for " + option + ": expected a port 0..65535");
             }
         }
     }

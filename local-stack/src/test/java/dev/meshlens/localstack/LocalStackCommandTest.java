@@ -14,7 +14,9 @@ class LocalStackCommandTest {
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
     private int run(String... args) {
-        return LocalStackCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+        return LocalStackCommand.run(
+                args,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
     }
 

@@ -18,12 +18,20 @@ import dev.meshlens.events.RejectedBy;
  * @param finalState the state at the end of the scenario (resolved when mTLS succeeded again after the fix)
  * @param failures handshakes that failed
  */
-public record ExpectedFinding(FailureCategory category, String clientMesh, String clientIdentity, String serverMesh,
-    String serverService, RejectedBy rejectedBy, boolean oneSided, String blindSide, FindingState finalState,
-    long failures) {
+public record ExpectedFinding(
+        FailureCategory category,
+        String clientMesh,
+        String clientIdentity,
+        String serverMesh,
+        String serverService,
+        RejectedBy rejectedBy,
+        boolean oneSided,
+        String blindSide,
+        FindingState finalState,
+        long failures) {
 
-  /** The identity of a finding: who, to whom, why. */
-  public String key() {
-    return clientMesh + "|" + clientIdentity + "|" + serverMesh + "|" + serverService + "|" + category;
-  }
+    /** The identity of a finding: who, to whom, why. */
+    public String key() {
+        return clientMesh + "|" + clientIdentity + "|" + serverMesh + "|" + serverService + "|" + category;
+    }
 }

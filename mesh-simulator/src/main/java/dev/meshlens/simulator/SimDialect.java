@@ -20,93 +20,99 @@ import java.util.Map;
  * @param sendsRootInChain Istio's SDS chain carries the root after the leaf; Consul presents the leaf only
  * @param certificatesInSecrets certificates in /config_dump's dynamic_active_secrets (SDS) or inline in listeners
  */
-record SimDialect(MeshProfile profile, boolean jsonLogs, int serverPort, int appPort, boolean sendsRootInChain,
-    boolean certificatesInSecrets, Spelling spelling) {
+record SimDialect(
+        MeshProfile profile,
+        boolean jsonLogs,
+        int serverPort,
+        int appPort,
+        boolean sendsRootInChain,
+        boolean certificatesInSecrets,
+        Spelling spelling) {
 
-  /** The names one mesh's Envoys write for a call. */
-  interface Spelling {
-    /** The cluster a client of this mesh uses for {@code host} (a service of trust domain {@code td}). */
-    String cluster(String service, int port, String host, String clientTrustDomain);
+    /** The names one mesh's Envoys write for a call. */
+    interface Spelling {
+        /** The cluster a client of this mesh uses for {@code host} (a service of trust domain {@code td}). */
+        String cluster(String service, int port, String host, String clientTrustDomain);
 
-    /** The SNI a client of this mesh sends. */
-    String sni(String cluster, int port, String host);
+        /** The SNI a client of this mesh sends. */
+        String sni(String cluster, int port, String host);
 
-    /** The host a client's application calls: its own mesh's service name, or how it reaches another mesh. */
-    String host(String service, String namespace, boolean sameMesh);
+        /** The host a client's application calls: its own mesh's service name, or how it reaches another mesh. */
+        String host(String service, String namespace, boolean sameMesh);
 
-    /** Whether the authority carries the port. */
-    boolean authorityHasPort();
+        /** Whether the authority carries the port. */
+        boolean authorityHasPort();
 
-    /** The cluster towards the Envoy's own application. */
-    String localAppCluster(int appPort);
-  }
-
-  private static final Spelling ISTIO_SPELLING = new Spelling() {
-    public String cluster(String service, int port, String host, String td) {
-      return "outbound|" + port + "||" + host;
+        /** The cluster towards the Envoy's own application. */
+        String localAppCluster(int appPort);
     }
 
-    public String sni(String cluster, int port, String host) {
-      return "outbound_." + port + "_._." + host;
+    private static final Spelling ISTIO_SPELLING = new Spelling() {
+        public String cluster(String service, int port, String host, String td) {
+            return "outbound|" + port + "||" + host;
+        }
+
+        public String sni(String cluster, int port, String host) {
+            return "outbound_." + port + "_._." + host;
+        }
+
+        public String host(String service, String namespace, boolean sameMesh) {
+            // another mesh's service reaches an Istio client through a ServiceEntry host on the Consul DNS name
+            return sameMesh ? service + "." + namespace + ".svc.cluster.local" : service + ".service.consul";
+        }
+
+        public boolean authorityHasPort() {
+            return true;
+        }
+
+        public String localAppCluster(int appPort) {
+            return "inbound|" + appPort + "||";
+        }
+    };
+
+    private static final Spelling CONSUL_SPELLING = new Spelling() {
+        public String cluster(String service, int port, String host, String td) {
+            return service + ".default.dc1.internal." + td;
+        }
+
+        public String sni(String cluster, int port, String host) {
+            return cluster;
+        }
+
+        public String host(String service, String namespace, boolean sameMesh) {
+            return service + ".virtual.consul";
+        }
+
+        public boolean authorityHasPort() {
+            return false;
+        }
+
+        public String localAppCluster(int appPort) {
+            return ConsulProfile.LOCAL_APP;
+        }
+    };
+
+    private static final Map<String, SimDialect> DIALECTS = Map.of(
+            IstioProfile.NAME, new SimDialect(IstioProfile.PROFILE, false, 8080, 8080, true, true, ISTIO_SPELLING),
+            ConsulProfile.NAME, new SimDialect(ConsulProfile.PROFILE, true, 8443, 9090, false, false, CONSUL_SPELLING));
+
+    /**
+     * The dialect of a kind.
+     *
+     * @throws IllegalArgumentException naming the kinds the simulator plays
+     */
+    static SimDialect of(MeshKind kind) {
+        SimDialect d = DIALECTS.get(kind.wireName());
+        if (d == null) {
+            throw new IllegalArgumentException("the simulator does not play mesh kind " + kind + "; it plays "
+                    + String.join(", ", new java.util.TreeSet<>(DIALECTS.keySet())));
+        }
+        return d;
     }
 
-    public String host(String service, String namespace, boolean sameMesh) {
-      // another mesh's service reaches an Istio client through a ServiceEntry host on the Consul DNS name
-      return sameMesh ? service + "." + namespace + ".svc.cluster.local" : service + ".service.consul";
+    /** The SPIFFE ID the kind's naming template gives a workload. */
+    static String identity(MeshKind kind, String trustDomain, String namespace, String service) {
+        NamingTemplate t = kind.profile().identity();
+        return t == null ? "spiffe://" + trustDomain + "/" + service : t.format(trustDomain, namespace, service);
     }
-
-    public boolean authorityHasPort() {
-      return true;
-    }
-
-    public String localAppCluster(int appPort) {
-      return "inbound|" + appPort + "||";
-    }
-  };
-
-  private static final Spelling CONSUL_SPELLING = new Spelling() {
-    public String cluster(String service, int port, String host, String td) {
-      return service + ".default.dc1.internal." + td;
-    }
-
-    public String sni(String cluster, int port, String host) {
-      return cluster;
-    }
-
-    public String host(String service, String namespace, boolean sameMesh) {
-      return service + ".virtual.consul";
-    }
-
-    public boolean authorityHasPort() {
-      return false;
-    }
-
-    public String localAppCluster(int appPort) {
-      return ConsulProfile.LOCAL_APP;
-    }
-  };
-
-  private static final Map<String, SimDialect> DIALECTS = Map.of(
-      IstioProfile.NAME, new SimDialect(IstioProfile.PROFILE, false, 8080, 8080, true, true, ISTIO_SPELLING),
-      ConsulProfile.NAME, new SimDialect(ConsulProfile.PROFILE, true, 8443, 9090, false, false, CONSUL_SPELLING));
-
-  /**
-   * The dialect of a kind.
-   *
-   * @throws IllegalArgumentException naming the kinds the simulator plays
-   */
-  static SimDialect of(MeshKind kind) {
-    SimDialect d = DIALECTS.get(kind.wireName());
-    if (d == null) {
-      throw new IllegalArgumentException("the simulator does not play mesh kind " + kind + "; it plays "
-          + String.join(", ", new java.util.TreeSet<>(DIALECTS.keySet())));
-    }
-    return d;
-  }
-
-  /** The SPIFFE ID the kind's naming template gives a workload. */
-  static String identity(MeshKind kind, String trustDomain, String namespace, String service) {
-    NamingTemplate t = kind.profile().identity();
-    return t == null ? "spiffe://" + trustDomain + "/" + service : t.format(trustDomain, namespace, service);
-  }
 }

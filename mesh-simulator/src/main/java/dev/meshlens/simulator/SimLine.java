@@ -15,7 +15,7 @@ import java.time.Instant;
  * @param expected the event the collector should publish for it
  */
 public record SimLine(String meshId, String envoy, String file, Instant at, String text, MeshEvent expected) {
-  public boolean isLogLine() {
-    return text != null;
-  }
+    public boolean isLogLine() {
+        return text != null;
+    }
 }

@@ -20,34 +20,41 @@ import java.util.Objects;
  * {@code dashboards/metric-names.txt} name these families.
  */
 public final class ServiceMeters implements AutoCloseable {
-  private final List<AutoCloseable> closeables;
+    private final List<AutoCloseable> closeables;
 
-  private ServiceMeters(List<AutoCloseable> closeables) {
-    this.closeables = closeables;
-  }
-
-  /** Binds the JVM and process binders to {@code registry}; close to stop the GC listener. */
-  public static ServiceMeters bindTo(MeterRegistry registry) {
-    Objects.requireNonNull(registry, "registry");
-    JvmGcMetrics gc = new JvmGcMetrics();
-    List<MeterBinder> binders = List.of(new JvmInfoMetrics(), new JvmMemoryMetrics(), gc, new JvmThreadMetrics(),
-        new ClassLoaderMetrics(), new ProcessorMetrics(), new UptimeMetrics(), new FileDescriptorMetrics());
-    for (MeterBinder b : binders) {
-      b.bindTo(registry);
+    private ServiceMeters(List<AutoCloseable> closeables) {
+        this.closeables = closeables;
     }
-    List<AutoCloseable> closeables = new ArrayList<>();
-    closeables.add(gc);
-    return new ServiceMeters(closeables);
-  }
 
-  @Override
-  public void close() {
-    for (AutoCloseable c : closeables) {
-      try {
-        c.close();
-      } catch (Exception e) {
-        // closing a listener cannot fail in a way the caller could act on
-      }
+    /** Binds the JVM and process binders to {@code registry}; close to stop the GC listener. */
+    public static ServiceMeters bindTo(MeterRegistry registry) {
+        Objects.requireNonNull(registry, "registry");
+        JvmGcMetrics gc = new JvmGcMetrics();
+        List<MeterBinder> binders = List.of(
+                new JvmInfoMetrics(),
+                new JvmMemoryMetrics(),
+                gc,
+                new JvmThreadMetrics(),
+                new ClassLoaderMetrics(),
+                new ProcessorMetrics(),
+                new UptimeMetrics(),
+                new FileDescriptorMetrics());
+        for (MeterBinder b : binders) {
+            b.bindTo(registry);
+        }
+        List<AutoCloseable> closeables = new ArrayList<>();
+        closeables.add(gc);
+        return new ServiceMeters(closeables);
     }
-  }
+
+    @Override
+    public void close() {
+        for (AutoCloseable c : closeables) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                // closing a listener cannot fail in a way the caller could act on
+            }
+        }
+    }
 }

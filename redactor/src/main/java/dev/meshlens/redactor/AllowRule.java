@@ -12,11 +12,11 @@ import java.util.regex.Pattern;
  * @param line line in the policy file (0 when built in code)
  */
 public record AllowRule(Pattern pattern, Set<String> fields, int line) {
-  public AllowRule {
-    fields = fields == null ? Set.of() : Set.copyOf(fields);
-  }
+    public AllowRule {
+        fields = fields == null ? Set.of() : Set.copyOf(fields);
+    }
 
-  public boolean appliesTo(String field) {
-    return fields.isEmpty() || fields.contains(field);
-  }
+    public boolean appliesTo(String field) {
+        return fields.isEmpty() || fields.contains(field);
+    }
 }

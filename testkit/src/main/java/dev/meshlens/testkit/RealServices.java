@@ -64,7 +64,8 @@ public final class RealServices {
                     installHook();
                     EmbeddedKafka embedded = EmbeddedKafka.start();
                     kafka = embedded;
-                    log("in-JVM Kafka at " + embedded.bootstrapServers() + " ready in " + seconds(embedded.startupTime()));
+                    log("in-JVM Kafka at " + embedded.bootstrapServers() + " ready in "
+                            + seconds(embedded.startupTime()));
                 }
             } catch (Exception e) {
                 kafkaFailure = new IllegalStateException("could not start the in-JVM Kafka broker: " + e, e);
@@ -97,13 +98,15 @@ public final class RealServices {
                     LocalElasticsearch.Line line = LocalElasticsearch.Line.valueOf(
                             Objects.requireNonNullElse(setting(ES_LINE), "V9").toUpperCase(Locale.ROOT));
                     String heap = Objects.requireNonNullElse(setting(ES_HEAP), LocalElasticsearch.DEFAULT_HEAP);
-                    LocalElasticsearch node = LocalElasticsearch.builder().line(line).heap(heap).start();
+                    LocalElasticsearch node =
+                            LocalElasticsearch.builder().line(line).heap(heap).start();
                     elasticsearch = new LocalElasticsearchService(node);
                     log("Elasticsearch " + node.version() + " at " + node.url() + " (child pid " + node.pid()
                             + ") ready in " + seconds(node.startupTime()));
                 }
             } catch (Exception e) {
-                esFailure = new IllegalStateException("could not start the local Elasticsearch node: " + e.getMessage(), e);
+                esFailure =
+                        new IllegalStateException("could not start the local Elasticsearch node: " + e.getMessage(), e);
                 throw esFailure;
             }
             return elasticsearch;
@@ -116,9 +119,11 @@ public final class RealServices {
     }
 
     static void startConcurrently(boolean needKafka, boolean needEs) {
-        CompletableFuture<?> k = needKafka ? CompletableFuture.runAsync(RealServices::kafka, RealServices::daemon)
+        CompletableFuture<?> k = needKafka
+                ? CompletableFuture.runAsync(RealServices::kafka, RealServices::daemon)
                 : CompletableFuture.completedFuture(null);
-        CompletableFuture<?> e = needEs ? CompletableFuture.runAsync(RealServices::elasticsearch, RealServices::daemon)
+        CompletableFuture<?> e = needEs
+                ? CompletableFuture.runAsync(RealServices::elasticsearch, RealServices::daemon)
                 : CompletableFuture.completedFuture(null);
         try {
             CompletableFuture.allOf(k, e).join();
@@ -172,11 +177,13 @@ public final class RealServices {
 
     /** Stops what this JVM started (also run by the shutdown hook). */
     static void stopAll() {
-        Thread esStop = new Thread(() -> {
-            if (elasticsearch instanceof LocalElasticsearchService l) {
-                l.node().close();
-            }
-        }, "meshlens-testkit-stop-es");
+        Thread esStop = new Thread(
+                () -> {
+                    if (elasticsearch instanceof LocalElasticsearchService l) {
+                        l.node().close();
+                    }
+                },
+                "meshlens-testkit-stop-es");
         esStop.start();
         if (kafka instanceof EmbeddedKafka e) {
             try {

@@ -36,7 +36,12 @@ public final class TestEvents {
                 .upstreamCluster("outbound|8080||backend.consul")
                 .localUriSan("spiffe://cluster.local/ns/default/sa/frontend")
                 .durationMs(3L)
-                .tls(new TlsFailure(category, RejectedBy.SELF, 268435581L, "CERTIFICATE_VERIFY_FAILED", null,
+                .tls(new TlsFailure(
+                        category,
+                        RejectedBy.SELF,
+                        268435581L,
+                        "CERTIFICATE_VERIFY_FAILED",
+                        null,
                         "TLS_error:|268435581:SSL routines:OPENSSL_internal:CERTIFICATE_VERIFY_FAILED:TLS_error_end"))
                 .build();
     }

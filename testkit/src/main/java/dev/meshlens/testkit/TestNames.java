@@ -13,7 +13,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class TestNames {
     private static final AtomicInteger COUNTER = new AtomicInteger();
-    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy.MM.dd").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter DAY =
+            DateTimeFormatter.ofPattern("yyyy.MM.dd").withZone(ZoneOffset.UTC);
 
     private TestNames() {}
 

@@ -107,8 +107,7 @@ class Elasticsearch8SmokeIT {
         assertTrue(descendants.stream().noneMatch(ProcessHandle::isAlive), "a descendant survived");
         assertFalse(Dirs.accepts(port), "port " + port + " still accepts connections");
         assertFalse(Files.exists(dir), "temporary node folder " + dir + " left behind");
-        assertTrue(ChildProcesses.running().stream().noneMatch(c -> c.pid() == handle.pid()),
-                "child still registered");
+        assertTrue(ChildProcesses.running().stream().noneMatch(c -> c.pid() == handle.pid()), "child still registered");
         node = null;
     }
 }

@@ -2,13 +2,13 @@ package dev.meshlens.testkit;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.Refresh;
+import co.elastic.clients.elasticsearch._types.aggregations.StringTermsBucket;
 import co.elastic.clients.elasticsearch._types.mapping.DynamicMapping;
 import co.elastic.clients.elasticsearch._types.mapping.Property;
 import co.elastic.clients.elasticsearch.core.BulkRequest;
 import co.elastic.clients.elasticsearch.core.BulkResponse;
 import co.elastic.clients.elasticsearch.core.SearchResponse;
 import co.elastic.clients.elasticsearch.core.bulk.BulkResponseItem;
-import co.elastic.clients.elasticsearch._types.aggregations.StringTermsBucket;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.meshlens.events.EventCodec;
 import dev.meshlens.events.MeshEvent;
@@ -50,31 +50,29 @@ final class EventsIndexFixture {
         tls.put("code", Property.of(p -> p.long_(l -> l)));
         tls.put("reason", keyword());
         tls.put("raw_text", Property.of(p -> p.text(t -> t)));
-        client.indices().putIndexTemplate(t -> t
-                .name(templateName())
-                .indexPatterns(pattern())
-                .priority(500L)
-                .template(tt -> tt
-                        .settings(s -> s.numberOfShards("1").numberOfReplicas("0"))
-                        .mappings(m -> m
-                                .dynamic(DynamicMapping.False)
-                                .properties("event_id", keyword())
-                                .properties("observed_time", Property.of(p -> p.date(d -> d)))
-                                .properties("mesh_id", keyword())
-                                .properties("mesh_kind", keyword())
-                                .properties("cluster", keyword())
-                                .properties("source_kind", keyword())
-                                .properties("direction", keyword())
-                                .properties("observer_role", keyword())
-                                .properties("requested_server_name", keyword())
-                                .properties("authority", keyword())
-                                .properties("response_code", Property.of(p -> p.integer(i -> i)))
-                                .properties("response_flags", keyword())
-                                .properties("upstream_cluster", keyword())
-                                .properties("local_uri_san", keyword())
-                                .properties("peer_uri_san", keyword())
-                                .properties("duration_ms", Property.of(p -> p.long_(l -> l)))
-                                .properties("tls", Property.of(p -> p.object(o -> o.properties(tls)))))));
+        client.indices()
+                .putIndexTemplate(t -> t.name(templateName())
+                        .indexPatterns(pattern())
+                        .priority(500L)
+                        .template(tt -> tt.settings(s -> s.numberOfShards("1").numberOfReplicas("0"))
+                                .mappings(m -> m.dynamic(DynamicMapping.False)
+                                        .properties("event_id", keyword())
+                                        .properties("observed_time", Property.of(p -> p.date(d -> d)))
+                                        .properties("mesh_id", keyword())
+                                        .properties("mesh_kind", keyword())
+                                        .properties("cluster", keyword())
+                                        .properties("source_kind", keyword())
+                                        .properties("direction", keyword())
+                                        .properties("observer_role", keyword())
+                                        .properties("requested_server_name", keyword())
+                                        .properties("authority", keyword())
+                                        .properties("response_code", Property.of(p -> p.integer(i -> i)))
+                                        .properties("response_flags", keyword())
+                                        .properties("upstream_cluster", keyword())
+                                        .properties("local_uri_san", keyword())
+                                        .properties("peer_uri_san", keyword())
+                                        .properties("duration_ms", Property.of(p -> p.long_(l -> l)))
+                                        .properties("tls", Property.of(p -> p.object(o -> o.properties(tls)))))));
     }
 
     private static Property keyword() {
@@ -96,7 +94,8 @@ final class EventsIndexFixture {
                     .filter(i -> i.error() != null)
                     .map(BulkResponseItem::error)
                     .map(err -> err.type() + ": " + err.reason())
-                    .findFirst().orElse("?");
+                    .findFirst()
+                    .orElse("?");
             throw new AssertionError("bulk had item errors, first: " + firstError);
         }
         return r;
@@ -104,13 +103,15 @@ final class EventsIndexFixture {
 
     /** {@code terms} aggregation on tls.category for one mesh's failures. */
     Map<String, Long> failureCountsByCategory(String meshId) throws IOException {
-        SearchResponse<Void> r = client.search(s -> s
-                .index(pattern())
-                .size(0)
-                .query(q -> q.bool(b -> b
-                        .filter(f -> f.term(t -> t.field("mesh_id").value(meshId)))
-                        .filter(f -> f.exists(x -> x.field("tls.category")))))
-                .aggregations("by_category", a -> a.terms(t -> t.field("tls.category").size(50))),
+        SearchResponse<Void> r = client.search(
+                s -> s.index(pattern())
+                        .size(0)
+                        .query(q -> q.bool(b -> b.filter(
+                                        f -> f.term(t -> t.field("mesh_id").value(meshId)))
+                                .filter(f -> f.exists(x -> x.field("tls.category")))))
+                        .aggregations(
+                                "by_category",
+                                a -> a.terms(t -> t.field("tls.category").size(50))),
                 Void.class);
         return r.aggregations().get("by_category").sterms().buckets().array().stream()
                 .collect(Collectors.toMap(b -> b.key().stringValue(), StringTermsBucket::docCount));
@@ -122,13 +123,25 @@ final class EventsIndexFixture {
 
     /** Index names that exist for the pattern. */
     List<String> indices() throws IOException {
-        return client.indices().get(g -> g.index(pattern())).result().keySet().stream().sorted().toList();
+        return client.indices().get(g -> g.index(pattern())).result().keySet().stream()
+                .sorted()
+                .toList();
     }
 
     /** The mapping type of tls.category in {@code index}, as applied by the template (e.g. "keyword"). */
     String categoryMappingType(String index) throws IOException {
-        var mapping = client.indices().getMapping(g -> g.index(index)).result().get(index).mappings();
-        return mapping.properties().get("tls").object().properties().get("category")._kind().jsonValue();
+        var mapping = client.indices()
+                .getMapping(g -> g.index(index))
+                .result()
+                .get(index)
+                .mappings();
+        return mapping.properties()
+                .get("tls")
+                .object()
+                .properties()
+                .get("category")
+                ._kind()
+                .jsonValue();
     }
 
     /** Deletes this fixture's indices by name (wildcard deletes are refused by default) and its template. */

@@ -34,10 +34,12 @@ class LocalKafkaProcessIT {
             KafkaService service = new RealServices.ExternalKafka(kafka.bootstrapServers());
             String topic = TestNames.topic("meshlens.findings");
             try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(service.producerProperties())) {
-                p.send(new ProducerRecord<>(topic, "k", "hello".getBytes(StandardCharsets.UTF_8))).get(60, TimeUnit.SECONDS);
+                p.send(new ProducerRecord<>(topic, "k", "hello".getBytes(StandardCharsets.UTF_8)))
+                        .get(60, TimeUnit.SECONDS);
             }
             List<String> got = new ArrayList<>();
-            try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(service.consumerProperties(TestNames.groupId("lk")))) {
+            try (KafkaConsumer<String, byte[]> c =
+                    new KafkaConsumer<>(service.consumerProperties(TestNames.groupId("lk")))) {
                 c.subscribe(List.of(topic));
                 long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
                 while (got.isEmpty() && System.nanoTime() < deadline) {
@@ -49,9 +51,14 @@ class LocalKafkaProcessIT {
             assertEquals(List.of("hello"), got);
 
             kafka.process().closeStdin();
-            boolean exited = handle.onExit().thenApply(h -> true).completeOnTimeout(false, 30, TimeUnit.SECONDS).get();
-            assertTrue(exited, "broker did not exit within 30 s of losing its parent pipe; log:\n"
-                    + kafka.process().logTail(30));
+            boolean exited = handle.onExit()
+                    .thenApply(h -> true)
+                    .completeOnTimeout(false, 30, TimeUnit.SECONDS)
+                    .get();
+            assertTrue(
+                    exited,
+                    "broker did not exit within 30 s of losing its parent pipe; log:\n"
+                            + kafka.process().logTail(30));
         } finally {
             kafka.close();
         }

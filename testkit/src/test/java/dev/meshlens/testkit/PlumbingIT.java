@@ -56,11 +56,13 @@ class PlumbingIT {
         }
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(kafka.producerProperties())) {
             for (MeshEvent e : events) {
-                producer.send(new ProducerRecord<>(topic, CorrelationKeys.joinKey(e), EventCodec.get().encodeBytes(e)));
+                producer.send(new ProducerRecord<>(
+                        topic, CorrelationKeys.joinKey(e), EventCodec.get().encodeBytes(e)));
             }
             // a replay of the first 10 (same ids): must not create documents
             for (MeshEvent e : events.subList(0, 10)) {
-                producer.send(new ProducerRecord<>(topic, CorrelationKeys.joinKey(e), EventCodec.get().encodeBytes(e)));
+                producer.send(new ProducerRecord<>(
+                        topic, CorrelationKeys.joinKey(e), EventCodec.get().encodeBytes(e)));
             }
             producer.flush();
         }
@@ -85,8 +87,10 @@ class PlumbingIT {
             try {
                 index.bulkIndex(consumed);
 
-                assertEquals(List.of(prefix + "meshlens-events-2026.11.27", prefix + "meshlens-events-2026.11.28"),
-                        index.indices(), "daily indices");
+                assertEquals(
+                        List.of(prefix + "meshlens-events-2026.11.27", prefix + "meshlens-events-2026.11.28"),
+                        index.indices(),
+                        "daily indices");
                 for (String name : index.indices()) {
                     assertEquals("keyword", index.categoryMappingType(name), "template mapping applied to " + name);
                 }
@@ -95,16 +99,20 @@ class PlumbingIT {
                 Map<String, Long> expected = new HashMap<>();
                 for (MeshEvent e : events) {
                     @SuppressWarnings("unchecked")
-                    Map<String, Object> tls = (Map<String, Object>) EventCodec.get().mapper()
-                            .readValue(EventCodec.get().encodeBytes(e), EventsIndexFixture.MAP).get("tls");
+                    Map<String, Object> tls = (Map<String, Object>) EventCodec.get()
+                            .mapper()
+                            .readValue(EventCodec.get().encodeBytes(e), EventsIndexFixture.MAP)
+                            .get("tls");
                     expected.merge(String.valueOf(tls.get("category")), 1L, Long::sum);
                 }
                 assertEquals(3, expected.size());
                 assertEquals(expected, index.failureCountsByCategory(mesh));
 
                 MeshEvent first = events.get(0);
-                var got = client.get(g -> g.index(TestNames.dailyEventsIndex(prefix, first.observedTime()))
-                        .id(first.eventId()), Map.class);
+                var got = client.get(
+                        g -> g.index(TestNames.dailyEventsIndex(prefix, first.observedTime()))
+                                .id(first.eventId()),
+                        Map.class);
                 assertTrue(got.found(), "document found by event id");
                 assertEquals(first.eventId(), got.source().get("event_id"));
             } finally {

@@ -16,14 +16,14 @@ import java.util.List;
  * Prints VmRSS / VmHWM from /proc/self/status every 5 s and the lines read and published.
  */
 public final class MemoryRun {
-  public static void main(String[] args) throws Exception {
-    String bootstrap = args.length > 0 ? args[0] : "127.0.0.1:9092";
-    int rate = args.length > 1 ? Integer.parseInt(args[1]) : 50_000;
-    int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 60;
-    Path dir = Files.createTempDirectory("meshlens-memrun-");
-    Path log = dir.resolve("proxy.log");
-    Files.createFile(log);
-    String yaml = """
+    public static void main(String[] args) throws Exception {
+        String bootstrap = args.length > 0 ? args[0] : "127.0.0.1:9092";
+        int rate = args.length > 1 ? Integer.parseInt(args[1]) : 50_000;
+        int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 60;
+        Path dir = Files.createTempDirectory("meshlens-memrun-");
+        Path log = dir.resolve("proxy.log");
+        Files.createFile(log);
+        String yaml = """
         mesh: {id: memrun, kind: istio}
         sources:
           files: [{globs: ["%s"], format: istio}]
@@ -33,39 +33,43 @@ public final class MemoryRun {
         dead_letter: {file: %s/dl.jsonl}
         http: {host: 127.0.0.1, port: 0}
         """.formatted(log, dir, bootstrap, dir, dir);
-    List<String> lines = BenchLines.istio(4096);
-    try (Collector c = new Collector(CollectorConfig.parse(yaml, "memrun")).start();
-        BufferedWriter w = Files.newBufferedWriter(log, StandardCharsets.UTF_8, StandardOpenOption.APPEND)) {
-      long start = System.nanoTime();
-      long written = 0;
-      long nextReport = 5;
-      while (System.nanoTime() - start < seconds * 1_000_000_000L) {
-        double elapsed = (System.nanoTime() - start) / 1e9;
-        long due = (long) (elapsed * rate);
-        while (written < due) {
-          w.write(lines.get((int) (written % lines.size())));
-          w.write('\n');
-          written++;
+        List<String> lines = BenchLines.istio(4096);
+        try (Collector c = new Collector(CollectorConfig.parse(yaml, "memrun")).start();
+                BufferedWriter w = Files.newBufferedWriter(log, StandardCharsets.UTF_8, StandardOpenOption.APPEND)) {
+            long start = System.nanoTime();
+            long written = 0;
+            long nextReport = 5;
+            while (System.nanoTime() - start < seconds * 1_000_000_000L) {
+                double elapsed = (System.nanoTime() - start) / 1e9;
+                long due = (long) (elapsed * rate);
+                while (written < due) {
+                    w.write(lines.get((int) (written % lines.size())));
+                    w.write('\n');
+                    written++;
+                }
+                w.flush();
+                if (elapsed >= nextReport) {
+                    nextReport += 5;
+                    double read = c.registry()
+                            .find("meshlens.collector.lines.read")
+                            .counter()
+                            .count();
+                    System.out.printf(
+                            "t=%3.0fs written=%,d read=%,.0f spool=%d %s%n",
+                            elapsed, written, read, c.publisher().spoolDepth(), rss());
+                }
+                Thread.sleep(10);
+            }
         }
-        w.flush();
-        if (elapsed >= nextReport) {
-          nextReport += 5;
-          double read = c.registry().find("meshlens.collector.lines.read").counter().count();
-          System.out.printf("t=%3.0fs written=%,d read=%,.0f spool=%d %s%n", elapsed, written, read,
-              c.publisher().spoolDepth(), rss());
-        }
-        Thread.sleep(10);
-      }
     }
-  }
 
-  static String rss() throws Exception {
-    StringBuilder sb = new StringBuilder();
-    for (String l : Files.readAllLines(Path.of("/proc/self/status"))) {
-      if (l.startsWith("VmRSS") || l.startsWith("VmHWM")) {
-        sb.append(l.replaceAll("\\s+", " ")).append(' ');
-      }
+    static String rss() throws Exception {
+        StringBuilder sb = new StringBuilder();
+        for (String l : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (l.startsWith("VmRSS") || l.startsWith("VmHWM")) {
+                sb.append(l.replaceAll("\\s+", " ")).append(' ');
+            }
+        }
+        return sb.toString().trim();
     }
-    return sb.toString().trim();
-  }
 }

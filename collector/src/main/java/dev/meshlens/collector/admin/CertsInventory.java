@@ -19,46 +19,46 @@ import java.util.Set;
  * @param issuersKnown whether the presented certificates came with issuer data (from the dump)
  * @param withoutIssuer {@code /certs} entries the dump did not cover
  */
-public record CertsInventory(List<CertificateInfo> certificates, int trustedCas, boolean issuersKnown,
-    int withoutIssuer) {
+public record CertsInventory(
+        List<CertificateInfo> certificates, int trustedCas, boolean issuersKnown, int withoutIssuer) {
 
-  public CertsInventory {
-    certificates = List.copyOf(certificates);
-  }
+    public CertsInventory {
+        certificates = List.copyOf(certificates);
+    }
 
-  /**
-   * @param fromCerts {@code /certs} entries: its {@code ca_cert} ones marked {@code ca}, then {@code cert_chain}
-   * @param dump what {@code /config_dump} showed, or {@link TlsConfigDump.Found#NOTHING}
-   */
-  public static CertsInventory of(List<CertificateInfo> fromCerts, TlsConfigDump.Found dump) {
-    Set<String> covered = new HashSet<>();
-    dump.trustedCas().forEach(c -> covered.add(serial(c.serialNumber())));
-    dump.chain().forEach(c -> covered.add(serial(c.serialNumber())));
-    List<CertificateInfo> trusted = new ArrayList<>(dump.trustedCas());
-    List<CertificateInfo> presented = new ArrayList<>(dump.chain());
-    int poor = 0;
-    for (CertificateInfo c : fromCerts) {
-      if (covered.contains(serial(c.serialNumber()))) {
-        continue;
-      }
-      (c.ca() ? trusted : presented).add(c);
-      poor++;
+    /**
+     * @param fromCerts {@code /certs} entries: its {@code ca_cert} ones marked {@code ca}, then {@code cert_chain}
+     * @param dump what {@code /config_dump} showed, or {@link TlsConfigDump.Found#NOTHING}
+     */
+    public static CertsInventory of(List<CertificateInfo> fromCerts, TlsConfigDump.Found dump) {
+        Set<String> covered = new HashSet<>();
+        dump.trustedCas().forEach(c -> covered.add(serial(c.serialNumber())));
+        dump.chain().forEach(c -> covered.add(serial(c.serialNumber())));
+        List<CertificateInfo> trusted = new ArrayList<>(dump.trustedCas());
+        List<CertificateInfo> presented = new ArrayList<>(dump.chain());
+        int poor = 0;
+        for (CertificateInfo c : fromCerts) {
+            if (covered.contains(serial(c.serialNumber()))) {
+                continue;
+            }
+            (c.ca() ? trusted : presented).add(c);
+            poor++;
+        }
+        List<CertificateInfo> all = new ArrayList<>(trusted);
+        all.addAll(presented);
+        return new CertsInventory(all, trusted.size(), !dump.chain().isEmpty(), poor);
     }
-    List<CertificateInfo> all = new ArrayList<>(trusted);
-    all.addAll(presented);
-    return new CertsInventory(all, trusted.size(), !dump.chain().isEmpty(), poor);
-  }
 
-  /** Serials compare as numbers: Envoy prints BoringSSL's hex, Java prints BigInteger's. */
-  static String serial(String hex) {
-    if (hex == null) {
-      return "";
+    /** Serials compare as numbers: Envoy prints BoringSSL's hex, Java prints BigInteger's. */
+    static String serial(String hex) {
+        if (hex == null) {
+            return "";
+        }
+        String s = hex.replace(":", "").toLowerCase(Locale.ROOT);
+        int i = 0;
+        while (i < s.length() - 1 && s.charAt(i) == '0') {
+            i++;
+        }
+        return s.substring(i);
     }
-    String s = hex.replace(":", "").toLowerCase(Locale.ROOT);
-    int i = 0;
-    while (i < s.length() - 1 && s.charAt(i) == '0') {
-      i++;
-    }
-    return s.substring(i);
-  }
 }

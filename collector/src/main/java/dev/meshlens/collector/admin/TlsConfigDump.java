@@ -39,109 +39,118 @@ import java.util.Set;
  * without looking at its value, and only {@code CERTIFICATE} PEM blocks are ever decoded.
  */
 public final class TlsConfigDump {
-  /** Fields whose values are never read: TlsCertificate's key and password, session ticket keys, generic secrets. */
-  static final Set<String> NEVER_READ = Set.of("private_key", "private_key_provider", "password",
-      "session_ticket_keys", "generic_secret", "hmac_secret", "token_secret");
-  private static final int MAX_DEPTH = 64;
+    /** Fields whose values are never read: TlsCertificate's key and password, session ticket keys, generic secrets. */
+    static final Set<String> NEVER_READ = Set.of(
+            "private_key",
+            "private_key_provider",
+            "password",
+            "session_ticket_keys",
+            "generic_secret",
+            "hmac_secret",
+            "token_secret");
 
-  private TlsConfigDump() {}
+    private static final int MAX_DEPTH = 64;
 
-  /**
-   * What a dump showed.
-   *
-   * @param chain the presented certificates, leaf first, each once (by fingerprint)
-   * @param trustedCas the validation contexts' trusted CAs, each once (a root may also be in {@code chain})
-   * @param unreadable certificate blocks that did not parse, and base64 that did not decode
-   * @param onDisk data sources given as a file on the proxy (not readable from the collector)
-   */
-  public record Found(List<CertificateInfo> chain, List<CertificateInfo> trustedCas, int unreadable, int onDisk) {
-    public static final Found NOTHING = new Found(List.of(), List.of(), 0, 0);
+    private TlsConfigDump() {}
 
-    public Found {
-      chain = List.copyOf(chain);
-      trustedCas = List.copyOf(trustedCas);
-    }
+    /**
+     * What a dump showed.
+     *
+     * @param chain the presented certificates, leaf first, each once (by fingerprint)
+     * @param trustedCas the validation contexts' trusted CAs, each once (a root may also be in {@code chain})
+     * @param unreadable certificate blocks that did not parse, and base64 that did not decode
+     * @param onDisk data sources given as a file on the proxy (not readable from the collector)
+     */
+    public record Found(List<CertificateInfo> chain, List<CertificateInfo> trustedCas, int unreadable, int onDisk) {
+        public static final Found NOTHING = new Found(List.of(), List.of(), 0, 0);
 
-    public boolean isEmpty() {
-      return chain.isEmpty() && trustedCas.isEmpty();
-    }
-  }
-
-  public static Found read(JsonNode root) {
-    Walk w = new Walk();
-    w.visit(root, 0);
-    // a root both presented and trusted stays in both lists: each list is then exactly what Envoy has
-    return new Found(new ArrayList<>(w.chain.values()), new ArrayList<>(w.trusted.values()), w.unreadable,
-        w.onDisk);
-  }
-
-  private static final class Walk {
-    final Map<String, CertificateInfo> chain = new LinkedHashMap<>();
-    final Map<String, CertificateInfo> trusted = new LinkedHashMap<>();
-    int unreadable;
-    int onDisk;
-
-    void visit(JsonNode n, int depth) {
-      if (n == null || depth > MAX_DEPTH) {
-        return;
-      }
-      if (n.isArray()) {
-        for (JsonNode c : n) {
-          visit(c, depth + 1);
+        public Found {
+            chain = List.copyOf(chain);
+            trustedCas = List.copyOf(trustedCas);
         }
-        return;
-      }
-      if (!n.isObject()) {
-        return;
-      }
-      for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> f = it.next();
-        String name = f.getKey();
-        if (NEVER_READ.contains(name)) {
-          continue;
+
+        public boolean isEmpty() {
+            return chain.isEmpty() && trustedCas.isEmpty();
         }
-        switch (name) {
-          case "certificate_chain" -> add(f.getValue(), chain);
-          case "trusted_ca" -> add(f.getValue(), trusted);
-          default -> visit(f.getValue(), depth + 1);
-        }
-      }
     }
 
-    private void add(JsonNode dataSource, Map<String, CertificateInfo> into) {
-      String pem = text(dataSource);
-      if (pem == null) {
-        return;
-      }
-      Pem.Blocks b = Pem.certificateBlocks(pem);
-      unreadable += b.unreadable();
-      for (X509Certificate c : b.certificates()) {
-        CertificateInfo i = Pem.info(c);
-        into.putIfAbsent(i.sha256Fingerprint() != null ? i.sha256Fingerprint() : i.serialNumber(), i);
-      }
+    public static Found read(JsonNode root) {
+        Walk w = new Walk();
+        w.visit(root, 0);
+        // a root both presented and trusted stays in both lists: each list is then exactly what Envoy has
+        return new Found(
+                new ArrayList<>(w.chain.values()), new ArrayList<>(w.trusted.values()), w.unreadable, w.onDisk);
     }
 
-    /** The PEM text of a {@code config.core.v3.DataSource}, or null. */
-    private String text(JsonNode ds) {
-      if (ds == null || !ds.isObject()) {
-        return null;
-      }
-      if (ds.hasNonNull("inline_string")) {
-        return ds.get("inline_string").asText();
-      }
-      if (ds.hasNonNull("inline_bytes")) {
-        try {
-          return new String(Base64.getMimeDecoder().decode(ds.get("inline_bytes").asText()),
-              StandardCharsets.US_ASCII);
-        } catch (IllegalArgumentException e) {
-          unreadable++;
-          return null;
+    private static final class Walk {
+        final Map<String, CertificateInfo> chain = new LinkedHashMap<>();
+        final Map<String, CertificateInfo> trusted = new LinkedHashMap<>();
+        int unreadable;
+        int onDisk;
+
+        void visit(JsonNode n, int depth) {
+            if (n == null || depth > MAX_DEPTH) {
+                return;
+            }
+            if (n.isArray()) {
+                for (JsonNode c : n) {
+                    visit(c, depth + 1);
+                }
+                return;
+            }
+            if (!n.isObject()) {
+                return;
+            }
+            for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> f = it.next();
+                String name = f.getKey();
+                if (NEVER_READ.contains(name)) {
+                    continue;
+                }
+                switch (name) {
+                    case "certificate_chain" -> add(f.getValue(), chain);
+                    case "trusted_ca" -> add(f.getValue(), trusted);
+                    default -> visit(f.getValue(), depth + 1);
+                }
+            }
         }
-      }
-      if (ds.hasNonNull("filename")) {
-        onDisk++;
-      }
-      return null;
+
+        private void add(JsonNode dataSource, Map<String, CertificateInfo> into) {
+            String pem = text(dataSource);
+            if (pem == null) {
+                return;
+            }
+            Pem.Blocks b = Pem.certificateBlocks(pem);
+            unreadable += b.unreadable();
+            for (X509Certificate c : b.certificates()) {
+                CertificateInfo i = Pem.info(c);
+                into.putIfAbsent(i.sha256Fingerprint() != null ? i.sha256Fingerprint() : i.serialNumber(), i);
+            }
+        }
+
+        /** The PEM text of a {@code config.core.v3.DataSource}, or null. */
+        private String text(JsonNode ds) {
+            if (ds == null || !ds.isObject()) {
+                return null;
+            }
+            if (ds.hasNonNull("inline_string")) {
+                return ds.get("inline_string").asText();
+            }
+            if (ds.hasNonNull("inline_bytes")) {
+                try {
+                    return new String(
+                            Base64.getMimeDecoder()
+                                    .decode(ds.get("inline_bytes").asText()),
+                            StandardCharsets.US_ASCII);
+                } catch (IllegalArgumentException e) {
+                    unreadable++;
+                    return null;
+                }
+            }
+            if (ds.hasNonNull("filename")) {
+                onDisk++;
+            }
+            return null;
+        }
     }
-  }
 }

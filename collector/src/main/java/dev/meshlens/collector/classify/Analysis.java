@@ -14,5 +14,11 @@ import dev.meshlens.events.RejectedBy;
  * @param detail validator detail or other detail text, or null
  * @param recognised false when the text failed but matched no rule (category UNKNOWN)
  */
-public record Analysis(FailureCategory category, RejectedBy rejectedBy, Long code, String library, String reason,
-    String detail, boolean recognised) {}
+public record Analysis(
+        FailureCategory category,
+        RejectedBy rejectedBy,
+        Long code,
+        String library,
+        String reason,
+        String detail,
+        boolean recognised) {}

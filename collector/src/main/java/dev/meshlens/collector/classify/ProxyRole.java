@@ -9,16 +9,18 @@ import java.util.regex.Pattern;
  * to tell a plaintext client at a sidecar from a gateway without a route.
  */
 public enum ProxyRole {
-  SIDECAR, GATEWAY, UNKNOWN;
+    SIDECAR,
+    GATEWAY,
+    UNKNOWN;
 
-  /**
-   * The role of the Envoy writing {@code path}: a gateway when {@code gatewayPath} is found in it, else a
-   * sidecar; unknown without a pattern (only the line decides then).
-   */
-  public static ProxyRole fromPath(Pattern gatewayPath, String path) {
-    if (gatewayPath == null || path == null) {
-      return UNKNOWN;
+    /**
+     * The role of the Envoy writing {@code path}: a gateway when {@code gatewayPath} is found in it, else a
+     * sidecar; unknown without a pattern (only the line decides then).
+     */
+    public static ProxyRole fromPath(Pattern gatewayPath, String path) {
+        if (gatewayPath == null || path == null) {
+            return UNKNOWN;
+        }
+        return gatewayPath.matcher(path).find() ? GATEWAY : SIDECAR;
     }
-    return gatewayPath.matcher(path).find() ? GATEWAY : SIDECAR;
-  }
 }

@@ -14,9 +14,14 @@ import java.util.List;
  * @param recognised false when the failure matched no rule (category UNKNOWN, counted)
  * @param source which field or text carried the evidence (e.g. {@code upstream_transport_failure_reason})
  */
-public record Verdict(TlsFailure failure, ObserverRole observerRole, String library, List<String> flags,
-    boolean recognised, String source) {
-  public Verdict {
-    flags = flags == null ? List.of() : List.copyOf(flags);
-  }
+public record Verdict(
+        TlsFailure failure,
+        ObserverRole observerRole,
+        String library,
+        List<String> flags,
+        boolean recognised,
+        String source) {
+    public Verdict {
+        flags = flags == null ? List.of() : List.copyOf(flags);
+    }
 }

@@ -37,277 +37,292 @@ import java.util.Map;
  * fields documented in docs/collector.md.
  */
 public final class ExplainCommand {
-  static final String USAGE = "usage: explain [--format PRESET|FORMAT] [--json] [FILE]\n"
-      + "  Classifies Envoy access-log lines, Envoy debug/warning lines, 503 bodies and TLS error strings offline.\n"
-      + "  --format  a preset (" + String.join(", ", Presets.NAMES) + "), an Envoy format string, or a JSON\n"
-      + "            object of key to operator; default: detect the kind of each line\n"
-      + "  --json    one JSON object per input line (fields: category, rejected_by, reason, kind, ...)\n"
-      + "  FILE      read this file; default: standard input\n";
+    static final String USAGE = "usage: explain [--format PRESET|FORMAT] [--json] [FILE]\n"
+            + "  Classifies Envoy access-log lines, Envoy debug/warning lines, 503 bodies and TLS error strings offline.\n"
+            + "  --format  a preset (" + String.join(", ", Presets.NAMES) + "), an Envoy format string, or a JSON\n"
+            + "            object of key to operator; default: detect the kind of each line\n"
+            + "  --json    one JSON object per input line (fields: category, rejected_by, reason, kind, ...)\n"
+            + "  FILE      read this file; default: standard input\n";
 
-  private ExplainCommand() {}
+    private ExplainCommand() {}
 
-  public static int run(String[] args) {
-    return run(args, System.in, System.out, System.err);
-  }
-
-  /** For running without the launcher; the launcher calls {@link #run(String[])}. */
-  public static void main(String[] args) {
-    System.exit(run(args));
-  }
-
-  public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
-    String formatArg = null;
-    boolean json = false;
-    String file = null;
-    for (int i = 0; i < args.length; i++) {
-      String a = args[i];
-      switch (a) {
-        case "--json" -> json = true;
-        case "--format", "-f" -> {
-          if (i + 1 >= args.length) {
-            err.println("explain: --format needs a value: a preset (" + String.join(", ", Presets.NAMES)
-                + ") or a format string");
-            return 2;
-          }
-          formatArg = args[++i];
-        }
-        case "-h", "--help" -> {
-          out.print(USAGE);
-          return 0;
-        }
-        default -> {
-          if (a.startsWith("--format=")) {
-            formatArg = a.substring("--format=".length());
-          } else if (a.startsWith("-") && !a.equals("-")) {
-            err.println("explain: unknown option " + a);
-            err.print(USAGE);
-            return 2;
-          } else if (file != null) {
-            err.println("explain: only one FILE may be given (got " + file + " and " + a + ")");
-            return 2;
-          } else {
-            file = a;
-          }
-        }
-      }
+    public static int run(String[] args) {
+        return run(args, System.in, System.out, System.err);
     }
-    LineFormat format = null;
-    if (formatArg != null) {
-      try {
-        format = Presets.resolve(formatArg);
-      } catch (FormatException e) {
-        err.println("explain: invalid --format: " + e.getMessage());
-        return 2;
-      }
+
+    /** For running without the launcher; the launcher calls {@link #run(String[])}. */
+    public static void main(String[] args) {
+        System.exit(run(args));
     }
-    EventRedactor redactor = EventRedactor.offlineDefault();
-    Explainer explainer = new Explainer(format, file == null || file.equals("-") ? "stdin" : file);
-    ObjectMapper mapper = EventCodec.get().mapper();
-    Map<FailureCategory, Integer> counts = new EnumMap<>(FailureCategory.class);
-    Map<TailedLine.Status, Integer> flagged = new EnumMap<>(TailedLine.Status.class);
-    int lines = 0;
-    int ok = 0;
-    try (InputStream src = file == null || file.equals("-") ? in : Files.newInputStream(Path.of(file))) {
-      // read as the collector's tailer reads: a line that is not valid UTF-8 is decoded lossily and
-      // flagged, never the end of the run
-      LineReader r = new LineReader(src, FileTailer.Options.DEFAULT_MAX_LINE_BYTES);
-      LineDecoder.Decoded line;
-      while ((line = r.next()) != null) {
-        lines++;
-        Explainer.Explanation x = explainer.explain(line.text());
-        if (line.status() != TailedLine.Status.OK) {
-          flagged.merge(line.status(), 1, Integer::sum);
+
+    public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
+        String formatArg = null;
+        boolean json = false;
+        String file = null;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            switch (a) {
+                case "--json" -> json = true;
+                case "--format", "-f" -> {
+                    if (i + 1 >= args.length) {
+                        err.println("explain: --format needs a value: a preset (" + String.join(", ", Presets.NAMES)
+                                + ") or a format string");
+                        return 2;
+                    }
+                    formatArg = args[++i];
+                }
+                case "-h", "--help" -> {
+                    out.print(USAGE);
+                    return 0;
+                }
+                default -> {
+                    if (a.startsWith("--format=")) {
+                        formatArg = a.substring("--format=".length());
+                    } else if (a.startsWith("-") && !a.equals("-")) {
+                        err.println("explain: unknown option " + a);
+                        err.print(USAGE);
+                        return 2;
+                    } else if (file != null) {
+                        err.println("explain: only one FILE may be given (got " + file + " and " + a + ")");
+                        return 2;
+                    } else {
+                        file = a;
+                    }
+                }
+            }
         }
-        if (x.verdict() != null) {
-          counts.merge(x.verdict().failure().category(), 1, Integer::sum);
+        LineFormat format = null;
+        if (formatArg != null) {
+            try {
+                format = Presets.resolve(formatArg);
+            } catch (FormatException e) {
+                err.println("explain: invalid --format: " + e.getMessage());
+                return 2;
+            }
+        }
+        EventRedactor redactor = EventRedactor.offlineDefault();
+        Explainer explainer = new Explainer(format, file == null || file.equals("-") ? "stdin" : file);
+        ObjectMapper mapper = EventCodec.get().mapper();
+        Map<FailureCategory, Integer> counts = new EnumMap<>(FailureCategory.class);
+        Map<TailedLine.Status, Integer> flagged = new EnumMap<>(TailedLine.Status.class);
+        int lines = 0;
+        int ok = 0;
+        try (InputStream src = file == null || file.equals("-") ? in : Files.newInputStream(Path.of(file))) {
+            // read as the collector's tailer reads: a line that is not valid UTF-8 is decoded lossily and
+            // flagged, never the end of the run
+            LineReader r = new LineReader(src, FileTailer.Options.DEFAULT_MAX_LINE_BYTES);
+            LineDecoder.Decoded line;
+            while ((line = r.next()) != null) {
+                lines++;
+                Explainer.Explanation x = explainer.explain(line.text());
+                if (line.status() != TailedLine.Status.OK) {
+                    flagged.merge(line.status(), 1, Integer::sum);
+                }
+                if (x.verdict() != null) {
+                    counts.merge(x.verdict().failure().category(), 1, Integer::sum);
+                } else {
+                    ok++;
+                }
+                if (json) {
+                    out.println(mapper.writeValueAsString(toJson(mapper, lines, x, line.status(), redactor)));
+                } else {
+                    printHuman(out, lines, x, line.status());
+                }
+            }
+        } catch (NoSuchFileException e) {
+            err.println("explain: no such file: " + file);
+            return 1;
+        } catch (IOException e) {
+            err.println("explain: cannot read " + (file == null ? "standard input" : file) + ": " + e.getMessage());
+            return 1;
+        }
+        if (!json && lines > 1) {
+            out.println("---");
+            out.println(lines + " lines: " + ok + " without failure" + (counts.isEmpty() ? "" : ", " + counts));
+        }
+        flagged.forEach((st, n) -> err.println(
+                "explain: " + n + " line(s) were " + describe(st) + "; explained as read, flagged line_status "
+                        + st.tag() + ", no event (the collector does not publish them)"));
+        return 0;
+    }
+
+    /** What is wrong with a line of this status, for people. */
+    static String describe(TailedLine.Status st) {
+        return switch (st) {
+            case OK -> "read cleanly";
+            case INVALID_UTF8 -> "not valid UTF-8 (decoded lossily: bad bytes read as U+FFFD)";
+            case BINARY -> "binary (NUL bytes)";
+            case TOO_LONG -> "longer than " + FileTailer.Options.DEFAULT_MAX_LINE_BYTES + " bytes (cut)";
+        };
+    }
+
+    /**
+     * @param status how clean the line's bytes were; for any but {@code OK} the line is still
+     *     explained (as decoded), but {@code event} is null: the collector counts such a line
+     *     ({@code meshlens.collector.lines.unparseable}) and samples it, it publishes no event for it
+     */
+    static ObjectNode toJson(
+            ObjectMapper mapper,
+            int lineNo,
+            Explainer.Explanation x,
+            TailedLine.Status status,
+            EventRedactor redactor) {
+        ObjectNode o = mapper.createObjectNode();
+        o.put("line", lineNo);
+        o.put("line_status", status.tag());
+        o.put("kind", x.kind());
+        o.put("wrapper", x.wrapper());
+        o.put("format", x.format());
+        o.put("parse_status", x.parseStatus() == null ? null : x.parseStatus().tag());
+        Verdict v = x.verdict();
+        TlsFailure f = v == null ? null : v.failure();
+        o.put("failure", f != null);
+        o.put("category", f == null ? null : f.category().name());
+        o.put("rejected_by", f == null ? null : f.rejectedBy().wireName());
+        o.put("reason", f == null ? null : f.reason());
+        if (f != null && f.code() != null) {
+            o.put("code", f.code());
         } else {
-          ok++;
+            o.putNull("code");
         }
-        if (json) {
-          out.println(mapper.writeValueAsString(toJson(mapper, lines, x, line.status(), redactor)));
-        } else {
-          printHuman(out, lines, x, line.status());
-        }
-      }
-    } catch (NoSuchFileException e) {
-      err.println("explain: no such file: " + file);
-      return 1;
-    } catch (IOException e) {
-      err.println("explain: cannot read " + (file == null ? "standard input" : file) + ": " + e.getMessage());
-      return 1;
-    }
-    if (!json && lines > 1) {
-      out.println("---");
-      out.println(lines + " lines: " + ok + " without failure" + (counts.isEmpty() ? "" : ", " + counts));
-    }
-    flagged.forEach((st, n) -> err.println("explain: " + n + " line(s) were " + describe(st)
-        + "; explained as read, flagged line_status " + st.tag() + ", no event (the collector does not publish them)"));
-    return 0;
-  }
-
-  /** What is wrong with a line of this status, for people. */
-  static String describe(TailedLine.Status st) {
-    return switch (st) {
-      case OK -> "read cleanly";
-      case INVALID_UTF8 -> "not valid UTF-8 (decoded lossily: bad bytes read as U+FFFD)";
-      case BINARY -> "binary (NUL bytes)";
-      case TOO_LONG -> "longer than " + FileTailer.Options.DEFAULT_MAX_LINE_BYTES + " bytes (cut)";
-    };
-  }
-
-  /**
-   * @param status how clean the line's bytes were; for any but {@code OK} the line is still
-   *     explained (as decoded), but {@code event} is null: the collector counts such a line
-   *     ({@code meshlens.collector.lines.unparseable}) and samples it, it publishes no event for it
-   */
-  static ObjectNode toJson(ObjectMapper mapper, int lineNo, Explainer.Explanation x, TailedLine.Status status,
-      EventRedactor redactor) {
-    ObjectNode o = mapper.createObjectNode();
-    o.put("line", lineNo);
-    o.put("line_status", status.tag());
-    o.put("kind", x.kind());
-    o.put("wrapper", x.wrapper());
-    o.put("format", x.format());
-    o.put("parse_status", x.parseStatus() == null ? null : x.parseStatus().tag());
-    Verdict v = x.verdict();
-    TlsFailure f = v == null ? null : v.failure();
-    o.put("failure", f != null);
-    o.put("category", f == null ? null : f.category().name());
-    o.put("rejected_by", f == null ? null : f.rejectedBy().wireName());
-    o.put("reason", f == null ? null : f.reason());
-    if (f != null && f.code() != null) {
-      o.put("code", f.code());
-    } else {
-      o.putNull("code");
-    }
-    o.put("library", v == null ? null : v.library());
-    o.put("detail", f == null ? null : f.detail());
-    o.put("raw", f == null ? null : f.rawText());
-    o.put("recognised", v == null ? null : v.recognised());
-    MeshEvent e = x.event();
-    ObserverRole role = e != null && e.observerRole() != null ? e.observerRole() : v == null ? null : v.observerRole();
-    o.put("observer_role", role == null ? null : role.wireName());
-    if (e != null && e.responseCode() != null) {
-      o.put("response_code", e.responseCode());
-    } else {
-      o.putNull("response_code");
-    }
-    ArrayNode flags = o.putArray("response_flags");
-    ArrayNode meanings = o.putArray("response_flags_meaning");
-    List<String> fl = v != null ? v.flags() : ResponseFlags.split(e == null ? null : e.responseFlags());
-    for (String s : fl) {
-      flags.add(s);
-      String m = ResponseFlags.meaning(s);
-      meanings.add(m == null ? s : m);
-    }
-    o.put("destination", e == null ? null : CorrelationKeys.destinationService(e));
-    o.put("sni", e == null ? null : e.requestedServerName());
-    o.put("upstream_cluster", e == null ? null : e.upstreamCluster());
-    o.put("upstream_host", e == null ? null : e.upstreamHost());
-    String peer = null;
-    if (e != null) {
-      peer = e.peerUriSan() != null ? e.peerUriSan()
-          : role == ObserverRole.SERVER ? e.downstreamRemoteAddress() : e.upstreamHost();
-    }
-    o.put("peer", peer);
-    o.put("explanation", f == null ? null : Explanations.meaning(f.category(), f.rejectedBy(), role));
-    o.put("next_step", f == null ? null : Explanations.nextStep(f.category(), f.rejectedBy(), role));
-    if (e != null && status == TailedLine.Status.OK) {
-      MeshEvent red = redactor.redact(e);
-      o.set("event", mapper.valueToTree(red));
-    } else {
-      o.putNull("event");
-    }
-    return o;
-  }
-
-  private static void printHuman(PrintStream out, int n, Explainer.Explanation x, TailedLine.Status status) {
-    printHuman(out, n, x);
-    if (status != TailedLine.Status.OK) {
-      out.println("  input:     " + describe(status) + "; the collector counts this line as " + status.tag()
-          + " and publishes no event for it");
-    }
-  }
-
-  private static void printHuman(PrintStream out, int n, Explainer.Explanation x) {
-    Verdict v = x.verdict();
-    StringBuilder sb = new StringBuilder();
-    sb.append("line ").append(n).append(" [").append(x.kind());
-    if (!"none".equals(x.wrapper())) {
-      sb.append(", ").append(x.wrapper()).append("-wrapped");
-    }
-    sb.append("] ");
-    if (v == null) {
-      if ("partial".equals(x.kind())) {
-        sb.append("partial line buffered (joined with the next piece)");
-      } else if ("unrecognized".equals(x.kind())) {
-        sb.append("not an access-log line or failure text meshlens recognises");
-        if (x.parseStatus() != null && x.format() != null) {
-          sb.append(" (format ").append(x.format()).append(": ").append(x.parseStatus().tag()).append(')');
-        }
-      } else if ("empty".equals(x.kind())) {
-        sb.append("empty line");
-      } else {
+        o.put("library", v == null ? null : v.library());
+        o.put("detail", f == null ? null : f.detail());
+        o.put("raw", f == null ? null : f.rawText());
+        o.put("recognised", v == null ? null : v.recognised());
         MeshEvent e = x.event();
-        sb.append("no TLS or connection failure");
+        ObserverRole role =
+                e != null && e.observerRole() != null ? e.observerRole() : v == null ? null : v.observerRole();
+        o.put("observer_role", role == null ? null : role.wireName());
         if (e != null && e.responseCode() != null) {
-          sb.append(" (response ").append(e.responseCode()).append(')');
+            o.put("response_code", e.responseCode());
+        } else {
+            o.putNull("response_code");
         }
-      }
-      out.println(sb);
-      return;
-    }
-    TlsFailure f = v.failure();
-    ObserverRole role = x.event() != null && x.event().observerRole() != null ? x.event().observerRole()
-        : v.observerRole();
-    sb.append(f.category().name());
-    sb.append(" (rejected by: ").append(f.rejectedBy().wireName());
-    if (role != null) {
-      sb.append("; observed by the ").append(role.wireName());
-    }
-    sb.append(')');
-    out.println(sb);
-    if (f.reason() != null) {
-      StringBuilder r = new StringBuilder("  reason:    ").append(f.reason());
-      if (f.code() != null) {
-        r.append(" (code ").append(f.code());
-        if (v.library() != null) {
-          r.append(", ").append(v.library());
+        ArrayNode flags = o.putArray("response_flags");
+        ArrayNode meanings = o.putArray("response_flags_meaning");
+        List<String> fl = v != null ? v.flags() : ResponseFlags.split(e == null ? null : e.responseFlags());
+        for (String s : fl) {
+            flags.add(s);
+            String m = ResponseFlags.meaning(s);
+            meanings.add(m == null ? s : m);
         }
-        r.append(')');
-      }
-      out.println(r);
+        o.put("destination", e == null ? null : CorrelationKeys.destinationService(e));
+        o.put("sni", e == null ? null : e.requestedServerName());
+        o.put("upstream_cluster", e == null ? null : e.upstreamCluster());
+        o.put("upstream_host", e == null ? null : e.upstreamHost());
+        String peer = null;
+        if (e != null) {
+            peer = e.peerUriSan() != null
+                    ? e.peerUriSan()
+                    : role == ObserverRole.SERVER ? e.downstreamRemoteAddress() : e.upstreamHost();
+        }
+        o.put("peer", peer);
+        o.put("explanation", f == null ? null : Explanations.meaning(f.category(), f.rejectedBy(), role));
+        o.put("next_step", f == null ? null : Explanations.nextStep(f.category(), f.rejectedBy(), role));
+        if (e != null && status == TailedLine.Status.OK) {
+            MeshEvent red = redactor.redact(e);
+            o.set("event", mapper.valueToTree(red));
+        } else {
+            o.putNull("event");
+        }
+        return o;
     }
-    if (f.detail() != null) {
-      out.println("  detail:    " + f.detail());
-    }
-    if (!v.flags().isEmpty()) {
-      StringBuilder fs = new StringBuilder("  flags:     ");
-      for (int i = 0; i < v.flags().size(); i++) {
-        String fl = v.flags().get(i);
-        String m = ResponseFlags.meaning(fl);
-        fs.append(i == 0 ? "" : ", ").append(fl).append(m == null ? "" : " (" + m + ")");
-      }
-      out.println(fs);
-    }
-    MeshEvent e = x.event();
-    if (e != null) {
-      String dest = CorrelationKeys.destinationService(e);
-      if (dest != null) {
-        out.println("  between:   " + (role == ObserverRole.SERVER ? "client -> this server (" + dest + ")"
-            : "this client -> " + dest) + (e.upstreamCluster() != null ? " via " + e.upstreamCluster() : ""));
-      }
-    }
-    out.println("  meaning:   " + Explanations.meaning(f.category(), f.rejectedBy(), role));
-    out.println("  next step: " + Explanations.nextStep(f.category(), f.rejectedBy(), role));
-    if (!v.recognised()) {
-      out.println("  (no rule recognised this text; it is counted as UNKNOWN)");
-    }
-    out.println("  raw:       " + f.rawText());
-  }
 
-  /** For tests: the rejected-by wire name. */
-  static String wire(RejectedBy r) {
-    return r.wireName();
-  }
+    private static void printHuman(PrintStream out, int n, Explainer.Explanation x, TailedLine.Status status) {
+        printHuman(out, n, x);
+        if (status != TailedLine.Status.OK) {
+            out.println("  input:     " + describe(status) + "; the collector counts this line as " + status.tag()
+                    + " and publishes no event for it");
+        }
+    }
+
+    private static void printHuman(PrintStream out, int n, Explainer.Explanation x) {
+        Verdict v = x.verdict();
+        StringBuilder sb = new StringBuilder();
+        sb.append("line ").append(n).append(" [").append(x.kind());
+        if (!"none".equals(x.wrapper())) {
+            sb.append(", ").append(x.wrapper()).append("-wrapped");
+        }
+        sb.append("] ");
+        if (v == null) {
+            if ("partial".equals(x.kind())) {
+                sb.append("partial line buffered (joined with the next piece)");
+            } else if ("unrecognized".equals(x.kind())) {
+                sb.append("not an access-log line or failure text meshlens recognises");
+                if (x.parseStatus() != null && x.format() != null) {
+                    sb.append(" (format ")
+                            .append(x.format())
+                            .append(": ")
+                            .append(x.parseStatus().tag())
+                            .append(')');
+                }
+            } else if ("empty".equals(x.kind())) {
+                sb.append("empty line");
+            } else {
+                MeshEvent e = x.event();
+                sb.append("no TLS or connection failure");
+                if (e != null && e.responseCode() != null) {
+                    sb.append(" (response ").append(e.responseCode()).append(')');
+                }
+            }
+            out.println(sb);
+            return;
+        }
+        TlsFailure f = v.failure();
+        ObserverRole role = x.event() != null && x.event().observerRole() != null
+                ? x.event().observerRole()
+                : v.observerRole();
+        sb.append(f.category().name());
+        sb.append(" (rejected by: ").append(f.rejectedBy().wireName());
+        if (role != null) {
+            sb.append("; observed by the ").append(role.wireName());
+        }
+        sb.append(')');
+        out.println(sb);
+        if (f.reason() != null) {
+            StringBuilder r = new StringBuilder("  reason:    ").append(f.reason());
+            if (f.code() != null) {
+                r.append(" (code ").append(f.code());
+                if (v.library() != null) {
+                    r.append(", ").append(v.library());
+                }
+                r.append(')');
+            }
+            out.println(r);
+        }
+        if (f.detail() != null) {
+            out.println("  detail:    " + f.detail());
+        }
+        if (!v.flags().isEmpty()) {
+            StringBuilder fs = new StringBuilder("  flags:     ");
+            for (int i = 0; i < v.flags().size(); i++) {
+                String fl = v.flags().get(i);
+                String m = ResponseFlags.meaning(fl);
+                fs.append(i == 0 ? "" : ", ").append(fl).append(m == null ? "" : " (" + m + ")");
+            }
+            out.println(fs);
+        }
+        MeshEvent e = x.event();
+        if (e != null) {
+            String dest = CorrelationKeys.destinationService(e);
+            if (dest != null) {
+                out.println("  between:   "
+                        + (role == ObserverRole.SERVER
+                                ? "client -> this server (" + dest + ")"
+                                : "this client -> " + dest)
+                        + (e.upstreamCluster() != null ? " via " + e.upstreamCluster() : ""));
+            }
+        }
+        out.println("  meaning:   " + Explanations.meaning(f.category(), f.rejectedBy(), role));
+        out.println("  next step: " + Explanations.nextStep(f.category(), f.rejectedBy(), role));
+        if (!v.recognised()) {
+            out.println("  (no rule recognised this text; it is counted as UNKNOWN)");
+        }
+        out.println("  raw:       " + f.rawText());
+    }
+
+    /** For tests: the rejected-by wire name. */
+    static String wire(RejectedBy r) {
+        return r.wireName();
+    }
 }

@@ -18,56 +18,56 @@ import java.util.regex.Pattern;
  *     {@code spiffe://cluster.local/ns/{namespace}/sa/{workload}}
  */
 public record LocalIdentity(Pattern pathPattern, String template) {
-  private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z][A-Za-z0-9]*)}");
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z][A-Za-z0-9]*)}");
 
-  public LocalIdentity {
-    Objects.requireNonNull(pathPattern, "pathPattern");
-    Objects.requireNonNull(template, "template");
-  }
+    public LocalIdentity {
+        Objects.requireNonNull(pathPattern, "pathPattern");
+        Objects.requireNonNull(template, "template");
+    }
 
-  /**
-   * Checks that every placeholder of the template is a named group of the pattern.
-   *
-   * @return the problems, empty when the pair is usable
-   */
-  public static List<String> problems(String pathPattern, String template) {
-    List<String> problems = new ArrayList<>();
-    Pattern p;
-    try {
-      p = Pattern.compile(pathPattern);
-    } catch (java.util.regex.PatternSyntaxException e) {
-      problems.add("is not a valid regular expression: " + e.getDescription());
-      return problems;
+    /**
+     * Checks that every placeholder of the template is a named group of the pattern.
+     *
+     * @return the problems, empty when the pair is usable
+     */
+    public static List<String> problems(String pathPattern, String template) {
+        List<String> problems = new ArrayList<>();
+        Pattern p;
+        try {
+            p = Pattern.compile(pathPattern);
+        } catch (java.util.regex.PatternSyntaxException e) {
+            problems.add("is not a valid regular expression: " + e.getDescription());
+            return problems;
+        }
+        Matcher m = PLACEHOLDER.matcher(template);
+        while (m.find()) {
+            if (!p.namedGroups().containsKey(m.group(1))) {
+                problems.add("template placeholder {" + m.group(1) + "} is not a named group (?<" + m.group(1)
+                        + ">...) of the path pattern");
+            }
+        }
+        if (!template.startsWith("spiffe://")) {
+            problems.add("template must be a SPIFFE ID template starting with spiffe://");
+        }
+        return problems;
     }
-    Matcher m = PLACEHOLDER.matcher(template);
-    while (m.find()) {
-      if (!p.namedGroups().containsKey(m.group(1))) {
-        problems.add("template placeholder {" + m.group(1) + "} is not a named group (?<" + m.group(1)
-            + ">...) of the path pattern");
-      }
-    }
-    if (!template.startsWith("spiffe://")) {
-      problems.add("template must be a SPIFFE ID template starting with spiffe://");
-    }
-    return problems;
-  }
 
-  /** The identity of the Envoy writing {@code path}, or null when the path does not match. */
-  public String resolve(String path) {
-    Matcher m = pathPattern.matcher(path);
-    if (!m.find()) {
-      return null;
+    /** The identity of the Envoy writing {@code path}, or null when the path does not match. */
+    public String resolve(String path) {
+        Matcher m = pathPattern.matcher(path);
+        if (!m.find()) {
+            return null;
+        }
+        Matcher ph = PLACEHOLDER.matcher(template);
+        StringBuilder sb = new StringBuilder();
+        while (ph.find()) {
+            String value = m.group(ph.group(1));
+            if (value == null || value.isEmpty()) {
+                return null;
+            }
+            ph.appendReplacement(sb, Matcher.quoteReplacement(value));
+        }
+        ph.appendTail(sb);
+        return sb.toString();
     }
-    Matcher ph = PLACEHOLDER.matcher(template);
-    StringBuilder sb = new StringBuilder();
-    while (ph.find()) {
-      String value = m.group(ph.group(1));
-      if (value == null || value.isEmpty()) {
-        return null;
-      }
-      ph.appendReplacement(sb, Matcher.quoteReplacement(value));
-    }
-    ph.appendTail(sb);
-    return sb.toString();
-  }
 }

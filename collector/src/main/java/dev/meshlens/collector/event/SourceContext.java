@@ -13,11 +13,11 @@ import java.util.Objects;
  * @param sourceKind kind of source
  * @param sourceIdentity stable identity of the source (file identity, OTLP stream, admin URL)
  */
-public record SourceContext(String meshId, MeshKind meshKind, String cluster, SourceKind sourceKind,
-    String sourceIdentity) {
-  public SourceContext {
-    Objects.requireNonNull(meshId, "meshId");
-    Objects.requireNonNull(sourceKind, "sourceKind");
-    Objects.requireNonNull(sourceIdentity, "sourceIdentity");
-  }
+public record SourceContext(
+        String meshId, MeshKind meshKind, String cluster, SourceKind sourceKind, String sourceIdentity) {
+    public SourceContext {
+        Objects.requireNonNull(meshId, "meshId");
+        Objects.requireNonNull(sourceKind, "sourceKind");
+        Objects.requireNonNull(sourceIdentity, "sourceIdentity");
+    }
 }

@@ -6,26 +6,26 @@ package dev.meshlens.collector.format;
  * reusable {@link ParsedLine}.
  */
 public interface LineFormat {
-  /** A short name (preset name or {@code custom}). */
-  String name();
+    /** A short name (preset name or {@code custom}). */
+    String name();
 
-  /** Number of field slots a {@link ParsedLine} needs for this format. */
-  int slotCount();
+    /** Number of field slots a {@link ParsedLine} needs for this format. */
+    int slotCount();
 
-  /** The semantic field of a slot. */
-  Field field(int slot);
+    /** The semantic field of a slot. */
+    Field field(int slot);
 
-  /** The command text of a slot, e.g. {@code REQ(:AUTHORITY)}, or the JSON key for JSON formats. */
-  String slotName(int slot);
+    /** The command text of a slot, e.g. {@code REQ(:AUTHORITY)}, or the JSON key for JSON formats. */
+    String slotName(int slot);
 
-  /** The slot holding {@code field}, or -1. Array lookup, no hashing. */
-  int slotOf(Field field);
+    /** The slot holding {@code field}, or -1. Array lookup, no hashing. */
+    int slotOf(Field field);
 
-  /** Parses {@code line} (without its newline) into {@code out}; never throws for any input. */
-  ParseStatus parse(String line, ParsedLine out);
+    /** Parses {@code line} (without its newline) into {@code out}; never throws for any input. */
+    ParseStatus parse(String line, ParsedLine out);
 
-  /** A fresh holder sized for this format. */
-  default ParsedLine newParsedLine() {
-    return new ParsedLine(this);
-  }
+    /** A fresh holder sized for this format. */
+    default ParsedLine newParsedLine() {
+        return new ParsedLine(this);
+    }
 }

@@ -18,73 +18,75 @@ import java.util.concurrent.TimeUnit;
  * so a batch that was refused or not made durable stays with the sender, which retries it.
  */
 public final class OtlpIngest {
-  /** How long a request may wait for its events to become durable before the sender is told to retry. */
-  public static final Duration DEFAULT_DURABLE_TIMEOUT = Duration.ofSeconds(30);
+    /** How long a request may wait for its events to become durable before the sender is told to retry. */
+    public static final Duration DEFAULT_DURABLE_TIMEOUT = Duration.ofSeconds(30);
 
-  /** What a receiver answers: the batch is durable, refused while paused, or not durable in time. */
-  public sealed interface Outcome {}
+    /** What a receiver answers: the batch is durable, refused while paused, or not durable in time. */
+    public sealed interface Outcome {}
 
-  public record Durable() implements Outcome {}
+    public record Durable() implements Outcome {}
 
-  /** The publisher cannot take events now (spool full): nothing of the batch was taken. */
-  public record Paused(String reason) implements Outcome {}
+    /** The publisher cannot take events now (spool full): nothing of the batch was taken. */
+    public record Paused(String reason) implements Outcome {}
 
-  /** Some event did not become durable in time; the sender retries the batch (duplicates are deduplicated by id). */
-  public record NotDurable(String reason) implements Outcome {}
+    /** Some event did not become durable in time; the sender retries the batch (duplicates are deduplicated by id). */
+    public record NotDurable(String reason) implements Outcome {}
 
-  private final LinePipeline pipeline;
-  private final String meshId;
-  private final MeshKind meshKind;
-  private final String cluster;
-  private final Duration durableTimeout;
+    private final LinePipeline pipeline;
+    private final String meshId;
+    private final MeshKind meshKind;
+    private final String cluster;
+    private final Duration durableTimeout;
 
-  public OtlpIngest(LinePipeline pipeline, String meshId, MeshKind meshKind, String cluster) {
-    this(pipeline, meshId, meshKind, cluster, DEFAULT_DURABLE_TIMEOUT);
-  }
-
-  public OtlpIngest(LinePipeline pipeline, String meshId, MeshKind meshKind, String cluster, Duration durableTimeout) {
-    this.pipeline = pipeline;
-    this.meshId = meshId;
-    this.meshKind = meshKind;
-    this.cluster = cluster;
-    this.durableTimeout = durableTimeout;
-  }
-
-  /** Why the collector refuses batches now, or null: checked before a request's body is decoded. */
-  public String paused() {
-    return pipeline.paused();
-  }
-
-  /** A request that could not be decoded: counted as an unparseable input with {@code reason}. */
-  public void rejected(String reason) {
-    pipeline.rejected(reason);
-  }
-
-  /** Blocks until the batch is durable (or refused): call it off any event loop. */
-  Outcome ingest(List<Rec> recs) throws InterruptedException {
-    String paused = pipeline.paused();
-    if (paused != null) {
-      // Back-pressure for a push source: the sender keeps the records and retries.
-      return new Paused(paused);
+    public OtlpIngest(LinePipeline pipeline, String meshId, MeshKind meshKind, String cluster) {
+        this(pipeline, meshId, meshKind, cluster, DEFAULT_DURABLE_TIMEOUT);
     }
-    List<CompletableFuture<Void>> pending = new ArrayList<>();
-    for (Rec r : recs) {
-      SourceContext ctx = new SourceContext(meshId, meshKind, cluster, SourceKind.OTEL_LOG, "otlp:" + r.streamKey());
-      long position = r.timeUnixNano() * 31 + r.body().hashCode();
-      Instant t = r.timeUnixNano() > 0 ? Instant.ofEpochSecond(0, r.timeUnixNano()) : Instant.now();
-      CompletableFuture<Void> f = pipeline.process(ctx, position, r.body(), t, r.attributes(), "otlp");
-      if (f != null) {
-        pending.add(f);
-      }
+
+    public OtlpIngest(
+            LinePipeline pipeline, String meshId, MeshKind meshKind, String cluster, Duration durableTimeout) {
+        this.pipeline = pipeline;
+        this.meshId = meshId;
+        this.meshKind = meshKind;
+        this.cluster = cluster;
+        this.durableTimeout = durableTimeout;
     }
-    try {
-      CompletableFuture.allOf(pending.toArray(new CompletableFuture[0])).get(durableTimeout.toMillis(),
-          TimeUnit.MILLISECONDS);
-      return new Durable();
-    } catch (InterruptedException e) {
-      throw e;
-    } catch (Exception e) {
-      return new NotDurable(String.valueOf(e.getMessage()));
+
+    /** Why the collector refuses batches now, or null: checked before a request's body is decoded. */
+    public String paused() {
+        return pipeline.paused();
     }
-  }
+
+    /** A request that could not be decoded: counted as an unparseable input with {@code reason}. */
+    public void rejected(String reason) {
+        pipeline.rejected(reason);
+    }
+
+    /** Blocks until the batch is durable (or refused): call it off any event loop. */
+    Outcome ingest(List<Rec> recs) throws InterruptedException {
+        String paused = pipeline.paused();
+        if (paused != null) {
+            // Back-pressure for a push source: the sender keeps the records and retries.
+            return new Paused(paused);
+        }
+        List<CompletableFuture<Void>> pending = new ArrayList<>();
+        for (Rec r : recs) {
+            SourceContext ctx =
+                    new SourceContext(meshId, meshKind, cluster, SourceKind.OTEL_LOG, "otlp:" + r.streamKey());
+            long position = r.timeUnixNano() * 31 + r.body().hashCode();
+            Instant t = r.timeUnixNano() > 0 ? Instant.ofEpochSecond(0, r.timeUnixNano()) : Instant.now();
+            CompletableFuture<Void> f = pipeline.process(ctx, position, r.body(), t, r.attributes(), "otlp");
+            if (f != null) {
+                pending.add(f);
+            }
+        }
+        try {
+            CompletableFuture.allOf(pending.toArray(new CompletableFuture[0]))
+                    .get(durableTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            return new Durable();
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            return new NotDurable(String.valueOf(e.getMessage()));
+        }
+    }
 }

@@ -13,18 +13,18 @@ import java.nio.file.Path;
  * budgeted one ({@link #checkWrite} throwing the same {@code IOException} a full disk throws).
  */
 public interface SpoolDisk {
-  /** Bytes the spool's filesystem can still take (what {@code statvfs} calls available to us). */
-  long usableSpace() throws IOException;
+    /** Bytes the spool's filesystem can still take (what {@code statvfs} calls available to us). */
+    long usableSpace() throws IOException;
 
-  /** Called before {@code bytes} are written; a real disk does nothing and lets the write fail. */
-  default void checkWrite(long bytes) throws IOException {}
+    /** Called before {@code bytes} are written; a real disk does nothing and lets the write fail. */
+    default void checkWrite(long bytes) throws IOException {}
 
-  /** Called after a write of {@code bytes}, and with a negative count when a file is truncated or deleted. */
-  default void written(long bytes) {}
+    /** Called after a write of {@code bytes}, and with a negative count when a file is truncated or deleted. */
+    default void written(long bytes) {}
 
-  /** The filesystem that holds {@code dir}. */
-  static SpoolDisk of(Path dir) throws IOException {
-    var store = Files.getFileStore(dir);
-    return store::getUsableSpace;
-  }
+    /** The filesystem that holds {@code dir}. */
+    static SpoolDisk of(Path dir) throws IOException {
+        var store = Files.getFileStore(dir);
+        return store::getUsableSpace;
+    }
 }

@@ -18,33 +18,36 @@ import java.util.concurrent.ThreadLocalRandom;
  * {@code traceparent} header still links collector and query-api spans.
  */
 public final class Tracing {
-  public static final String TRACEPARENT = "traceparent";
-  private static final HexFormat HEX = HexFormat.of();
+    public static final String TRACEPARENT = "traceparent";
+    private static final HexFormat HEX = HexFormat.of();
 
-  private Tracing() {}
+    private Tracing() {}
 
-  /** A started span for publishing one event; end it when the send completes. */
-  public static Span startPublishSpan(String topic) {
-    Tracer tracer = GlobalOpenTelemetry.getTracer("dev.meshlens.collector");
-    Span span = tracer.spanBuilder("publish " + topic).setSpanKind(SpanKind.PRODUCER)
-        .setAttribute("messaging.system", "kafka").setAttribute("messaging.destination.name", topic).startSpan();
-    if (span.getSpanContext().isValid()) {
-      return span;
+    /** A started span for publishing one event; end it when the send completes. */
+    public static Span startPublishSpan(String topic) {
+        Tracer tracer = GlobalOpenTelemetry.getTracer("dev.meshlens.collector");
+        Span span = tracer.spanBuilder("publish " + topic)
+                .setSpanKind(SpanKind.PRODUCER)
+                .setAttribute("messaging.system", "kafka")
+                .setAttribute("messaging.destination.name", topic)
+                .startSpan();
+        if (span.getSpanContext().isValid()) {
+            return span;
+        }
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        String traceId = HEX.toHexDigits(r.nextLong() | 1L) + HEX.toHexDigits(r.nextLong());
+        String spanId = HEX.toHexDigits(r.nextLong() | 1L);
+        return Span.wrap(SpanContext.create(traceId, spanId, TraceFlags.getSampled(), TraceState.getDefault()));
     }
-    ThreadLocalRandom r = ThreadLocalRandom.current();
-    String traceId = HEX.toHexDigits(r.nextLong() | 1L) + HEX.toHexDigits(r.nextLong());
-    String spanId = HEX.toHexDigits(r.nextLong() | 1L);
-    return Span.wrap(SpanContext.create(traceId, spanId, TraceFlags.getSampled(), TraceState.getDefault()));
-  }
 
-  /** The {@code traceparent} header value of a span. */
-  public static String traceparent(Span span) {
-    String[] out = new String[1];
-    W3CTraceContextPropagator.getInstance().inject(Context.root().with(span), out, (carrier, key, value) -> {
-      if (TRACEPARENT.equals(key) && carrier != null) {
-        carrier[0] = value;
-      }
-    });
-    return out[0];
-  }
+    /** The {@code traceparent} header value of a span. */
+    public static String traceparent(Span span) {
+        String[] out = new String[1];
+        W3CTraceContextPropagator.getInstance().inject(Context.root().with(span), out, (carrier, key, value) -> {
+            if (TRACEPARENT.equals(key) && carrier != null) {
+                carrier[0] = value;
+            }
+        });
+        return out[0];
+    }
 }

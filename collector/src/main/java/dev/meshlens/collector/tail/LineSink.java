@@ -9,5 +9,5 @@ import java.util.concurrent.CompletionStage;
  */
 @FunctionalInterface
 public interface LineSink {
-  CompletionStage<?> accept(TailedLine line) throws InterruptedException;
+    CompletionStage<?> accept(TailedLine line) throws InterruptedException;
 }

@@ -6,30 +6,30 @@ package dev.meshlens.collector.tail;
  * and a line's offset stay the same when a line is replayed.
  */
 public final class TailSource {
-  private final String identity;
-  private volatile String path;
-  /** Free slot for the consumer's per-source state (e.g. the container-runtime unwrapper). */
-  public Object attachment;
+    private final String identity;
+    private volatile String path;
+    /** Free slot for the consumer's per-source state (e.g. the container-runtime unwrapper). */
+    public Object attachment;
 
-  TailSource(String identity, String path) {
-    this.identity = identity;
-    this.path = path;
-  }
+    TailSource(String identity, String path) {
+        this.identity = identity;
+        this.path = path;
+    }
 
-  public String identity() {
-    return identity;
-  }
+    public String identity() {
+        return identity;
+    }
 
-  public String path() {
-    return path;
-  }
+    public String path() {
+        return path;
+    }
 
-  void path(String p) {
-    this.path = p;
-  }
+    void path(String p) {
+        this.path = p;
+    }
 
-  @Override
-  public String toString() {
-    return path + " (" + identity + ")";
-  }
+    @Override
+    public String toString() {
+        return path + " (" + identity + ")";
+    }
 }

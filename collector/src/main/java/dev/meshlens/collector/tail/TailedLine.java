@@ -12,12 +12,15 @@ import java.util.Locale;
  * @param status whether the bytes were a clean line
  */
 public record TailedLine(TailSource source, long offset, long endOffset, String text, Status status) {
-  /** How clean the bytes of a line were. */
-  public enum Status {
-    OK, TOO_LONG, INVALID_UTF8, BINARY;
+    /** How clean the bytes of a line were. */
+    public enum Status {
+        OK,
+        TOO_LONG,
+        INVALID_UTF8,
+        BINARY;
 
-    public String tag() {
-      return name().toLowerCase(Locale.ROOT);
+        public String tag() {
+            return name().toLowerCase(Locale.ROOT);
+        }
     }
-  }
 }

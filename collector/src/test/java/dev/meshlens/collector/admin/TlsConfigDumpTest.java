@@ -24,16 +24,16 @@ import org.junit.jupiter.api.Test;
  * </ul>
  */
 class TlsConfigDumpTest {
-  static final ObjectMapper M = new ObjectMapper();
-  static final TestCerts.Ca EAST = TestCerts.root("O=cluster.local,CN=istio-ca-east");
-  static final TestCerts.Ca DC1 = TestCerts.root("CN=pri-1.consul.ca.11111111.consul");
-  static final TestCerts.Leaf FRONTEND = TestCerts.leaf(EAST, "spiffe://cluster.local/ns/shop/sa/frontend");
-  static final TestCerts.Leaf INFO = TestCerts.leaf(DC1,
-      "spiffe://11111111-2222-3333-4444-555555555555.consul/ns/default/dc/dc1/svc/info");
+    static final ObjectMapper M = new ObjectMapper();
+    static final TestCerts.Ca EAST = TestCerts.root("O=cluster.local,CN=istio-ca-east");
+    static final TestCerts.Ca DC1 = TestCerts.root("CN=pri-1.consul.ca.11111111.consul");
+    static final TestCerts.Leaf FRONTEND = TestCerts.leaf(EAST, "spiffe://cluster.local/ns/shop/sa/frontend");
+    static final TestCerts.Leaf INFO =
+            TestCerts.leaf(DC1, "spiffe://11111111-2222-3333-4444-555555555555.consul/ns/default/dc/dc1/svc/info");
 
-  /** Istio's answer: the workload chain (leaf + root) and the trusted roots (own and a federated one). */
-  static String istioSecrets(String privateKeyDataSource) {
-    return """
+    /** Istio's answer: the workload chain (leaf + root) and the trusted roots (own and a federated one). */
+    static String istioSecrets(String privateKeyDataSource) {
+        return """
         {
          "configs": [
           {
@@ -62,15 +62,17 @@ class TlsConfigDumpTest {
            }
           }
          ]
-        }""".formatted(TestCerts.b64(TestCerts.pem(FRONTEND.cert(), EAST.cert())), privateKeyDataSource,
-        TestCerts.b64(TestCerts.pem(EAST.cert(), DC1.cert())));
-  }
+        }""".formatted(
+                        TestCerts.b64(TestCerts.pem(FRONTEND.cert(), EAST.cert())),
+                        privateKeyDataSource,
+                        TestCerts.b64(TestCerts.pem(EAST.cert(), DC1.cert())));
+    }
 
-  static final String REDACTED_BYTES = "{\"inline_bytes\": \"W3JlZGFjdGVkXQ==\"}";
+    static final String REDACTED_BYTES = "{\"inline_bytes\": \"W3JlZGFjdGVkXQ==\"}";
 
-  /** Consul's answer: no SDS; the public listener's transport socket carries leaf and roots inline. */
-  static String consulListeners(String privateKey) throws Exception {
-    return """
+    /** Consul's answer: no SDS; the public listener's transport socket carries leaf and roots inline. */
+    static String consulListeners(String privateKey) throws Exception {
+        return """
         {
          "configs": [
           {
@@ -107,79 +109,84 @@ class TlsConfigDumpTest {
            }
           }
          ]
-        }""".formatted(M.writeValueAsString(TestCerts.pem(INFO.cert())), M.writeValueAsString(privateKey),
-        M.writeValueAsString(TestCerts.pem(DC1.cert(), EAST.cert())));
-  }
-
-  @Test
-  void istioSdsSecretsGiveTheChainWithIssuersAndTheTrustedRoots() throws Exception {
-    TlsConfigDump.Found f = TlsConfigDump.read(M.readTree(istioSecrets(REDACTED_BYTES)));
-    assertEquals(2, f.chain().size(), "leaf and the root Istio appends");
-    CertificateInfo leaf = f.chain().get(0);
-    assertEquals(Pem.info(FRONTEND.cert()), leaf);
-    assertEquals("CN=istio-ca-east,O=cluster.local", leaf.issuer(), "RFC 2253, as the bundle roots are named");
-    assertEquals(List.of("spiffe://cluster.local/ns/shop/sa/frontend"), leaf.uriSans());
-    assertEquals(64, leaf.sha256Fingerprint().length());
-    assertEquals(Pem.subjectKeyId(EAST.cert()), leaf.authorityKeyId(), "AKI names the signing root's key");
-    assertTrue(leaf.subjectKeyId() != null && !leaf.ca());
-    assertEquals(FRONTEND.cert().getNotAfter().toInstant(), leaf.notAfter());
-    assertTrue(f.chain().get(1).ca());
-    assertEquals(List.of(Pem.info(EAST.cert()), Pem.info(DC1.cert())), f.trustedCas(),
-        "ROOTCA: the own root and the federated one, in the dump's order");
-    assertEquals(0, f.unreadable());
-  }
-
-  @Test
-  void consulInlineListenerGivesTheLeafAndTheRoots() throws Exception {
-    TlsConfigDump.Found f = TlsConfigDump.read(M.readTree(consulListeners("[redacted]")));
-    assertEquals(List.of(Pem.info(INFO.cert())), f.chain());
-    assertEquals(List.of(Pem.info(DC1.cert()), Pem.info(EAST.cert())), f.trustedCas());
-  }
-
-  @Test
-  void anUnredactedPrivateKeyIsNeverReadNorKept() throws Exception {
-    String key = FRONTEND.keyPem();
-    String keyBody = key.split("\n")[1];
-    // an Envoy (or a proxy in front of it) that did not redact, as bytes and as a string
-    TlsConfigDump.Found bytes = TlsConfigDump.read(M.readTree(istioSecrets(
-        "{\"inline_bytes\": \"" + TestCerts.b64(key) + "\"}")));
-    TlsConfigDump.Found string = TlsConfigDump.read(M.readTree(consulListeners(key)));
-    // and a key concatenated into the chain itself: only CERTIFICATE blocks are decoded
-    TlsConfigDump.Found mixed = TlsConfigDump.read(M.readTree("{\"tls_certificate\":{\"certificate_chain\":"
-        + "{\"inline_string\":" + M.writeValueAsString(key + TestCerts.pem(FRONTEND.cert())) + "}}}"));
-    for (TlsConfigDump.Found f : List.of(bytes, string, mixed)) {
-      assertFalse(f.chain().isEmpty());
-      assertFalse(f.toString().contains(keyBody), "nothing of the key in what was kept");
-      assertEquals(0, f.unreadable(), "the key block is not even tried as a certificate");
+        }""".formatted(
+                        M.writeValueAsString(TestCerts.pem(INFO.cert())),
+                        M.writeValueAsString(privateKey),
+                        M.writeValueAsString(TestCerts.pem(DC1.cert(), EAST.cert())));
     }
-    assertEquals(Pem.info(FRONTEND.cert()), mixed.chain().get(0));
-  }
 
-  @Test
-  void garbageAndEmptyAnswersGiveNothingWithoutThrowing() throws Exception {
-    assertTrue(TlsConfigDump.read(M.readTree("{}")).isEmpty(), "Consul's secrets: the dump exists but is empty");
-    assertTrue(TlsConfigDump.read(M.readTree("{\"configs\":[]}")).isEmpty());
-    assertTrue(TlsConfigDump.read(M.readTree("[1, \"x\", null, {\"certificate_chain\": 7}]")).isEmpty());
-    TlsConfigDump.Found bad = TlsConfigDump.read(M.readTree("""
+    @Test
+    void istioSdsSecretsGiveTheChainWithIssuersAndTheTrustedRoots() throws Exception {
+        TlsConfigDump.Found f = TlsConfigDump.read(M.readTree(istioSecrets(REDACTED_BYTES)));
+        assertEquals(2, f.chain().size(), "leaf and the root Istio appends");
+        CertificateInfo leaf = f.chain().get(0);
+        assertEquals(Pem.info(FRONTEND.cert()), leaf);
+        assertEquals("CN=istio-ca-east,O=cluster.local", leaf.issuer(), "RFC 2253, as the bundle roots are named");
+        assertEquals(List.of("spiffe://cluster.local/ns/shop/sa/frontend"), leaf.uriSans());
+        assertEquals(64, leaf.sha256Fingerprint().length());
+        assertEquals(Pem.subjectKeyId(EAST.cert()), leaf.authorityKeyId(), "AKI names the signing root's key");
+        assertTrue(leaf.subjectKeyId() != null && !leaf.ca());
+        assertEquals(FRONTEND.cert().getNotAfter().toInstant(), leaf.notAfter());
+        assertTrue(f.chain().get(1).ca());
+        assertEquals(
+                List.of(Pem.info(EAST.cert()), Pem.info(DC1.cert())),
+                f.trustedCas(),
+                "ROOTCA: the own root and the federated one, in the dump's order");
+        assertEquals(0, f.unreadable());
+    }
+
+    @Test
+    void consulInlineListenerGivesTheLeafAndTheRoots() throws Exception {
+        TlsConfigDump.Found f = TlsConfigDump.read(M.readTree(consulListeners("[redacted]")));
+        assertEquals(List.of(Pem.info(INFO.cert())), f.chain());
+        assertEquals(List.of(Pem.info(DC1.cert()), Pem.info(EAST.cert())), f.trustedCas());
+    }
+
+    @Test
+    void anUnredactedPrivateKeyIsNeverReadNorKept() throws Exception {
+        String key = FRONTEND.keyPem();
+        String keyBody = key.split("\n")[1];
+        // an Envoy (or a proxy in front of it) that did not redact, as bytes and as a string
+        TlsConfigDump.Found bytes =
+                TlsConfigDump.read(M.readTree(istioSecrets("{\"inline_bytes\": \"" + TestCerts.b64(key) + "\"}")));
+        TlsConfigDump.Found string = TlsConfigDump.read(M.readTree(consulListeners(key)));
+        // and a key concatenated into the chain itself: only CERTIFICATE blocks are decoded
+        TlsConfigDump.Found mixed = TlsConfigDump.read(M.readTree("{\"tls_certificate\":{\"certificate_chain\":"
+                + "{\"inline_string\":" + M.writeValueAsString(key + TestCerts.pem(FRONTEND.cert())) + "}}}"));
+        for (TlsConfigDump.Found f : List.of(bytes, string, mixed)) {
+            assertFalse(f.chain().isEmpty());
+            assertFalse(f.toString().contains(keyBody), "nothing of the key in what was kept");
+            assertEquals(0, f.unreadable(), "the key block is not even tried as a certificate");
+        }
+        assertEquals(Pem.info(FRONTEND.cert()), mixed.chain().get(0));
+    }
+
+    @Test
+    void garbageAndEmptyAnswersGiveNothingWithoutThrowing() throws Exception {
+        assertTrue(TlsConfigDump.read(M.readTree("{}")).isEmpty(), "Consul's secrets: the dump exists but is empty");
+        assertTrue(TlsConfigDump.read(M.readTree("{\"configs\":[]}")).isEmpty());
+        assertTrue(TlsConfigDump.read(M.readTree("[1, \"x\", null, {\"certificate_chain\": 7}]"))
+                .isEmpty());
+        TlsConfigDump.Found bad = TlsConfigDump.read(M.readTree("""
         {"configs":[{"secret":{"tls_certificate":{"certificate_chain":{"inline_bytes":"%%%%not base64"}}}},
          {"secret":{"tls_certificate":{"certificate_chain":{"inline_string":
            "-----BEGIN CERTIFICATE-----\\nMIIBzzCCAXWgAwIBAgIUZ2FyYmFnZQ==\\n-----END CERTIFICATE-----\\n"}}}},
          {"secret":{"validation_context":{"trusted_ca":{"filename":"/etc/certs/root-cert.pem"}}}}]}"""));
-    assertTrue(bad.isEmpty());
-    assertEquals(2, bad.unreadable(), "bad base64 and a truncated certificate are counted");
-    assertEquals(1, bad.onDisk());
-  }
+        assertTrue(bad.isEmpty());
+        assertEquals(2, bad.unreadable(), "bad base64 and a truncated certificate are counted");
+        assertEquals(1, bad.onDisk());
+    }
 
-  @Test
-  void derHeadersThatRunPastTheirBufferAreRejectedNotThrown() {
-    assertNull(Pem.header(new byte[] {0x04}, 0));
-    assertNull(Pem.header(new byte[] {0x04, 0x05, 1, 2}, 0), "content longer than the buffer");
-    assertNull(Pem.header(new byte[] {0x04, (byte) 0x82, 0x01}, 0), "length bytes past the end");
-    assertNull(Pem.header(new byte[] {0x04, (byte) 0x84, 0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff}, 0));
-    assertNull(Pem.header(new byte[] {0x30, (byte) 0x80, 0, 0}, 0), "indefinite length is not DER");
-    // OCTET STRING { OCTET STRING of length 20 with 2 bytes }, and AKI [0] running past its SEQUENCE
-    assertNull(Pem.subjectKeyId(new byte[] {0x04, 0x04, 0x04, 0x14, 1, 2}));
-    assertNull(Pem.authorityKeyId(new byte[] {0x04, 0x06, 0x30, 0x04, (byte) 0x80, 0x09, 1, 2}));
-    assertEquals("0102", Pem.authorityKeyId(new byte[] {0x04, 0x06, 0x30, 0x04, (byte) 0x80, 0x02, 1, 2}));
-  }
+    @Test
+    void derHeadersThatRunPastTheirBufferAreRejectedNotThrown() {
+        assertNull(Pem.header(new byte[] {0x04}, 0));
+        assertNull(Pem.header(new byte[] {0x04, 0x05, 1, 2}, 0), "content longer than the buffer");
+        assertNull(Pem.header(new byte[] {0x04, (byte) 0x82, 0x01}, 0), "length bytes past the end");
+        assertNull(Pem.header(new byte[] {0x04, (byte) 0x84, 0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff}, 0));
+        assertNull(Pem.header(new byte[] {0x30, (byte) 0x80, 0, 0}, 0), "indefinite length is not DER");
+        // OCTET STRING { OCTET STRING of length 20 with 2 bytes }, and AKI [0] running past its SEQUENCE
+        assertNull(Pem.subjectKeyId(new byte[] {0x04, 0x04, 0x04, 0x14, 1, 2}));
+        assertNull(Pem.authorityKeyId(new byte[] {0x04, 0x06, 0x30, 0x04, (byte) 0x80, 0x09, 1, 2}));
+        assertEquals("0102", Pem.authorityKeyId(new byte[] {0x04, 0x06, 0x30, 0x04, (byte) 0x80, 0x02, 1, 2}));
+    }
 }

@@ -14,19 +14,19 @@ import java.util.stream.Stream;
  * edge worth replaying on every run. Add a file when a property finds a failure, then fix the stage.
  */
 public final class FuzzCorpus {
-  private FuzzCorpus() {}
+    private FuzzCorpus() {}
 
-  public static List<byte[]> bytes(String target) throws IOException, URISyntaxException {
-    URL dir = FuzzCorpus.class.getResource("/fuzz/" + target);
-    if (dir == null) {
-      throw new IllegalStateException("no fuzz corpus fuzz/" + target + " on the test classpath");
+    public static List<byte[]> bytes(String target) throws IOException, URISyntaxException {
+        URL dir = FuzzCorpus.class.getResource("/fuzz/" + target);
+        if (dir == null) {
+            throw new IllegalStateException("no fuzz corpus fuzz/" + target + " on the test classpath");
+        }
+        List<byte[]> out = new ArrayList<>();
+        try (Stream<Path> files = Files.list(Path.of(dir.toURI()))) {
+            for (Path f : files.sorted().toList()) {
+                out.add(Files.readAllBytes(f));
+            }
+        }
+        return out;
     }
-    List<byte[]> out = new ArrayList<>();
-    try (Stream<Path> files = Files.list(Path.of(dir.toURI()))) {
-      for (Path f : files.sorted().toList()) {
-        out.add(Files.readAllBytes(f));
-      }
-    }
-    return out;
-  }
 }

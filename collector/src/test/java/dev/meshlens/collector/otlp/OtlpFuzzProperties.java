@@ -40,96 +40,136 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * Inputs kept in src/test/resources/fuzz/otlp are replayed on every run.
  */
 class OtlpFuzzProperties {
-  static final byte[] VALID = ExportLogsServiceRequest.newBuilder().addResourceLogs(ResourceLogs.newBuilder()
-      .addScopeLogs(ScopeLogs.newBuilder().addLogRecords(LogRecord.newBuilder().setTimeUnixNano(1764324000000000000L)
-          .setBody(AnyValue.newBuilder().setStringValue(OtlpReceiverTest.FAIL))
-          .addAttributes(KeyValue.newBuilder().setKey("k").setValue(AnyValue.newBuilder().setIntValue(7))))))
-      .build().toByteArray();
+    static final byte[] VALID = ExportLogsServiceRequest.newBuilder()
+            .addResourceLogs(ResourceLogs.newBuilder()
+                    .addScopeLogs(ScopeLogs.newBuilder()
+                            .addLogRecords(LogRecord.newBuilder()
+                                    .setTimeUnixNano(1764324000000000000L)
+                                    .setBody(AnyValue.newBuilder().setStringValue(OtlpReceiverTest.FAIL))
+                                    .addAttributes(KeyValue.newBuilder()
+                                            .setKey("k")
+                                            .setValue(AnyValue.newBuilder().setIntValue(7))))))
+            .build()
+            .toByteArray();
 
-  static CollectorMetrics metrics;
-  static OtlpReceiver http;
-  static OtlpGrpcReceiver grpc;
-  static GrpcProbe probe;
-  static final HttpClient CLIENT = HttpClient.newHttpClient();
+    static CollectorMetrics metrics;
+    static OtlpReceiver http;
+    static OtlpGrpcReceiver grpc;
+    static GrpcProbe probe;
+    static final HttpClient CLIENT = HttpClient.newHttpClient();
 
-  @BeforeContainer
-  static void start() throws Exception {
-    metrics = CollectorMetrics.noop("istio-east");
-    LinePipeline p = new LinePipeline(Presets.ISTIO, "istio-east", MeshKind.ISTIO, "east", e -> e,
-        e -> CompletableFuture.completedFuture(null), metrics, DeadLetters.none(), true, false);
-    OtlpIngest ingest = new OtlpIngest(p, "istio-east", MeshKind.ISTIO, "east");
-    http = new OtlpReceiver(ingest, "127.0.0.1", 0).start();
-    grpc = new OtlpGrpcReceiver(ingest, "127.0.0.1", 0).start();
-    probe = new GrpcProbe();
-  }
-
-  @AfterContainer
-  static void stop() throws Exception {
-    probe.close();
-    grpc.close();
-    http.close();
-  }
-
-  static double rejected() {
-    return metrics.count(CollectorMetrics.LINES_UNPARSEABLE, "reason", "otlp_undecodable");
-  }
-
-  /** The oracle: decoding throws nothing but IOException; each receiver answers OK or invalid, and counts the invalid. */
-  static void bodyIsSafe(byte[] body) throws Exception {
-    try {
-      OtlpLogRecords.fromProto(body);
-    } catch (IOException expected) {
-      // undecodable: the receivers answer 400 / INVALID_ARGUMENT
+    @BeforeContainer
+    static void start() throws Exception {
+        metrics = CollectorMetrics.noop("istio-east");
+        LinePipeline p = new LinePipeline(
+                Presets.ISTIO,
+                "istio-east",
+                MeshKind.ISTIO,
+                "east",
+                e -> e,
+                e -> CompletableFuture.completedFuture(null),
+                metrics,
+                DeadLetters.none(),
+                true,
+                false);
+        OtlpIngest ingest = new OtlpIngest(p, "istio-east", MeshKind.ISTIO, "east");
+        http = new OtlpReceiver(ingest, "127.0.0.1", 0).start();
+        grpc = new OtlpGrpcReceiver(ingest, "127.0.0.1", 0).start();
+        probe = new GrpcProbe();
     }
-    try {
-      OtlpLogRecords.fromJson(body);
-    } catch (IOException expected) {
-      // undecodable JSON
-    }
-    for (String type : new String[] {"application/x-protobuf", "application/json"}) {
-      double before = rejected();
-      int status = CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.port() + "/v1/logs"))
-          .header("Content-Type", type).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
-          HttpResponse.BodyHandlers.discarding()).statusCode();
-      assertTrue(status == 200 || status == 400, () -> type + " answered " + status);
-      assertEquals(before + (status == 400 ? 1 : 0), rejected(), "each rejected request counted once");
-    }
-    double before = rejected();
-    int grpcStatus = probe.unary(grpc.port(), "/opentelemetry.proto.collector.logs.v1.LogsService/Export", body);
-    assertTrue(grpcStatus == 0 || grpcStatus == 3, () -> "gRPC status " + grpcStatus);
-    assertEquals(before + (grpcStatus == 3 ? 1 : 0), rejected(), "each rejected call counted once");
-  }
 
-  @Property(tries = 150)
-  void anyBodyIsSafe(@ForAll("bodies") byte[] body) throws Exception {
-    bodyIsSafe(body);
-  }
-
-  @Example
-  void corpusOfFoundInputsStaysSafe() throws Exception {
-    int n = 0;
-    for (byte[] b : FuzzCorpus.bytes("otlp")) {
-      bodyIsSafe(b);
-      n++;
+    @AfterContainer
+    static void stop() throws Exception {
+        probe.close();
+        grpc.close();
+        http.close();
     }
-    assertTrue(n > 0, "the corpus is on the test classpath");
-  }
 
-  @Provide
-  Arbitrary<byte[]> bodies() {
-    Arbitrary<byte[]> random = Arbitraries.bytes().array(byte[].class).ofMaxSize(200);
-    Arbitrary<byte[]> mutated = Combinators.combine(Arbitraries.integers().between(0, VALID.length - 1),
-        Arbitraries.bytes(), Arbitraries.integers().between(0, VALID.length)).as((pos, val, cut) -> {
-          byte[] m = Arrays.copyOf(VALID, VALID.length - cut);
-          if (m.length > 0) {
-            m[pos % m.length] = val;
-          }
-          return m;
-        });
-    Arbitrary<byte[]> json = Arbitraries.of("{", "}", "[", "]", "\"resourceLogs\":", "\"scopeLogs\":", "\"logRecords\":",
-        "\"body\":", "{\"stringValue\":\"x\"}", "\"timeUnixNano\":", "\"99999999999999999999999\"", "-1", "null",
-        "\"attributes\":", "[{\"key\":\"a\",\"value\":{\"kvlistValue\":{}}}]", ",", ":", "\"")
-        .list().ofMaxSize(20).map(l -> String.join("", l).getBytes(StandardCharsets.UTF_8));
-    return Arbitraries.oneOf(random, mutated, json);
-  }
+    static double rejected() {
+        return metrics.count(CollectorMetrics.LINES_UNPARSEABLE, "reason", "otlp_undecodable");
+    }
+
+    /** The oracle: decoding throws nothing but IOException; each receiver answers OK or invalid, and counts the invalid. */
+    static void bodyIsSafe(byte[] body) throws Exception {
+        try {
+            OtlpLogRecords.fromProto(body);
+        } catch (IOException expected) {
+            // undecodable: the receivers answer 400 / INVALID_ARGUMENT
+        }
+        try {
+            OtlpLogRecords.fromJson(body);
+        } catch (IOException expected) {
+            // undecodable JSON
+        }
+        for (String type : new String[] {"application/x-protobuf", "application/json"}) {
+            double before = rejected();
+            int status = CLIENT.send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.port() + "/v1/logs"))
+                                    .header("Content-Type", type)
+                                    .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
+            assertTrue(status == 200 || status == 400, () -> type + " answered " + status);
+            assertEquals(before + (status == 400 ? 1 : 0), rejected(), "each rejected request counted once");
+        }
+        double before = rejected();
+        int grpcStatus = probe.unary(grpc.port(), "/opentelemetry.proto.collector.logs.v1.LogsService/Export", body);
+        assertTrue(grpcStatus == 0 || grpcStatus == 3, () -> "gRPC status " + grpcStatus);
+        assertEquals(before + (grpcStatus == 3 ? 1 : 0), rejected(), "each rejected call counted once");
+    }
+
+    @Property(tries = 150)
+    void anyBodyIsSafe(@ForAll("bodies") byte[] body) throws Exception {
+        bodyIsSafe(body);
+    }
+
+    @Example
+    void corpusOfFoundInputsStaysSafe() throws Exception {
+        int n = 0;
+        for (byte[] b : FuzzCorpus.bytes("otlp")) {
+            bodyIsSafe(b);
+            n++;
+        }
+        assertTrue(n > 0, "the corpus is on the test classpath");
+    }
+
+    @Provide
+    Arbitrary<byte[]> bodies() {
+        Arbitrary<byte[]> random = Arbitraries.bytes().array(byte[].class).ofMaxSize(200);
+        Arbitrary<byte[]> mutated = Combinators.combine(
+                        Arbitraries.integers().between(0, VALID.length - 1),
+                        Arbitraries.bytes(),
+                        Arbitraries.integers().between(0, VALID.length))
+                .as((pos, val, cut) -> {
+                    byte[] m = Arrays.copyOf(VALID, VALID.length - cut);
+                    if (m.length > 0) {
+                        m[pos % m.length] = val;
+                    }
+                    return m;
+                });
+        Arbitrary<byte[]> json = Arbitraries.of(
+                        "{",
+                        "}",
+                        "[",
+                        "]",
+                        "\"resourceLogs\":",
+                        "\"scopeLogs\":",
+                        "\"logRecords\":",
+                        "\"body\":",
+                        "{\"stringValue\":\"x\"}",
+                        "\"timeUnixNano\":",
+                        "\"99999999999999999999999\"",
+                        "-1",
+                        "null",
+                        "\"attributes\":",
+                        "[{\"key\":\"a\",\"value\":{\"kvlistValue\":{}}}]",
+                        ",",
+                        ":",
+                        "\"")
+                .list()
+                .ofMaxSize(20)
+                .map(l -> String.join("", l).getBytes(StandardCharsets.UTF_8));
+        return Arbitraries.oneOf(random, mutated, json);
+    }
 }

@@ -8,31 +8,31 @@ import java.io.IOException;
  * a disk many times a second.
  */
 final class SmallDisk implements SpoolDisk {
-  volatile long capacity;
-  private long used;
+    volatile long capacity;
+    private long used;
 
-  SmallDisk(long capacity) {
-    this.capacity = capacity;
-  }
-
-  synchronized long used() {
-    return used;
-  }
-
-  @Override
-  public synchronized long usableSpace() {
-    return Math.max(0, capacity - used);
-  }
-
-  @Override
-  public synchronized void checkWrite(long bytes) throws IOException {
-    if (used + bytes > capacity) {
-      throw new IOException("No space left on device");
+    SmallDisk(long capacity) {
+        this.capacity = capacity;
     }
-  }
 
-  @Override
-  public synchronized void written(long bytes) {
-    used += bytes;
-  }
+    synchronized long used() {
+        return used;
+    }
+
+    @Override
+    public synchronized long usableSpace() {
+        return Math.max(0, capacity - used);
+    }
+
+    @Override
+    public synchronized void checkWrite(long bytes) throws IOException {
+        if (used + bytes > capacity) {
+            throw new IOException("No space left on device");
+        }
+    }
+
+    @Override
+    public synchronized void written(long bytes) {
+        used += bytes;
+    }
 }

@@ -15,25 +15,30 @@ import org.junit.jupiter.api.io.TempDir;
 
 class EventRedactorTest {
 
-  /** The key from redaction.hash_key_file serves a policy that hashes fields without naming a key itself. */
-  @Test
-  void hashKeyFromTheCollectorConfigServesThePolicy(@TempDir Path dir) throws Exception {
-    Path policy = dir.resolve("policy.yaml");
-    Files.writeString(policy, """
+    /** The key from redaction.hash_key_file serves a policy that hashes fields without naming a key itself. */
+    @Test
+    void hashKeyFromTheCollectorConfigServesThePolicy(@TempDir Path dir) throws Exception {
+        Path policy = dir.resolve("policy.yaml");
+        Files.writeString(policy, """
         id: hashing
         version: "1"
         fields:
           request_id: hash
         """);
-    MeshEvent e = MeshEvent.builder().eventId("e1").observedTime(Instant.EPOCH).meshId("m")
-        .sourceKind(SourceKind.ACCESS_LOG).requestId("req-4711").build();
+        MeshEvent e = MeshEvent.builder()
+                .eventId("e1")
+                .observedTime(Instant.EPOCH)
+                .meshId("m")
+                .sourceKind(SourceKind.ACCESS_LOG)
+                .requestId("req-4711")
+                .build();
 
-    EventRedactor a = EventRedactor.engine(policy, HashKey.of("a-shared-key-of-enough-length"), null);
-    EventRedactor b = EventRedactor.engine(policy, HashKey.of("another-key-of-enough-length!"), null);
-    String hashedA = a.redact(e).requestId();
-    assertNotNull(hashedA);
-    assertNotEquals("req-4711", hashedA);
-    assertEquals(hashedA, a.redact(e).requestId(), "same key, same value: same hash");
-    assertNotEquals(hashedA, b.redact(e).requestId(), "another key gives another hash");
-  }
+        EventRedactor a = EventRedactor.engine(policy, HashKey.of("a-shared-key-of-enough-length"), null);
+        EventRedactor b = EventRedactor.engine(policy, HashKey.of("another-key-of-enough-length!"), null);
+        String hashedA = a.redact(e).requestId();
+        assertNotNull(hashedA);
+        assertNotEquals("req-4711", hashedA);
+        assertEquals(hashedA, a.redact(e).requestId(), "same key, same value: same hash");
+        assertNotEquals(hashedA, b.redact(e).requestId(), "another key gives another hash");
+    }
 }

@@ -14,17 +14,16 @@ import java.util.Objects;
  * @param resources configuration to apply, in order
  * @param steps what to do that is not configuration, in order (may be empty)
  */
-public record Fix(String mesh, String meshKind, String team, String why, List<Resource> resources,
-    List<String> steps) {
-  public Fix {
-    Objects.requireNonNull(mesh, "mesh");
-    Objects.requireNonNull(why, "why");
-    resources = resources == null ? List.of() : List.copyOf(resources);
-    steps = steps == null ? List.of() : List.copyOf(steps);
-  }
+public record Fix(String mesh, String meshKind, String team, String why, List<Resource> resources, List<String> steps) {
+    public Fix {
+        Objects.requireNonNull(mesh, "mesh");
+        Objects.requireNonNull(why, "why");
+        resources = resources == null ? List.of() : List.copyOf(resources);
+        steps = steps == null ? List.of() : List.copyOf(steps);
+    }
 
-  /** True when the fix is only described (no resource can express it). */
-  public boolean describedOnly() {
-    return resources.isEmpty();
-  }
+    /** True when the fix is only described (no resource can express it). */
+    public boolean describedOnly() {
+        return resources.isEmpty();
+    }
 }

@@ -13,15 +13,15 @@ import java.util.Map;
  * remediation words.
  */
 public final class FixDialects {
-  private FixDialects() {}
+    private FixDialects() {}
 
-  private static final Map<String, FixDialect> BY_KIND = Map.of(
-      IstioProfile.NAME, new IstioFixes(),
-      ConsulProfile.NAME, new ConsulFixes());
-  private static final FixDialect DESCRIBED = new DescribedFixes();
+    private static final Map<String, FixDialect> BY_KIND = Map.of(
+            IstioProfile.NAME, new IstioFixes(),
+            ConsulProfile.NAME, new ConsulFixes());
+    private static final FixDialect DESCRIBED = new DescribedFixes();
 
-  /** The dialect of a kind; described steps for a kind without one (or an unknown kind). */
-  public static FixDialect of(String kind) {
-    return kind == null ? DESCRIBED : BY_KIND.getOrDefault(kind.toLowerCase(Locale.ROOT), DESCRIBED);
-  }
+    /** The dialect of a kind; described steps for a kind without one (or an unknown kind). */
+    public static FixDialect of(String kind) {
+        return kind == null ? DESCRIBED : BY_KIND.getOrDefault(kind.toLowerCase(Locale.ROOT), DESCRIBED);
+    }
 }

@@ -13,17 +13,17 @@ import java.util.Objects;
  * @param options ways to fix it, recommended first (never empty)
  */
 public record FixPlan(String findingId, FailureCategory category, String summary, List<Fix> options) {
-  public FixPlan {
-    Objects.requireNonNull(findingId, "findingId");
-    Objects.requireNonNull(category, "category");
-    options = List.copyOf(options);
-    if (options.isEmpty()) {
-      throw new IllegalArgumentException("a fix plan needs at least one option");
+    public FixPlan {
+        Objects.requireNonNull(findingId, "findingId");
+        Objects.requireNonNull(category, "category");
+        options = List.copyOf(options);
+        if (options.isEmpty()) {
+            throw new IllegalArgumentException("a fix plan needs at least one option");
+        }
     }
-  }
 
-  /** The recommended option. */
-  public Fix recommended() {
-    return options.get(0);
-  }
+    /** The recommended option. */
+    public Fix recommended() {
+        return options.get(0);
+    }
 }

@@ -7,15 +7,15 @@ import java.util.Map;
 
 /** Pretty JSON for Consul config entries and API bodies (ordered as built). */
 final class Json {
-  private Json() {}
+    private Json() {}
 
-  private static final ObjectMapper M = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper M = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-  static String write(Map<String, ?> doc) {
-    try {
-      return M.writeValueAsString(doc) + "\n";
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("a fix document is always serialisable: " + e.getMessage(), e);
+    static String write(Map<String, ?> doc) {
+        try {
+            return M.writeValueAsString(doc) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a fix document is always serialisable: " + e.getMessage(), e);
+        }
     }
-  }
 }

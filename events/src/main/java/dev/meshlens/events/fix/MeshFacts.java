@@ -13,19 +13,19 @@ import java.util.Objects;
  * @param team the team that owns it, or null
  * @param signingRoots the public roots that sign its workloads (PEM where the inventory has it)
  */
-public record MeshFacts(String meshId, String kind, String trustDomain, String team,
-    List<TrustBundle.Root> signingRoots) {
-  public MeshFacts {
-    Objects.requireNonNull(meshId, "meshId");
-    signingRoots = signingRoots == null ? List.of() : List.copyOf(signingRoots);
-  }
+public record MeshFacts(
+        String meshId, String kind, String trustDomain, String team, List<TrustBundle.Root> signingRoots) {
+    public MeshFacts {
+        Objects.requireNonNull(meshId, "meshId");
+        signingRoots = signingRoots == null ? List.of() : List.copyOf(signingRoots);
+    }
 
-  /** Only the id is known (a mesh the inventory has never seen). */
-  public static MeshFacts unknown(String meshId) {
-    return new MeshFacts(meshId, null, null, null, List.of());
-  }
+    /** Only the id is known (a mesh the inventory has never seen). */
+    public static MeshFacts unknown(String meshId) {
+        return new MeshFacts(meshId, null, null, null, List.of());
+    }
 
-  MeshFacts withKind(String k) {
-    return kind != null || k == null ? this : new MeshFacts(meshId, k, trustDomain, team, signingRoots);
-  }
+    MeshFacts withKind(String k) {
+        return kind != null || k == null ? this : new MeshFacts(meshId, k, trustDomain, team, signingRoots);
+    }
 }

@@ -15,19 +15,19 @@ import java.util.Objects;
  * @param text exactly what to apply or copy
  * @param applyWith the command that applies it (e.g. {@code kubectl apply -f -})
  */
-public record Resource(String kind, String apiVersion, String name, String namespace, String format, String text,
-    String applyWith) {
-  public static final String YAML = "yaml";
-  public static final String JSON = "json";
-  public static final String PEM = "pem";
-  public static final String SHELL = "shell";
-  /** Not a format: HCL is never generated (JSON is accepted wherever Consul takes HCL). */
-  static final String HCL = "hcl";
+public record Resource(
+        String kind, String apiVersion, String name, String namespace, String format, String text, String applyWith) {
+    public static final String YAML = "yaml";
+    public static final String JSON = "json";
+    public static final String PEM = "pem";
+    public static final String SHELL = "shell";
+    /** Not a format: HCL is never generated (JSON is accepted wherever Consul takes HCL). */
+    static final String HCL = "hcl";
 
-  public Resource {
-    Objects.requireNonNull(kind, "kind");
-    Objects.requireNonNull(name, "name");
-    Objects.requireNonNull(format, "format");
-    Objects.requireNonNull(text, "text");
-  }
+    public Resource {
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(format, "format");
+        Objects.requireNonNull(text, "text");
+    }
 }

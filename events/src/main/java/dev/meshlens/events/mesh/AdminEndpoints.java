@@ -14,18 +14,18 @@ import java.util.Objects;
  *     configuration (where this mesh puts its certificates)
  * @param note how to reach it, for docs and the configuration reference
  */
-public record AdminEndpoints(String defaultAdminUrl, String statsPath, String certsPath,
-    List<String> tlsConfigDumpResources, String note) {
-  public AdminEndpoints {
-    Objects.requireNonNull(statsPath, "statsPath");
-    Objects.requireNonNull(certsPath, "certsPath");
-    tlsConfigDumpResources = List.copyOf(tlsConfigDumpResources);
-    note = note == null ? "" : note;
-  }
+public record AdminEndpoints(
+        String defaultAdminUrl, String statsPath, String certsPath, List<String> tlsConfigDumpResources, String note) {
+    public AdminEndpoints {
+        Objects.requireNonNull(statsPath, "statsPath");
+        Objects.requireNonNull(certsPath, "certsPath");
+        tlsConfigDumpResources = List.copyOf(tlsConfigDumpResources);
+        note = note == null ? "" : note;
+    }
 
-  /** Envoy's own admin API: what every Envoy answers, whatever mesh runs it. */
-  public static AdminEndpoints envoy(String defaultAdminUrl, List<String> tlsConfigDumpResources, String note) {
-    return new AdminEndpoints(defaultAdminUrl, "/stats?format=json&filter=ssl", "/certs", tlsConfigDumpResources,
-        note);
-  }
+    /** Envoy's own admin API: what every Envoy answers, whatever mesh runs it. */
+    public static AdminEndpoints envoy(String defaultAdminUrl, List<String> tlsConfigDumpResources, String note) {
+        return new AdminEndpoints(
+                defaultAdminUrl, "/stats?format=json&filter=ssl", "/certs", tlsConfigDumpResources, note);
+    }
 }

@@ -22,46 +22,55 @@ import java.util.Objects;
  * @param defaultHttpConnectRetries the retries its default HTTP route policy makes on connect failure (an
  *     access-log line with {@code URX} stands for this many more handshakes)
  */
-public record MeshProfile(String name, String displayName, List<NamingTemplate> identities,
-    List<AccessLogPreset> presets, List<String> controlPlaneCommands, ServiceNaming naming, AdminEndpoints admin,
-    TrustBundleSource trustBundle, RemediationDialect remediation, int defaultHttpConnectRetries) {
+public record MeshProfile(
+        String name,
+        String displayName,
+        List<NamingTemplate> identities,
+        List<AccessLogPreset> presets,
+        List<String> controlPlaneCommands,
+        ServiceNaming naming,
+        AdminEndpoints admin,
+        TrustBundleSource trustBundle,
+        RemediationDialect remediation,
+        int defaultHttpConnectRetries) {
 
-  public MeshProfile {
-    Objects.requireNonNull(name, "name");
-    if (!name.matches("[a-z][a-z0-9-]*")) {
-      throw new IllegalArgumentException("mesh kind name '" + name + "' must be lower-case letters, digits and '-'");
+    public MeshProfile {
+        Objects.requireNonNull(name, "name");
+        if (!name.matches("[a-z][a-z0-9-]*")) {
+            throw new IllegalArgumentException(
+                    "mesh kind name '" + name + "' must be lower-case letters, digits and '-'");
+        }
+        displayName = displayName == null ? name : displayName;
+        identities = List.copyOf(identities);
+        presets = List.copyOf(presets);
+        controlPlaneCommands = controlPlaneCommands == null ? List.of() : List.copyOf(controlPlaneCommands);
+        naming = naming == null ? ServiceNaming.PLAIN : naming;
+        Objects.requireNonNull(admin, "admin");
+        Objects.requireNonNull(trustBundle, "trustBundle");
+        remediation = remediation == null ? RemediationDialect.ENVOY : remediation;
+        if (defaultHttpConnectRetries < 0) {
+            throw new IllegalArgumentException("defaultHttpConnectRetries must not be negative");
+        }
     }
-    displayName = displayName == null ? name : displayName;
-    identities = List.copyOf(identities);
-    presets = List.copyOf(presets);
-    controlPlaneCommands = controlPlaneCommands == null ? List.of() : List.copyOf(controlPlaneCommands);
-    naming = naming == null ? ServiceNaming.PLAIN : naming;
-    Objects.requireNonNull(admin, "admin");
-    Objects.requireNonNull(trustBundle, "trustBundle");
-    remediation = remediation == null ? RemediationDialect.ENVOY : remediation;
-    if (defaultHttpConnectRetries < 0) {
-      throw new IllegalArgumentException("defaultHttpConnectRetries must not be negative");
+
+    /** The naming template its workloads get today, or null for a mesh without one. */
+    public NamingTemplate identity() {
+        return identities.isEmpty() ? null : identities.get(0);
     }
-  }
 
-  /** The naming template its workloads get today, or null for a mesh without one. */
-  public NamingTemplate identity() {
-    return identities.isEmpty() ? null : identities.get(0);
-  }
+    /** The documented form of its identities, e.g. {@code spiffe://<trust-domain>/ns/<namespace>/sa/<service-account>}. */
+    public String identityPattern() {
+        NamingTemplate t = identity();
+        return t == null ? "spiffe://<trust-domain>/<path>" : t.pattern();
+    }
 
-  /** The documented form of its identities, e.g. {@code spiffe://<trust-domain>/ns/<namespace>/sa/<service-account>}. */
-  public String identityPattern() {
-    NamingTemplate t = identity();
-    return t == null ? "spiffe://<trust-domain>/<path>" : t.pattern();
-  }
+    /** The access-log preset its proxies write by default, or null. */
+    public AccessLogPreset defaultPreset() {
+        return presets.isEmpty() ? null : presets.get(0);
+    }
 
-  /** The access-log preset its proxies write by default, or null. */
-  public AccessLogPreset defaultPreset() {
-    return presets.isEmpty() ? null : presets.get(0);
-  }
-
-  @Override
-  public String toString() {
-    return name;
-  }
+    @Override
+    public String toString() {
+        return name;
+    }
 }

@@ -19,26 +19,34 @@ package dev.meshlens.events.mesh;
  * @param gatewayRoute how this mesh's gateway routes the SNI of {@code {service}}
  * @param clientSni how a client of this mesh sends the SNI a remote gateway serves
  */
-public record RemediationDialect(String trustImport, String expectPeerIdentity, String acceptPeerIdentity,
-    String certRotator, String originateMtls, String enableInboundMtls, String enableTlsOrigination,
-    String tlsVersions, String gatewayRoute, String clientSni) {
+public record RemediationDialect(
+        String trustImport,
+        String expectPeerIdentity,
+        String acceptPeerIdentity,
+        String certRotator,
+        String originateMtls,
+        String enableInboundMtls,
+        String enableTlsOrigination,
+        String tlsVersions,
+        String gatewayRoute,
+        String clientSni) {
 
-  /** The words for a mesh meshlens knows nothing specific about: plain Envoy terms. */
-  public static final RemediationDialect ENVOY = new RemediationDialect(
-      "add the root to the trust bundle the proxies verify against (validation_context trusted_ca)",
-      "configure the expected SAN of the remote service (validation_context match_typed_subject_alt_names)",
-      "widen the inbound SAN matcher / trust domain list of {service}",
-      "the CA that issues the proxy's certificate",
-      "configure the upstream TLS context of {service} with a client certificate",
-      "a downstream TLS context requiring client certificates",
-      "an upstream TLS context",
-      "the TLS contexts' tls_params (tls_minimum_protocol_version, cipher_suites)",
-      "a filter chain matching the SNI of {service} (server_names) in TLS passthrough",
-      "the upstream TLS context's sni");
+    /** The words for a mesh meshlens knows nothing specific about: plain Envoy terms. */
+    public static final RemediationDialect ENVOY = new RemediationDialect(
+            "add the root to the trust bundle the proxies verify against (validation_context trusted_ca)",
+            "configure the expected SAN of the remote service (validation_context match_typed_subject_alt_names)",
+            "widen the inbound SAN matcher / trust domain list of {service}",
+            "the CA that issues the proxy's certificate",
+            "configure the upstream TLS context of {service} with a client certificate",
+            "a downstream TLS context requiring client certificates",
+            "an upstream TLS context",
+            "the TLS contexts' tls_params (tls_minimum_protocol_version, cipher_suites)",
+            "a filter chain matching the SNI of {service} (server_names) in TLS passthrough",
+            "the upstream TLS context's sni");
 
-  /** Fills {@code {service}} and {@code {template}}. */
-  public static String fill(String words, String service, String template) {
-    return words.replace("{service}", service == null ? "the service" : service)
-        .replace("{template}", template == null ? "its template" : template);
-  }
+    /** Fills {@code {service}} and {@code {template}}. */
+    public static String fill(String words, String service, String template) {
+        return words.replace("{service}", service == null ? "the service" : service)
+                .replace("{template}", template == null ? "its template" : template);
+    }
 }

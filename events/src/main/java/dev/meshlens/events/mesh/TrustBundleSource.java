@@ -12,17 +12,23 @@ package dev.meshlens.events.mesh;
  * @param trustDomainField for {@code http-json}: the trust domain field of the answer, or null
  * @param description where the bundle lives, in the mesh's own words (docs, remediation)
  */
-public record TrustBundleSource(String kind, String httpPath, String tokenHeader, String rootsField,
-    String rootPemField, String trustDomainField, String description) {
-  public static final String PEM = "pem";
-  public static final String HTTP_JSON = "http-json";
+public record TrustBundleSource(
+        String kind,
+        String httpPath,
+        String tokenHeader,
+        String rootsField,
+        String rootPemField,
+        String trustDomainField,
+        String description) {
+    public static final String PEM = "pem";
+    public static final String HTTP_JSON = "http-json";
 
-  /** Roots in a PEM file or folder (mounted from wherever the mesh keeps them). */
-  public static TrustBundleSource pem(String description) {
-    return new TrustBundleSource(PEM, null, null, null, null, null, description);
-  }
+    /** Roots in a PEM file or folder (mounted from wherever the mesh keeps them). */
+    public static TrustBundleSource pem(String description) {
+        return new TrustBundleSource(PEM, null, null, null, null, null, description);
+    }
 
-  public boolean isHttp() {
-    return HTTP_JSON.equals(kind);
-  }
+    public boolean isHttp() {
+        return HTTP_JSON.equals(kind);
+    }
 }

@@ -11,33 +11,35 @@ import java.util.List;
  * docs/schemas/ from the services' tables.
  */
 public final class ConfigSchemaCommand {
-  private ConfigSchemaCommand() {}
+    private ConfigSchemaCommand() {}
 
-  public static int run(String[] args) {
-    String usage = "usage: config-schema SERVICE | --write-docs\n  SERVICE: one of "
-        + String.join(", ", ConfigReference.names()) + "\n";
-    if (args.length != 1 || args[0].equals("-h") || args[0].equals("--help")) {
-      (args.length == 1 ? System.out : System.err).print(usage);
-      return args.length == 1 ? 0 : 2;
-    }
-    if (args[0].equals("--write-docs")) {
-      Path root = Path.of(System.getProperty("meshlens.home", "."));
-      try {
-        List<String> changed = ConfigReference.regenerate(root, true);
-        System.out.println(changed.isEmpty() ? "config-schema: the generated reference is up to date"
-            : "config-schema: rewrote " + String.join(", ", changed));
+    public static int run(String[] args) {
+        String usage = "usage: config-schema SERVICE | --write-docs\n  SERVICE: one of "
+                + String.join(", ", ConfigReference.names()) + "\n";
+        if (args.length != 1 || args[0].equals("-h") || args[0].equals("--help")) {
+            (args.length == 1 ? System.out : System.err).print(usage);
+            return args.length == 1 ? 0 : 2;
+        }
+        if (args[0].equals("--write-docs")) {
+            Path root = Path.of(System.getProperty("meshlens.home", "."));
+            try {
+                List<String> changed = ConfigReference.regenerate(root, true);
+                System.out.println(
+                        changed.isEmpty()
+                                ? "config-schema: the generated reference is up to date"
+                                : "config-schema: rewrote " + String.join(", ", changed));
+                return 0;
+            } catch (IOException | IllegalArgumentException e) {
+                System.err.println("config-schema: " + e.getMessage());
+                return 1;
+            }
+        }
+        ConfigReference.Service s = ConfigReference.service(args[0]);
+        if (s == null) {
+            System.err.print("config-schema: unknown service '" + args[0] + "'\n" + usage);
+            return 2;
+        }
+        System.out.print(JsonSchema.of(s.def()));
         return 0;
-      } catch (IOException | IllegalArgumentException e) {
-        System.err.println("config-schema: " + e.getMessage());
-        return 1;
-      }
     }
-    ConfigReference.Service s = ConfigReference.service(args[0]);
-    if (s == null) {
-      System.err.print("config-schema: unknown service '" + args[0] + "'\n" + usage);
-      return 2;
-    }
-    System.out.print(JsonSchema.of(s.def()));
-    return 0;
-  }
 }

@@ -10,127 +10,143 @@ import java.util.concurrent.TimeUnit;
 
 /** {@code ./meshlens demo}: start everything, show where to look and the first findings, stop on Ctrl-C. */
 public final class DemoCommand {
-  private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
-  private DemoCommand() {}
+    private DemoCommand() {}
 
-  public static int run(String[] args) {
-    return run(args, System.out, System.err);
-  }
-
-  static int run(String[] args, PrintStream out, PrintStream err) {
-    DemoOptions options;
-    try {
-      options = DemoOptions.parse(args);
-    } catch (IllegalArgumentException e) {
-      err.println("meshlens demo: " + e.getMessage());
-      err.println(DemoOptions.USAGE);
-      return 2;
+    public static int run(String[] args) {
+        return run(args, System.out, System.err);
     }
-    if (options == null) {
-      out.println(DemoOptions.USAGE);
-      return 0;
-    }
-    Demo demo;
-    try {
-      demo = Demo.start(options, out);
-    } catch (IOException e) {
-      err.println("meshlens demo: could not start: " + e.getMessage());
-      err.println("meshlens demo: logs are in " + options.dir().toAbsolutePath().resolve("logs"));
-      return 1;
-    }
-    CountDownLatch stopped = new CountDownLatch(1);
-    Thread hook = new Thread(() -> {
-      out.println("\nmeshlens demo: stopping everything ...");
-      demo.close();
-      out.println("meshlens demo: stopped; nothing left running.");
-      out.flush();
-      stopped.countDown();
-    }, "meshlens-demo-stop");
-    Runtime.getRuntime().addShutdownHook(hook);
 
-    printWhereToLook(demo, out);
-    printFirstFindings(demo, options, out);
-    out.println("Press Ctrl-C to stop.");
-    out.flush();
-    try {
-      if (options.runFor() != null) {
-        if (!stopped.await(options.runFor().toMillis(), TimeUnit.MILLISECONDS)) {
-          Runtime.getRuntime().removeShutdownHook(hook);
-          hook.run();
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        DemoOptions options;
+        try {
+            options = DemoOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            err.println("meshlens demo: " + e.getMessage());
+            err.println(DemoOptions.USAGE);
+            return 2;
         }
-      } else {
-        stopped.await();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    return 0;
-  }
-
-  private static void printWhereToLook(Demo demo, PrintStream out) {
-    String api = demo.queryApiUrl();
-    out.println();
-    out.println("Where to look:");
-    out.println("  on-call page      " + api + "/   (token: " + Demo.ONCALL_TOKEN + ")");
-    out.println("  findings          curl -H 'Authorization: Bearer " + Demo.ONCALL_TOKEN + "' " + api
-        + "/api/v1/findings");
-    out.println("  why can't A->B?   curl -H 'Authorization: Bearer " + Demo.ONCALL_TOKEN + "' '" + api
-        + "/api/v1/diagnose?from=frontend&to=billing'");
-    out.println("  team tokens       " + Demo.ISTIO_TEAM_TOKEN + " sees only " + Demo.ISTIO_MESH + ", "
-        + Demo.CONSUL_TEAM_TOKEN + " only " + Demo.CONSUL_MESH);
-    out.println("  metrics           " + api + "/metrics  " + String.join("  ", demo.collectorMetricsUrls()));
-    out.println("  Kafka             " + demo.kafkaBootstrap() + "   topics meshlens.events." + Demo.ISTIO_MESH
-        + ", meshlens.events." + Demo.CONSUL_MESH + ", meshlens.findings");
-    out.println("  Elasticsearch     " + demo.elasticsearchUrl() + "   indices meshlens-events-*, meshlens-findings");
-    out.println("  explain a line    ./meshlens explain " + demo.dir().resolve("meshes").resolve(Demo.ISTIO_MESH)
-        .resolve("backend").resolve("access.log"));
-    out.println("  configs, logs     " + demo.dir().resolve("config") + "  " + demo.dir().resolve("logs"));
-    out.println("Injected faults:");
-    for (Demo.InjectedFault f : Demo.FAULTS) {
-      out.println("  - " + f.description());
-    }
-    out.println("  - catalog's workload certificate expires in 5 days (inventory, alert)");
-    out.println();
-    out.flush();
-  }
-
-  /** Waits (bounded) until findings for the injected faults appear, and prints them. */
-  private static void printFirstFindings(Demo demo, DemoOptions options, PrintStream out) {
-    out.println("Waiting for the first findings (collectors -> Kafka -> correlation -> Elasticsearch) ...");
-    out.flush();
-    long t0 = System.nanoTime();
-    long deadline = t0 + options.findingsTimeout().toNanos();
-    JsonNode items = null;
-    while (System.nanoTime() < deadline) {
-      try {
-        items = JSON.readTree(demo.get("/api/v1/findings?state=open&size=20", Demo.ONCALL_TOKEN)).path("items");
-        if (items.size() >= Demo.FAULTS.size()) {
-          break;
+        if (options == null) {
+            out.println(DemoOptions.USAGE);
+            return 0;
         }
-      } catch (IOException e) {
-        // the API answers once Elasticsearch has the index; keep waiting
-      }
-      Demo.sleep(2000);
-    }
-    if (items == null || items.isEmpty()) {
-      out.println("  no findings yet after " + options.findingsTimeout().toSeconds()
-          + " s; see the logs in " + demo.dir().resolve("logs"));
-      return;
-    }
-    out.printf(Locale.ROOT, "Open findings after %.0f s:%n", (System.nanoTime() - t0) / 1e9);
-    for (JsonNode f : items) {
-      out.printf(Locale.ROOT, "  %-20s %s -> %s/%s  x%d%n      %s%n      fix: %s%n",
-          f.path("category").asText(), f.path("client_mesh").asText() + "/" + shortId(f.path("client_identity")),
-          f.path("server_mesh").asText(), f.path("server_service").asText(), f.path("count").asLong(),
-          f.path("direction").asText(), f.path("remediation").asText());
-    }
-    out.println();
-  }
+        Demo demo;
+        try {
+            demo = Demo.start(options, out);
+        } catch (IOException e) {
+            err.println("meshlens demo: could not start: " + e.getMessage());
+            err.println("meshlens demo: logs are in "
+                    + options.dir().toAbsolutePath().resolve("logs"));
+            return 1;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(
+                () -> {
+                    out.println("\nmeshlens demo: stopping everything ...");
+                    demo.close();
+                    out.println("meshlens demo: stopped; nothing left running.");
+                    out.flush();
+                    stopped.countDown();
+                },
+                "meshlens-demo-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
 
-  private static String shortId(JsonNode identity) {
-    String s = identity.asText();
-    int i = s.lastIndexOf('/');
-    return i >= 0 ? s.substring(i + 1) : s;
-  }
+        printWhereToLook(demo, out);
+        printFirstFindings(demo, options, out);
+        out.println("Press Ctrl-C to stop.");
+        out.flush();
+        try {
+            if (options.runFor() != null) {
+                if (!stopped.await(options.runFor().toMillis(), TimeUnit.MILLISECONDS)) {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                    hook.run();
+                }
+            } else {
+                stopped.await();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    private static void printWhereToLook(Demo demo, PrintStream out) {
+        String api = demo.queryApiUrl();
+        out.println();
+        out.println("Where to look:");
+        out.println("  on-call page      " + api + "/   (token: " + Demo.ONCALL_TOKEN + ")");
+        out.println("  findings          curl -H 'Authorization: Bearer " + Demo.ONCALL_TOKEN + "' " + api
+                + "/api/v1/findings");
+        out.println("  why can't A->B?   curl -H 'Authorization: Bearer " + Demo.ONCALL_TOKEN + "' '" + api
+                + "/api/v1/diagnose?from=frontend&to=billing'");
+        out.println("  team tokens       " + Demo.ISTIO_TEAM_TOKEN + " sees only " + Demo.ISTIO_MESH + ", "
+                + Demo.CONSUL_TEAM_TOKEN + " only " + Demo.CONSUL_MESH);
+        out.println("  metrics           " + api + "/metrics  " + String.join("  ", demo.collectorMetricsUrls()));
+        out.println("  Kafka             " + demo.kafkaBootstrap() + "   topics meshlens.events." + Demo.ISTIO_MESH
+                + ", meshlens.events." + Demo.CONSUL_MESH + ", meshlens.findings");
+        out.println(
+                "  Elasticsearch     " + demo.elasticsearchUrl() + "   indices meshlens-events-*, meshlens-findings");
+        out.println("  explain a line    ./meshlens explain "
+                + demo.dir()
+                        .resolve("meshes")
+                        .resolve(Demo.ISTIO_MESH)
+                        .resolve("backend")
+                        .resolve("access.log"));
+        out.println("  configs, logs     " + demo.dir().resolve("config") + "  "
+                + demo.dir().resolve("logs"));
+        out.println("Injected faults:");
+        for (Demo.InjectedFault f : Demo.FAULTS) {
+            out.println("  - " + f.description());
+        }
+        out.println("  - catalog's workload certificate expires in 5 days (inventory, alert)");
+        out.println();
+        out.flush();
+    }
+
+    /** Waits (bounded) until findings for the injected faults appear, and prints them. */
+    private static void printFirstFindings(Demo demo, DemoOptions options, PrintStream out) {
+        out.println("Waiting for the first findings (collectors -> Kafka -> correlation -> Elasticsearch) ...");
+        out.flush();
+        long t0 = System.nanoTime();
+        long deadline = t0 + options.findingsTimeout().toNanos();
+        JsonNode items = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                items = JSON.readTree(demo.get("/api/v1/findings?state=open&size=20", Demo.ONCALL_TOKEN))
+                        .path("items");
+                if (items.size() >= Demo.FAULTS.size()) {
+                    break;
+                }
+            } catch (IOException e) {
+                // the API answers once Elasticsearch has the index; keep waiting
+            }
+            Demo.sleep(2000);
+        }
+        if (items == null || items.isEmpty()) {
+            out.println("  no findings yet after " + options.findingsTimeout().toSeconds() + " s; see the logs in "
+                    + demo.dir().resolve("logs"));
+            return;
+        }
+        out.printf(Locale.ROOT, "Open findings after %.0f s:%n", (System.nanoTime() - t0) / 1e9);
+        for (JsonNode f : items) {
+            out.printf(
+                    Locale.ROOT,
+                    "  %-20s %s -> %s/%s  x%d%n      %s%n      fix: %s%n",
+                    f.path("category").asText(),
+                    f.path("client_mesh").asText() + "/" + shortId(f.path("client_identity")),
+                    f.path("server_mesh").asText(),
+                    f.path("server_service").asText(),
+                    f.path("count").asLong(),
+                    f.path("direction").asText(),
+                    f.path("remediation").asText());
+        }
+        out.println();
+    }
+
+    private static String shortId(JsonNode identity) {
+        String s = identity.asText();
+        int i = s.lastIndexOf('/');
+        return i >= 0 ? s.substring(i + 1) : s;
+    }
 }

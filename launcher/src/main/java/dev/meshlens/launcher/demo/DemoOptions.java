@@ -13,16 +13,16 @@ import java.time.Duration;
  * @param runFor stop by itself after this long (null = until Ctrl-C)
  * @param findingsTimeout how long to wait for the first findings before saying so
  */
-public record DemoOptions(Path dir, int httpPort, long seed, double ratePerEdge, Duration runFor,
-    Duration findingsTimeout) {
+public record DemoOptions(
+        Path dir, int httpPort, long seed, double ratePerEdge, Duration runFor, Duration findingsTimeout) {
 
-  public static final Path DEFAULT_DIR = Path.of(".meshlens", "demo");
-  public static final int DEFAULT_HTTP_PORT = 8080;
-  public static final long DEFAULT_SEED = 7;
-  public static final double DEFAULT_RATE_PER_EDGE = 2.0;
-  public static final Duration DEFAULT_FINDINGS_TIMEOUT = Duration.ofMinutes(3);
+    public static final Path DEFAULT_DIR = Path.of(".meshlens", "demo");
+    public static final int DEFAULT_HTTP_PORT = 8080;
+    public static final long DEFAULT_SEED = 7;
+    public static final double DEFAULT_RATE_PER_EDGE = 2.0;
+    public static final Duration DEFAULT_FINDINGS_TIMEOUT = Duration.ofMinutes(3);
 
-  static final String USAGE = """
+    static final String USAGE = """
       usage: meshlens demo [options]
         Runs everything locally: a real Kafka broker and Elasticsearch node (child processes), an Istio
         mesh and a Consul mesh simulated with real certificates and injected faults, one collector per
@@ -34,67 +34,86 @@ public record DemoOptions(Path dir, int httpPort, long seed, double ratePerEdge,
         --run-for SECONDS  stop by itself after this many seconds (default: until Ctrl-C)
         -h, --help         this text""";
 
-  public static DemoOptions defaults() {
-    return new DemoOptions(DEFAULT_DIR, DEFAULT_HTTP_PORT, DEFAULT_SEED, DEFAULT_RATE_PER_EDGE, null,
-        DEFAULT_FINDINGS_TIMEOUT);
-  }
+    public static DemoOptions defaults() {
+        return new DemoOptions(
+                DEFAULT_DIR, DEFAULT_HTTP_PORT, DEFAULT_SEED, DEFAULT_RATE_PER_EDGE, null, DEFAULT_FINDINGS_TIMEOUT);
+    }
 
-  /** Parses command-line options; {@code null} means help was asked for. */
-  static DemoOptions parse(String[] args) {
-    DemoOptions o = defaults();
-    for (int i = 0; i < args.length; i++) {
-      String a = args[i];
-      switch (a) {
-        case "-h", "--help" -> {
-          return null;
+    /** Parses command-line options; {@code null} means help was asked for. */
+    static DemoOptions parse(String[] args) {
+        DemoOptions o = defaults();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            switch (a) {
+                case "-h", "--help" -> {
+                    return null;
+                }
+                case "--dir" ->
+                    o = new DemoOptions(
+                            Path.of(value(args, ++i, a)),
+                            o.httpPort,
+                            o.seed,
+                            o.ratePerEdge,
+                            o.runFor,
+                            o.findingsTimeout);
+                case "--http-port" ->
+                    o = new DemoOptions(
+                            o.dir,
+                            intValue(args, ++i, a, 0, 65535),
+                            o.seed,
+                            o.ratePerEdge,
+                            o.runFor,
+                            o.findingsTimeout);
+                case "--seed" ->
+                    o = new DemoOptions(
+                            o.dir, o.httpPort, longValue(args, ++i, a), o.ratePerEdge, o.runFor, o.findingsTimeout);
+                case "--rate" -> {
+                    double r;
+                    try {
+                        r = Double.parseDouble(value(args, ++i, a));
+                    } catch (NumberFormatException e) {
+                        throw new IllegalArgumentException("--rate needs a number, e.g. --rate 2");
+                    }
+                    if (!(r > 0 && r <= 1000)) {
+                        throw new IllegalArgumentException("--rate must be between 0 (exclusive) and 1000");
+                    }
+                    o = new DemoOptions(o.dir, o.httpPort, o.seed, r, o.runFor, o.findingsTimeout);
+                }
+                case "--run-for" ->
+                    o = new DemoOptions(
+                            o.dir,
+                            o.httpPort,
+                            o.seed,
+                            o.ratePerEdge,
+                            Duration.ofSeconds(intValue(args, ++i, a, 1, 86_400)),
+                            o.findingsTimeout);
+                default -> throw new IllegalArgumentException("unknown option '" + a + "'");
+            }
         }
-        case "--dir" -> o = new DemoOptions(Path.of(value(args, ++i, a)), o.httpPort, o.seed, o.ratePerEdge,
-            o.runFor, o.findingsTimeout);
-        case "--http-port" -> o = new DemoOptions(o.dir, intValue(args, ++i, a, 0, 65535), o.seed, o.ratePerEdge,
-            o.runFor, o.findingsTimeout);
-        case "--seed" -> o = new DemoOptions(o.dir, o.httpPort, longValue(args, ++i, a), o.ratePerEdge, o.runFor,
-            o.findingsTimeout);
-        case "--rate" -> {
-          double r;
-          try {
-            r = Double.parseDouble(value(args, ++i, a));
-          } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--rate needs a number, e.g. --rate 2");
-          }
-          if (!(r > 0 && r <= 1000)) {
-            throw new IllegalArgumentException("--rate must be between 0 (exclusive) and 1000");
-          }
-          o = new DemoOptions(o.dir, o.httpPort, o.seed, r, o.runFor, o.findingsTimeout);
+        return o;
+    }
+
+    private static String value(String[] args, int i, String opt) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(opt + " needs a value");
         }
-        case "--run-for" -> o = new DemoOptions(o.dir, o.httpPort, o.seed, o.ratePerEdge,
-            Duration.ofSeconds(intValue(args, ++i, a, 1, 86_400)), o.findingsTimeout);
-        default -> throw new IllegalArgumentException("unknown option '" + a + "'");
-      }
+        return args[i];
     }
-    return o;
-  }
 
-  private static String value(String[] args, int i, String opt) {
-    if (i >= args.length) {
-      throw new IllegalArgumentException(opt + " needs a value");
+    private static int intValue(String[] args, int i, String opt, int min, int max) {
+        long v = longValue(args, i, opt);
+        if (v < min || v > max) {
+            throw new IllegalArgumentException(opt + " must be between " + min + " and " + max);
+        }
+        return (int) v;
     }
-    return args[i];
-  }
 
-  private static int intValue(String[] args, int i, String opt, int min, int max) {
-    long v = longValue(args, i, opt);
-    if (v < min || v > max) {
-      throw new IllegalArgumentException(opt + " must be between " + min + " and " + max);
+    private static long longValue(String[] args, int i, String opt) {
+        String v = value(args, i, opt);
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(opt + " needs a whole number, got '" + v + "'");
+        }
     }
-    return (int) v;
-  }
-
-  private static long longValue(String[] args, int i, String opt) {
-    String v = value(args, i, opt);
-    try {
-      return Long.parseLong(v);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(opt + " needs a whole number, got '" + v + "'");
-    }
-  }
 }

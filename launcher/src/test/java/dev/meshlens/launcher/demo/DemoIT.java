@@ -26,114 +26,125 @@ import org.junit.jupiter.api.Test;
  * API, and the services must expose the metric names the alert rules and dashboards use.
  */
 class DemoIT {
-  private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
-  @Test
-  void injectedFaultsBecomeFindingsWithTheRightDirection() throws Exception {
-    Demo demo = RunningDemo.get();
-    JsonNode items = RunningDemo.awaitFindings(demo, Set.of("UNTRUSTED_ROOT", "SAN_MISMATCH", "PLAINTEXT_MISMATCH"),
-        Duration.ofMinutes(4));
-    List<String> summary = new ArrayList<>();
-    items.forEach(f -> summary.add(f.path("category").asText() + " " + f.path("client_mesh").asText() + "->"
-        + f.path("server_mesh").asText() + "/" + f.path("server_service").asText() + " rejected_by="
-        + f.path("rejected_by").asText()));
-    System.out.println("demo findings: " + summary);
+    @Test
+    void injectedFaultsBecomeFindingsWithTheRightDirection() throws Exception {
+        Demo demo = RunningDemo.get();
+        JsonNode items = RunningDemo.awaitFindings(
+                demo, Set.of("UNTRUSTED_ROOT", "SAN_MISMATCH", "PLAINTEXT_MISMATCH"), Duration.ofMinutes(4));
+        List<String> summary = new ArrayList<>();
+        items.forEach(f -> summary.add(
+                f.path("category").asText() + " " + f.path("client_mesh").asText() + "->"
+                        + f.path("server_mesh").asText() + "/"
+                        + f.path("server_service").asText() + " rejected_by="
+                        + f.path("rejected_by").asText()));
+        System.out.println("demo findings: " + summary);
 
-    JsonNode untrusted = find(items, "UNTRUSTED_ROOT", "info");
-    assertEquals("istio-east", untrusted.path("client_mesh").asText(), summary::toString);
-    assertEquals("consul-dc1", untrusted.path("server_mesh").asText(), summary::toString);
-    // consul-dc1 (the server) rejected the Istio client's certificate: from the client's side, the peer rejected.
-    assertEquals("peer", untrusted.path("rejected_by").asText(), summary::toString);
-    assertFalse(untrusted.path("remediation").asText().isBlank());
+        JsonNode untrusted = find(items, "UNTRUSTED_ROOT", "info");
+        assertEquals("istio-east", untrusted.path("client_mesh").asText(), summary::toString);
+        assertEquals("consul-dc1", untrusted.path("server_mesh").asText(), summary::toString);
+        // consul-dc1 (the server) rejected the Istio client's certificate: from the client's side, the peer rejected.
+        assertEquals("peer", untrusted.path("rejected_by").asText(), summary::toString);
+        assertFalse(untrusted.path("remediation").asText().isBlank());
 
-    JsonNode san = find(items, "SAN_MISMATCH", "billing");
-    assertEquals("istio-east", san.path("client_mesh").asText(), summary::toString);
-    assertEquals("self", san.path("rejected_by").asText(), summary::toString);
+        JsonNode san = find(items, "SAN_MISMATCH", "billing");
+        assertEquals("istio-east", san.path("client_mesh").asText(), summary::toString);
+        assertEquals("self", san.path("rejected_by").asText(), summary::toString);
 
-    JsonNode plaintext = find(items, "PLAINTEXT_MISMATCH", "backend");
-    assertEquals("consul-dc1", plaintext.path("client_mesh").asText(), summary::toString);
-  }
+        JsonNode plaintext = find(items, "PLAINTEXT_MISMATCH", "backend");
+        assertEquals("consul-dc1", plaintext.path("client_mesh").asText(), summary::toString);
+    }
 
-  @Test
-  void diagnoseNamesTheProblemBetweenTwoServices() throws Exception {
-    Demo demo = RunningDemo.get();
-    RunningDemo.awaitFindings(demo, Set.of("SAN_MISMATCH"), Duration.ofMinutes(4));
-    JsonNode d = JSON.readTree(demo.get("/api/v1/diagnose?from=frontend&to=billing", Demo.ONCALL_TOKEN));
-    assertEquals("FAILING", d.path("verdict").asText(), d::toPrettyString);
-    assertTrue(StreamSupport.stream(d.path("findings").spliterator(), false)
-        .anyMatch(f -> f.path("category").asText().equals("SAN_MISMATCH")), d::toPrettyString);
-  }
+    @Test
+    void diagnoseNamesTheProblemBetweenTwoServices() throws Exception {
+        Demo demo = RunningDemo.get();
+        RunningDemo.awaitFindings(demo, Set.of("SAN_MISMATCH"), Duration.ofMinutes(4));
+        JsonNode d = JSON.readTree(demo.get("/api/v1/diagnose?from=frontend&to=billing", Demo.ONCALL_TOKEN));
+        assertEquals("FAILING", d.path("verdict").asText(), d::toPrettyString);
+        assertTrue(
+                StreamSupport.stream(d.path("findings").spliterator(), false)
+                        .anyMatch(f -> f.path("category").asText().equals("SAN_MISMATCH")),
+                d::toPrettyString);
+    }
 
-  @Test
-  void teamTokensOnlySeeTheirOwnMeshes() throws Exception {
-    Demo demo = RunningDemo.get();
-    RunningDemo.awaitFindings(demo, Set.of("UNTRUSTED_ROOT"), Duration.ofMinutes(4));
-    HttpClient http = HttpClient.newHttpClient();
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(
-            URI.create(demo.queryApiUrl() + "/api/v1/events?mesh=istio-east&size=1"))
-        .header("Authorization", "Bearer " + Demo.CONSUL_TEAM_TOKEN).build(), HttpResponse.BodyHandlers.ofString());
-    assertEquals(403, r.statusCode(), r.body());
-    HttpResponse<String> none = http.send(HttpRequest.newBuilder(URI.create(demo.queryApiUrl() + "/api/v1/findings"))
-        .build(), HttpResponse.BodyHandlers.ofString());
-    assertEquals(401, none.statusCode(), none.body());
-  }
+    @Test
+    void teamTokensOnlySeeTheirOwnMeshes() throws Exception {
+        Demo demo = RunningDemo.get();
+        RunningDemo.awaitFindings(demo, Set.of("UNTRUSTED_ROOT"), Duration.ofMinutes(4));
+        HttpClient http = HttpClient.newHttpClient();
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(URI.create(demo.queryApiUrl() + "/api/v1/events?mesh=istio-east&size=1"))
+                        .header("Authorization", "Bearer " + Demo.CONSUL_TEAM_TOKEN)
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(403, r.statusCode(), r.body());
+        HttpResponse<String> none = http.send(
+                HttpRequest.newBuilder(URI.create(demo.queryApiUrl() + "/api/v1/findings"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, none.statusCode(), none.body());
+    }
 
-  /** Every metric name the alert rules and dashboards use is exposed by a running collector or query API. */
-  @Test
-  void alertAndDashboardMetricNamesAreExposed() throws Exception {
-    Demo demo = RunningDemo.get();
-    RunningDemo.awaitFindings(demo, Set.of("UNTRUSTED_ROOT"), Duration.ofMinutes(4));
-    Path names = Path.of("..", "dashboards", "metric-names.txt");
-    assertTrue(Files.exists(names), "dashboards/metric-names.txt lists the names rules and dashboards use");
-    HttpClient http = HttpClient.newHttpClient();
-    List<String> urls = new ArrayList<>(demo.collectorMetricsUrls());
-    urls.add(demo.queryApiUrl() + "/metrics");
-    // Some series appear with their first data (a success correlated, a /certs inventory, the 10 s refresh
-    // of mesh gauges from Elasticsearch), which on a busy machine can come after the first finding.
-    List<String> missing = List.of();
-    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-    do {
-      StringBuilder scraped = new StringBuilder();
-      for (String url : urls) {
-        scraped.append(http.send(HttpRequest.newBuilder(URI.create(url)).build(),
-            HttpResponse.BodyHandlers.ofString()).body());
-      }
-      missing = missingNames(names, scraped.toString());
-      if (!missing.isEmpty()) {
-        Thread.sleep(2000);
-      }
-    } while (!missing.isEmpty() && System.nanoTime() < deadline);
-    assertTrue(missing.isEmpty(), "metric names used by rules/dashboards but not exposed: " + missing);
-  }
+    /** Every metric name the alert rules and dashboards use is exposed by a running collector or query API. */
+    @Test
+    void alertAndDashboardMetricNamesAreExposed() throws Exception {
+        Demo demo = RunningDemo.get();
+        RunningDemo.awaitFindings(demo, Set.of("UNTRUSTED_ROOT"), Duration.ofMinutes(4));
+        Path names = Path.of("..", "dashboards", "metric-names.txt");
+        assertTrue(Files.exists(names), "dashboards/metric-names.txt lists the names rules and dashboards use");
+        HttpClient http = HttpClient.newHttpClient();
+        List<String> urls = new ArrayList<>(demo.collectorMetricsUrls());
+        urls.add(demo.queryApiUrl() + "/metrics");
+        // Some series appear with their first data (a success correlated, a /certs inventory, the 10 s refresh
+        // of mesh gauges from Elasticsearch), which on a busy machine can come after the first finding.
+        List<String> missing = List.of();
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        do {
+            StringBuilder scraped = new StringBuilder();
+            for (String url : urls) {
+                scraped.append(
+                        http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString())
+                                .body());
+            }
+            missing = missingNames(names, scraped.toString());
+            if (!missing.isEmpty()) {
+                Thread.sleep(2000);
+            }
+        } while (!missing.isEmpty() && System.nanoTime() < deadline);
+        assertTrue(missing.isEmpty(), "metric names used by rules/dashboards but not exposed: " + missing);
+    }
 
-  private static List<String> missingNames(Path names, String scraped) throws IOException {
-    List<String> missing = new ArrayList<>();
-    for (String line : Files.readAllLines(names)) {
-      String name = line.strip();
-      if (name.isEmpty() || name.startsWith("#") || name.contains("# conditional:")) {
-        continue; // a conditional series exists only while its cause does; its own test renders it
-      }
-      name = name.split("\\s+")[0];
-      if (name.endsWith("*")) { // a family: at least one series under its prefix
-        if (!scraped.contains("\n" + name.substring(0, name.length() - 1))) {
-          missing.add(name);
+    private static List<String> missingNames(Path names, String scraped) throws IOException {
+        List<String> missing = new ArrayList<>();
+        for (String line : Files.readAllLines(names)) {
+            String name = line.strip();
+            if (name.isEmpty() || name.startsWith("#") || name.contains("# conditional:")) {
+                continue; // a conditional series exists only while its cause does; its own test renders it
+            }
+            name = name.split("\\s+")[0];
+            if (name.endsWith("*")) { // a family: at least one series under its prefix
+                if (!scraped.contains("\n" + name.substring(0, name.length() - 1))) {
+                    missing.add(name);
+                }
+                continue;
+            }
+            if (!scraped.contains("\n" + name + "{")
+                    && !scraped.contains("\n" + name + " ")
+                    && !scraped.contains("# TYPE " + name + " ")) {
+                missing.add(name);
+            }
         }
-        continue;
-      }
-      if (!scraped.contains("\n" + name + "{") && !scraped.contains("\n" + name + " ")
-          && !scraped.contains("# TYPE " + name + " ")) {
-        missing.add(name);
-      }
+        return missing;
     }
-    return missing;
-  }
 
-  private static JsonNode find(JsonNode items, String category, String serverService) throws IOException {
-    for (JsonNode f : items) {
-      if (f.path("category").asText().equals(category) && f.path("server_service").asText().equals(serverService)) {
-        return f;
-      }
+    private static JsonNode find(JsonNode items, String category, String serverService) throws IOException {
+        for (JsonNode f : items) {
+            if (f.path("category").asText().equals(category)
+                    && f.path("server_service").asText().equals(serverService)) {
+                return f;
+            }
+        }
+        throw new AssertionError("no open " + category + " finding for server " + serverService + " in " + items);
     }
-    throw new AssertionError("no open " + category + " finding for server " + serverService + " in " + items);
-  }
 }

@@ -62,8 +62,8 @@ public final class LocalElasticsearch implements AutoCloseable {
     private final boolean deleteInstanceDir;
     private final Duration startup;
 
-    private LocalElasticsearch(Line line, ChildJvm child, int httpPort, Path instanceDir, boolean deleteInstanceDir,
-            Duration startup) {
+    private LocalElasticsearch(
+            Line line, ChildJvm child, int httpPort, Path instanceDir, boolean deleteInstanceDir, Duration startup) {
         this.line = line;
         this.child = child;
         this.httpPort = httpPort;
@@ -244,8 +244,7 @@ public final class LocalElasticsearch implements AutoCloseable {
                 cb.jvmArg("-XX:TieredStopAtLevel=1");
             }
             extraJvmArgs.forEach(cb::jvmArg);
-            ChildJvm child = cb
-                    .classpath(esHome.resolve("lib") + "/*")
+            ChildJvm child = cb.classpath(esHome.resolve("lib") + "/*")
                     .mainClass(MAIN_CLASS)
                     .arg(dir)
                     .logFile(dir.resolve("node.log"))
@@ -270,11 +269,12 @@ public final class LocalElasticsearch implements AutoCloseable {
             Path failed = dir.resolve("failed");
             while (true) {
                 if (Files.exists(portFile)) {
-                    return Integer.parseInt(Files.readString(portFile, StandardCharsets.UTF_8).trim());
+                    return Integer.parseInt(
+                            Files.readString(portFile, StandardCharsets.UTF_8).trim());
                 }
                 if (Files.exists(failed) || !child.isAlive()) {
-                    throw new IOException("Elasticsearch " + line.version() + " failed to start; log "
-                            + child.logFile() + ":\n" + child.logTail(40));
+                    throw new IOException("Elasticsearch " + line.version() + " failed to start; log " + child.logFile()
+                            + ":\n" + child.logTail(40));
                 }
                 checkTimeout(child, t0);
                 sleep(50);
@@ -282,11 +282,17 @@ public final class LocalElasticsearch implements AutoCloseable {
         }
 
         private void awaitHealthy(ChildJvm child, int port, long t0) throws IOException {
-            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+            HttpClient http = HttpClient.newBuilder()
+                    .connectTimeout(Duration.ofSeconds(5))
+                    .build();
             URI health = URI.create("http://127.0.0.1:" + port + "/_cluster/health?wait_for_status=yellow&timeout=30s");
             while (true) {
                 try {
-                    HttpResponse<String> r = http.send(HttpRequest.newBuilder(health).timeout(Duration.ofSeconds(40)).GET().build(),
+                    HttpResponse<String> r = http.send(
+                            HttpRequest.newBuilder(health)
+                                    .timeout(Duration.ofSeconds(40))
+                                    .GET()
+                                    .build(),
                             HttpResponse.BodyHandlers.ofString());
                     if (r.statusCode() == 200) {
                         return;
@@ -308,8 +314,8 @@ public final class LocalElasticsearch implements AutoCloseable {
 
         private void checkTimeout(ChildJvm child, long t0) throws IOException {
             if (System.nanoTime() - t0 > startTimeout.toNanos()) {
-                throw new IOException("Elasticsearch " + line.version() + " not ready within " + startTimeout
-                        + "; log " + child.logFile() + ":\n" + child.logTail(40));
+                throw new IOException("Elasticsearch " + line.version() + " not ready within " + startTimeout + "; log "
+                        + child.logFile() + ":\n" + child.logTail(40));
             }
         }
     }

@@ -38,8 +38,8 @@ public final class LocalKafka implements AutoCloseable {
     private final boolean deleteDataDir;
     private final Duration startup;
 
-    private LocalKafka(ChildJvm child, int port, int controllerPort, Path dataDir, boolean deleteDataDir,
-            Duration startup) {
+    private LocalKafka(
+            ChildJvm child, int port, int controllerPort, Path dataDir, boolean deleteDataDir, Duration startup) {
         this.child = child;
         this.port = port;
         this.controllerPort = controllerPort;
@@ -271,8 +271,7 @@ public final class LocalKafka implements AutoCloseable {
                 cb.jvmArg("-XX:TieredStopAtLevel=1");
             }
             extraJvmArgs.forEach(cb::jvmArg);
-            ChildJvm child = cb
-                    .classpath(kafkaHome.resolve("lib") + "/*")
+            ChildJvm child = cb.classpath(kafkaHome.resolve("lib") + "/*")
                     .mainClass(MAIN_CLASS)
                     .arg(props)
                     .arg(clusterId(dir))
@@ -283,7 +282,8 @@ public final class LocalKafka implements AutoCloseable {
             try {
                 while (!(Files.exists(dir.resolve("ready")) && Dirs.accepts(p))) {
                     if (Files.exists(dir.resolve("failed")) || !child.isAlive()) {
-                        throw new IOException("Kafka failed to start; log " + child.logFile() + ":\n" + child.logTail(40));
+                        throw new IOException(
+                                "Kafka failed to start; log " + child.logFile() + ":\n" + child.logTail(40));
                     }
                     if (System.nanoTime() - t0 > startTimeout.toNanos()) {
                         throw new IOException("Kafka not ready within " + startTimeout + "; log " + child.logFile()

@@ -108,7 +108,9 @@ public final class NodeLayout {
             }
             looked.add(candidate + " (next to the local-stack classes: " + problem(kind, candidate) + ")");
         }
-        for (Path dir = Path.of(System.getProperty("user.dir", ".")).toAbsolutePath(); dir != null; dir = dir.getParent()) {
+        for (Path dir = Path.of(System.getProperty("user.dir", ".")).toAbsolutePath();
+                dir != null;
+                dir = dir.getParent()) {
             Path candidate = dir.resolve("local-stack").resolve("target").resolve(kind.dirName);
             if (Files.isDirectory(candidate)) {
                 if (problem(kind, candidate) == null) {
@@ -144,11 +146,14 @@ public final class NodeLayout {
             if (parent == null) {
                 return null;
             }
-            if (Files.isDirectory(loc) && loc.getFileName().toString().equals("classes")
-                    && parent.getFileName() != null && parent.getFileName().toString().equals("target")) {
+            if (Files.isDirectory(loc)
+                    && loc.getFileName().toString().equals("classes")
+                    && parent.getFileName() != null
+                    && parent.getFileName().toString().equals("target")) {
                 return parent;
             }
-            if (Files.isRegularFile(loc) && parent.getFileName() != null
+            if (Files.isRegularFile(loc)
+                    && parent.getFileName() != null
                     && parent.getFileName().toString().equals("target")) {
                 return parent;
             }
@@ -161,8 +166,8 @@ public final class NodeLayout {
     private static Path requireValid(Kind kind, Path home, String source) {
         String problem = problem(kind, home);
         if (problem != null) {
-            throw new IllegalStateException("Invalid " + kind.displayName() + " home " + home + " (from " + source
-                    + "): " + problem);
+            throw new IllegalStateException(
+                    "Invalid " + kind.displayName() + " home " + home + " (from " + source + "): " + problem);
         }
         return home.toAbsolutePath().normalize();
     }

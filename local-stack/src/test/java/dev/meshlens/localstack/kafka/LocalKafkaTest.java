@@ -7,20 +7,21 @@ import org.junit.jupiter.api.Test;
 
 class LocalKafkaTest {
 
-  /** About one id in 64 would start with '-' by chance; 5,000 draws would all but surely produce one. */
-  @Test
-  void clusterIdsNeverStartWithADash() {
-    for (int i = 0; i < 5_000; i++) {
-      String id = LocalKafka.newClusterId();
-      assertEquals(22, id.length());
-      assertFalse(id.startsWith("-"), id);
+    /** About one id in 64 would start with '-' by chance; 5,000 draws would all but surely produce one. */
+    @Test
+    void clusterIdsNeverStartWithADash() {
+        for (int i = 0; i < 5_000; i++) {
+            String id = LocalKafka.newClusterId();
+            assertEquals(22, id.length());
+            assertFalse(id.startsWith("-"), id);
+        }
     }
-  }
 
-  @Test
-  void theClusterIdStaysWithTheData(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
-    String id = LocalKafka.clusterId(dir);
-    assertEquals(id, LocalKafka.clusterId(dir), "read back, not drawn again");
-    assertEquals(id, java.nio.file.Files.readString(dir.resolve("cluster.id")).trim());
-  }
+    @Test
+    void theClusterIdStaysWithTheData(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        String id = LocalKafka.clusterId(dir);
+        assertEquals(id, LocalKafka.clusterId(dir), "read back, not drawn again");
+        assertEquals(
+                id, java.nio.file.Files.readString(dir.resolve("cluster.id")).trim());
+    }
 }

@@ -20,7 +20,9 @@ class NodeLayoutTest {
             assertNull(NodeLayout.problem(kind, home), kind + " at " + home);
             assertTrue(home.endsWith(Path.of("target", kind.dirName())), home.toString());
         }
-        assertEquals(NodeLayout.targetDirOfThisModule(), NodeLayout.home(NodeLayout.Kind.ES_9).getParent());
+        assertEquals(
+                NodeLayout.targetDirOfThisModule(),
+                NodeLayout.home(NodeLayout.Kind.ES_9).getParent());
     }
 
     @Test
@@ -34,8 +36,10 @@ class NodeLayoutTest {
     void elasticsearchHomeHasTheNettyModuleAndNoNettyOnTheServerClasspath() throws Exception {
         Path home = NodeLayout.home(NodeLayout.Kind.ES_9);
         try (var lib = Files.list(home.resolve("lib"))) {
-            assertTrue(lib.map(p -> p.getFileName().toString()).noneMatch(n -> n.startsWith("netty-")
-                    || n.startsWith("transport-netty4") || n.startsWith("elasticsearch-ssl-config")));
+            assertTrue(lib.map(p -> p.getFileName().toString())
+                    .noneMatch(n -> n.startsWith("netty-")
+                            || n.startsWith("transport-netty4")
+                            || n.startsWith("elasticsearch-ssl-config")));
         }
         Path module = home.resolve("modules/transport-netty4");
         try (var m = Files.list(module)) {
@@ -50,8 +54,8 @@ class NodeLayoutTest {
         String old = System.getProperty("meshlens.es8.home");
         System.setProperty("meshlens.es8.home", empty.toString());
         try {
-            IllegalStateException e = assertThrows(IllegalStateException.class,
-                    () -> NodeLayout.home(NodeLayout.Kind.ES_8));
+            IllegalStateException e =
+                    assertThrows(IllegalStateException.class, () -> NodeLayout.home(NodeLayout.Kind.ES_8));
             assertTrue(e.getMessage().contains("meshlens.es8.home"), e.getMessage());
             assertTrue(e.getMessage().contains("no lib/ folder"), e.getMessage());
         } finally {

@@ -9,32 +9,32 @@ import java.util.Set;
  * visible when its client or server mesh is granted; an event when its mesh is granted.
  */
 public record Scope(String tokenName, boolean admin, Set<String> meshes) {
-  public Scope {
-    Objects.requireNonNull(tokenName, "tokenName");
-    meshes = Set.copyOf(meshes);
-  }
-
-  public static Scope admin(String name) {
-    return new Scope(name, true, Set.of());
-  }
-
-  public static Scope meshes(String name, Set<String> meshes) {
-    return new Scope(name, false, meshes);
-  }
-
-  public boolean canSee(String mesh) {
-    return admin || (mesh != null && meshes.contains(mesh));
-  }
-
-  public boolean canSeeAny(Collection<String> ms) {
-    if (admin) {
-      return true;
+    public Scope {
+        Objects.requireNonNull(tokenName, "tokenName");
+        meshes = Set.copyOf(meshes);
     }
-    for (String m : ms) {
-      if (meshes.contains(m)) {
-        return true;
-      }
+
+    public static Scope admin(String name) {
+        return new Scope(name, true, Set.of());
     }
-    return false;
-  }
+
+    public static Scope meshes(String name, Set<String> meshes) {
+        return new Scope(name, false, meshes);
+    }
+
+    public boolean canSee(String mesh) {
+        return admin || (mesh != null && meshes.contains(mesh));
+    }
+
+    public boolean canSeeAny(Collection<String> ms) {
+        if (admin) {
+            return true;
+        }
+        for (String m : ms) {
+            if (meshes.contains(m)) {
+                return true;
+            }
+        }
+        return false;
+    }
 }

@@ -13,39 +13,39 @@ import java.util.function.Supplier;
  * replica: a StatefulSet pod name, else the host name.
  */
 public final class GroupMembership {
-  private GroupMembership() {}
+    private GroupMembership() {}
 
-  /**
-   * @param enabled {@code kafka.static_membership}
-   * @param configured {@code kafka.instance_id}, or null/blank to derive it
-   * @param env the process environment ({@code POD_NAME}, then {@code HOSTNAME})
-   * @param hostname the host name when the environment names none
-   * @return the instance id, empty when static membership is off or no name can be found
-   */
-  public static Optional<String> instanceId(boolean enabled, String configured, Map<String, String> env,
-      Supplier<String> hostname) {
-    if (!enabled) {
-      return Optional.empty();
+    /**
+     * @param enabled {@code kafka.static_membership}
+     * @param configured {@code kafka.instance_id}, or null/blank to derive it
+     * @param env the process environment ({@code POD_NAME}, then {@code HOSTNAME})
+     * @param hostname the host name when the environment names none
+     * @return the instance id, empty when static membership is off or no name can be found
+     */
+    public static Optional<String> instanceId(
+            boolean enabled, String configured, Map<String, String> env, Supplier<String> hostname) {
+        if (!enabled) {
+            return Optional.empty();
+        }
+        for (String candidate : new String[] {configured, env.get("POD_NAME"), env.get("HOSTNAME")}) {
+            if (candidate != null && !candidate.isBlank()) {
+                return Optional.of(candidate.strip());
+            }
+        }
+        String h = hostname.get();
+        return h == null || h.isBlank() ? Optional.empty() : Optional.of(h.strip());
     }
-    for (String candidate : new String[] {configured, env.get("POD_NAME"), env.get("HOSTNAME")}) {
-      if (candidate != null && !candidate.isBlank()) {
-        return Optional.of(candidate.strip());
-      }
-    }
-    String h = hostname.get();
-    return h == null || h.isBlank() ? Optional.empty() : Optional.of(h.strip());
-  }
 
-  /** {@link #instanceId} from the real environment and host name. */
-  public static Optional<String> instanceId(boolean enabled, String configured) {
-    return instanceId(enabled, configured, System.getenv(), GroupMembership::localHostName);
-  }
-
-  private static String localHostName() {
-    try {
-      return InetAddress.getLocalHost().getHostName();
-    } catch (Exception e) {
-      return null;
+    /** {@link #instanceId} from the real environment and host name. */
+    public static Optional<String> instanceId(boolean enabled, String configured) {
+        return instanceId(enabled, configured, System.getenv(), GroupMembership::localHostName);
     }
-  }
+
+    private static String localHostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            return null;
+        }
+    }
 }

@@ -17,21 +17,28 @@ import java.util.function.Function;
  * mesh's public roots: roots are public, and the trust view shows peers' roots to the same scope.
  */
 public final class FixService {
-  private final ReadModel read;
-  private final TrustService trust;
-  private final Function<String, String> teamOf;
-  private final Clock clock;
+    private final ReadModel read;
+    private final TrustService trust;
+    private final Function<String, String> teamOf;
+    private final Clock clock;
 
-  public FixService(ReadModel read, TrustService trust, Function<String, String> teamOf, Clock clock) {
-    this.read = Objects.requireNonNull(read, "read");
-    this.trust = Objects.requireNonNull(trust, "trust");
-    this.teamOf = Objects.requireNonNull(teamOf, "teamOf");
-    this.clock = Objects.requireNonNull(clock, "clock");
-  }
+    public FixService(ReadModel read, TrustService trust, Function<String, String> teamOf, Clock clock) {
+        this.read = Objects.requireNonNull(read, "read");
+        this.trust = Objects.requireNonNull(trust, "trust");
+        this.teamOf = Objects.requireNonNull(teamOf, "teamOf");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
 
-  public CompletableFuture<ObjectNode> fix(String findingId, Scope scope) {
-    return read.findingRecord(findingId, scope).thenCombine(trust.inventory(), (finding, inventory) ->
-        FixJson.plan(Fixes.plan(finding, FixFacts.of(inventory, clock.instant(), trust.settings().staleAfter(),
-            teamOf))));
-  }
+    public CompletableFuture<ObjectNode> fix(String findingId, Scope scope) {
+        return read.findingRecord(findingId, scope)
+                .thenCombine(
+                        trust.inventory(),
+                        (finding, inventory) -> FixJson.plan(Fixes.plan(
+                                finding,
+                                FixFacts.of(
+                                        inventory,
+                                        clock.instant(),
+                                        trust.settings().staleAfter(),
+                                        teamOf))));
+    }
 }

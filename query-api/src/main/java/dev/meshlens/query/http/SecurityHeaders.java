@@ -10,27 +10,28 @@ import io.vertx.ext.web.RoutingContext;
  * come from this origin only, nothing inline, no framing.
  */
 final class SecurityHeaders {
-  /** The page loads app.js and style.css from here and calls /api/v1 on the same origin; nothing else. */
-  static final String CONTENT_SECURITY_POLICY = String.join("; ",
-      "default-src 'none'",
-      "script-src 'self'",
-      "style-src 'self'",
-      "img-src 'self'",
-      "connect-src 'self'",
-      "form-action 'self'",
-      "base-uri 'none'",
-      "frame-ancestors 'none'");
+    /** The page loads app.js and style.css from here and calls /api/v1 on the same origin; nothing else. */
+    static final String CONTENT_SECURITY_POLICY = String.join(
+            "; ",
+            "default-src 'none'",
+            "script-src 'self'",
+            "style-src 'self'",
+            "img-src 'self'",
+            "connect-src 'self'",
+            "form-action 'self'",
+            "base-uri 'none'",
+            "frame-ancestors 'none'");
 
-  private SecurityHeaders() {}
+    private SecurityHeaders() {}
 
-  static void apply(RoutingContext ctx) {
-    MultiMap h = ctx.response().headers();
-    h.set("Content-Security-Policy", CONTENT_SECURITY_POLICY);
-    h.set("X-Content-Type-Options", "nosniff");
-    // finding ids and mesh names in the page's URL fragment/query must not leak to other sites
-    h.set("Referrer-Policy", "no-referrer");
-    // for browsers that predate frame-ancestors
-    h.set("X-Frame-Options", "DENY");
-    ctx.next();
-  }
+    static void apply(RoutingContext ctx) {
+        MultiMap h = ctx.response().headers();
+        h.set("Content-Security-Policy", CONTENT_SECURITY_POLICY);
+        h.set("X-Content-Type-Options", "nosniff");
+        // finding ids and mesh names in the page's URL fragment/query must not leak to other sites
+        h.set("Referrer-Policy", "no-referrer");
+        // for browsers that predate frame-ancestors
+        h.set("X-Frame-Options", "DENY");
+        ctx.next();
+    }
 }

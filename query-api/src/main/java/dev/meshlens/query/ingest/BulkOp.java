@@ -13,11 +13,17 @@ import java.util.Objects;
  * @param mesh mesh the document belongs to (metrics), may be null
  * @param recordIndex index of the Kafka record in the batch this operation came from
  */
-public record BulkOp(String index, String id, byte[] source, Long externalVersion, boolean conflictIsSuccess,
-    String mesh, int recordIndex) {
-  public BulkOp {
-    Objects.requireNonNull(index, "index");
-    Objects.requireNonNull(id, "id");
-    Objects.requireNonNull(source, "source");
-  }
+public record BulkOp(
+        String index,
+        String id,
+        byte[] source,
+        Long externalVersion,
+        boolean conflictIsSuccess,
+        String mesh,
+        int recordIndex) {
+    public BulkOp {
+        Objects.requireNonNull(index, "index");
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(source, "source");
+    }
 }

@@ -17,33 +17,45 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * append-only history index (one document per version).
  */
 public final class FindingConverter implements RecordConverter {
-  private final IndexNames names;
-  private final Clock clock;
+    private final IndexNames names;
+    private final Clock clock;
 
-  public FindingConverter(IndexNames names, Clock clock) {
-    this.names = names;
-    this.clock = clock;
-  }
+    public FindingConverter(IndexNames names, Clock clock) {
+        this.names = names;
+        this.clock = clock;
+    }
 
-  @Override
-  public Converted convert(ConsumerRecord<byte[], byte[]> record, int recordIndex, String traceId) {
-    if (record.value() == null) {
-      return Converted.reject("empty", "record has no value (tombstone)");
+    @Override
+    public Converted convert(ConsumerRecord<byte[], byte[]> record, int recordIndex, String traceId) {
+        if (record.value() == null) {
+            return Converted.reject("empty", "record has no value (tombstone)");
+        }
+        Finding f;
+        try {
+            f = EventCodec.get().decodeFinding(record.value());
+        } catch (EventDecodeException ex) {
+            return Converted.reject("decode", ex.getMessage());
+        } catch (RuntimeException ex) {
+            return Converted.reject("decode", String.valueOf(ex.getMessage()));
+        }
+        ObjectNode doc = Documents.finding(f, clock.instant());
+        ObjectNode hist = Documents.findingHistory(f, doc);
+        return Converted.ok(List.of(
+                new BulkOp(
+                        names.findings(),
+                        f.id(),
+                        Documents.bytes(doc),
+                        Documents.versionOf(f),
+                        true,
+                        f.clientMesh(),
+                        recordIndex),
+                new BulkOp(
+                        names.findingsHistoryIndex(Instant.ofEpochMilli(Documents.versionOf(f))),
+                        Documents.historyId(f),
+                        Documents.bytes(hist),
+                        null,
+                        false,
+                        f.clientMesh(),
+                        recordIndex)));
     }
-    Finding f;
-    try {
-      f = EventCodec.get().decodeFinding(record.value());
-    } catch (EventDecodeException ex) {
-      return Converted.reject("decode", ex.getMessage());
-    } catch (RuntimeException ex) {
-      return Converted.reject("decode", String.valueOf(ex.getMessage()));
-    }
-    ObjectNode doc = Documents.finding(f, clock.instant());
-    ObjectNode hist = Documents.findingHistory(f, doc);
-    return Converted.ok(List.of(
-        new BulkOp(names.findings(), f.id(), Documents.bytes(doc), Documents.versionOf(f), true, f.clientMesh(),
-            recordIndex),
-        new BulkOp(names.findingsHistoryIndex(Instant.ofEpochMilli(Documents.versionOf(f))), Documents.historyId(f), Documents.bytes(hist), null, false,
-            f.clientMesh(), recordIndex)));
-  }
 }

@@ -54,487 +54,520 @@ import org.slf4j.LoggerFactory;
  * child of the collector's span, ended when its batch is committed.
  */
 public final class IngestLoop implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(IngestLoop.class);
+    private static final Logger LOG = LoggerFactory.getLogger(IngestLoop.class);
 
-  /** Where the loop is. */
-  public enum State { STARTING, RUNNING, PAUSED, STOPPED, FAILED }
-
-  /** Tuning of the loop. */
-  public record Settings(Duration pollTimeout, Duration retryBackoff, Duration maxRetryBackoff, int documentRetries) {
-    public Settings {
-      Objects.requireNonNull(pollTimeout, "pollTimeout");
-      Objects.requireNonNull(retryBackoff, "retryBackoff");
-      Objects.requireNonNull(maxRetryBackoff, "maxRetryBackoff");
-      if (documentRetries < 1) {
-        throw new IllegalArgumentException("documentRetries must be positive");
-      }
+    /** Where the loop is. */
+    public enum State {
+        STARTING,
+        RUNNING,
+        PAUSED,
+        STOPPED,
+        FAILED
     }
 
-    public static final Settings DEFAULT =
-        new Settings(Duration.ofMillis(500), Duration.ofMillis(500), Duration.ofSeconds(10), 5);
-  }
+    /** Tuning of the loop. */
+    public record Settings(Duration pollTimeout, Duration retryBackoff, Duration maxRetryBackoff, int documentRetries) {
+        public Settings {
+            Objects.requireNonNull(pollTimeout, "pollTimeout");
+            Objects.requireNonNull(retryBackoff, "retryBackoff");
+            Objects.requireNonNull(maxRetryBackoff, "maxRetryBackoff");
+            if (documentRetries < 1) {
+                throw new IllegalArgumentException("documentRetries must be positive");
+            }
+        }
 
-  private final String name;
-  private final Properties consumerProps;
-  private final Pattern pattern;
-  private final String topic;
-  private final RecordConverter converter;
-  private final BulkWriter writer;
-  private final DeadLetters deadLetters;
-  private final MeshlensMetrics metrics;
-  private final Tracer tracer;
-  private final OpenTelemetry otel;
-  private final Settings settings;
-  private final boolean reportAssignment;
-  private final int maxBatch;
-  private static final long FILL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
-  /**
-   * Bounds of a stop: the Kubernetes grace period (30 s by default) must cover the loop finishing its batch,
-   * the consumer closing and the correlator closing.
-   */
-  private static final Duration CONSUMER_CLOSE_TIMEOUT = Duration.ofSeconds(5);
-  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
-
-  private final AtomicReference<State> state = new AtomicReference<>(State.STARTING);
-  private final AtomicLong indexed = new AtomicLong();
-  private final AtomicLong deadLettered = new AtomicLong();
-  private final AtomicLong committedBatches = new AtomicLong();
-  private final AtomicLong pauses = new AtomicLong();
-  private final CountDownLatch stopped = new CountDownLatch(1);
-  private volatile boolean running = true;
-  private volatile KafkaConsumer<byte[], byte[]> consumer;
-  private volatile String lastError;
-  private Thread thread;
-  private boolean paused;
-
-  /**
-   * @param name thread and client id suffix
-   * @param bootstrap Kafka bootstrap servers
-   * @param groupId consumer group
-   * @param extraProps extra client properties (security etc.)
-   * @param pattern topic pattern, or null when {@code topic} is given
-   * @param topic a single topic, or null when {@code pattern} is given
-   * @param reportAssignment whether this loop sets the assigned-partitions gauge (the events loop does; the lag
-   *     itself is measured by {@link LagMonitor} from the broker's view)
-   */
-  public IngestLoop(String name, String bootstrap, String groupId, Map<String, String> extraProps, Pattern pattern,
-      String topic, Duration metadataMaxAge, int maxBatch, RecordConverter converter, BulkWriter writer,
-      DeadLetters deadLetters, MeshlensMetrics metrics, OpenTelemetry otel, Settings settings,
-      boolean reportAssignment) {
-    if ((pattern == null) == (topic == null)) {
-      throw new IllegalArgumentException("exactly one of pattern and topic must be given");
+        public static final Settings DEFAULT =
+                new Settings(Duration.ofMillis(500), Duration.ofMillis(500), Duration.ofSeconds(10), 5);
     }
-    this.name = Objects.requireNonNull(name, "name");
-    this.pattern = pattern;
-    this.topic = topic;
-    this.converter = Objects.requireNonNull(converter, "converter");
-    this.writer = Objects.requireNonNull(writer, "writer");
-    this.deadLetters = Objects.requireNonNull(deadLetters, "deadLetters");
-    this.metrics = Objects.requireNonNull(metrics, "metrics");
-    this.otel = Objects.requireNonNull(otel, "otel");
-    this.tracer = otel.getTracer("dev.meshlens.query.ingest");
-    this.settings = Objects.requireNonNull(settings, "settings");
-    this.reportAssignment = reportAssignment;
-    this.maxBatch = maxBatch;
-    Properties p = new Properties();
-    p.putAll(extraProps);
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
-    p.put(ConsumerConfig.CLIENT_ID_CONFIG, groupId + "-" + name);
-    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(maxBatch));
-    p.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, Long.toString(metadataMaxAge.toMillis()));
-    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    this.consumerProps = p;
-  }
 
-  /** Starts the loop on its own (platform) thread. */
-  public synchronized IngestLoop start() {
-    if (thread != null) {
-      throw new IllegalStateException("already started");
+    private final String name;
+    private final Properties consumerProps;
+    private final Pattern pattern;
+    private final String topic;
+    private final RecordConverter converter;
+    private final BulkWriter writer;
+    private final DeadLetters deadLetters;
+    private final MeshlensMetrics metrics;
+    private final Tracer tracer;
+    private final OpenTelemetry otel;
+    private final Settings settings;
+    private final boolean reportAssignment;
+    private final int maxBatch;
+    private static final long FILL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    /**
+     * Bounds of a stop: the Kubernetes grace period (30 s by default) must cover the loop finishing its batch,
+     * the consumer closing and the correlator closing.
+     */
+    private static final Duration CONSUMER_CLOSE_TIMEOUT = Duration.ofSeconds(5);
+
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+
+    private final AtomicReference<State> state = new AtomicReference<>(State.STARTING);
+    private final AtomicLong indexed = new AtomicLong();
+    private final AtomicLong deadLettered = new AtomicLong();
+    private final AtomicLong committedBatches = new AtomicLong();
+    private final AtomicLong pauses = new AtomicLong();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile boolean running = true;
+    private volatile KafkaConsumer<byte[], byte[]> consumer;
+    private volatile String lastError;
+    private Thread thread;
+    private boolean paused;
+
+    /**
+     * @param name thread and client id suffix
+     * @param bootstrap Kafka bootstrap servers
+     * @param groupId consumer group
+     * @param extraProps extra client properties (security etc.)
+     * @param pattern topic pattern, or null when {@code topic} is given
+     * @param topic a single topic, or null when {@code pattern} is given
+     * @param reportAssignment whether this loop sets the assigned-partitions gauge (the events loop does; the lag
+     *     itself is measured by {@link LagMonitor} from the broker's view)
+     */
+    public IngestLoop(
+            String name,
+            String bootstrap,
+            String groupId,
+            Map<String, String> extraProps,
+            Pattern pattern,
+            String topic,
+            Duration metadataMaxAge,
+            int maxBatch,
+            RecordConverter converter,
+            BulkWriter writer,
+            DeadLetters deadLetters,
+            MeshlensMetrics metrics,
+            OpenTelemetry otel,
+            Settings settings,
+            boolean reportAssignment) {
+        if ((pattern == null) == (topic == null)) {
+            throw new IllegalArgumentException("exactly one of pattern and topic must be given");
+        }
+        this.name = Objects.requireNonNull(name, "name");
+        this.pattern = pattern;
+        this.topic = topic;
+        this.converter = Objects.requireNonNull(converter, "converter");
+        this.writer = Objects.requireNonNull(writer, "writer");
+        this.deadLetters = Objects.requireNonNull(deadLetters, "deadLetters");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.otel = Objects.requireNonNull(otel, "otel");
+        this.tracer = otel.getTracer("dev.meshlens.query.ingest");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.reportAssignment = reportAssignment;
+        this.maxBatch = maxBatch;
+        Properties p = new Properties();
+        p.putAll(extraProps);
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, groupId + "-" + name);
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(maxBatch));
+        p.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, Long.toString(metadataMaxAge.toMillis()));
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        this.consumerProps = p;
     }
-    thread = new Thread(this::run, "meshlens-ingest-" + name);
-    thread.setDaemon(true);
-    thread.start();
-    return this;
-  }
 
-  public State state() {
-    return state.get();
-  }
+    /** Starts the loop on its own (platform) thread. */
+    public synchronized IngestLoop start() {
+        if (thread != null) {
+            throw new IllegalStateException("already started");
+        }
+        thread = new Thread(this::run, "meshlens-ingest-" + name);
+        thread.setDaemon(true);
+        thread.start();
+        return this;
+    }
 
-  public long indexedOperations() {
-    return indexed.get();
-  }
+    public State state() {
+        return state.get();
+    }
 
-  public long deadLettered() {
-    return deadLettered.get();
-  }
+    public long indexedOperations() {
+        return indexed.get();
+    }
 
-  public long committedBatches() {
-    return committedBatches.get();
-  }
+    public long deadLettered() {
+        return deadLettered.get();
+    }
 
-  /** How many times consumption was paused because Elasticsearch was unavailable. */
-  public long pauses() {
-    return pauses.get();
-  }
+    public long committedBatches() {
+        return committedBatches.get();
+    }
 
-  public String lastError() {
-    return lastError;
-  }
+    /** How many times consumption was paused because Elasticsearch was unavailable. */
+    public long pauses() {
+        return pauses.get();
+    }
 
-  private void run() {
-    KafkaConsumer<byte[], byte[]> c = null;
-    KafkaClientMetrics clientMetrics = null;
-    try {
-      c = new KafkaConsumer<>(consumerProps);
-      clientMetrics = new KafkaClientMetrics(c);
-      clientMetrics.bindTo(metrics.registry()); // kafka_consumer_*: fetch latency, lag, rebalances
-      this.consumer = c;
-      KafkaConsumer<byte[], byte[]> cc = c;
-      ConsumerRebalanceListener listener = new ConsumerRebalanceListener() {
+    public String lastError() {
+        return lastError;
+    }
+
+    private void run() {
+        KafkaConsumer<byte[], byte[]> c = null;
+        KafkaClientMetrics clientMetrics = null;
+        try {
+            c = new KafkaConsumer<>(consumerProps);
+            clientMetrics = new KafkaClientMetrics(c);
+            clientMetrics.bindTo(metrics.registry()); // kafka_consumer_*: fetch latency, lag, rebalances
+            this.consumer = c;
+            KafkaConsumer<byte[], byte[]> cc = c;
+            ConsumerRebalanceListener listener = new ConsumerRebalanceListener() {
+                @Override
+                public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                    LOG.info("{}: partitions revoked {}", name, partitions);
+                }
+
+                @Override
+                public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                    LOG.info("{}: partitions assigned {}", name, partitions);
+                    if (paused) {
+                        cc.pause(partitions); // keep new partitions quiet while Elasticsearch is down
+                    }
+                }
+            };
+            if (pattern != null) {
+                c.subscribe(pattern, listener);
+            } else {
+                c.subscribe(List.of(topic), listener);
+            }
+            state.set(State.RUNNING);
+            while (running) {
+                ConsumerRecords<byte[], byte[]> records = c.poll(settings.pollTimeout());
+                reportAssignment(c);
+                if (records.isEmpty()) {
+                    continue;
+                }
+                List<ConsumerRecord<byte[], byte[]>> list = new ArrayList<>(maxBatch);
+                records.forEach(list::add);
+                // fill the bulk request from what the consumer already fetched (fewer, fuller requests)
+                long fillUntil = System.nanoTime() + FILL_NANOS;
+                while (list.size() < maxBatch && System.nanoTime() < fillUntil) {
+                    ConsumerRecords<byte[], byte[]> more = c.poll(Duration.ofMillis(5));
+                    if (more.isEmpty()) {
+                        break;
+                    }
+                    more.forEach(list::add);
+                }
+                process(c, list);
+            }
+        } catch (WakeupException e) {
+            if (running) {
+                fail(e);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            fail(e);
+        } finally {
+            if (clientMetrics != null) {
+                clientMetrics.close();
+            }
+            closeConsumer(c);
+            if (reportAssignment) {
+                metrics.assignedPartitions(0);
+            }
+            if (state.get() != State.FAILED) {
+                state.set(State.STOPPED);
+            }
+            stopped.countDown();
+        }
+    }
+
+    /**
+     * Bounded: a consumer's default close waits up to 30 s (for a coordinator that may be gone), which alone would
+     * use up the grace period of a SIGTERM. What is acknowledged is committed before this point.
+     */
+    private void closeConsumer(KafkaConsumer<byte[], byte[]> c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close(CloseOptions.timeout(CONSUMER_CLOSE_TIMEOUT));
+        } catch (RuntimeException e) {
+            LOG.warn("{}: closing the consumer: {}", name, e.toString());
+        }
+    }
+
+    private void fail(Exception e) {
+        lastError = e.toString();
+        state.set(State.FAILED);
+        LOG.error("{}: ingest loop stopped: {}", name, e.toString(), e);
+    }
+
+    private void process(KafkaConsumer<byte[], byte[]> c, List<ConsumerRecord<byte[], byte[]>> list)
+            throws InterruptedException {
+        List<Span> spans = new ArrayList<>();
+        List<BulkOp> ops = new ArrayList<>(list.size());
+        List<DeadLetters.Letter> letters = new ArrayList<>();
+        Map<Integer, Span> spanByRecord = new HashMap<>();
+        for (int i = 0; i < list.size(); i++) {
+            ConsumerRecord<byte[], byte[]> r = list.get(i);
+            Span span = startSpan(r);
+            String traceId = null;
+            if (span != null) {
+                spans.add(span);
+                spanByRecord.put(i, span);
+                SpanContext sc = span.getSpanContext();
+                traceId = sc.isValid() ? sc.getTraceId() : null;
+            }
+            RecordConverter.Converted conv = converter.convert(r, i, traceId);
+            if (conv.rejected()) {
+                letters.add(new DeadLetters.Letter(r, conv.rejectReason(), conv.rejectDetail()));
+            } else {
+                ops.addAll(conv.ops());
+            }
+        }
+        deliver(c, ops, letters, list, spanByRecord);
+        commit(c, list);
+        for (Span s : spans) {
+            s.end();
+        }
+    }
+
+    /** Indexes until every operation is acknowledged or dead-lettered; pauses consumption meanwhile. */
+    private void deliver(
+            KafkaConsumer<byte[], byte[]> c,
+            List<BulkOp> ops,
+            List<DeadLetters.Letter> letters,
+            List<ConsumerRecord<byte[], byte[]>> batch,
+            Map<Integer, Span> spans)
+            throws InterruptedException {
+        List<BulkOp> pending = ops;
+        Map<String, Integer> attempts = new HashMap<>();
+        Set<Integer> deadRecords = new HashSet<>();
+        Backoff jitter = new Backoff(settings.retryBackoff(), settings.maxRetryBackoff());
+        long backoff = jitter.firstMillis();
+        while (!pending.isEmpty()) {
+            checkRunning();
+            BulkWriter.Result result;
+            long t0 = System.nanoTime();
+            try {
+                result = writer.write(pending);
+            } catch (Exception e) {
+                enterPause(c, "Elasticsearch unavailable: " + e.getMessage());
+                backoff = waitPaused(c, backoff, jitter);
+                continue;
+            } finally {
+                metrics.bulkLatency(Duration.ofNanos(System.nanoTime() - t0));
+            }
+            for (BulkOp op : result.acknowledged()) {
+                converter.acknowledged(op);
+            }
+            indexed.addAndGet(result.acknowledged().size());
+            for (BulkWriter.Failure f : result.permanent()) {
+                if (deadRecords.add(f.op().recordIndex())) {
+                    letters.add(new DeadLetters.Letter(
+                            batch.get(f.op().recordIndex()),
+                            "rejected_" + safe(f.type()),
+                            "Elasticsearch " + f.status() + " " + f.type() + ": " + f.reason()));
+                }
+            }
+            List<BulkOp> retry = new ArrayList<>();
+            boolean exhausted = false;
+            for (BulkWriter.Failure f : result.retryable()) {
+                if (deadRecords.contains(f.op().recordIndex())) {
+                    continue;
+                }
+                int n = attempts.merge(f.op().index() + "/" + f.op().id(), 1, Integer::sum);
+                exhausted |= n >= settings.documentRetries();
+                retry.add(f.op());
+            }
+            pending = retry;
+            if (!pending.isEmpty()) {
+                BulkWriter.Failure first = result.retryable().get(0);
+                String why = pending.size() + " documents failed with retryable errors (first: " + first.status() + " "
+                        + first.type() + ": " + first.reason() + ")";
+                if (exhausted) {
+                    enterPause(c, why);
+                    backoff = waitPaused(c, backoff, jitter);
+                } else {
+                    LOG.debug("{}: {}; retrying", name, why);
+                    Thread.sleep(Math.min(backoff, 200));
+                }
+            }
+        }
+        // Dead letters are acknowledged by Kafka before the offsets are committed.
+        while (!letters.isEmpty()) {
+            checkRunning();
+            try {
+                deadLetters.sendAll(letters);
+                for (DeadLetters.Letter l : letters) {
+                    metrics.deadLetter(l.reason());
+                    deadLettered.incrementAndGet();
+                    Span s = spans.get(batch.indexOf(l.record()));
+                    if (s != null) {
+                        s.setStatus(StatusCode.ERROR, "dead-lettered: " + l.reason());
+                    }
+                    LOG.warn(
+                            "{}: dead-lettered {}-{}@{}: {} ({})",
+                            name,
+                            l.record().topic(),
+                            l.record().partition(),
+                            l.record().offset(),
+                            l.reason(),
+                            l.detail());
+                }
+                letters = List.of();
+            } catch (InterruptedException e) {
+                throw e;
+            } catch (Exception e) {
+                enterPause(c, "dead-letter topic unavailable: " + e.getMessage());
+                backoff = waitPaused(c, backoff, jitter);
+            }
+        }
+        leavePause(c);
+    }
+
+    private void checkRunning() {
+        if (!running) {
+            throw new WakeupException();
+        }
+    }
+
+    private void enterPause(KafkaConsumer<byte[], byte[]> c, String why) {
+        lastError = why;
+        if (!paused) {
+            paused = true;
+            pauses.incrementAndGet();
+            c.pause(c.assignment());
+            state.set(State.PAUSED);
+            LOG.warn("{}: pausing consumption: {}", name, why);
+        }
+    }
+
+    private void leavePause(KafkaConsumer<byte[], byte[]> c) {
+        if (paused) {
+            paused = false;
+            c.resume(c.paused());
+            state.set(State.RUNNING);
+            LOG.info("{}: Elasticsearch acknowledged the batch; consumption resumed", name);
+        }
+    }
+
+    /** Waits while paused, polling (which returns nothing for paused partitions) to stay in the group. */
+    private long waitPaused(KafkaConsumer<byte[], byte[]> c, long backoff, Backoff jitter) {
+        long until = System.currentTimeMillis() + backoff;
+        while (running && System.currentTimeMillis() < until) {
+            c.pause(c.assignment());
+            ConsumerRecords<byte[], byte[]> stray =
+                    c.poll(Duration.ofMillis(Math.max(1, until - System.currentTimeMillis())));
+            if (!stray.isEmpty()) {
+                // Should not happen (all partitions are paused); never drop them: rewind to be read again.
+                for (TopicPartition tp : stray.partitions()) {
+                    c.seek(tp, stray.records(tp).get(0).offset());
+                }
+            }
+        }
+        return jitter.nextMillis(backoff); // jittered: replicas do not retry Elasticsearch in lockstep
+    }
+
+    private void commit(KafkaConsumer<byte[], byte[]> c, List<ConsumerRecord<byte[], byte[]>> batch) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        Set<TopicPartition> assigned = c.assignment();
+        for (ConsumerRecord<byte[], byte[]> r : batch) {
+            TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+            if (assigned.contains(tp)) {
+                offsets.merge(tp, new OffsetAndMetadata(r.offset() + 1), (a, b) -> a.offset() >= b.offset() ? a : b);
+            }
+        }
+        if (offsets.isEmpty()) {
+            return;
+        }
+        try {
+            try {
+                c.commitSync(offsets);
+            } catch (WakeupException e) {
+                // a stop was requested while the batch was being indexed: it is acknowledged, so commit it before
+                // stopping
+                // (the wakeup is used up by the exception; this commit is not interrupted)
+                c.commitSync(offsets);
+            }
+            committedBatches.incrementAndGet();
+        } catch (CommitFailedException e) {
+            // Partitions moved to another member mid-batch: it re-reads them; document ids make that idempotent.
+            LOG.info("{}: commit skipped after a rebalance: {}", name, e.getMessage());
+        }
+    }
+
+    private void reportAssignment(KafkaConsumer<byte[], byte[]> c) {
+        if (reportAssignment) {
+            metrics.assignedPartitions(c.assignment().size());
+        }
+    }
+
+    private Span startSpan(ConsumerRecord<byte[], byte[]> r) {
+        if (r.headers().lastHeader("traceparent") == null) {
+            return null;
+        }
+        Context parent = otel.getPropagators().getTextMapPropagator().extract(Context.root(), r, HEADERS);
+        if (!Span.fromContext(parent).getSpanContext().isValid()) {
+            return null;
+        }
+        return tracer.spanBuilder("meshlens.ingest " + r.topic())
+                .setParent(parent)
+                .setSpanKind(SpanKind.CONSUMER)
+                .setAttribute("messaging.system", "kafka")
+                .setAttribute("messaging.destination.name", r.topic())
+                .setAttribute("messaging.kafka.offset", r.offset())
+                .setAttribute("messaging.destination.partition.id", Integer.toString(r.partition()))
+                .startSpan();
+    }
+
+    private static final TextMapGetter<ConsumerRecord<byte[], byte[]>> HEADERS = new TextMapGetter<>() {
         @Override
-        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-          LOG.info("{}: partitions revoked {}", name, partitions);
+        public Iterable<String> keys(ConsumerRecord<byte[], byte[]> carrier) {
+            List<String> keys = new ArrayList<>();
+            for (Header h : carrier.headers()) {
+                keys.add(h.key());
+            }
+            return keys;
         }
 
         @Override
-        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-          LOG.info("{}: partitions assigned {}", name, partitions);
-          if (paused) {
-            cc.pause(partitions); // keep new partitions quiet while Elasticsearch is down
-          }
+        public String get(ConsumerRecord<byte[], byte[]> carrier, String key) {
+            if (carrier == null) {
+                return null;
+            }
+            Header h = carrier.headers().lastHeader(key);
+            return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
         }
-      };
-      if (pattern != null) {
-        c.subscribe(pattern, listener);
-      } else {
-        c.subscribe(List.of(topic), listener);
-      }
-      state.set(State.RUNNING);
-      while (running) {
-        ConsumerRecords<byte[], byte[]> records = c.poll(settings.pollTimeout());
-        reportAssignment(c);
-        if (records.isEmpty()) {
-          continue;
+    };
+
+    private static String safe(String type) {
+        return type == null ? "unknown" : type.replaceAll("[^a-z0-9_]", "_");
+    }
+
+    /** Waits until the loop stopped. */
+    public boolean awaitStopped(Duration d) throws InterruptedException {
+        return stopped.await(d.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Asks the loop to stop without waiting: it commits what Elasticsearch acknowledged and closes its consumer. */
+    public void requestStop() {
+        running = false;
+        KafkaConsumer<byte[], byte[]> c = consumer;
+        if (c != null) {
+            c.wakeup();
         }
-        List<ConsumerRecord<byte[], byte[]>> list = new ArrayList<>(maxBatch);
-        records.forEach(list::add);
-        // fill the bulk request from what the consumer already fetched (fewer, fuller requests)
-        long fillUntil = System.nanoTime() + FILL_NANOS;
-        while (list.size() < maxBatch && System.nanoTime() < fillUntil) {
-          ConsumerRecords<byte[], byte[]> more = c.poll(Duration.ofMillis(5));
-          if (more.isEmpty()) {
-            break;
-          }
-          more.forEach(list::add);
-        }
-        process(c, list);
-      }
-    } catch (WakeupException e) {
-      if (running) {
-        fail(e);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (RuntimeException e) {
-      fail(e);
-    } finally {
-      if (clientMetrics != null) {
-        clientMetrics.close();
-      }
-      closeConsumer(c);
-      if (reportAssignment) {
-        metrics.assignedPartitions(0);
-      }
-      if (state.get() != State.FAILED) {
-        state.set(State.STOPPED);
-      }
-      stopped.countDown();
-    }
-  }
-
-  /**
-   * Bounded: a consumer's default close waits up to 30 s (for a coordinator that may be gone), which alone would
-   * use up the grace period of a SIGTERM. What is acknowledged is committed before this point.
-   */
-  private void closeConsumer(KafkaConsumer<byte[], byte[]> c) {
-    if (c == null) {
-      return;
-    }
-    try {
-      c.close(CloseOptions.timeout(CONSUMER_CLOSE_TIMEOUT));
-    } catch (RuntimeException e) {
-      LOG.warn("{}: closing the consumer: {}", name, e.toString());
-    }
-  }
-
-  private void fail(Exception e) {
-    lastError = e.toString();
-    state.set(State.FAILED);
-    LOG.error("{}: ingest loop stopped: {}", name, e.toString(), e);
-  }
-
-  private void process(KafkaConsumer<byte[], byte[]> c, List<ConsumerRecord<byte[], byte[]>> list)
-      throws InterruptedException {
-    List<Span> spans = new ArrayList<>();
-    List<BulkOp> ops = new ArrayList<>(list.size());
-    List<DeadLetters.Letter> letters = new ArrayList<>();
-    Map<Integer, Span> spanByRecord = new HashMap<>();
-    for (int i = 0; i < list.size(); i++) {
-      ConsumerRecord<byte[], byte[]> r = list.get(i);
-      Span span = startSpan(r);
-      String traceId = null;
-      if (span != null) {
-        spans.add(span);
-        spanByRecord.put(i, span);
-        SpanContext sc = span.getSpanContext();
-        traceId = sc.isValid() ? sc.getTraceId() : null;
-      }
-      RecordConverter.Converted conv = converter.convert(r, i, traceId);
-      if (conv.rejected()) {
-        letters.add(new DeadLetters.Letter(r, conv.rejectReason(), conv.rejectDetail()));
-      } else {
-        ops.addAll(conv.ops());
-      }
-    }
-    deliver(c, ops, letters, list, spanByRecord);
-    commit(c, list);
-    for (Span s : spans) {
-      s.end();
-    }
-  }
-
-  /** Indexes until every operation is acknowledged or dead-lettered; pauses consumption meanwhile. */
-  private void deliver(KafkaConsumer<byte[], byte[]> c, List<BulkOp> ops, List<DeadLetters.Letter> letters,
-      List<ConsumerRecord<byte[], byte[]>> batch, Map<Integer, Span> spans) throws InterruptedException {
-    List<BulkOp> pending = ops;
-    Map<String, Integer> attempts = new HashMap<>();
-    Set<Integer> deadRecords = new HashSet<>();
-    Backoff jitter = new Backoff(settings.retryBackoff(), settings.maxRetryBackoff());
-    long backoff = jitter.firstMillis();
-    while (!pending.isEmpty()) {
-      checkRunning();
-      BulkWriter.Result result;
-      long t0 = System.nanoTime();
-      try {
-        result = writer.write(pending);
-      } catch (Exception e) {
-        enterPause(c, "Elasticsearch unavailable: " + e.getMessage());
-        backoff = waitPaused(c, backoff, jitter);
-        continue;
-      } finally {
-        metrics.bulkLatency(Duration.ofNanos(System.nanoTime() - t0));
-      }
-      for (BulkOp op : result.acknowledged()) {
-        converter.acknowledged(op);
-      }
-      indexed.addAndGet(result.acknowledged().size());
-      for (BulkWriter.Failure f : result.permanent()) {
-        if (deadRecords.add(f.op().recordIndex())) {
-          letters.add(new DeadLetters.Letter(batch.get(f.op().recordIndex()), "rejected_" + safe(f.type()),
-              "Elasticsearch " + f.status() + " " + f.type() + ": " + f.reason()));
-        }
-      }
-      List<BulkOp> retry = new ArrayList<>();
-      boolean exhausted = false;
-      for (BulkWriter.Failure f : result.retryable()) {
-        if (deadRecords.contains(f.op().recordIndex())) {
-          continue;
-        }
-        int n = attempts.merge(f.op().index() + "/" + f.op().id(), 1, Integer::sum);
-        exhausted |= n >= settings.documentRetries();
-        retry.add(f.op());
-      }
-      pending = retry;
-      if (!pending.isEmpty()) {
-        BulkWriter.Failure first = result.retryable().get(0);
-        String why = pending.size() + " documents failed with retryable errors (first: " + first.status() + " "
-            + first.type() + ": " + first.reason() + ")";
-        if (exhausted) {
-          enterPause(c, why);
-          backoff = waitPaused(c, backoff, jitter);
-        } else {
-          LOG.debug("{}: {}; retrying", name, why);
-          Thread.sleep(Math.min(backoff, 200));
-        }
-      }
-    }
-    // Dead letters are acknowledged by Kafka before the offsets are committed.
-    while (!letters.isEmpty()) {
-      checkRunning();
-      try {
-        deadLetters.sendAll(letters);
-        for (DeadLetters.Letter l : letters) {
-          metrics.deadLetter(l.reason());
-          deadLettered.incrementAndGet();
-          Span s = spans.get(batch.indexOf(l.record()));
-          if (s != null) {
-            s.setStatus(StatusCode.ERROR, "dead-lettered: " + l.reason());
-          }
-          LOG.warn("{}: dead-lettered {}-{}@{}: {} ({})", name, l.record().topic(), l.record().partition(),
-              l.record().offset(), l.reason(), l.detail());
-        }
-        letters = List.of();
-      } catch (InterruptedException e) {
-        throw e;
-      } catch (Exception e) {
-        enterPause(c, "dead-letter topic unavailable: " + e.getMessage());
-        backoff = waitPaused(c, backoff, jitter);
-      }
-    }
-    leavePause(c);
-  }
-
-  private void checkRunning() {
-    if (!running) {
-      throw new WakeupException();
-    }
-  }
-
-  private void enterPause(KafkaConsumer<byte[], byte[]> c, String why) {
-    lastError = why;
-    if (!paused) {
-      paused = true;
-      pauses.incrementAndGet();
-      c.pause(c.assignment());
-      state.set(State.PAUSED);
-      LOG.warn("{}: pausing consumption: {}", name, why);
-    }
-  }
-
-  private void leavePause(KafkaConsumer<byte[], byte[]> c) {
-    if (paused) {
-      paused = false;
-      c.resume(c.paused());
-      state.set(State.RUNNING);
-      LOG.info("{}: Elasticsearch acknowledged the batch; consumption resumed", name);
-    }
-  }
-
-  /** Waits while paused, polling (which returns nothing for paused partitions) to stay in the group. */
-  private long waitPaused(KafkaConsumer<byte[], byte[]> c, long backoff, Backoff jitter) {
-    long until = System.currentTimeMillis() + backoff;
-    while (running && System.currentTimeMillis() < until) {
-      c.pause(c.assignment());
-      ConsumerRecords<byte[], byte[]> stray = c.poll(Duration.ofMillis(Math.max(1, until - System.currentTimeMillis())));
-      if (!stray.isEmpty()) {
-        // Should not happen (all partitions are paused); never drop them: rewind to be read again.
-        for (TopicPartition tp : stray.partitions()) {
-          c.seek(tp, stray.records(tp).get(0).offset());
-        }
-      }
-    }
-    return jitter.nextMillis(backoff); // jittered: replicas do not retry Elasticsearch in lockstep
-  }
-
-  private void commit(KafkaConsumer<byte[], byte[]> c, List<ConsumerRecord<byte[], byte[]>> batch) {
-    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-    Set<TopicPartition> assigned = c.assignment();
-    for (ConsumerRecord<byte[], byte[]> r : batch) {
-      TopicPartition tp = new TopicPartition(r.topic(), r.partition());
-      if (assigned.contains(tp)) {
-        offsets.merge(tp, new OffsetAndMetadata(r.offset() + 1),
-            (a, b) -> a.offset() >= b.offset() ? a : b);
-      }
-    }
-    if (offsets.isEmpty()) {
-      return;
-    }
-    try {
-      try {
-        c.commitSync(offsets);
-      } catch (WakeupException e) {
-        // a stop was requested while the batch was being indexed: it is acknowledged, so commit it before stopping
-        // (the wakeup is used up by the exception; this commit is not interrupted)
-        c.commitSync(offsets);
-      }
-      committedBatches.incrementAndGet();
-    } catch (CommitFailedException e) {
-      // Partitions moved to another member mid-batch: it re-reads them; document ids make that idempotent.
-      LOG.info("{}: commit skipped after a rebalance: {}", name, e.getMessage());
-    }
-  }
-
-  private void reportAssignment(KafkaConsumer<byte[], byte[]> c) {
-    if (reportAssignment) {
-      metrics.assignedPartitions(c.assignment().size());
-    }
-  }
-
-  private Span startSpan(ConsumerRecord<byte[], byte[]> r) {
-    if (r.headers().lastHeader("traceparent") == null) {
-      return null;
-    }
-    Context parent = otel.getPropagators().getTextMapPropagator().extract(Context.root(), r, HEADERS);
-    if (!Span.fromContext(parent).getSpanContext().isValid()) {
-      return null;
-    }
-    return tracer.spanBuilder("meshlens.ingest " + r.topic())
-        .setParent(parent)
-        .setSpanKind(SpanKind.CONSUMER)
-        .setAttribute("messaging.system", "kafka")
-        .setAttribute("messaging.destination.name", r.topic())
-        .setAttribute("messaging.kafka.offset", r.offset())
-        .setAttribute("messaging.destination.partition.id", Integer.toString(r.partition()))
-        .startSpan();
-  }
-
-  private static final TextMapGetter<ConsumerRecord<byte[], byte[]>> HEADERS = new TextMapGetter<>() {
-    @Override
-    public Iterable<String> keys(ConsumerRecord<byte[], byte[]> carrier) {
-      List<String> keys = new ArrayList<>();
-      for (Header h : carrier.headers()) {
-        keys.add(h.key());
-      }
-      return keys;
     }
 
     @Override
-    public String get(ConsumerRecord<byte[], byte[]> carrier, String key) {
-      if (carrier == null) {
-        return null;
-      }
-      Header h = carrier.headers().lastHeader(key);
-      return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    public void close() {
+        requestStop();
+        try {
+            if (thread != null && !stopped.await(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warn("{}: ingest loop did not stop within {}", name, STOP_TIMEOUT);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
-  };
 
-  private static String safe(String type) {
-    return type == null ? "unknown" : type.replaceAll("[^a-z0-9_]", "_");
-  }
-
-  /** Waits until the loop stopped. */
-  public boolean awaitStopped(Duration d) throws InterruptedException {
-    return stopped.await(d.toMillis(), TimeUnit.MILLISECONDS);
-  }
-
-  /** Asks the loop to stop without waiting: it commits what Elasticsearch acknowledged and closes its consumer. */
-  public void requestStop() {
-    running = false;
-    KafkaConsumer<byte[], byte[]> c = consumer;
-    if (c != null) {
-      c.wakeup();
+    /** For diagnostics. */
+    public Supplier<String> describe() {
+        return () -> name + " " + state.get() + (lastError == null ? "" : " (" + lastError + ")");
     }
-  }
-
-  @Override
-  public void close() {
-    requestStop();
-    try {
-      if (thread != null && !stopped.await(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-        LOG.warn("{}: ingest loop did not stop within {}", name, STOP_TIMEOUT);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  /** For diagnostics. */
-  public Supplier<String> describe() {
-    return () -> name + " " + state.get() + (lastError == null ? "" : " (" + lastError + ")");
-  }
 }

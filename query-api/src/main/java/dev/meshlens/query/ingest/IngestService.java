@@ -1,7 +1,7 @@
 package dev.meshlens.query.ingest;
 
-import dev.meshlens.events.Backoff;
 import dev.meshlens.correlator.CorrelatorKeys;
+import dev.meshlens.events.Backoff;
 import dev.meshlens.query.config.GroupMembership;
 import dev.meshlens.query.config.QueryApiConfig;
 import dev.meshlens.query.config.QueryApiKeys;
@@ -17,7 +17,6 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -37,163 +36,196 @@ import org.slf4j.LoggerFactory;
  * ({@code dev.meshlens.query.gauges}), not ingest's.
  */
 public final class IngestService implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(IngestService.class);
+    private static final Logger LOG = LoggerFactory.getLogger(IngestService.class);
 
-  private final QueryApiConfig config;
-  private final ElasticStore store;
-  private final MeshlensMetrics metrics;
-  private final OpenTelemetry otel;
-  private final Clock clock;
-  private final ScheduledExecutorService scheduler;
-  private volatile IngestLoop events;
-  private volatile IngestLoop findings;
-  private volatile KafkaProducer<byte[], byte[]> producer;
-  private volatile KafkaClientMetrics producerMetrics;
-  private volatile LagMonitor lag;
-  private volatile boolean closed;
-  private volatile String state = "STARTING";
-  private Thread init;
+    private final QueryApiConfig config;
+    private final ElasticStore store;
+    private final MeshlensMetrics metrics;
+    private final OpenTelemetry otel;
+    private final Clock clock;
+    private final ScheduledExecutorService scheduler;
+    private volatile IngestLoop events;
+    private volatile IngestLoop findings;
+    private volatile KafkaProducer<byte[], byte[]> producer;
+    private volatile KafkaClientMetrics producerMetrics;
+    private volatile LagMonitor lag;
+    private volatile boolean closed;
+    private volatile String state = "STARTING";
+    private Thread init;
 
-  public IngestService(QueryApiConfig config, ElasticStore store, MeshlensMetrics metrics, OpenTelemetry otel,
-      Clock clock) {
-    this.config = config;
-    this.store = store;
-    this.metrics = metrics;
-    this.otel = otel;
-    this.clock = clock;
-    this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "meshlens-ingest-retention");
-      t.setDaemon(true);
-      return t;
-    });
-  }
+    public IngestService(
+            QueryApiConfig config, ElasticStore store, MeshlensMetrics metrics, OpenTelemetry otel, Clock clock) {
+        this.config = config;
+        this.store = store;
+        this.metrics = metrics;
+        this.otel = otel;
+        this.clock = clock;
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "meshlens-ingest-retention");
+            t.setDaemon(true);
+            return t;
+        });
+    }
 
-  public synchronized IngestService start() {
-    // the lag is measured from the start, also while Elasticsearch is not there yet (that is when it grows)
-    Properties ap = new Properties();
-    ap.putAll(config.get(CorrelatorKeys.KAFKA_PROPERTIES).forClientAsStrings());
-    ap.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.get(CorrelatorKeys.BOOTSTRAP_SERVERS));
-    ap.put(AdminClientConfig.CLIENT_ID_CONFIG, config.get(QueryApiKeys.GROUP_ID) + "-lag");
-    lag = new LagMonitor(Admin.create(ap), config.get(QueryApiKeys.GROUP_ID),
-        Pattern.compile(config.get(CorrelatorKeys.EVENTS_TOPIC_PATTERN)), metrics)
-        .start(config.get(QueryApiKeys.INGEST_LAG_INTERVAL));
-    init = new Thread(this::initThenRun, "meshlens-ingest-init");
-    init.setDaemon(true);
-    init.start();
-    return this;
-  }
+    public synchronized IngestService start() {
+        // the lag is measured from the start, also while Elasticsearch is not there yet (that is when it grows)
+        Properties ap = new Properties();
+        ap.putAll(config.get(CorrelatorKeys.KAFKA_PROPERTIES).forClientAsStrings());
+        ap.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.get(CorrelatorKeys.BOOTSTRAP_SERVERS));
+        ap.put(AdminClientConfig.CLIENT_ID_CONFIG, config.get(QueryApiKeys.GROUP_ID) + "-lag");
+        lag = new LagMonitor(
+                        Admin.create(ap),
+                        config.get(QueryApiKeys.GROUP_ID),
+                        Pattern.compile(config.get(CorrelatorKeys.EVENTS_TOPIC_PATTERN)),
+                        metrics)
+                .start(config.get(QueryApiKeys.INGEST_LAG_INTERVAL));
+        init = new Thread(this::initThenRun, "meshlens-ingest-init");
+        init.setDaemon(true);
+        init.start();
+        return this;
+    }
 
-  private void initThenRun() {
-    Backoff jitter = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(10));
-    long backoff = jitter.firstMillis();
-    while (!closed) {
-      try {
-        store.ensureSchema();
-        break;
-      } catch (Exception e) {
-        state = "WAITING_FOR_ELASTICSEARCH";
-        LOG.warn("cannot install index template yet ({}); retrying in {} ms", e.toString(), backoff);
-        try {
-          Thread.sleep(backoff);
-        } catch (InterruptedException ie) {
-          return;
+    private void initThenRun() {
+        Backoff jitter = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(10));
+        long backoff = jitter.firstMillis();
+        while (!closed) {
+            try {
+                store.ensureSchema();
+                break;
+            } catch (Exception e) {
+                state = "WAITING_FOR_ELASTICSEARCH";
+                LOG.warn("cannot install index template yet ({}); retrying in {} ms", e.toString(), backoff);
+                try {
+                    Thread.sleep(backoff);
+                } catch (InterruptedException ie) {
+                    return;
+                }
+                backoff = jitter.nextMillis(backoff);
+            }
         }
-        backoff = jitter.nextMillis(backoff);
-      }
+        if (closed) {
+            return;
+        }
+        Properties pp = new Properties();
+        pp.putAll(config.get(CorrelatorKeys.KAFKA_PROPERTIES).forClient());
+        pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.get(CorrelatorKeys.BOOTSTRAP_SERVERS));
+        pp.put(ProducerConfig.ACKS_CONFIG, "all");
+        pp.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        pp.put(ProducerConfig.CLIENT_ID_CONFIG, config.get(QueryApiKeys.GROUP_ID) + "-deadletter");
+        pp.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        pp.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        producer = new KafkaProducer<>(pp);
+        producerMetrics = new KafkaClientMetrics(producer);
+        producerMetrics.bindTo(metrics.registry());
+        DeadLetters dlq = new DeadLetters(producer, config.get(QueryApiKeys.DEAD_LETTER_TOPIC));
+        BulkWriter writer = new BulkWriter(store.rest());
+        IngestLoop.Settings s = new IngestLoop.Settings(
+                config.get(QueryApiKeys.INGEST_POLL_TIMEOUT),
+                config.get(QueryApiKeys.INGEST_RETRY_BACKOFF),
+                config.get(QueryApiKeys.INGEST_MAX_RETRY_BACKOFF),
+                config.get(QueryApiKeys.INGEST_DOCUMENT_RETRIES));
+        String bootstrap = config.get(CorrelatorKeys.BOOTSTRAP_SERVERS);
+        String group = config.get(QueryApiKeys.GROUP_ID);
+        Duration metaAge = config.get(QueryApiKeys.METADATA_MAX_AGE);
+        Optional<String> instance = GroupMembership.instanceId(
+                config.get(QueryApiKeys.STATIC_MEMBERSHIP), config.get(QueryApiKeys.INSTANCE_ID));
+        events = new IngestLoop(
+                        "events",
+                        bootstrap,
+                        group,
+                        consumerProperties(instance, "events"),
+                        Pattern.compile(config.get(CorrelatorKeys.EVENTS_TOPIC_PATTERN)),
+                        null,
+                        metaAge,
+                        config.get(QueryApiKeys.INGEST_MAX_BATCH),
+                        new EventConverter(store.names(), metrics, clock),
+                        writer,
+                        dlq,
+                        metrics,
+                        otel,
+                        s,
+                        true)
+                .start();
+        findings = new IngestLoop(
+                        "findings",
+                        bootstrap,
+                        group + "-findings",
+                        consumerProperties(instance, "findings"),
+                        null,
+                        config.get(CorrelatorKeys.FINDINGS_TOPIC),
+                        metaAge,
+                        500,
+                        new FindingConverter(store.names(), clock),
+                        writer,
+                        dlq,
+                        metrics,
+                        otel,
+                        s,
+                        false)
+                .start();
+        state = "RUNNING";
     }
-    if (closed) {
-      return;
-    }
-    Properties pp = new Properties();
-    pp.putAll(config.get(CorrelatorKeys.KAFKA_PROPERTIES).forClient());
-    pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.get(CorrelatorKeys.BOOTSTRAP_SERVERS));
-    pp.put(ProducerConfig.ACKS_CONFIG, "all");
-    pp.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-    pp.put(ProducerConfig.CLIENT_ID_CONFIG, config.get(QueryApiKeys.GROUP_ID) + "-deadletter");
-    pp.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    pp.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    producer = new KafkaProducer<>(pp);
-    producerMetrics = new KafkaClientMetrics(producer);
-    producerMetrics.bindTo(metrics.registry());
-    DeadLetters dlq = new DeadLetters(producer, config.get(QueryApiKeys.DEAD_LETTER_TOPIC));
-    BulkWriter writer = new BulkWriter(store.rest());
-    IngestLoop.Settings s = new IngestLoop.Settings(config.get(QueryApiKeys.INGEST_POLL_TIMEOUT),
-        config.get(QueryApiKeys.INGEST_RETRY_BACKOFF), config.get(QueryApiKeys.INGEST_MAX_RETRY_BACKOFF),
-        config.get(QueryApiKeys.INGEST_DOCUMENT_RETRIES));
-    String bootstrap = config.get(CorrelatorKeys.BOOTSTRAP_SERVERS);
-    String group = config.get(QueryApiKeys.GROUP_ID);
-    Duration metaAge = config.get(QueryApiKeys.METADATA_MAX_AGE);
-    Optional<String> instance =
-        GroupMembership.instanceId(config.get(QueryApiKeys.STATIC_MEMBERSHIP), config.get(QueryApiKeys.INSTANCE_ID));
-    events = new IngestLoop("events", bootstrap, group, consumerProperties(instance, "events"),
-        Pattern.compile(config.get(CorrelatorKeys.EVENTS_TOPIC_PATTERN)), null, metaAge,
-        config.get(QueryApiKeys.INGEST_MAX_BATCH), new EventConverter(store.names(), metrics, clock), writer, dlq,
-        metrics, otel, s, true).start();
-    findings = new IngestLoop("findings", bootstrap, group + "-findings", consumerProperties(instance, "findings"),
-        null, config.get(CorrelatorKeys.FINDINGS_TOPIC), metaAge, 500, new FindingConverter(store.names(), clock),
-        writer, dlq, metrics, otel, s, false).start();
-    state = "RUNNING";
-  }
 
-  /** {@code kafka.properties} plus, for a static member, a {@code group.instance.id} unique per instance and loop. */
-  private Map<String, String> consumerProperties(Optional<String> instance, String loop) {
-    Map<String, String> p = new HashMap<>(config.get(CorrelatorKeys.KAFKA_PROPERTIES).forClientAsStrings());
-    instance.ifPresent(id -> p.putIfAbsent(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, id + "-" + loop));
-    return p;
-  }
+    /** {@code kafka.properties} plus, for a static member, a {@code group.instance.id} unique per instance and loop. */
+    private Map<String, String> consumerProperties(Optional<String> instance, String loop) {
+        Map<String, String> p =
+                new HashMap<>(config.get(CorrelatorKeys.KAFKA_PROPERTIES).forClientAsStrings());
+        instance.ifPresent(id -> p.putIfAbsent(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, id + "-" + loop));
+        return p;
+    }
 
-  /** UP, PAUSED (Elasticsearch down, consumption paused), WAITING_FOR_ELASTICSEARCH, STARTING, FAILED. */
-  public String state() {
-    IngestLoop e = events;
-    IngestLoop f = findings;
-    if (e == null || f == null) {
-      return state;
+    /** UP, PAUSED (Elasticsearch down, consumption paused), WAITING_FOR_ELASTICSEARCH, STARTING, FAILED. */
+    public String state() {
+        IngestLoop e = events;
+        IngestLoop f = findings;
+        if (e == null || f == null) {
+            return state;
+        }
+        if (e.state() == IngestLoop.State.FAILED || f.state() == IngestLoop.State.FAILED) {
+            return "FAILED";
+        }
+        if (e.state() == IngestLoop.State.PAUSED || f.state() == IngestLoop.State.PAUSED) {
+            return "PAUSED";
+        }
+        return "UP";
     }
-    if (e.state() == IngestLoop.State.FAILED || f.state() == IngestLoop.State.FAILED) {
-      return "FAILED";
-    }
-    if (e.state() == IngestLoop.State.PAUSED || f.state() == IngestLoop.State.PAUSED) {
-      return "PAUSED";
-    }
-    return "UP";
-  }
 
-  public IngestLoop eventsLoop() {
-    return events;
-  }
+    public IngestLoop eventsLoop() {
+        return events;
+    }
 
-  public IngestLoop findingsLoop() {
-    return findings;
-  }
+    public IngestLoop findingsLoop() {
+        return findings;
+    }
 
-  @Override
-  public void close() {
-    closed = true;
-    scheduler.shutdownNow();
-    if (init != null) {
-      init.interrupt();
+    @Override
+    public void close() {
+        closed = true;
+        scheduler.shutdownNow();
+        if (init != null) {
+            init.interrupt();
+        }
+        if (lag != null) {
+            lag.close();
+        }
+        // both loops stop at once (each finishes and commits its acknowledged batch), then wait for each
+        IngestLoop e = events;
+        IngestLoop f = findings;
+        if (e != null) {
+            e.requestStop();
+        }
+        if (f != null) {
+            f.requestStop();
+        }
+        if (e != null) {
+            e.close();
+        }
+        if (f != null) {
+            f.close();
+        }
+        if (producer != null) {
+            producerMetrics.close();
+            producer.close(Duration.ofSeconds(5));
+        }
     }
-    if (lag != null) {
-      lag.close();
-    }
-    // both loops stop at once (each finishes and commits its acknowledged batch), then wait for each
-    IngestLoop e = events;
-    IngestLoop f = findings;
-    if (e != null) {
-      e.requestStop();
-    }
-    if (f != null) {
-      f.requestStop();
-    }
-    if (e != null) {
-      e.close();
-    }
-    if (f != null) {
-      f.close();
-    }
-    if (producer != null) {
-      producerMetrics.close();
-      producer.close(Duration.ofSeconds(5));
-    }
-  }
 }

@@ -11,7 +11,6 @@ import dev.meshlens.query.config.QueryApiConfig;
 import dev.meshlens.query.config.QueryApiKeys;
 import java.io.IOException;
 import java.io.StringReader;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.apache.http.Header;
@@ -31,193 +30,226 @@ import org.slf4j.LoggerFactory;
  * so it talks to 8.19 and 9.x clusters alike.
  */
 public final class ElasticStore implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(ElasticStore.class);
+    private static final Logger LOG = LoggerFactory.getLogger(ElasticStore.class);
 
-  private final RestClient rest;
-  private final ElasticsearchClient client;
-  private final ElasticsearchAsyncClient async;
-  private final IndexNames names;
-  private final int shards;
-  private final int replicas;
-  private final String refreshInterval;
-  /** Days a daily index is kept after its day (ILM delete phase); 0: no retention policy. */
-  private final int retentionDays;
+    private final RestClient rest;
+    private final ElasticsearchClient client;
+    private final ElasticsearchAsyncClient async;
+    private final IndexNames names;
+    private final int shards;
+    private final int replicas;
+    private final String refreshInterval;
+    /** Days a daily index is kept after its day (ILM delete phase); 0: no retention policy. */
+    private final int retentionDays;
 
-  public ElasticStore(List<String> urls, String username, String password, String apiKey, IndexNames names,
-      int shards, int replicas, String refreshInterval) {
-    this(urls, username, password, apiKey, names, shards, replicas, refreshInterval, 0);
-  }
-
-  public ElasticStore(List<String> urls, String username, String password, String apiKey, IndexNames names,
-      int shards, int replicas, String refreshInterval, int retentionDays) {
-    this.retentionDays = retentionDays;
-    this.names = Objects.requireNonNull(names, "names");
-    this.shards = shards;
-    this.replicas = replicas;
-    this.refreshInterval = refreshInterval;
-    HttpHost[] hosts = urls.stream().map(HttpHost::create).toArray(HttpHost[]::new);
-    RestClientBuilder b = RestClient.builder(hosts)
-        .setRequestConfigCallback(rc -> rc.setConnectTimeout(2_000).setSocketTimeout(30_000));
-    if (apiKey != null) {
-      b.setDefaultHeaders(new Header[] {new BasicHeader("Authorization", "ApiKey " + apiKey)});
+    public ElasticStore(
+            List<String> urls,
+            String username,
+            String password,
+            String apiKey,
+            IndexNames names,
+            int shards,
+            int replicas,
+            String refreshInterval) {
+        this(urls, username, password, apiKey, names, shards, replicas, refreshInterval, 0);
     }
-    if (username != null) {
-      BasicCredentialsProvider creds = new BasicCredentialsProvider();
-      creds.setCredentials(AuthScope.ANY, new UsernamePasswordCredentials(username, password == null ? "" : password));
-      b.setHttpClientConfigCallback(h -> h.setDefaultCredentialsProvider(creds).setMaxConnTotal(64)
-          .setMaxConnPerRoute(64));
-    } else {
-      b.setHttpClientConfigCallback(h -> h.setMaxConnTotal(64).setMaxConnPerRoute(64));
-    }
-    this.rest = b.build();
-    RestClientTransport transport = new RestClientTransport(rest, new JacksonJsonpMapper(new ObjectMapper()));
-    this.client = new ElasticsearchClient(transport);
-    this.async = new ElasticsearchAsyncClient(transport);
-  }
 
-  /** A secret's value for the client, or null. */
-  private static String reveal(dev.meshlens.config.Secret s) {
-    return s == null ? null : s.reveal();
-  }
-
-  public static ElasticStore fromConfig(QueryApiConfig c) {
-    return new ElasticStore(c.get(QueryApiKeys.ES_URLS), c.get(QueryApiKeys.ES_USERNAME),
-        reveal(c.get(QueryApiKeys.ES_PASSWORD)), reveal(c.get(QueryApiKeys.ES_API_KEY)),
-        new IndexNames(c.get(QueryApiKeys.ES_INDEX_PREFIX)), c.get(QueryApiKeys.ES_SHARDS),
-        c.get(QueryApiKeys.ES_REPLICAS), durationSetting(c.get(QueryApiKeys.ES_REFRESH_INTERVAL)),
-        c.get(QueryApiKeys.INGEST_RETENTION_DAYS));
-  }
-
-  static String durationSetting(java.time.Duration d) {
-    return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
-  }
-
-  public ElasticsearchClient client() {
-    return client;
-  }
-
-  public ElasticsearchAsyncClient async() {
-    return async;
-  }
-
-  public RestClient rest() {
-    return rest;
-  }
-
-  public IndexNames names() {
-    return names;
-  }
-
-  /** True when the cluster answers. */
-  public boolean reachable() {
-    try {
-      client.cluster().health(h -> h.timeout(t -> t.time("1s")));
-      return true;
-    } catch (IOException | RuntimeException e) {
-      return false;
-    }
-  }
-
-  /**
-   * Installs the retention policy (an ILM policy: Elasticsearch deletes a daily events or findings-history
-   * index {@code retentionDays} after its day, once, whatever the number of query-api replicas, and
-   * meshlens needs no delete privilege), the composable templates of the daily indices, and creates the
-   * findings index when missing. Idempotent; safe to call from several instances.
-   */
-  public void ensureSchema() throws IOException {
-    boolean retention = retentionDays > 0 && lifecycleManagement();
-    if (retention) {
-      ObjectNode policy = Mappings.retentionPolicy(retentionDays);
-      try {
-        client.ilm().putLifecycle(r -> r.name(names.retentionPolicy()).withJson(new StringReader(policy.toString())));
-      } catch (ElasticsearchException e) {
-        if (e.status() != 403) {
-          throw e;
+    public ElasticStore(
+            List<String> urls,
+            String username,
+            String password,
+            String apiKey,
+            IndexNames names,
+            int shards,
+            int replicas,
+            String refreshInterval,
+            int retentionDays) {
+        this.retentionDays = retentionDays;
+        this.names = Objects.requireNonNull(names, "names");
+        this.shards = shards;
+        this.replicas = replicas;
+        this.refreshInterval = refreshInterval;
+        HttpHost[] hosts = urls.stream().map(HttpHost::create).toArray(HttpHost[]::new);
+        RestClientBuilder b = RestClient.builder(hosts)
+                .setRequestConfigCallback(rc -> rc.setConnectTimeout(2_000).setSocketTimeout(30_000));
+        if (apiKey != null) {
+            b.setDefaultHeaders(new Header[] {new BasicHeader("Authorization", "ApiKey " + apiKey)});
         }
-        // least privilege: an administrator created the policy (docs/production.md); ILM runs its delete
-        // with the administrator's rights, and this user needs neither manage_ilm nor delete_index
-        LOG.info("not allowed to write ILM policy {}: using it as the cluster has it", names.retentionPolicy());
-      }
+        if (username != null) {
+            BasicCredentialsProvider creds = new BasicCredentialsProvider();
+            creds.setCredentials(
+                    AuthScope.ANY, new UsernamePasswordCredentials(username, password == null ? "" : password));
+            b.setHttpClientConfigCallback(h ->
+                    h.setDefaultCredentialsProvider(creds).setMaxConnTotal(64).setMaxConnPerRoute(64));
+        } else {
+            b.setHttpClientConfigCallback(h -> h.setMaxConnTotal(64).setMaxConnPerRoute(64));
+        }
+        this.rest = b.build();
+        RestClientTransport transport = new RestClientTransport(rest, new JacksonJsonpMapper(new ObjectMapper()));
+        this.client = new ElasticsearchClient(transport);
+        this.async = new ElasticsearchAsyncClient(transport);
     }
-    ObjectNode tpl = Mappings.eventsTemplate(names, shards, replicas, refreshInterval, retention);
-    client.indices().putIndexTemplate(r -> r.name(names.eventsTemplate()).withJson(new StringReader(tpl.toString())));
-    ObjectNode hist = Mappings.findingsHistoryTemplate(names, replicas, retention);
-    client.indices().putIndexTemplate(r -> r.name(names.findingsHistoryTemplate())
-        .withJson(new StringReader(hist.toString())));
-    createIfMissing(names.findings(), Mappings.findingsIndex(replicas));
-    if (retention) {
-      // daily indices created before the policy existed come under it too
-      putLifecycleOnExisting();
-    }
-  }
 
-  private void putLifecycleOnExisting() throws IOException {
-    try {
-      client.indices().putSettings(s -> s.index(names.eventsPattern(), names.findingsHistoryPattern())
-          .allowNoIndices(true).ignoreUnavailable(true)
-          .withJson(new StringReader("{\"index.lifecycle.name\":\"" + names.retentionPolicy()
-              + "\",\"index.lifecycle.parse_origination_date\":true}")));
-    } catch (ElasticsearchException e) {
-      if (e.status() != 403) {
-        throw e;
-      }
-      LOG.warn("not allowed to put existing daily indices under ILM policy {}; new ones are (index template)",
-          names.retentionPolicy());
+    /** A secret's value for the client, or null. */
+    private static String reveal(dev.meshlens.config.Secret s) {
+        return s == null ? null : s.reveal();
     }
-  }
 
-  /**
-   * Whether the cluster runs index lifecycle management. A node without it (a bare node built from
-   * the open-source modules, like the tests' own) gets no policy: a warning says that nothing deletes
-   * old daily indices there, rather than ingest failing to start.
-   */
-  public boolean lifecycleManagement() throws IOException {
-    try {
-      rest.performRequest(new org.elasticsearch.client.Request("GET", "/_ilm/status"));
-      return true;
-    } catch (org.elasticsearch.client.ResponseException e) {
-      int code = e.getResponse().getStatusLine().getStatusCode();
-      if (code == 400 || code == 404 || code == 405) {
-        LOG.warn("ingest.retention-days = {} but this Elasticsearch has no index lifecycle management (ILM):"
-            + " nothing deletes old daily indices; use a cluster with ILM (8.19/9.x default distribution,"
-            + " ECK, Elastic Cloud) or delete {} / {} indices with your own tooling", retentionDays,
-            names.eventsPattern(), names.findingsHistoryPattern());
-        return false;
-      }
-      throw e;
+    public static ElasticStore fromConfig(QueryApiConfig c) {
+        return new ElasticStore(
+                c.get(QueryApiKeys.ES_URLS),
+                c.get(QueryApiKeys.ES_USERNAME),
+                reveal(c.get(QueryApiKeys.ES_PASSWORD)),
+                reveal(c.get(QueryApiKeys.ES_API_KEY)),
+                new IndexNames(c.get(QueryApiKeys.ES_INDEX_PREFIX)),
+                c.get(QueryApiKeys.ES_SHARDS),
+                c.get(QueryApiKeys.ES_REPLICAS),
+                durationSetting(c.get(QueryApiKeys.ES_REFRESH_INTERVAL)),
+                c.get(QueryApiKeys.INGEST_RETENTION_DAYS));
     }
-  }
 
-  /** What the cluster's index lifecycle says about {@code index} (age, phase), as Elasticsearch returns it. */
-  public String explainLifecycle(String index) throws IOException {
-    var r = client.ilm().explainLifecycle(e -> e.index(index));
-    return String.valueOf(r.indices().get(index));
-  }
-
-  private void createIfMissing(String index, ObjectNode body) throws IOException {
-    if (client.indices().exists(e -> e.index(index)).value()) {
-      return;
+    static String durationSetting(java.time.Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
     }
-    try {
-      client.indices().create(c -> c.index(index).withJson(new StringReader(body.toString())));
-    } catch (ElasticsearchException e) {
-      if (!"resource_already_exists_exception".equals(e.error().type())) {
-        throw e;
-      }
-    }
-  }
 
-  /** Makes everything indexed so far searchable (tests, benchmarks). */
-  public void refreshAll() throws IOException {
-    client.indices().refresh(r -> r.index(names.prefix() + "-*").allowNoIndices(true).ignoreUnavailable(true));
-  }
-
-  @Override
-  public void close() {
-    try {
-      rest.close();
-    } catch (IOException e) {
-      LOG.debug("closing the Elasticsearch client", e);
+    public ElasticsearchClient client() {
+        return client;
     }
-  }
+
+    public ElasticsearchAsyncClient async() {
+        return async;
+    }
+
+    public RestClient rest() {
+        return rest;
+    }
+
+    public IndexNames names() {
+        return names;
+    }
+
+    /** True when the cluster answers. */
+    public boolean reachable() {
+        try {
+            client.cluster().health(h -> h.timeout(t -> t.time("1s")));
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Installs the retention policy (an ILM policy: Elasticsearch deletes a daily events or findings-history
+     * index {@code retentionDays} after its day, once, whatever the number of query-api replicas, and
+     * meshlens needs no delete privilege), the composable templates of the daily indices, and creates the
+     * findings index when missing. Idempotent; safe to call from several instances.
+     */
+    public void ensureSchema() throws IOException {
+        boolean retention = retentionDays > 0 && lifecycleManagement();
+        if (retention) {
+            ObjectNode policy = Mappings.retentionPolicy(retentionDays);
+            try {
+                client.ilm()
+                        .putLifecycle(
+                                r -> r.name(names.retentionPolicy()).withJson(new StringReader(policy.toString())));
+            } catch (ElasticsearchException e) {
+                if (e.status() != 403) {
+                    throw e;
+                }
+                // least privilege: an administrator created the policy (docs/production.md); ILM runs its delete
+                // with the administrator's rights, and this user needs neither manage_ilm nor delete_index
+                LOG.info("not allowed to write ILM policy {}: using it as the cluster has it", names.retentionPolicy());
+            }
+        }
+        ObjectNode tpl = Mappings.eventsTemplate(names, shards, replicas, refreshInterval, retention);
+        client.indices()
+                .putIndexTemplate(r -> r.name(names.eventsTemplate()).withJson(new StringReader(tpl.toString())));
+        ObjectNode hist = Mappings.findingsHistoryTemplate(names, replicas, retention);
+        client.indices()
+                .putIndexTemplate(
+                        r -> r.name(names.findingsHistoryTemplate()).withJson(new StringReader(hist.toString())));
+        createIfMissing(names.findings(), Mappings.findingsIndex(replicas));
+        if (retention) {
+            // daily indices created before the policy existed come under it too
+            putLifecycleOnExisting();
+        }
+    }
+
+    private void putLifecycleOnExisting() throws IOException {
+        try {
+            client.indices()
+                    .putSettings(s -> s.index(names.eventsPattern(), names.findingsHistoryPattern())
+                            .allowNoIndices(true)
+                            .ignoreUnavailable(true)
+                            .withJson(new StringReader("{\"index.lifecycle.name\":\"" + names.retentionPolicy()
+                                    + "\",\"index.lifecycle.parse_origination_date\":true}")));
+        } catch (ElasticsearchException e) {
+            if (e.status() != 403) {
+                throw e;
+            }
+            LOG.warn(
+                    "not allowed to put existing daily indices under ILM policy {}; new ones are (index template)",
+                    names.retentionPolicy());
+        }
+    }
+
+    /**
+     * Whether the cluster runs index lifecycle management. A node without it (a bare node built from
+     * the open-source modules, like the tests' own) gets no policy: a warning says that nothing deletes
+     * old daily indices there, rather than ingest failing to start.
+     */
+    public boolean lifecycleManagement() throws IOException {
+        try {
+            rest.performRequest(new org.elasticsearch.client.Request("GET", "/_ilm/status"));
+            return true;
+        } catch (org.elasticsearch.client.ResponseException e) {
+            int code = e.getResponse().getStatusLine().getStatusCode();
+            if (code == 400 || code == 404 || code == 405) {
+                LOG.warn(
+                        "ingest.retention-days = {} but this Elasticsearch has no index lifecycle management (ILM):"
+                                + " nothing deletes old daily indices; use a cluster with ILM (8.19/9.x default distribution,"
+                                + " ECK, Elastic Cloud) or delete {} / {} indices with your own tooling",
+                        retentionDays,
+                        names.eventsPattern(),
+                        names.findingsHistoryPattern());
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /** What the cluster's index lifecycle says about {@code index} (age, phase), as Elasticsearch returns it. */
+    public String explainLifecycle(String index) throws IOException {
+        var r = client.ilm().explainLifecycle(e -> e.index(index));
+        return String.valueOf(r.indices().get(index));
+    }
+
+    private void createIfMissing(String index, ObjectNode body) throws IOException {
+        if (client.indices().exists(e -> e.index(index)).value()) {
+            return;
+        }
+        try {
+            client.indices().create(c -> c.index(index).withJson(new StringReader(body.toString())));
+        } catch (ElasticsearchException e) {
+            if (!"resource_already_exists_exception".equals(e.error().type())) {
+                throw e;
+            }
+        }
+    }
+
+    /** Makes everything indexed so far searchable (tests, benchmarks). */
+    public void refreshAll() throws IOException {
+        client.indices()
+                .refresh(
+                        r -> r.index(names.prefix() + "-*").allowNoIndices(true).ignoreUnavailable(true));
+    }
+
+    @Override
+    public void close() {
+        try {
+            rest.close();
+        } catch (IOException e) {
+            LOG.debug("closing the Elasticsearch client", e);
+        }
+    }
 }

@@ -13,61 +13,62 @@ import java.util.Objects;
  * index's name is where the retention policy counts its age from (ILM parse_origination_date).
  */
 public record IndexNames(String prefix) {
-  public static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy.MM.dd").withZone(ZoneOffset.UTC);
+    public static final DateTimeFormatter DAY =
+            DateTimeFormatter.ofPattern("yyyy.MM.dd").withZone(ZoneOffset.UTC);
 
-  public IndexNames {
-    Objects.requireNonNull(prefix, "prefix");
-  }
-
-  public String eventsIndex(Instant observedTime) {
-    return prefix + "-events-" + DAY.format(observedTime);
-  }
-
-  public String eventsPattern() {
-    return prefix + "-events-*";
-  }
-
-  public String findings() {
-    return prefix + "-findings";
-  }
-
-  /** What history is read from: the daily indices, and the single index of releases before them. */
-  public String findingsHistory() {
-    return prefix + "-findings-history*";
-  }
-
-  /** Where a finding version is written: its day's history index. */
-  public String findingsHistoryIndex(Instant versionTime) {
-    return prefix + "-findings-history-" + DAY.format(versionTime);
-  }
-
-  public String findingsHistoryPattern() {
-    return prefix + "-findings-history-*";
-  }
-
-  public String findingsHistoryTemplate() {
-    return prefix + "-findings-history";
-  }
-
-  /** The index lifecycle (ILM) policy deleting daily indices after the retention period. */
-  public String retentionPolicy() {
-    return prefix + "-retention";
-  }
-
-  public String eventsTemplate() {
-    return prefix + "-events";
-  }
-
-  /** The day of an events index name, or null when the name is not one of ours. */
-  public LocalDate dayOf(String indexName) {
-    String p = prefix + "-events-";
-    if (!indexName.startsWith(p)) {
-      return null;
+    public IndexNames {
+        Objects.requireNonNull(prefix, "prefix");
     }
-    try {
-      return LocalDate.parse(indexName.substring(p.length()), DateTimeFormatter.ofPattern("yyyy.MM.dd"));
-    } catch (DateTimeParseException e) {
-      return null;
+
+    public String eventsIndex(Instant observedTime) {
+        return prefix + "-events-" + DAY.format(observedTime);
     }
-  }
+
+    public String eventsPattern() {
+        return prefix + "-events-*";
+    }
+
+    public String findings() {
+        return prefix + "-findings";
+    }
+
+    /** What history is read from: the daily indices, and the single index of releases before them. */
+    public String findingsHistory() {
+        return prefix + "-findings-history*";
+    }
+
+    /** Where a finding version is written: its day's history index. */
+    public String findingsHistoryIndex(Instant versionTime) {
+        return prefix + "-findings-history-" + DAY.format(versionTime);
+    }
+
+    public String findingsHistoryPattern() {
+        return prefix + "-findings-history-*";
+    }
+
+    public String findingsHistoryTemplate() {
+        return prefix + "-findings-history";
+    }
+
+    /** The index lifecycle (ILM) policy deleting daily indices after the retention period. */
+    public String retentionPolicy() {
+        return prefix + "-retention";
+    }
+
+    public String eventsTemplate() {
+        return prefix + "-events";
+    }
+
+    /** The day of an events index name, or null when the name is not one of ours. */
+    public LocalDate dayOf(String indexName) {
+        String p = prefix + "-events-";
+        if (!indexName.startsWith(p)) {
+            return null;
+        }
+        try {
+            return LocalDate.parse(indexName.substring(p.length()), DateTimeFormatter.ofPattern("yyyy.MM.dd"));
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
 }

@@ -14,10 +14,17 @@ import java.util.List;
  * @param problem why chains ending here fail, or null
  * @param heldBy meshes whose bundle holds this root
  */
-public record AnchorUse(RootRef root, boolean inVerifierBundle, String matchedBy, int workloads, int trustedWorkloads,
-    List<String> examples, String problem, List<String> heldBy) {
-  public AnchorUse {
-    examples = List.copyOf(examples);
-    heldBy = List.copyOf(heldBy);
-  }
+public record AnchorUse(
+        RootRef root,
+        boolean inVerifierBundle,
+        String matchedBy,
+        int workloads,
+        int trustedWorkloads,
+        List<String> examples,
+        String problem,
+        List<String> heldBy) {
+    public AnchorUse {
+        examples = List.copyOf(examples);
+        heldBy = List.copyOf(heldBy);
+    }
 }

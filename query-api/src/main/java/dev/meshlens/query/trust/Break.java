@@ -12,5 +12,12 @@ package dev.meshlens.query.trust;
  * @param after the verdict after
  * @param why the verdict's reason after the change
  */
-public record Break(String clientMesh, String serverMesh, Verification direction, String verifierMesh,
-    String presenterMesh, CellState before, CellState after, String why) {}
+public record Break(
+        String clientMesh,
+        String serverMesh,
+        Verification direction,
+        String verifierMesh,
+        String presenterMesh,
+        CellState before,
+        CellState after,
+        String why) {}

@@ -13,9 +13,9 @@ import java.util.Objects;
  * @param roots the roots it holds
  */
 public record BundleVersion(String source, Instant observedAt, List<TrustBundle.Root> roots) {
-  public BundleVersion {
-    source = source == null ? "" : source;
-    Objects.requireNonNull(observedAt, "observedAt");
-    roots = roots == null ? List.of() : List.copyOf(roots);
-  }
+    public BundleVersion {
+        source = source == null ? "" : source;
+        Objects.requireNonNull(observedAt, "observedAt");
+        roots = roots == null ? List.of() : List.copyOf(roots);
+    }
 }

@@ -24,12 +24,25 @@ import java.util.List;
  * @param bundleSeen newest bundle observation of the verifier
  * @param certsSeen newest /certs observation of the presenter
  */
-public record Cell(String clientMesh, String serverMesh, Verification direction, String verifierMesh,
-    String presenterMesh, CellState state, Instant since, boolean sinceStartOfData, String reason,
-    List<AnchorUse> roots, List<RootRef> intermediates, int workloads, Observed observed, Confirmation confirmation,
-    Instant bundleSeen, Instant certsSeen) {
-  public Cell {
-    roots = List.copyOf(roots);
-    intermediates = List.copyOf(intermediates);
-  }
+public record Cell(
+        String clientMesh,
+        String serverMesh,
+        Verification direction,
+        String verifierMesh,
+        String presenterMesh,
+        CellState state,
+        Instant since,
+        boolean sinceStartOfData,
+        String reason,
+        List<AnchorUse> roots,
+        List<RootRef> intermediates,
+        int workloads,
+        Observed observed,
+        Confirmation confirmation,
+        Instant bundleSeen,
+        Instant certsSeen) {
+    public Cell {
+        roots = List.copyOf(roots);
+        intermediates = List.copyOf(intermediates);
+    }
 }

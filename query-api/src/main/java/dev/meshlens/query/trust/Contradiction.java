@@ -19,22 +19,29 @@ import java.util.Locale;
  * @param findingIds the findings involved (trusted-but-failing)
  * @param description one sentence
  */
-public record Contradiction(String id, Kind kind, String clientMesh, String serverMesh, Verification direction,
-    Instant since, List<String> findingIds, String description) {
-  public Contradiction {
-    findingIds = List.copyOf(findingIds);
-  }
-
-  /** What disagrees. */
-  public enum Kind {
-    /** The matrix says trusted; an open UNTRUSTED_ROOT finding says the verifier rejected the root. */
-    TRUSTED_BUT_UNTRUSTED_ROOT_FINDING,
-    /** The matrix says not trusted; mTLS between the pair succeeded after the verdict began. */
-    NOT_TRUSTED_BUT_SUCCEEDED;
-
-    @JsonValue
-    public String wireName() {
-      return name().toLowerCase(Locale.ROOT);
+public record Contradiction(
+        String id,
+        Kind kind,
+        String clientMesh,
+        String serverMesh,
+        Verification direction,
+        Instant since,
+        List<String> findingIds,
+        String description) {
+    public Contradiction {
+        findingIds = List.copyOf(findingIds);
     }
-  }
+
+    /** What disagrees. */
+    public enum Kind {
+        /** The matrix says trusted; an open UNTRUSTED_ROOT finding says the verifier rejected the root. */
+        TRUSTED_BUT_UNTRUSTED_ROOT_FINDING,
+        /** The matrix says not trusted; mTLS between the pair succeeded after the verdict began. */
+        NOT_TRUSTED_BUT_SUCCEEDED;
+
+        @JsonValue
+        public String wireName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
 }

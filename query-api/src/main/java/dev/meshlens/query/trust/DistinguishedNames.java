@@ -9,34 +9,34 @@ import javax.security.auth.x500.X500Principal;
  * canonical RFC 2253 form; a string that is not a parseable DN is compared as it is.
  */
 final class DistinguishedNames {
-  private DistinguishedNames() {}
+    private DistinguishedNames() {}
 
-  static String canonical(String dn) {
-    if (dn == null || dn.isBlank()) {
-      return null;
+    static String canonical(String dn) {
+        if (dn == null || dn.isBlank()) {
+            return null;
+        }
+        try {
+            return new X500Principal(dn).getName(X500Principal.CANONICAL);
+        } catch (IllegalArgumentException e) {
+            return dn.trim().toLowerCase(Locale.ROOT);
+        }
     }
-    try {
-      return new X500Principal(dn).getName(X500Principal.CANONICAL);
-    } catch (IllegalArgumentException e) {
-      return dn.trim().toLowerCase(Locale.ROOT);
+
+    static boolean equal(String a, String b) {
+        String ca = canonical(a);
+        return ca != null && ca.equals(canonical(b));
     }
-  }
 
-  static boolean equal(String a, String b) {
-    String ca = canonical(a);
-    return ca != null && ca.equals(canonical(b));
-  }
-
-  /** Key identifiers and fingerprints arrive as hex in either case, sometimes with colons. */
-  static String hex(String s) {
-    if (s == null || s.isBlank()) {
-      return null;
+    /** Key identifiers and fingerprints arrive as hex in either case, sometimes with colons. */
+    static String hex(String s) {
+        if (s == null || s.isBlank()) {
+            return null;
+        }
+        return s.replace(":", "").trim().toLowerCase(Locale.ROOT);
     }
-    return s.replace(":", "").trim().toLowerCase(Locale.ROOT);
-  }
 
-  static boolean sameHex(String a, String b) {
-    String ha = hex(a);
-    return ha != null && ha.equals(hex(b));
-  }
+    static boolean sameHex(String a, String b) {
+        String ha = hex(a);
+        return ha != null && ha.equals(hex(b));
+    }
 }

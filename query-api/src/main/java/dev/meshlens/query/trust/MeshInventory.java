@@ -13,11 +13,11 @@ import java.util.Objects;
  * @param bundles bundle versions, oldest first
  * @param chains presented chains with their first and newest sightings
  */
-public record MeshInventory(String meshId, String meshKind, String trustDomain, List<BundleVersion> bundles,
-    List<Chain> chains) {
-  public MeshInventory {
-    Objects.requireNonNull(meshId, "meshId");
-    bundles = bundles == null ? List.of() : List.copyOf(bundles);
-    chains = chains == null ? List.of() : List.copyOf(chains);
-  }
+public record MeshInventory(
+        String meshId, String meshKind, String trustDomain, List<BundleVersion> bundles, List<Chain> chains) {
+    public MeshInventory {
+        Objects.requireNonNull(meshId, "meshId");
+        bundles = bundles == null ? List.of() : List.copyOf(bundles);
+        chains = chains == null ? List.of() : List.copyOf(chains);
+    }
 }

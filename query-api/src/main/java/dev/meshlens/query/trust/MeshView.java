@@ -14,22 +14,22 @@ import java.util.List;
  * @param bundleSeen newest bundle observation at or before the instant, or null
  * @param certsSeen newest /certs observation at or before the instant, or null
  */
-public record MeshView(String meshId, List<TrustBundle.Root> roots, List<Chain> chains, Instant bundleSeen,
-    Instant certsSeen) {
-  public MeshView {
-    roots = roots == null ? null : List.copyOf(roots);
-    chains = chains == null ? List.of() : List.copyOf(chains);
-  }
+public record MeshView(
+        String meshId, List<TrustBundle.Root> roots, List<Chain> chains, Instant bundleSeen, Instant certsSeen) {
+    public MeshView {
+        roots = roots == null ? null : List.copyOf(roots);
+        chains = chains == null ? List.of() : List.copyOf(chains);
+    }
 
-  boolean bundleKnown() {
-    return roots != null;
-  }
+    boolean bundleKnown() {
+        return roots != null;
+    }
 
-  MeshView withRoots(List<TrustBundle.Root> r) {
-    return new MeshView(meshId, r, chains, bundleSeen, certsSeen);
-  }
+    MeshView withRoots(List<TrustBundle.Root> r) {
+        return new MeshView(meshId, r, chains, bundleSeen, certsSeen);
+    }
 
-  MeshView withChains(List<Chain> c) {
-    return new MeshView(meshId, roots, c, bundleSeen, certsSeen);
-  }
+    MeshView withChains(List<Chain> c) {
+        return new MeshView(meshId, roots, c, bundleSeen, certsSeen);
+    }
 }

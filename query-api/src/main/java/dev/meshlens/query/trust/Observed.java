@@ -11,7 +11,7 @@ import java.util.List;
  * @param openFindings ids of open UNTRUSTED_ROOT findings of the pair in this direction (or of unknown direction)
  */
 public record Observed(long successes, Instant lastSuccess, List<String> openFindings) {
-  public Observed {
-    openFindings = List.copyOf(openFindings);
-  }
+    public Observed {
+        openFindings = List.copyOf(openFindings);
+    }
 }

@@ -17,26 +17,32 @@ import java.util.Locale;
  * @param breaks the cells that fail then
  * @param description one sentence, with the fix
  */
-public record Prediction(Kind kind, Instant at, boolean atIsDeadline, String mesh, RootRef root,
-    List<Break> breaks, String description) {
-  public Prediction {
-    breaks = List.copyOf(breaks);
-  }
-
-  /** What will happen. */
-  public enum Kind {
-    /** A root in a bundle expires; the pairs that rely on it fail. */
-    ROOT_EXPIRY,
-    /** An intermediate in presented chains expires; every verifier of those chains fails them. */
-    INTERMEDIATE_EXPIRY,
-    /** Some workloads already present a new root that peers lack; when the rest move, the pairs fail fully. */
-    ROTATION_IN_PROGRESS,
-    /** A new root is in a bundle but signs nothing yet; peers lack it; when the mesh switches, the pairs fail. */
-    ROTATION_PENDING;
-
-    @JsonValue
-    public String wireName() {
-      return name().toLowerCase(Locale.ROOT);
+public record Prediction(
+        Kind kind,
+        Instant at,
+        boolean atIsDeadline,
+        String mesh,
+        RootRef root,
+        List<Break> breaks,
+        String description) {
+    public Prediction {
+        breaks = List.copyOf(breaks);
     }
-  }
+
+    /** What will happen. */
+    public enum Kind {
+        /** A root in a bundle expires; the pairs that rely on it fail. */
+        ROOT_EXPIRY,
+        /** An intermediate in presented chains expires; every verifier of those chains fails them. */
+        INTERMEDIATE_EXPIRY,
+        /** Some workloads already present a new root that peers lack; when the rest move, the pairs fail fully. */
+        ROTATION_IN_PROGRESS,
+        /** A new root is in a bundle but signs nothing yet; peers lack it; when the mesh switches, the pairs fail. */
+        ROTATION_PENDING;
+
+        @JsonValue
+        public String wireName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
 }

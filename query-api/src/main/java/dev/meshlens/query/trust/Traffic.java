@@ -11,28 +11,34 @@ import java.util.List;
  * @param openFindings open findings whose category speaks about trust
  */
 public record Traffic(List<PairSuccess> successes, List<OpenFinding> openFindings) {
-  public Traffic {
-    successes = successes == null ? List.of() : List.copyOf(successes);
-    openFindings = openFindings == null ? List.of() : List.copyOf(openFindings);
-  }
+    public Traffic {
+        successes = successes == null ? List.of() : List.copyOf(successes);
+        openFindings = openFindings == null ? List.of() : List.copyOf(openFindings);
+    }
 
-  public static Traffic none() {
-    return new Traffic(List.of(), List.of());
-  }
+    public static Traffic none() {
+        return new Traffic(List.of(), List.of());
+    }
 
-  /**
-   * Successful requests from a client mesh to a server mesh.
-   *
-   * @param count requests counted
-   * @param last the newest one
-   */
-  public record PairSuccess(String clientMesh, String serverMesh, long count, Instant last) {}
+    /**
+     * Successful requests from a client mesh to a server mesh.
+     *
+     * @param count requests counted
+     * @param last the newest one
+     */
+    public record PairSuccess(String clientMesh, String serverMesh, long count, Instant last) {}
 
-  /**
-   * An open finding between two meshes.
-   *
-   * @param rejectedBy from the client's point of view: {@code peer} = the server rejected the client
-   */
-  public record OpenFinding(String id, String category, String clientMesh, String serverMesh, RejectedBy rejectedBy,
-      Instant firstSeen, Instant lastSeen) {}
+    /**
+     * An open finding between two meshes.
+     *
+     * @param rejectedBy from the client's point of view: {@code peer} = the server rejected the client
+     */
+    public record OpenFinding(
+            String id,
+            String category,
+            String clientMesh,
+            String serverMesh,
+            RejectedBy rejectedBy,
+            Instant firstSeen,
+            Instant lastSeen) {}
 }

@@ -30,94 +30,122 @@ import org.slf4j.LoggerFactory;
  * Every instance computes the same values from Elasticsearch.
  */
 public final class TrustMetrics {
-  private static final Logger LOG = LoggerFactory.getLogger(TrustMetrics.class);
-  public static final String CELLS = "meshlens.trust.cells";
-  public static final String GAP_PREDICTED = "meshlens.trust.gap.predicted.seconds";
-  public static final String CONTRADICTIONS = "meshlens.trust.contradictions";
+    private static final Logger LOG = LoggerFactory.getLogger(TrustMetrics.class);
+    public static final String CELLS = "meshlens.trust.cells";
+    public static final String GAP_PREDICTED = "meshlens.trust.gap.predicted.seconds";
+    public static final String CONTRADICTIONS = "meshlens.trust.contradictions";
 
-  private final MeterRegistry registry;
-  private final Map<Key, AtomicLong> values = new ConcurrentHashMap<>();
+    private final MeterRegistry registry;
+    private final Map<Key, AtomicLong> values = new ConcurrentHashMap<>();
 
-  private record Key(String name, Tags tags) {}
+    private record Key(String name, Tags tags) {}
 
-  public TrustMetrics(MeterRegistry registry) {
-    this.registry = registry;
-  }
-
-  /** Recomputes the matrix and sets every gauge; failures are logged and leave the gauges as they were. */
-  public void refresh(TrustService trust) {
-    try {
-      update(trust.matrix().get(60, TimeUnit.SECONDS));
-    } catch (Exception e) {
-      LOG.debug("trust gauges not refreshed: {}", e.toString());
+    public TrustMetrics(MeterRegistry registry) {
+        this.registry = registry;
     }
-  }
 
-  /** Sets the gauges from a matrix (pure apart from the registry). */
-  public void update(TrustMatrix m) {
-    Map<Key, Long> next = new HashMap<>();
-    for (Cell c : m.cells()) {
-      for (CellState s : CellState.values()) {
-        next.put(new Key(CELLS, cellTags(c.clientMesh(), c.serverMesh(), c.direction()).and("state", s.wireName())),
-            s == c.state() ? 1L : 0L);
-      }
+    /** Recomputes the matrix and sets every gauge; failures are logged and leave the gauges as they were. */
+    public void refresh(TrustService trust) {
+        try {
+            update(trust.matrix().get(60, TimeUnit.SECONDS));
+        } catch (Exception e) {
+            LOG.debug("trust gauges not refreshed: {}", e.toString());
+        }
     }
-    Instant now = m.generatedAt();
-    for (Prediction p : m.predictions()) {
-      long seconds = p.at() == null ? Long.MAX_VALUE : Math.max(0, Duration.between(now, p.at()).toSeconds());
-      for (Break b : p.breaks()) {
-        Key k = new Key(GAP_PREDICTED, cellTags(b.clientMesh(), b.serverMesh(), b.direction())
-            .and("kind", p.kind().wireName())
-            .and("root", p.root().subject() == null ? "" : p.root().subject())
-            .and("root_sha256", p.root().sha256() == null ? "" : p.root().sha256()));
-        next.merge(k, seconds, Math::min);
-      }
-    }
-    for (Contradiction x : m.contradictions()) {
-      long n = x.kind() == Contradiction.Kind.TRUSTED_BUT_UNTRUSTED_ROOT_FINDING ? Math.max(1, x.findingIds().size())
-          : 1;
-      next.merge(new Key(CONTRADICTIONS, cellTags(x.clientMesh(), x.serverMesh(), x.direction())
-          .and("kind", x.kind().wireName())), n, Long::sum);
-    }
-    next.forEach((k, v) -> values.computeIfAbsent(k, this::register).set(v));
-    Set<Key> gone = new java.util.HashSet<>(values.keySet());
-    gone.removeAll(next.keySet());
-    for (Key k : gone) {
-      values.remove(k);
-      Meter meter = registry.find(k.name()).tags(k.tags()).gauge();
-      if (meter != null) {
-        registry.remove(meter);
-      }
-    }
-  }
 
-  private AtomicLong register(Key k) {
-    AtomicLong a = new AtomicLong();
-    Gauge.builder(k.name(), a, AtomicLong::doubleValue).description(description(k.name())).tags(k.tags())
-        .register(registry);
-    return a;
-  }
-
-  private static String description(String name) {
-    return switch (name) {
-      case CELLS -> "Trust matrix cells: 1 for the state a cell is in (trusted, partial, not_trusted, unknown)";
-      case GAP_PREDICTED -> "Seconds until a predicted trust gap makes a cell fail (pending rotation: its deadline)";
-      default -> "Trust-matrix cells contradicted by traffic (open UNTRUSTED_ROOT findings, or successes)";
-    };
-  }
-
-  private static Tags cellTags(String client, String server, Verification dir) {
-    return Tags.of("client_mesh", client, "server_mesh", server, "direction", dir.wireName());
-  }
-
-  /** The current value of a series (tests). */
-  Long value(String name, List<String> tagPairs) {
-    Tags t = Tags.of(tagPairs.toArray(String[]::new));
-    for (Map.Entry<Key, AtomicLong> e : values.entrySet()) {
-      if (e.getKey().name().equals(name) && e.getKey().tags().stream().toList().containsAll(t.stream().toList())) {
-        return e.getValue().get();
-      }
+    /** Sets the gauges from a matrix (pure apart from the registry). */
+    public void update(TrustMatrix m) {
+        Map<Key, Long> next = new HashMap<>();
+        for (Cell c : m.cells()) {
+            for (CellState s : CellState.values()) {
+                next.put(
+                        new Key(
+                                CELLS,
+                                cellTags(c.clientMesh(), c.serverMesh(), c.direction())
+                                        .and("state", s.wireName())),
+                        s == c.state() ? 1L : 0L);
+            }
+        }
+        Instant now = m.generatedAt();
+        for (Prediction p : m.predictions()) {
+            long seconds = p.at() == null
+                    ? Long.MAX_VALUE
+                    : Math.max(0, Duration.between(now, p.at()).toSeconds());
+            for (Break b : p.breaks()) {
+                Key k = new Key(
+                        GAP_PREDICTED,
+                        cellTags(b.clientMesh(), b.serverMesh(), b.direction())
+                                .and("kind", p.kind().wireName())
+                                .and(
+                                        "root",
+                                        p.root().subject() == null
+                                                ? ""
+                                                : p.root().subject())
+                                .and(
+                                        "root_sha256",
+                                        p.root().sha256() == null
+                                                ? ""
+                                                : p.root().sha256()));
+                next.merge(k, seconds, Math::min);
+            }
+        }
+        for (Contradiction x : m.contradictions()) {
+            long n = x.kind() == Contradiction.Kind.TRUSTED_BUT_UNTRUSTED_ROOT_FINDING
+                    ? Math.max(1, x.findingIds().size())
+                    : 1;
+            next.merge(
+                    new Key(
+                            CONTRADICTIONS,
+                            cellTags(x.clientMesh(), x.serverMesh(), x.direction())
+                                    .and("kind", x.kind().wireName())),
+                    n,
+                    Long::sum);
+        }
+        next.forEach((k, v) -> values.computeIfAbsent(k, this::register).set(v));
+        Set<Key> gone = new java.util.HashSet<>(values.keySet());
+        gone.removeAll(next.keySet());
+        for (Key k : gone) {
+            values.remove(k);
+            Meter meter = registry.find(k.name()).tags(k.tags()).gauge();
+            if (meter != null) {
+                registry.remove(meter);
+            }
+        }
     }
-    return null;
-  }
+
+    private AtomicLong register(Key k) {
+        AtomicLong a = new AtomicLong();
+        Gauge.builder(k.name(), a, AtomicLong::doubleValue)
+                .description(description(k.name()))
+                .tags(k.tags())
+                .register(registry);
+        return a;
+    }
+
+    private static String description(String name) {
+        return switch (name) {
+            case CELLS -> "Trust matrix cells: 1 for the state a cell is in (trusted, partial, not_trusted, unknown)";
+            case GAP_PREDICTED ->
+                "Seconds until a predicted trust gap makes a cell fail (pending rotation: its deadline)";
+            default -> "Trust-matrix cells contradicted by traffic (open UNTRUSTED_ROOT findings, or successes)";
+        };
+    }
+
+    private static Tags cellTags(String client, String server, Verification dir) {
+        return Tags.of("client_mesh", client, "server_mesh", server, "direction", dir.wireName());
+    }
+
+    /** The current value of a series (tests). */
+    Long value(String name, List<String> tagPairs) {
+        Tags t = Tags.of(tagPairs.toArray(String[]::new));
+        for (Map.Entry<Key, AtomicLong> e : values.entrySet()) {
+            if (e.getKey().name().equals(name)
+                    && e.getKey().tags().stream()
+                            .toList()
+                            .containsAll(t.stream().toList())) {
+                return e.getValue().get();
+            }
+        }
+        return null;
+    }
 }

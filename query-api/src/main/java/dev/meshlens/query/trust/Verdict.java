@@ -13,10 +13,16 @@ import java.util.List;
  * @param trusted workloads whose chain the verifier accepts
  * @param untrusted workloads whose chain it rejects
  */
-public record Verdict(CellState state, String reason, List<AnchorUse> anchors, List<RootRef> intermediates,
-    int workloads, int trusted, int untrusted) {
-  public Verdict {
-    anchors = List.copyOf(anchors);
-    intermediates = List.copyOf(intermediates);
-  }
+public record Verdict(
+        CellState state,
+        String reason,
+        List<AnchorUse> anchors,
+        List<RootRef> intermediates,
+        int workloads,
+        int trusted,
+        int untrusted) {
+    public Verdict {
+        anchors = List.copyOf(anchors);
+        intermediates = List.copyOf(intermediates);
+    }
 }

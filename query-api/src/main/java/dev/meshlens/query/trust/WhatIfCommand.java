@@ -28,7 +28,7 @@ import java.util.Map;
  * publish, as JSON lines, a JSON array, or a {@code GET /api/v1/events} answer).
  */
 public final class WhatIfCommand {
-  static final String USAGE = """
+    static final String USAGE = """
       Usage: meshlens what-if (--api URL [--token TOKEN] | --inventory FILE) [--json] [--check] [--at INSTANT] CHANGE...
 
       Changes (one of each at most; applied as add-bundle, drop-bundle, rotate, expire):
@@ -50,246 +50,265 @@ public final class WhatIfCommand {
         --check           exit 3 when a cell breaks (for a change review)
       """;
 
-  private WhatIfCommand() {}
+    private WhatIfCommand() {}
 
-  public static int run(String[] args) {
-    return run(args, System.out, System.err, System.getenv());
-  }
+    public static int run(String[] args) {
+        return run(args, System.out, System.err, System.getenv());
+    }
 
-  static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
-    String api = null;
-    String token = env.get("MESHLENS_TOKEN");
-    Path inventory = null;
-    boolean json = false;
-    boolean check = false;
-    Instant at = null;
-    ObjectNode body = TrustJson.mapper().createObjectNode();
-    try {
-      for (int i = 0; i < args.length; i++) {
-        String a = args[i];
-        switch (a) {
-          case "-h", "--help" -> {
-            out.print(USAGE);
-            return 0;
-          }
-          case "--json" -> json = true;
-          case "--check" -> check = true;
-          case "--api" -> api = value(args, ++i, a);
-          case "--token" -> token = value(args, ++i, a);
-          case "--inventory" -> inventory = Path.of(value(args, ++i, a));
-          case "--at" -> {
-            String v = value(args, ++i, a);
-            try {
-              at = Instant.parse(v);
-            } catch (DateTimeParseException e) {
-              throw new Usage("--at needs an ISO-8601 instant such as 2026-12-01T00:00:00Z, not '" + v + "'");
+    static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
+        String api = null;
+        String token = env.get("MESHLENS_TOKEN");
+        Path inventory = null;
+        boolean json = false;
+        boolean check = false;
+        Instant at = null;
+        ObjectNode body = TrustJson.mapper().createObjectNode();
+        try {
+            for (int i = 0; i < args.length; i++) {
+                String a = args[i];
+                switch (a) {
+                    case "-h", "--help" -> {
+                        out.print(USAGE);
+                        return 0;
+                    }
+                    case "--json" -> json = true;
+                    case "--check" -> check = true;
+                    case "--api" -> api = value(args, ++i, a);
+                    case "--token" -> token = value(args, ++i, a);
+                    case "--inventory" -> inventory = Path.of(value(args, ++i, a));
+                    case "--at" -> {
+                        String v = value(args, ++i, a);
+                        try {
+                            at = Instant.parse(v);
+                        } catch (DateTimeParseException e) {
+                            throw new Usage(
+                                    "--at needs an ISO-8601 instant such as 2026-12-01T00:00:00Z, not '" + v + "'");
+                        }
+                    }
+                    case "--rotate" -> once(body, "rotate", meshAndRoot(value(args, ++i, a), a, true));
+                    case "--add-bundle" -> once(body, "add_bundle", meshAndRoot(value(args, ++i, a), a, true));
+                    case "--drop-bundle" -> once(body, "drop_bundle", meshAndRoot(value(args, ++i, a), a, false));
+                    case "--expire" -> {
+                        ObjectNode e = TrustJson.mapper().createObjectNode();
+                        e.put("fingerprint", value(args, ++i, a));
+                        once(body, "expire", e);
+                    }
+                    default -> throw new Usage("unknown argument '" + a + "'");
+                }
             }
-          }
-          case "--rotate" -> once(body, "rotate", meshAndRoot(value(args, ++i, a), a, true));
-          case "--add-bundle" -> once(body, "add_bundle", meshAndRoot(value(args, ++i, a), a, true));
-          case "--drop-bundle" -> once(body, "drop_bundle", meshAndRoot(value(args, ++i, a), a, false));
-          case "--expire" -> {
-            ObjectNode e = TrustJson.mapper().createObjectNode();
-            e.put("fingerprint", value(args, ++i, a));
-            once(body, "expire", e);
-          }
-          default -> throw new Usage("unknown argument '" + a + "'");
+            if ((api == null) == (inventory == null)) {
+                throw new Usage("give exactly one of --api URL or --inventory FILE");
+            }
+            if (body.isEmpty()) {
+                throw new Usage("no change given: --rotate, --expire, --drop-bundle or --add-bundle");
+            }
+            if (api != null && at != null) {
+                throw new Usage("--at only applies to --inventory (the API judges at its own clock)");
+            }
+        } catch (Usage u) {
+            err.println("what-if: " + u.getMessage() + "\n");
+            err.print(USAGE);
+            return 2;
+        } catch (IOException e) {
+            err.println("what-if: " + e.getMessage());
+            return 2;
         }
-      }
-      if ((api == null) == (inventory == null)) {
-        throw new Usage("give exactly one of --api URL or --inventory FILE");
-      }
-      if (body.isEmpty()) {
-        throw new Usage("no change given: --rotate, --expire, --drop-bundle or --add-bundle");
-      }
-      if (api != null && at != null) {
-        throw new Usage("--at only applies to --inventory (the API judges at its own clock)");
-      }
-    } catch (Usage u) {
-      err.println("what-if: " + u.getMessage() + "\n");
-      err.print(USAGE);
-      return 2;
-    } catch (IOException e) {
-      err.println("what-if: " + e.getMessage());
-      return 2;
+        JsonNode answer;
+        try {
+            answer = api != null
+                    ? ask(api, token, body)
+                    : compute(
+                            inventory,
+                            body,
+                            at == null ? Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) : at);
+        } catch (Failure f) {
+            err.println("what-if: " + f.getMessage());
+            return f.code;
+        }
+        if (json) {
+            out.println(answer.toPrettyString());
+        } else {
+            print(answer, out);
+        }
+        return check && answer.path("breaks").size() > 0 ? 3 : 0;
     }
-    JsonNode answer;
-    try {
-      answer = api != null ? ask(api, token, body) : compute(inventory, body,
-          at == null ? Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) : at);
-    } catch (Failure f) {
-      err.println("what-if: " + f.getMessage());
-      return f.code;
-    }
-    if (json) {
-      out.println(answer.toPrettyString());
-    } else {
-      print(answer, out);
-    }
-    return check && answer.path("breaks").size() > 0 ? 3 : 0;
-  }
 
-  // ---- arguments ----
+    // ---- arguments ----
 
-  private static final class Usage extends Exception {
-    Usage(String m) {
-      super(m);
+    private static final class Usage extends Exception {
+        Usage(String m) {
+            super(m);
+        }
     }
-  }
 
-  private static final class Failure extends Exception {
-    final int code;
+    private static final class Failure extends Exception {
+        final int code;
 
-    Failure(int code, String m) {
-      super(m);
-      this.code = code;
+        Failure(int code, String m) {
+            super(m);
+            this.code = code;
+        }
     }
-  }
 
-  private static String value(String[] args, int i, String flag) throws Usage {
-    if (i >= args.length || args[i].startsWith("--")) {
-      throw new Usage(flag + " needs a value");
+    private static String value(String[] args, int i, String flag) throws Usage {
+        if (i >= args.length || args[i].startsWith("--")) {
+            throw new Usage(flag + " needs a value");
+        }
+        return args[i];
     }
-    return args[i];
-  }
 
-  private static void once(ObjectNode body, String key, JsonNode v) throws Usage {
-    if (body.has(key)) {
-      throw new Usage("--" + key.replace('_', '-') + " given twice; ask one question per change kind");
+    private static void once(ObjectNode body, String key, JsonNode v) throws Usage {
+        if (body.has(key)) {
+            throw new Usage("--" + key.replace('_', '-') + " given twice; ask one question per change kind");
+        }
+        body.set(key, v);
     }
-    body.set(key, v);
-  }
 
-  /** {@code MESH=FINGERPRINT} or {@code MESH=@file.pem}. */
-  private static ObjectNode meshAndRoot(String v, String flag, boolean pemAllowed) throws Usage, IOException {
-    int eq = v.indexOf('=');
-    if (eq <= 0 || eq == v.length() - 1) {
-      throw new Usage(flag + " needs MESH=FINGERPRINT" + (pemAllowed ? " or MESH=@ROOT.pem" : "") + ", not '" + v + "'");
+    /** {@code MESH=FINGERPRINT} or {@code MESH=@file.pem}. */
+    private static ObjectNode meshAndRoot(String v, String flag, boolean pemAllowed) throws Usage, IOException {
+        int eq = v.indexOf('=');
+        if (eq <= 0 || eq == v.length() - 1) {
+            throw new Usage(
+                    flag + " needs MESH=FINGERPRINT" + (pemAllowed ? " or MESH=@ROOT.pem" : "") + ", not '" + v + "'");
+        }
+        ObjectNode o = TrustJson.mapper().createObjectNode();
+        o.put("mesh", v.substring(0, eq));
+        String root = v.substring(eq + 1);
+        if (root.startsWith("@")) {
+            if (!pemAllowed) {
+                throw new Usage(flag + " names the root by fingerprint (it must be in the bundle already)");
+            }
+            Path p = Path.of(root.substring(1));
+            try {
+                o.put("root_pem", Files.readString(p, StandardCharsets.US_ASCII));
+            } catch (IOException e) {
+                throw new IOException("cannot read " + p + ": " + e.getMessage(), e);
+            }
+        } else {
+            o.put("fingerprint", root);
+        }
+        return o;
     }
-    ObjectNode o = TrustJson.mapper().createObjectNode();
-    o.put("mesh", v.substring(0, eq));
-    String root = v.substring(eq + 1);
-    if (root.startsWith("@")) {
-      if (!pemAllowed) {
-        throw new Usage(flag + " names the root by fingerprint (it must be in the bundle already)");
-      }
-      Path p = Path.of(root.substring(1));
-      try {
-        o.put("root_pem", Files.readString(p, StandardCharsets.US_ASCII));
-      } catch (IOException e) {
-        throw new IOException("cannot read " + p + ": " + e.getMessage(), e);
-      }
-    } else {
-      o.put("fingerprint", root);
-    }
-    return o;
-  }
 
-  // ---- the two sources ----
+    // ---- the two sources ----
 
-  private static JsonNode ask(String api, String token, ObjectNode body) throws Failure {
-    if (token == null || token.isBlank()) {
-      throw new Failure(2, "--api needs a token: --token TOKEN or MESHLENS_TOKEN");
+    private static JsonNode ask(String api, String token, ObjectNode body) throws Failure {
+        if (token == null || token.isBlank()) {
+            throw new Failure(2, "--api needs a token: --token TOKEN or MESHLENS_TOKEN");
+        }
+        String url = (api.endsWith("/") ? api.substring(0, api.length() - 1) : api) + "/api/v1/trust/what-if";
+        HttpResponse<String> r;
+        try {
+            HttpRequest req = HttpRequest.newBuilder(URI.create(url))
+                    .timeout(Duration.ofSeconds(60))
+                    .header("Authorization", "Bearer " + token)
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+                    .build();
+            r = HttpClient.newBuilder()
+                    .connectTimeout(Duration.ofSeconds(10))
+                    .build()
+                    .send(req, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException | IllegalArgumentException e) {
+            throw new Failure(1, "cannot reach " + url + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Failure(1, "interrupted");
+        }
+        JsonNode answer;
+        try {
+            answer = TrustJson.mapper().readTree(r.body());
+        } catch (IOException e) {
+            throw new Failure(1, url + " answered " + r.statusCode() + " with something that is not JSON");
+        }
+        if (r.statusCode() != 200) {
+            throw new Failure(
+                    r.statusCode() == 400 ? 2 : 1,
+                    url + " answered " + r.statusCode() + ": "
+                            + answer.path("detail").asText(r.body()));
+        }
+        return answer;
     }
-    String url = (api.endsWith("/") ? api.substring(0, api.length() - 1) : api) + "/api/v1/trust/what-if";
-    HttpResponse<String> r;
-    try {
-      HttpRequest req = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
-          .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();
-      r = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build()
-          .send(req, HttpResponse.BodyHandlers.ofString());
-    } catch (IOException | IllegalArgumentException e) {
-      throw new Failure(1, "cannot reach " + url + ": " + e.getMessage());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new Failure(1, "interrupted");
-    }
-    JsonNode answer;
-    try {
-      answer = TrustJson.mapper().readTree(r.body());
-    } catch (IOException e) {
-      throw new Failure(1, url + " answered " + r.statusCode() + " with something that is not JSON");
-    }
-    if (r.statusCode() != 200) {
-      throw new Failure(r.statusCode() == 400 ? 2 : 1, url + " answered " + r.statusCode() + ": "
-          + answer.path("detail").asText(r.body()));
-    }
-    return answer;
-  }
 
-  private static JsonNode compute(Path file, ObjectNode body, Instant now) throws Failure {
-    TrustInventory inv = new InventoryBuilder().addAll(readEvents(file)).build();
-    if (inv.meshes().isEmpty()) {
-      throw new Failure(2, file + " holds no trust-bundle or envoy-certs event");
+    private static JsonNode compute(Path file, ObjectNode body, Instant now) throws Failure {
+        TrustInventory inv = new InventoryBuilder().addAll(readEvents(file)).build();
+        if (inv.meshes().isEmpty()) {
+            throw new Failure(2, file + " holds no trust-bundle or envoy-certs event");
+        }
+        TrustSettings s = TrustSettings.defaults();
+        try {
+            List<Change> changes = TrustJson.changes(body, fp -> WhatIf.findRoot(inv, now, s, fp));
+            return TrustJson.whatIf(WhatIf.run(inv, changes, now, s));
+        } catch (IllegalArgumentException e) {
+            throw new Failure(2, e.getMessage());
+        }
     }
-    TrustSettings s = TrustSettings.defaults();
-    try {
-      List<Change> changes = TrustJson.changes(body, fp -> WhatIf.findRoot(inv, now, s, fp));
-      return TrustJson.whatIf(WhatIf.run(inv, changes, now, s));
-    } catch (IllegalArgumentException e) {
-      throw new Failure(2, e.getMessage());
-    }
-  }
 
-  /** JSON lines, a JSON array of events, or an object with {@code items} (GET /api/v1/events). */
-  static List<MeshEvent> readEvents(Path file) throws Failure {
-    List<JsonNode> values = new ArrayList<>();
-    try (var it = TrustJson.mapper().readerFor(JsonNode.class).<JsonNode>readValues(file.toFile())) {
-      while (it.hasNextValue()) {
-        values.add(it.nextValue());
-      }
-    } catch (IOException | RuntimeException e) {
-      throw new Failure(2, "cannot read " + file + " as JSON: " + e.getMessage());
+    /** JSON lines, a JSON array of events, or an object with {@code items} (GET /api/v1/events). */
+    static List<MeshEvent> readEvents(Path file) throws Failure {
+        List<JsonNode> values = new ArrayList<>();
+        try (var it = TrustJson.mapper().readerFor(JsonNode.class).<JsonNode>readValues(file.toFile())) {
+            while (it.hasNextValue()) {
+                values.add(it.nextValue());
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new Failure(2, "cannot read " + file + " as JSON: " + e.getMessage());
+        }
+        List<JsonNode> events = values;
+        if (values.size() == 1 && values.get(0).isArray()) {
+            events = new ArrayList<>();
+            values.get(0).forEach(events::add);
+        } else if (values.size() == 1 && values.get(0).has("items")) {
+            events = new ArrayList<>();
+            values.get(0).path("items").forEach(events::add);
+        }
+        List<MeshEvent> out = new ArrayList<>();
+        int n = 0;
+        for (JsonNode e : events) {
+            n++;
+            try {
+                out.add(EventCodec.get().decode(e.toString()));
+            } catch (RuntimeException ex) {
+                throw new Failure(2, file + ": value " + n + " is not an event: " + ex.getMessage());
+            }
+        }
+        return out;
     }
-    List<JsonNode> events = values;
-    if (values.size() == 1 && values.get(0).isArray()) {
-      events = new ArrayList<>();
-      values.get(0).forEach(events::add);
-    } else if (values.size() == 1 && values.get(0).has("items")) {
-      events = new ArrayList<>();
-      values.get(0).path("items").forEach(events::add);
-    }
-    List<MeshEvent> out = new ArrayList<>();
-    int n = 0;
-    for (JsonNode e : events) {
-      n++;
-      try {
-        out.add(EventCodec.get().decode(e.toString()));
-      } catch (RuntimeException ex) {
-        throw new Failure(2, file + ": value " + n + " is not an event: " + ex.getMessage());
-      }
-    }
-    return out;
-  }
 
-  // ---- output ----
+    // ---- output ----
 
-  static void print(JsonNode a, PrintStream out) {
-    for (JsonNode c : a.path("changes")) {
-      out.println("what if " + c.asText());
+    static void print(JsonNode a, PrintStream out) {
+        for (JsonNode c : a.path("changes")) {
+            out.println("what if " + c.asText());
+        }
+        out.println("  judged at " + a.path("evaluated_at").asText() + " over "
+                + a.path("cells").asInt() + " cells (both verifications of every ordered mesh pair)");
+        JsonNode breaks = a.path("breaks");
+        if (breaks.isEmpty()) {
+            out.println("\nnothing breaks.");
+        } else {
+            out.println("\n" + breaks.size() + " cell" + (breaks.size() == 1 ? "" : "s") + " break:");
+            breaks.forEach(b -> line(b, out));
+        }
+        JsonNode fixes = a.path("fixes");
+        if (!fixes.isEmpty()) {
+            out.println("\n" + fixes.size() + " cell" + (fixes.size() == 1 ? "" : "s") + " heal:");
+            fixes.forEach(b -> line(b, out));
+        }
+        out.println("\n" + a.path("unchanged").asInt() + " unchanged.");
     }
-    out.println("  judged at " + a.path("evaluated_at").asText() + " over " + a.path("cells").asInt()
-        + " cells (both verifications of every ordered mesh pair)");
-    JsonNode breaks = a.path("breaks");
-    if (breaks.isEmpty()) {
-      out.println("\nnothing breaks.");
-    } else {
-      out.println("\n" + breaks.size() + " cell" + (breaks.size() == 1 ? "" : "s") + " break:");
-      breaks.forEach(b -> line(b, out));
-    }
-    JsonNode fixes = a.path("fixes");
-    if (!fixes.isEmpty()) {
-      out.println("\n" + fixes.size() + " cell" + (fixes.size() == 1 ? "" : "s") + " heal:");
-      fixes.forEach(b -> line(b, out));
-    }
-    out.println("\n" + a.path("unchanged").asInt() + " unchanged.");
-  }
 
-  private static void line(JsonNode b, PrintStream out) {
-    out.printf("  %s -> %s  %s (%s verifying %s): %s -> %s%n", b.path("client_mesh").asText(),
-        b.path("server_mesh").asText(), b.path("direction").asText(), b.path("verifier_mesh").asText(),
-        b.path("presenter_mesh").asText(), b.path("before").asText(), b.path("after").asText());
-    out.println("      why: " + b.path("why").asText());
-  }
+    private static void line(JsonNode b, PrintStream out) {
+        out.printf(
+                "  %s -> %s  %s (%s verifying %s): %s -> %s%n",
+                b.path("client_mesh").asText(),
+                b.path("server_mesh").asText(),
+                b.path("direction").asText(),
+                b.path("verifier_mesh").asText(),
+                b.path("presenter_mesh").asText(),
+                b.path("before").asText(),
+                b.path("after").asText());
+        out.println("      why: " + b.path("why").asText());
+    }
 }

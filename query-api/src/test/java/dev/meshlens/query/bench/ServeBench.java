@@ -35,102 +35,116 @@ import org.elasticsearch.client.Request;
  * Args: [events] [findings] [port].
  */
 public final class ServeBench {
-  public static void main(String[] args) throws Exception {
-    try {
-      run(args);
-    } catch (Exception e) {
-      e.printStackTrace();
-      System.exit(1);
+    public static void main(String[] args) throws Exception {
+        try {
+            run(args);
+        } catch (Exception e) {
+            e.printStackTrace();
+            System.exit(1);
+        }
     }
-  }
 
-  static void run(String[] args) throws Exception {
-    int n = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
-    int nf = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
-    int port = args.length > 2 ? Integer.parseInt(args[2]) : 0;
-    String url = RealServices.elasticsearch().url();
-    String prefix = "servebench";
-    ElasticStore store = new ElasticStore(List.of(url), null, null, null, new IndexNames(prefix), 1, 0, "30s");
-    store.ensureSchema();
-    store.refreshAll();
-    long have = store.client().count(c -> c.index(store.names().eventsPattern()).allowNoIndices(true)).count();
-    Instant now = Instant.now();
-    if (have < n) {
-      System.out.printf("loading %d events into %s (%s)%n", n - have, url, RealServices.elasticsearch().version());
-      long t0 = System.nanoTime();
-      ExecutorService pool = Executors.newFixedThreadPool(2, r -> {
-        Thread t = new Thread(r, "bench-loader");
-        t.setDaemon(true);
-        return t;
-      });
-      Future<?>[] inflight = new Future<?>[2];
-      int slot = 0;
-      for (long start = have; start < n; start += 5000) {
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        for (long i = start; i < Math.min(n, start + 5000); i++) {
-          MeshEvent e = BenchData.event(i, 8, 200, now, 20 * 3600, 0.05);
-          buf.write(("{\"index\":{\"_index\":\"" + store.names().eventsIndex(e.observedTime()) + "\",\"_id\":\""
-              + e.eventId() + "\"}}\n").getBytes(StandardCharsets.UTF_8));
-          buf.write(Documents.event(e, null, now));
-          buf.write('\n');
-        }
-        byte[] body = buf.toByteArray();
-        if (inflight[slot] != null) {
-          inflight[slot].get();
-        }
-        inflight[slot] = pool.submit(() -> {
-          for (int attempt = 0; ; attempt++) {
-            Request req = new Request("POST", "/_bulk");
-            req.setEntity(new ByteArrayEntity(body, ContentType.create("application/x-ndjson")));
-            try {
-              store.rest().performRequest(req);
-              return null;
-            } catch (org.elasticsearch.client.ResponseException e) {
-              if (e.getResponse().getStatusLine().getStatusCode() != 429 || attempt > 20) {
-                throw e;
-              }
-              Thread.sleep(500L * (attempt + 1)); // circuit breaker on a small heap: back off, retry
+    static void run(String[] args) throws Exception {
+        int n = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
+        int nf = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
+        int port = args.length > 2 ? Integer.parseInt(args[2]) : 0;
+        String url = RealServices.elasticsearch().url();
+        String prefix = "servebench";
+        ElasticStore store = new ElasticStore(List.of(url), null, null, null, new IndexNames(prefix), 1, 0, "30s");
+        store.ensureSchema();
+        store.refreshAll();
+        long have = store.client()
+                .count(c -> c.index(store.names().eventsPattern()).allowNoIndices(true))
+                .count();
+        Instant now = Instant.now();
+        if (have < n) {
+            System.out.printf(
+                    "loading %d events into %s (%s)%n",
+                    n - have, url, RealServices.elasticsearch().version());
+            long t0 = System.nanoTime();
+            ExecutorService pool = Executors.newFixedThreadPool(2, r -> {
+                Thread t = new Thread(r, "bench-loader");
+                t.setDaemon(true);
+                return t;
+            });
+            Future<?>[] inflight = new Future<?>[2];
+            int slot = 0;
+            for (long start = have; start < n; start += 5000) {
+                ByteArrayOutputStream buf = new ByteArrayOutputStream();
+                for (long i = start; i < Math.min(n, start + 5000); i++) {
+                    MeshEvent e = BenchData.event(i, 8, 200, now, 20 * 3600, 0.05);
+                    buf.write(("{\"index\":{\"_index\":\"" + store.names().eventsIndex(e.observedTime())
+                                    + "\",\"_id\":\"" + e.eventId() + "\"}}\n")
+                            .getBytes(StandardCharsets.UTF_8));
+                    buf.write(Documents.event(e, null, now));
+                    buf.write('\n');
+                }
+                byte[] body = buf.toByteArray();
+                if (inflight[slot] != null) {
+                    inflight[slot].get();
+                }
+                inflight[slot] = pool.submit(() -> {
+                    for (int attempt = 0; ; attempt++) {
+                        Request req = new Request("POST", "/_bulk");
+                        req.setEntity(new ByteArrayEntity(body, ContentType.create("application/x-ndjson")));
+                        try {
+                            store.rest().performRequest(req);
+                            return null;
+                        } catch (org.elasticsearch.client.ResponseException e) {
+                            if (e.getResponse().getStatusLine().getStatusCode() != 429 || attempt > 20) {
+                                throw e;
+                            }
+                            Thread.sleep(500L * (attempt + 1)); // circuit breaker on a small heap: back off, retry
+                        }
+                    }
+                });
+                slot = (slot + 1) % 2;
+                if (start % 100_000 == 0) {
+                    System.out.printf("  %d events...%n", start);
+                }
             }
-          }
-        });
-        slot = (slot + 1) % 2;
-        if (start % 100_000 == 0) {
-          System.out.printf("  %d events...%n", start);
+            for (Future<?> f : inflight) {
+                if (f != null) {
+                    f.get();
+                }
+            }
+            pool.shutdown();
+            System.out.printf("loaded in %.0f s%n", (System.nanoTime() - t0) / 1e9);
         }
-      }
-      for (Future<?> f : inflight) {
-        if (f != null) {
-          f.get();
+        ByteArrayOutputStream fb = new ByteArrayOutputStream();
+        for (Finding f : BenchData.findings(nf, 8, 200, now)) {
+            fb.write(("{\"index\":{\"_index\":\"" + store.names().findings() + "\",\"_id\":\"" + f.id() + "\"}}\n")
+                    .getBytes(StandardCharsets.UTF_8));
+            fb.write(Documents.bytes(Documents.finding(f, now)));
+            fb.write('\n');
         }
-      }
-      pool.shutdown();
-      System.out.printf("loaded in %.0f s%n", (System.nanoTime() - t0) / 1e9);
-    }
-    ByteArrayOutputStream fb = new ByteArrayOutputStream();
-    for (Finding f : BenchData.findings(nf, 8, 200, now)) {
-      fb.write(("{\"index\":{\"_index\":\"" + store.names().findings() + "\",\"_id\":\"" + f.id() + "\"}}\n")
-          .getBytes(StandardCharsets.UTF_8));
-      fb.write(Documents.bytes(Documents.finding(f, now)));
-      fb.write('\n');
-    }
-    Request req = new Request("POST", "/_bulk");
-    req.setEntity(new ByteArrayEntity(fb.toByteArray(), ContentType.create("application/x-ndjson")));
-    store.rest().performRequest(req);
-    store.refreshAll();
-    store.client().indices().forcemerge(f -> f.index(prefix + "-*").maxNumSegments(1L));
-    long events = store.client().count(c -> c.index(store.names().eventsPattern())).count();
-    long findings = store.client().count(c -> c.index(store.names().findings())).count();
-    System.out.printf("data: %d events, %d findings%n", events, findings);
+        Request req = new Request("POST", "/_bulk");
+        req.setEntity(new ByteArrayEntity(fb.toByteArray(), ContentType.create("application/x-ndjson")));
+        store.rest().performRequest(req);
+        store.refreshAll();
+        store.client().indices().forcemerge(f -> f.index(prefix + "-*").maxNumSegments(1L));
+        long events = store.client()
+                .count(c -> c.index(store.names().eventsPattern()))
+                .count();
+        long findings =
+                store.client().count(c -> c.index(store.names().findings())).count();
+        System.out.printf("data: %d events, %d findings%n", events, findings);
 
-    Vertx vertx = Vertx.vertx();
-    ReadModel read = new ReadModel(new QueryClient(store.rest()), store.names(), Clock.systemUTC());
-    ApiVerticle api = new ApiVerticle(read, new TokenAuthenticator(List.of(new ApiToken("bench",
-        TokenAuthenticator.sha256Hex("bench-token"), Set.of(), true))), MeshlensMetrics.prometheus(), () -> "DISABLED",
-        new ApiVerticle.Settings("127.0.0.1", port, new ReadModel.InventorySettings(30, Duration.ofMinutes(15),
-            Duration.ofHours(24))));
-    vertx.deployVerticle(api).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    System.out.println("READY " + api.port());
-    System.out.flush();
-    Thread.currentThread().join();
-  }
+        Vertx vertx = Vertx.vertx();
+        ReadModel read = new ReadModel(new QueryClient(store.rest()), store.names(), Clock.systemUTC());
+        ApiVerticle api = new ApiVerticle(
+                read,
+                new TokenAuthenticator(
+                        List.of(new ApiToken("bench", TokenAuthenticator.sha256Hex("bench-token"), Set.of(), true))),
+                MeshlensMetrics.prometheus(),
+                () -> "DISABLED",
+                new ApiVerticle.Settings(
+                        "127.0.0.1",
+                        port,
+                        new ReadModel.InventorySettings(30, Duration.ofMinutes(15), Duration.ofHours(24))));
+        vertx.deployVerticle(api).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        System.out.println("READY " + api.port());
+        System.out.flush();
+        Thread.currentThread().join();
+    }
 }

@@ -16,11 +16,11 @@ import org.junit.jupiter.api.Test;
  * directory's default is absolute and documented.
  */
 class CorrelationSettingsDocsTest {
-  static final Path DOCS = Path.of("..", "docs");
+    static final Path DOCS = Path.of("..", "docs");
 
-  @Test
-  void everyOldSettingIsStillAcceptedAsWritten() {
-    CorrelationConfig cfg = QueryApiConfig.parse("""
+    @Test
+    void everyOldSettingIsStillAcceptedAsWritten() {
+        CorrelationConfig cfg = QueryApiConfig.parse("""
         kafka:
           bootstrap-servers: 127.0.0.1:9
         elasticsearch:
@@ -36,29 +36,31 @@ class CorrelationSettingsDocsTest {
             state-dir: /var/tmp/x
             application-id: app
         """).correlation();
-    assertEquals(Duration.ofSeconds(7), cfg.window());
-    assertEquals(Duration.ofSeconds(7), cfg.grace());
-    assertEquals(Duration.ofSeconds(7), cfg.statsInterval());
-    assertEquals(Duration.ofSeconds(7), cfg.quietTime());
-    assertEquals(Duration.ofSeconds(7), cfg.resolveAfter());
-    assertEquals(Duration.ofSeconds(7), cfg.resolvedRetention());
-    assertEquals(Path.of("/var/tmp/x"), cfg.stateDir());
-    assertEquals("app", cfg.applicationId());
-  }
+        assertEquals(Duration.ofSeconds(7), cfg.window());
+        assertEquals(Duration.ofSeconds(7), cfg.grace());
+        assertEquals(Duration.ofSeconds(7), cfg.statsInterval());
+        assertEquals(Duration.ofSeconds(7), cfg.quietTime());
+        assertEquals(Duration.ofSeconds(7), cfg.resolveAfter());
+        assertEquals(Duration.ofSeconds(7), cfg.resolvedRetention());
+        assertEquals(Path.of("/var/tmp/x"), cfg.stateDir());
+        assertEquals("app", cfg.applicationId());
+    }
 
-  @Test
-  void theStateDirectoryDefaultIsAbsoluteAndDocumented() throws Exception {
-    CorrelationConfig cfg = QueryApiConfig.parse("""
+    @Test
+    void theStateDirectoryDefaultIsAbsoluteAndDocumented() throws Exception {
+        CorrelationConfig cfg = QueryApiConfig.parse("""
         kafka:
           bootstrap_servers: 127.0.0.1:9
         elasticsearch:
           urls: [http://127.0.0.1:9]
         """).correlation();
-    assertTrue(cfg.stateDir().isAbsolute(), "not relative to the working directory: " + cfg.stateDir());
-    String queryApiDoc = Files.readString(DOCS.resolve("query-api.md"));
-    assertTrue(queryApiDoc.contains("correlation.state_dir"), "docs/query-api.md documents correlation.state_dir");
-    String shown = cfg.stateDir().toString().replace(System.getProperty("java.io.tmpdir"), "${java.io.tmpdir}");
-    assertTrue(queryApiDoc.contains(shown) || queryApiDoc.contains(cfg.stateDir().toString()),
-        "docs/query-api.md names the default " + shown);
-  }
+        assertTrue(cfg.stateDir().isAbsolute(), "not relative to the working directory: " + cfg.stateDir());
+        String queryApiDoc = Files.readString(DOCS.resolve("query-api.md"));
+        assertTrue(queryApiDoc.contains("correlation.state_dir"), "docs/query-api.md documents correlation.state_dir");
+        String shown = cfg.stateDir().toString().replace(System.getProperty("java.io.tmpdir"), "${java.io.tmpdir}");
+        assertTrue(
+                queryApiDoc.contains(shown)
+                        || queryApiDoc.contains(cfg.stateDir().toString()),
+                "docs/query-api.md names the default " + shown);
+    }
 }

@@ -13,28 +13,31 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class QueryApiCommandTest {
-  final ByteArrayOutputStream out = new ByteArrayOutputStream();
-  final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
-  int run(String... args) {
-    return QueryApiCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8), false);
-  }
+    int run(String... args) {
+        return QueryApiCommand.run(
+                args,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8),
+                false);
+    }
 
-  @Test
-  void usageErrors() {
-    assertEquals(2, run());
-    assertTrue(err.toString(StandardCharsets.UTF_8).contains("missing --config FILE"));
-    assertEquals(2, run("--config"));
-    assertEquals(2, run("--bogus"));
-    assertEquals(0, run("--help"));
-    assertTrue(out.toString(StandardCharsets.UTF_8).contains("Usage: query-api --config FILE"));
-  }
+    @Test
+    void usageErrors() {
+        assertEquals(2, run());
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("missing --config FILE"));
+        assertEquals(2, run("--config"));
+        assertEquals(2, run("--bogus"));
+        assertEquals(0, run("--help"));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("Usage: query-api --config FILE"));
+    }
 
-  @Test
-  void invalidConfigIsRefusedBeforeAnythingStartsAndNamesEveryKey(@TempDir Path dir) throws Exception {
-    Path f = dir.resolve("q.yaml");
-    Files.writeString(f, """
+    @Test
+    void invalidConfigIsRefusedBeforeAnythingStartsAndNamesEveryKey(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("q.yaml");
+        Files.writeString(f, """
         kafka:
           bootstrap-servers: 127.0.0.1:9
         elasticsearch:
@@ -43,17 +46,17 @@ class QueryApiCommandTest {
         htttp:
           port: 1
         """);
-    assertEquals(2, run("--config", f.toString()));
-    String e = err.toString(StandardCharsets.UTF_8);
-    assertTrue(e.contains("line 6: unknown configuration key 'htttp' (did you mean 'http'?)"), e);
-    assertTrue(e.contains("elasticsearch.password is set but elasticsearch.username is not"), e);
-    assertFalse(e.contains("hunter2"), e);
-  }
+        assertEquals(2, run("--config", f.toString()));
+        String e = err.toString(StandardCharsets.UTF_8);
+        assertTrue(e.contains("line 6: unknown configuration key 'htttp' (did you mean 'http'?)"), e);
+        assertTrue(e.contains("elasticsearch.password is set but elasticsearch.username is not"), e);
+        assertFalse(e.contains("hunter2"), e);
+    }
 
-  @Test
-  void correlatorSettingsAreValidatedToo(@TempDir Path dir) throws Exception {
-    Path f = dir.resolve("q.yaml");
-    Files.writeString(f, """
+    @Test
+    void correlatorSettingsAreValidatedToo(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("q.yaml");
+        Files.writeString(f, """
         kafka:
           bootstrap-servers: 127.0.0.1:9
         elasticsearch:
@@ -63,11 +66,11 @@ class QueryApiCommandTest {
             window: soon
             windw: 5s
         """);
-    assertEquals(2, run("--config", f.toString()));
-    String e = err.toString(StandardCharsets.UTF_8);
-    assertTrue(e.contains("for configuration correlation.settings.window: expected a duration"), e);
-    assertTrue(e.contains("unknown configuration key 'correlation.settings.windw'"), e);
-    var cfg = dev.meshlens.query.config.QueryApiConfig.parse("""
+        assertEquals(2, run("--config", f.toString()));
+        String e = err.toString(StandardCharsets.UTF_8);
+        assertTrue(e.contains("for configuration correlation.settings.window: expected a duration"), e);
+        assertTrue(e.contains("unknown configuration key 'correlation.settings.windw'"), e);
+        var cfg = dev.meshlens.query.config.QueryApiConfig.parse("""
         kafka:
           bootstrap-servers: 127.0.0.1:9
         elasticsearch:
@@ -75,13 +78,13 @@ class QueryApiCommandTest {
         correlation:
           settings: {window: 3s, state-dir: /tmp/x}
         """).correlation();
-    assertEquals(java.time.Duration.ofSeconds(3), cfg.window());
-    assertEquals("meshlens\\.events\\..*", cfg.inputPattern());
-  }
+        assertEquals(java.time.Duration.ofSeconds(3), cfg.window());
+        assertEquals("meshlens\\.events\\..*", cfg.inputPattern());
+    }
 
-  @Test
-  void missingFileIsNamed(@TempDir Path dir) {
-    assertEquals(2, run("--config", dir.resolve("nope.yaml").toString()));
-    assertTrue(err.toString(StandardCharsets.UTF_8).contains("nope.yaml"));
-  }
+    @Test
+    void missingFileIsNamed(@TempDir Path dir) {
+        assertEquals(2, run("--config", dir.resolve("nope.yaml").toString()));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("nope.yaml"));
+    }
 }

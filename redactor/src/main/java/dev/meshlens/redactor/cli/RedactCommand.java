@@ -33,9 +33,9 @@ import java.util.TreeMap;
  * with its line number; the others are still processed), 2 usage or policy error.
  */
 public final class RedactCommand {
-  private RedactCommand() {}
+    private RedactCommand() {}
 
-  static final String USAGE = """
+    static final String USAGE = """
       usage: meshlens redact [--policy FILE] [--json] [FILE]
         Applies a redaction policy to event JSON lines, or to the output of `explain --json` (the
         event inside each line), from FILE or stdin ('-' = stdin), and shows what would leave the mesh.
@@ -44,192 +44,197 @@ public final class RedactCommand {
         --print-default  print the shipped default policy and exit
       Exit codes: 0 ok, 1 some input lines were not valid events, 2 usage or policy error.""";
 
-  public static int run(String[] args) {
-    return run(args, System.in, System.out, System.err);
-  }
+    public static int run(String[] args) {
+        return run(args, System.in, System.out, System.err);
+    }
 
-  /** In-process entry point (tests, a pipe from {@code explain}); the launcher calls {@link #run(String[])}. */
-  public static int run(String[] args, InputStream stdin, PrintStream out, PrintStream err) {
-    Path policyFile = null;
-    boolean json = false;
-    String input = null;
-    for (int i = 0; i < args.length; i++) {
-      String a = args[i];
-      switch (a) {
-        case "--policy" -> {
-          if (i + 1 >= args.length) {
-            err.println("redact: --policy needs a file name\n" + USAGE);
+    /** In-process entry point (tests, a pipe from {@code explain}); the launcher calls {@link #run(String[])}. */
+    public static int run(String[] args, InputStream stdin, PrintStream out, PrintStream err) {
+        Path policyFile = null;
+        boolean json = false;
+        String input = null;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            switch (a) {
+                case "--policy" -> {
+                    if (i + 1 >= args.length) {
+                        err.println("redact: --policy needs a file name\n" + USAGE);
+                        return 2;
+                    }
+                    policyFile = Path.of(args[++i]);
+                }
+                case "--json" -> json = true;
+                case "--print-default" -> {
+                    out.print(RedactionPolicy.defaultPolicyText());
+                    return 0;
+                }
+                case "-h", "--help" -> {
+                    out.println(USAGE);
+                    return 0;
+                }
+                default -> {
+                    if (a.startsWith("--policy=")) {
+                        policyFile = Path.of(a.substring("--policy=".length()));
+                    } else if (a.startsWith("-") && !a.equals("-")) {
+                        err.println("redact: unknown option '" + a + "'\n" + USAGE);
+                        return 2;
+                    } else if (input != null) {
+                        err.println("redact: only one input file may be given ('" + input + "' and '" + a + "')");
+                        return 2;
+                    } else {
+                        input = a;
+                    }
+                }
+            }
+        }
+        RedactionPolicy policy;
+        RedactionEngine engine;
+        try {
+            policy = policyFile == null ? RedactionPolicy.defaultPolicy() : RedactionPolicy.load(policyFile);
+            engine = new RedactionEngine(policy, null);
+        } catch (PolicyException | IllegalArgumentException e) {
+            err.println("redact: " + e.getMessage());
             return 2;
-          }
-          policyFile = Path.of(args[++i]);
         }
-        case "--json" -> json = true;
-        case "--print-default" -> {
-          out.print(RedactionPolicy.defaultPolicyText());
-          return 0;
+        if (policy.allowAll()) {
+            err.println("redact: warning: policy " + policy.id() + " has allow_all: true; every field it does not name"
+                    + " is published");
         }
-        case "-h", "--help" -> {
-          out.println(USAGE);
-          return 0;
-        }
-        default -> {
-          if (a.startsWith("--policy=")) {
-            policyFile = Path.of(a.substring("--policy=".length()));
-          } else if (a.startsWith("-") && !a.equals("-")) {
-            err.println("redact: unknown option '" + a + "'\n" + USAGE);
+        try (BufferedReader r = input == null || input.equals("-")
+                ? new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8))
+                : Files.newBufferedReader(Path.of(input), StandardCharsets.UTF_8)) {
+            return process(r, engine, json, out, err);
+        } catch (IOException e) {
+            err.println("redact: cannot read " + (input == null ? "stdin" : input) + ": " + e.getMessage());
             return 2;
-          } else if (input != null) {
-            err.println("redact: only one input file may be given ('" + input + "' and '" + a + "')");
-            return 2;
-          } else {
-            input = a;
-          }
         }
-      }
     }
-    RedactionPolicy policy;
-    RedactionEngine engine;
-    try {
-      policy = policyFile == null ? RedactionPolicy.defaultPolicy() : RedactionPolicy.load(policyFile);
-      engine = new RedactionEngine(policy, null);
-    } catch (PolicyException | IllegalArgumentException e) {
-      err.println("redact: " + e.getMessage());
-      return 2;
-    }
-    if (policy.allowAll()) {
-      err.println("redact: warning: policy " + policy.id() + " has allow_all: true; every field it does not name"
-          + " is published");
-    }
-    try (BufferedReader r = input == null || input.equals("-")
-        ? new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8))
-        : Files.newBufferedReader(Path.of(input), StandardCharsets.UTF_8)) {
-      return process(r, engine, json, out, err);
-    } catch (IOException e) {
-      err.println("redact: cannot read " + (input == null ? "stdin" : input) + ": " + e.getMessage());
-      return 2;
-    }
-  }
 
-  private static int process(BufferedReader r, RedactionEngine engine, boolean json, PrintStream out,
-      PrintStream err) throws IOException {
-    EventCodec codec = EventCodec.get();
-    String line;
-    int n = 0;
-    int bad = 0;
-    int good = 0;
-    int eventless = 0;
-    while ((line = r.readLine()) != null) {
-      n++;
-      if (line.isBlank()) {
-        continue;
-      }
-      MeshEvent e;
-      try {
-        e = eventOf(codec, line);
-      } catch (EventDecodeException | IllegalStateException | java.io.UncheckedIOException ex) {
-        bad++;
-        // the decoder may quote input; scrub before printing
-        err.println("redact: line " + n + ": not a valid event: " + engine.scrub(String.valueOf(ex.getMessage())));
-        continue;
-      }
-      if (e == null) {
-        eventless++; // explain found nothing the collector would publish on that line
-        continue;
-      }
-      MeshEvent red = engine.redact(e);
-      good++;
-      if (json) {
-        out.println(codec.encode(red));
-      } else {
-        summary(n, e, red, out);
-      }
+    private static int process(BufferedReader r, RedactionEngine engine, boolean json, PrintStream out, PrintStream err)
+            throws IOException {
+        EventCodec codec = EventCodec.get();
+        String line;
+        int n = 0;
+        int bad = 0;
+        int good = 0;
+        int eventless = 0;
+        while ((line = r.readLine()) != null) {
+            n++;
+            if (line.isBlank()) {
+                continue;
+            }
+            MeshEvent e;
+            try {
+                e = eventOf(codec, line);
+            } catch (EventDecodeException | IllegalStateException | java.io.UncheckedIOException ex) {
+                bad++;
+                // the decoder may quote input; scrub before printing
+                err.println(
+                        "redact: line " + n + ": not a valid event: " + engine.scrub(String.valueOf(ex.getMessage())));
+                continue;
+            }
+            if (e == null) {
+                eventless++; // explain found nothing the collector would publish on that line
+                continue;
+            }
+            MeshEvent red = engine.redact(e);
+            good++;
+            if (json) {
+                out.println(codec.encode(red));
+            } else {
+                summary(n, e, red, out);
+            }
+        }
+        if (!json) {
+            out.println(good + " event(s) redacted, " + bad + " bad line(s)"
+                    + (eventless == 0 ? "" : ", " + eventless + " explain line(s) without an event"));
+        }
+        if (bad > 0) {
+            err.println("redact: " + bad + " of " + n + " line(s) were not valid events");
+            return 1;
+        }
+        return 0;
     }
-    if (!json) {
-      out.println(good + " event(s) redacted, " + bad + " bad line(s)"
-          + (eventless == 0 ? "" : ", " + eventless + " explain line(s) without an event"));
-    }
-    if (bad > 0) {
-      err.println("redact: " + bad + " of " + n + " line(s) were not valid events");
-      return 1;
-    }
-    return 0;
-  }
 
-  /**
-   * The event on one input line: the line itself, or, for a line of {@code explain --json} (an
-   * object with an {@code event} member and no {@code event_id}), the event inside it; null when
-   * that explain line has none (a line without a failure, an unrecognised or flagged line).
-   *
-   * @throws EventDecodeException when the line (or the explain line's event) is not a valid event
-   */
-  static MeshEvent eventOf(EventCodec codec, String line) {
-    JsonNode tree;
-    try {
-      tree = codec.mapper().readTree(line);
-    } catch (JsonProcessingException ex) {
-      tree = null; // not JSON: the codec says what is wrong, with the position
+    /**
+     * The event on one input line: the line itself, or, for a line of {@code explain --json} (an
+     * object with an {@code event} member and no {@code event_id}), the event inside it; null when
+     * that explain line has none (a line without a failure, an unrecognised or flagged line).
+     *
+     * @throws EventDecodeException when the line (or the explain line's event) is not a valid event
+     */
+    static MeshEvent eventOf(EventCodec codec, String line) {
+        JsonNode tree;
+        try {
+            tree = codec.mapper().readTree(line);
+        } catch (JsonProcessingException ex) {
+            tree = null; // not JSON: the codec says what is wrong, with the position
+        }
+        if (tree != null && tree.isObject() && tree.has("event") && !tree.has("event_id")) {
+            JsonNode event = tree.get("event");
+            return event.isNull() ? null : codec.decode(event.toString());
+        }
+        return codec.decode(line);
     }
-    if (tree != null && tree.isObject() && tree.has("event") && !tree.has("event_id")) {
-      JsonNode event = tree.get("event");
-      return event.isNull() ? null : codec.decode(event.toString());
-    }
-    return codec.decode(line);
-  }
 
-  /** Which fields were removed or changed; never a removed value. */
-  static void summary(int lineNo, MeshEvent in, MeshEvent red, PrintStream out) {
-    Map<String, Object> before = flatten(in);
-    Map<String, Object> after = flatten(red);
-    List<String> removed = new ArrayList<>();
-    List<String> changed = new ArrayList<>();
-    int kept = 0;
-    for (Map.Entry<String, Object> en : before.entrySet()) {
-      Object a = after.get(en.getKey());
-      if (a == null) {
-        removed.add(en.getKey());
-      } else if (!Objects.equals(a, en.getValue())) {
-        changed.add(en.getKey() + " -> " + a);
-      } else {
-        kept++;
-      }
+    /** Which fields were removed or changed; never a removed value. */
+    static void summary(int lineNo, MeshEvent in, MeshEvent red, PrintStream out) {
+        Map<String, Object> before = flatten(in);
+        Map<String, Object> after = flatten(red);
+        List<String> removed = new ArrayList<>();
+        List<String> changed = new ArrayList<>();
+        int kept = 0;
+        for (Map.Entry<String, Object> en : before.entrySet()) {
+            Object a = after.get(en.getKey());
+            if (a == null) {
+                removed.add(en.getKey());
+            } else if (!Objects.equals(a, en.getValue())) {
+                changed.add(en.getKey() + " -> " + a);
+            } else {
+                kept++;
+            }
+        }
+        out.println("line " + lineNo + "  event " + in.eventId() + "  policy "
+                + red.redaction().policyId() + " v" + red.redaction().policyVersion());
+        out.println("  removed: " + (removed.isEmpty() ? "-" : String.join(", ", removed)));
+        if (changed.isEmpty()) {
+            out.println("  changed: -");
+        } else {
+            for (String c : changed) {
+                out.println("  changed: " + c);
+            }
+        }
+        out.println("  kept:    " + kept + " field(s) unchanged");
+        StringBuilder sb = new StringBuilder();
+        red.redaction()
+                .counts()
+                .forEach((k, v) -> sb.append(sb.length() == 0 ? "" : " ")
+                        .append(k)
+                        .append('=')
+                        .append(v));
+        out.println("  counts:  " + (sb.length() == 0 ? "-" : sb));
     }
-    out.println("line " + lineNo + "  event " + in.eventId() + "  policy " + red.redaction().policyId() + " v"
-        + red.redaction().policyVersion());
-    out.println("  removed: " + (removed.isEmpty() ? "-" : String.join(", ", removed)));
-    if (changed.isEmpty()) {
-      out.println("  changed: -");
-    } else {
-      for (String c : changed) {
-        out.println("  changed: " + c);
-      }
-    }
-    out.println("  kept:    " + kept + " field(s) unchanged");
-    StringBuilder sb = new StringBuilder();
-    red.redaction().counts().forEach((k, v) -> sb.append(sb.length() == 0 ? "" : " ").append(k).append('=').append(v));
-    out.println("  counts:  " + (sb.length() == 0 ? "-" : sb));
-  }
 
-  private static Map<String, Object> flatten(MeshEvent e) {
-    Map<String, Object> m = new TreeMap<>();
-    for (Field f : Field.values()) {
-      if (f.kind() == Field.Kind.REQUIRED) {
-        continue;
-      }
-      Object v = f.get(e);
-      if (v != null) {
-        m.put(f.wireName(), f.kind() == Field.Kind.STRUCT ? new Opaque(v) : v);
-      }
+    private static Map<String, Object> flatten(MeshEvent e) {
+        Map<String, Object> m = new TreeMap<>();
+        for (Field f : Field.values()) {
+            if (f.kind() == Field.Kind.REQUIRED) {
+                continue;
+            }
+            Object v = f.get(e);
+            if (v != null) {
+                m.put(f.wireName(), f.kind() == Field.Kind.STRUCT ? new Opaque(v) : v);
+            }
+        }
+        e.attributes().forEach((k, v) -> m.put("attributes." + k, v));
+        return m;
     }
-    e.attributes().forEach((k, v) -> m.put("attributes." + k, v));
-    return m;
-  }
 
-  /** Structures are compared, not printed (they may be long). */
-  private record Opaque(Object v) {
-    @Override
-    public String toString() {
-      return "(changed inside)";
+    /** Structures are compared, not printed (they may be long). */
+    private record Opaque(Object v) {
+        @Override
+        public String toString() {
+            return "(changed inside)";
+        }
     }
-  }
-
 }

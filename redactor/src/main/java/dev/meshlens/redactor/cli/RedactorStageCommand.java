@@ -1,19 +1,19 @@
 package dev.meshlens.redactor.cli;
 
+import com.sun.net.httpserver.HttpServer;
 import dev.meshlens.meters.ServiceMeters;
 import dev.meshlens.redactor.PolicyException;
 import dev.meshlens.redactor.RedactionEngine;
 import dev.meshlens.redactor.RedactionPolicy;
 import dev.meshlens.redactor.stage.RedactorStage;
 import dev.meshlens.redactor.stage.StageConfig;
-import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 
@@ -23,127 +23,131 @@ import java.util.concurrent.CountDownLatch;
  * a clean stop, 1 on a fatal Kafka error, 2 on a configuration or policy error.
  */
 public final class RedactorStageCommand {
-  private RedactorStageCommand() {}
+    private RedactorStageCommand() {}
 
-  static final String USAGE = """
+    static final String USAGE = """
       usage: meshlens redactor --config FILE
         Consumes raw event JSON from a private topic, redacts it with the mesh's policy and
         produces it, exactly once, to meshlens.events.<mesh>. Config keys: see docs/redaction.md.""";
 
-  public static int run(String[] args) {
-    return run(args, System.out, System.err);
-  }
+    public static int run(String[] args) {
+        return run(args, System.out, System.err);
+    }
 
-  static int run(String[] args, PrintStream out, PrintStream err) {
-    Path config = null;
-    for (int i = 0; i < args.length; i++) {
-      if (args[i].equals("--config") && i + 1 < args.length) {
-        config = Path.of(args[++i]);
-      } else if (args[i].startsWith("--config=")) {
-        config = Path.of(args[i].substring(9));
-      } else if (args[i].equals("-h") || args[i].equals("--help")) {
-        out.println(USAGE);
-        return 0;
-      } else {
-        err.println("redactor: unknown argument '" + args[i] + "'\n" + USAGE);
-        return 2;
-      }
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        Path config = null;
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--config") && i + 1 < args.length) {
+                config = Path.of(args[++i]);
+            } else if (args[i].startsWith("--config=")) {
+                config = Path.of(args[i].substring(9));
+            } else if (args[i].equals("-h") || args[i].equals("--help")) {
+                out.println(USAGE);
+                return 0;
+            } else {
+                err.println("redactor: unknown argument '" + args[i] + "'\n" + USAGE);
+                return 2;
+            }
+        }
+        if (config == null) {
+            err.println("redactor: --config FILE is required\n" + USAGE);
+            return 2;
+        }
+        StageConfig cfg;
+        RedactionEngine engine;
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        ServiceMeters.bindTo(registry); // JVM and process meters, for the life of the process
+        try {
+            cfg = StageConfig.load(config);
+            Path policyPath = cfg.policyPath();
+            RedactionPolicy policy =
+                    policyPath == null ? RedactionPolicy.defaultPolicy() : RedactionPolicy.load(policyPath);
+            if (!policy.mesh().equals("*") && !policy.mesh().equals(cfg.mesh())) {
+                err.println("redactor: policy " + policy.id() + " is written for mesh '" + policy.mesh()
+                        + "' but this stage redacts mesh '" + cfg.mesh() + "'; fix `mesh` in the policy or the config");
+                return 2;
+            }
+            engine = new RedactionEngine(policy, null, registry);
+        } catch (PolicyException | IllegalArgumentException | dev.meshlens.config.ConfigException e) {
+            err.println("redactor: " + e.getMessage());
+            return 2;
+        }
+        cfg.warnings().forEach(w -> err.println("redactor: warning: " + w));
+        out.println("redactor: configuration");
+        for (String line : cfg.describe()) {
+            out.println("  " + line);
+        }
+        HttpServer metrics = null;
+        int port = cfg.get(StageConfig.METRICS_PORT);
+        if (port >= 0) {
+            try {
+                metrics = metricsServer(port, registry);
+                out.println("redactor: metrics on http://0.0.0.0:"
+                        + metrics.getAddress().getPort() + "/metrics");
+            } catch (IOException e) {
+                err.println("redactor: cannot listen on metrics.port " + port + ": " + e.getMessage());
+                return 2;
+            }
+        }
+        RedactorStage stage;
+        try {
+            stage = new RedactorStage(cfg, engine, registry);
+        } catch (RuntimeException e) {
+            err.println("redactor: cannot start: " + e);
+            if (metrics != null) {
+                metrics.stop(0);
+            }
+            return 1;
+        }
+        final HttpServer server = metrics;
+        CountDownLatch done = new CountDownLatch(1);
+        Thread hook = new Thread(
+                () -> {
+                    stage.stop();
+                    try {
+                        done.await();
+                    } catch (InterruptedException ignored) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                "redactor-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            stage.run();
+            return 0;
+        } catch (RuntimeException e) {
+            err.println("redactor: stopped: " + e);
+            return 1;
+        } finally {
+            stage.close();
+            if (server != null) {
+                server.stop(0);
+            }
+            out.println("redactor: published " + stage.published() + ", dead-lettered " + stage.deadLettered());
+            done.countDown();
+        }
     }
-    if (config == null) {
-      err.println("redactor: --config FILE is required\n" + USAGE);
-      return 2;
-    }
-    StageConfig cfg;
-    RedactionEngine engine;
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    ServiceMeters.bindTo(registry); // JVM and process meters, for the life of the process
-    try {
-      cfg = StageConfig.load(config);
-      Path policyPath = cfg.policyPath();
-      RedactionPolicy policy = policyPath == null ? RedactionPolicy.defaultPolicy() : RedactionPolicy.load(policyPath);
-      if (!policy.mesh().equals("*") && !policy.mesh().equals(cfg.mesh())) {
-        err.println("redactor: policy " + policy.id() + " is written for mesh '" + policy.mesh()
-            + "' but this stage redacts mesh '" + cfg.mesh() + "'; fix `mesh` in the policy or the config");
-        return 2;
-      }
-      engine = new RedactionEngine(policy, null, registry);
-    } catch (PolicyException | IllegalArgumentException | dev.meshlens.config.ConfigException e) {
-      err.println("redactor: " + e.getMessage());
-      return 2;
-    }
-    cfg.warnings().forEach(w -> err.println("redactor: warning: " + w));
-    out.println("redactor: configuration");
-    for (String line : cfg.describe()) {
-      out.println("  " + line);
-    }
-    HttpServer metrics = null;
-    int port = cfg.get(StageConfig.METRICS_PORT);
-    if (port >= 0) {
-      try {
-        metrics = metricsServer(port, registry);
-        out.println("redactor: metrics on http://0.0.0.0:" + metrics.getAddress().getPort() + "/metrics");
-      } catch (IOException e) {
-        err.println("redactor: cannot listen on metrics.port " + port + ": " + e.getMessage());
-        return 2;
-      }
-    }
-    RedactorStage stage;
-    try {
-      stage = new RedactorStage(cfg, engine, registry);
-    } catch (RuntimeException e) {
-      err.println("redactor: cannot start: " + e);
-      if (metrics != null) {
-        metrics.stop(0);
-      }
-      return 1;
-    }
-    final HttpServer server = metrics;
-    CountDownLatch done = new CountDownLatch(1);
-    Thread hook = new Thread(() -> {
-      stage.stop();
-      try {
-        done.await();
-      } catch (InterruptedException ignored) {
-        Thread.currentThread().interrupt();
-      }
-    }, "redactor-shutdown");
-    Runtime.getRuntime().addShutdownHook(hook);
-    try {
-      stage.run();
-      return 0;
-    } catch (RuntimeException e) {
-      err.println("redactor: stopped: " + e);
-      return 1;
-    } finally {
-      stage.close();
-      if (server != null) {
-        server.stop(0);
-      }
-      out.println("redactor: published " + stage.published() + ", dead-lettered " + stage.deadLettered());
-      done.countDown();
-    }
-  }
 
-  /** /metrics (Prometheus text) and /healthz on a JDK HTTP server; blocking work is trivial. */
-  static HttpServer metricsServer(int port, PrometheusMeterRegistry registry) throws IOException {
-    HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
-    server.createContext("/metrics", ex -> {
-      byte[] body = registry.scrape().getBytes(StandardCharsets.UTF_8);
-      ex.getResponseHeaders().add("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-      ex.sendResponseHeaders(200, body.length);
-      try (OutputStream os = ex.getResponseBody()) {
-        os.write(body);
-      }
-    });
-    server.createContext("/healthz", ex -> {
-      byte[] body = "{\"status\":\"UP\"}".getBytes(StandardCharsets.UTF_8);
-      ex.getResponseHeaders().add("Content-Type", "application/json");
-      ex.sendResponseHeaders(200, body.length);
-      try (OutputStream os = ex.getResponseBody()) {
-        os.write(body);
-      }
-    });
-    server.start();
-    return server;
-  }
+    /** /metrics (Prometheus text) and /healthz on a JDK HTTP server; blocking work is trivial. */
+    static HttpServer metricsServer(int port, PrometheusMeterRegistry registry) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
+        server.createContext("/metrics", ex -> {
+            byte[] body = registry.scrape().getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().add("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+            ex.sendResponseHeaders(200, body.length);
+            try (OutputStream os = ex.getResponseBody()) {
+                os.write(body);
+            }
+        });
+        server.createContext("/healthz", ex -> {
+            byte[] body = "{\"status\":\"UP\"}".getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().add("Content-Type", "application/json");
+            ex.sendResponseHeaders(200, body.length);
+            try (OutputStream os = ex.getResponseBody()) {
+                os.write(body);
+            }
+        });
+        server.start();
+        return server;
+    }
 }

@@ -16,21 +16,27 @@ import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;
 
 class MetricsEndpointTest {
-  @Test
-  void prometheusNamesMatchTheContract() throws Exception {
-    PrometheusMeterRegistry reg = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    RedactionEngine engine = new RedactionEngine(RedactionPolicy.defaultPolicy(), null, reg);
-    engine.redact(Corpus.realistic("istio-east", 1));
-    HttpServer server = RedactorStageCommand.metricsServer(0, reg);
-    try {
-      HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-          URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/metrics")).build(),
-          HttpResponse.BodyHandlers.ofString());
-      assertEquals(200, r.statusCode());
-      assertTrue(r.body().contains("meshlens_redaction_fields_total{action=\"drop\",mesh=\"istio-east\","
-          + "rule=\"deny.path\"} 1.0"), r.body());
-    } finally {
-      server.stop(0);
+    @Test
+    void prometheusNamesMatchTheContract() throws Exception {
+        PrometheusMeterRegistry reg = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        RedactionEngine engine = new RedactionEngine(RedactionPolicy.defaultPolicy(), null, reg);
+        engine.redact(Corpus.realistic("istio-east", 1));
+        HttpServer server = RedactorStageCommand.metricsServer(0, reg);
+        try {
+            HttpResponse<String> r = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                                            + server.getAddress().getPort() + "/metrics"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode());
+            assertTrue(
+                    r.body()
+                            .contains("meshlens_redaction_fields_total{action=\"drop\",mesh=\"istio-east\","
+                                    + "rule=\"deny.path\"} 1.0"),
+                    r.body());
+        } finally {
+            server.stop(0);
+        }
     }
-  }
 }

@@ -12,33 +12,39 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class RedactorStageCommandTest {
-  static String[] run(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = RedactorStageCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new String[] {String.valueOf(code), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8)};
-  }
+    static String[] run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = RedactorStageCommand.run(
+                args,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new String[] {
+            String.valueOf(code), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8)
+        };
+    }
 
-  @Test
-  void configAndPolicyErrorsStopStartUp(@TempDir Path dir) throws Exception {
-    assertEquals("2", run()[0]);
-    Path cfg = dir.resolve("c.yaml");
-    Files.writeString(cfg, "mesh: m\nkafka: {bootstrap_servers: 'localhost:1'}\ninput: {topic: raw}\npoll_ms: x\n");
-    String[] r = run("--config", cfg.toString());
-    assertEquals("2", r[0]);
-    assertTrue(r[2].contains("line 4: Invalid value 'x' for configuration poll_ms"), r[2]);
+    @Test
+    void configAndPolicyErrorsStopStartUp(@TempDir Path dir) throws Exception {
+        assertEquals("2", run()[0]);
+        Path cfg = dir.resolve("c.yaml");
+        Files.writeString(cfg, "mesh: m\nkafka: {bootstrap_servers: 'localhost:1'}\ninput: {topic: raw}\npoll_ms: x\n");
+        String[] r = run("--config", cfg.toString());
+        assertEquals("2", r[0]);
+        assertTrue(r[2].contains("line 4: Invalid value 'x' for configuration poll_ms"), r[2]);
 
-    Files.writeString(dir.resolve("p.yaml"), "id: p\nversion: '1'\nfields:\n  paht: keep\n");
-    Files.writeString(cfg, "mesh: m\nkafka: {bootstrap_servers: 'localhost:1'}\ninput: {topic: raw}\n"
-        + "redaction: {policy: p.yaml}\n");
-    r = run("--config", cfg.toString());
-    assertEquals("2", r[0]);
-    assertTrue(r[2].contains("p.yaml line 4: unknown field 'paht'"), r[2]);
+        Files.writeString(dir.resolve("p.yaml"), "id: p\nversion: '1'\nfields:\n  paht: keep\n");
+        Files.writeString(
+                cfg,
+                "mesh: m\nkafka: {bootstrap_servers: 'localhost:1'}\ninput: {topic: raw}\n"
+                        + "redaction: {policy: p.yaml}\n");
+        r = run("--config", cfg.toString());
+        assertEquals("2", r[0]);
+        assertTrue(r[2].contains("p.yaml line 4: unknown field 'paht'"), r[2]);
 
-    Files.writeString(dir.resolve("p.yaml"), "id: p\nversion: '1'\nmesh: other\nfields:\n  path: keep\n");
-    r = run("--config", cfg.toString());
-    assertEquals("2", r[0]);
-    assertTrue(r[2].contains("written for mesh 'other'"), r[2]);
-  }
+        Files.writeString(dir.resolve("p.yaml"), "id: p\nversion: '1'\nmesh: other\nfields:\n  path: keep\n");
+        r = run("--config", cfg.toString());
+        assertEquals("2", r[0]);
+        assertTrue(r[2].contains("written for mesh 'other'"), r[2]);
+    }
 }
