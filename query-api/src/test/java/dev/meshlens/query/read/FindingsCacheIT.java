@@ -51,12 +51,18 @@ class FindingsCacheIT {
     @AfterAll
     static void stop() throws Exception {
         if (store != null) {
-            // the node refuses wildcard deletes: name the indices this test wrote
-            store.rest()
-                    .performRequest(new Request(
-                            "DELETE",
-                            "/" + store.names().findings() + "," + store.names().findingsHistory()
-                                    + "?ignore_unavailable=true"));
+            // the node refuses wildcard deletes: name the indices this test wrote (findings history is daily)
+            String listed = new String(
+                    store.rest()
+                            .performRequest(new Request("GET", "/_cat/indices/" + PREFIX + "-*?h=index"))
+                            .getEntity()
+                            .getContent()
+                            .readAllBytes(),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            String names = String.join(",", listed.strip().split("\\s+"));
+            if (!names.isBlank()) {
+                store.rest().performRequest(new Request("DELETE", "/" + names + "?ignore_unavailable=true"));
+            }
             store.close();
         }
     }
