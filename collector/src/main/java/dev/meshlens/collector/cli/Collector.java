@@ -133,16 +133,22 @@ public final class Collector implements AutoCloseable {
                     TimeUnit.SECONDS);
         }
         List<Settings> files = config.get(FILES);
-        // Every source's pipeline shares the mesh, redaction, publisher and roll-ups; only its formats and whether
-        // lines come wrapped by a container runtime differ.
-        java.util.function.BiFunction<FormatChain, Boolean, LinePipeline> newPipeline = (formats, unwrap) ->
-                new LinePipeline(formats, mesh, kind, cluster, redactor, publisher, metrics, dl, successes, unwrap)
-                        .successRollups(rollups);
         for (int i = 0; i < files.size(); i++) {
             Settings f = files.get(i);
             FormatChain formats = CollectorConfig.toFormats(f.get(FILE_FORMAT));
             List<String> globs = f.get(FILE_GLOBS);
-            LinePipeline pipeline = newPipeline.apply(formats, f.get(FILE_UNWRAP));
+            LinePipeline pipeline = new LinePipeline(
+                            formats,
+                            mesh,
+                            kind,
+                            cluster,
+                            redactor,
+                            publisher,
+                            metrics,
+                            dl,
+                            successes,
+                            f.get(FILE_UNWRAP))
+                    .successRollups(rollups);
             String identityPattern =
                     f.get(FILE_IDENTITY_FROM_PATH) != null ? f.get(FILE_IDENTITY_FROM_PATH) : GlobIdentity.regex(globs);
             if (identityPattern != null && f.get(FILE_IDENTITY_TEMPLATE) != null) {
@@ -166,7 +172,18 @@ public final class Collector implements AutoCloseable {
         metrics.checkpointLag(
                 () -> tailers.stream().mapToLong(FileTailer::lagBytes).sum());
         if (config.get(OTLP_ENABLED)) {
-            LinePipeline p = newPipeline.apply(CollectorConfig.toFormats(config.get(OTLP_FORMAT)), false);
+            LinePipeline p = new LinePipeline(
+                            CollectorConfig.toFormats(config.get(OTLP_FORMAT)),
+                            mesh,
+                            kind,
+                            cluster,
+                            redactor,
+                            publisher,
+                            metrics,
+                            dl,
+                            successes,
+                            false)
+                    .successRollups(rollups);
             OtlpIngest ingest = new OtlpIngest(p, mesh, kind, cluster);
             otlp = new OtlpReceiver(ingest, config.get(OTLP_HOST), config.get(OTLP_PORT)).start();
             if (config.get(OTLP_GRPC)) {
