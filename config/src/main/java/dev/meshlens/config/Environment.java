@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Where {@code NAME_env} and {@code NAME_file} secrets come from, as Kubernetes hands them over: environment
@@ -24,7 +25,7 @@ public interface Environment {
     }
 
     /** Variables from a lookup, files from the file system. */
-    static Environment of(java.util.function.Function<String, String> variables) {
+    static Environment of(Function<String, String> variables) {
         return new Environment() {
             @Override
             public String getenv(String name) {

@@ -3,6 +3,8 @@ package dev.meshlens.config;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -51,7 +53,7 @@ public final class Key<T> {
         this.aliases = List.copyOf(aliases);
         this.validators = List.copyOf(validators);
         this.values = List.copyOf(values);
-        this.schema = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(schema));
+        this.schema = Collections.unmodifiableMap(new LinkedHashMap<>(schema));
         this.defaultDoc = defaultDoc;
     }
 

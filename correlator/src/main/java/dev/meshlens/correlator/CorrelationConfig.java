@@ -6,6 +6,7 @@ import dev.meshlens.config.Key;
 import dev.meshlens.config.Settings;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -71,7 +72,7 @@ public final class CorrelationConfig {
         this.stateDir = dir == null ? defaultStateDir() : Path.of(dir);
         this.inputPattern = settings.get(EVENTS_TOPIC_PATTERN);
         this.findingsTopic = settings.get(FINDINGS_TOPIC);
-        Map<String, String> client = new java.util.LinkedHashMap<>(moreClientProperties);
+        Map<String, String> client = new LinkedHashMap<>(moreClientProperties);
         client.putAll(settings.get(KAFKA_PROPERTIES).forClientAsStrings()); // what the user set wins
         this.extra = Map.copyOf(client);
     }

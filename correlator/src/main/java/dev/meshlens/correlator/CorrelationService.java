@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.streams.KafkaStreams;
@@ -39,8 +41,8 @@ public final class CorrelationService implements AutoCloseable {
     public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
     private final CorrelationStats stats = new CorrelationStats();
-    private final java.util.concurrent.atomic.AtomicLong threadFailures = new java.util.concurrent.atomic.AtomicLong();
-    private final java.util.List<String> threadFailureMessages = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final AtomicLong threadFailures = new AtomicLong();
+    private final List<String> threadFailureMessages = new CopyOnWriteArrayList<>();
     private KafkaStreams streams;
     private KafkaStreamsMetrics streamsMetrics;
     /** Where Kafka Streams' own metrics go; null without metrics. */
@@ -177,8 +179,8 @@ public final class CorrelationService implements AutoCloseable {
     }
 
     /** Messages of the exceptions that killed streams threads, oldest first (readiness pages, tests). */
-    public java.util.List<String> threadFailureMessages() {
-        return java.util.List.copyOf(threadFailureMessages);
+    public List<String> threadFailureMessages() {
+        return List.copyOf(threadFailureMessages);
     }
 
     /** How many times a streams thread died with an exception and was replaced (0 in a healthy run). */

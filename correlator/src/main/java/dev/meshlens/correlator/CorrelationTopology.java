@@ -6,6 +6,7 @@ import dev.meshlens.events.MeshEvent;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -236,7 +237,7 @@ public final class CorrelationTopology {
                         Long.toString(first).getBytes(StandardCharsets.UTF_8));
                 // certificates of this workload that expired more than a day before this one was first seen leave
                 String workload = record.key().substring(0, record.key().lastIndexOf('|') + 1);
-                List<String> old = new java.util.ArrayList<>();
+                List<String> old = new ArrayList<>();
                 try (var it =
                         store.prefixScan(workload, new org.apache.kafka.common.serialization.StringSerializer())) {
                     while (it.hasNext()) {

@@ -4,8 +4,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -31,7 +33,7 @@ final class CorrelatorTopics {
     static void ensure(Admin admin, CorrelationConfig config, Duration max) throws InterruptedException {
         NewTopic inventory = new NewTopic(config.inventoryTopic(), 1, (short) -1)
                 .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
-        NewTopic findings = new NewTopic(config.findingsTopic(), java.util.Optional.empty(), java.util.Optional.empty())
+        NewTopic findings = new NewTopic(config.findingsTopic(), Optional.empty(), Optional.empty())
                 .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
         // the correlator's messages to itself: read within seconds, repartitioned by key downstream (one partition
         // is enough), useless after a day
@@ -48,7 +50,7 @@ final class CorrelatorTopics {
                     throw new IllegalStateException(
                             "could not create topic " + t.name() + ": " + e.getCause(), e.getCause());
                 }
-            } catch (java.util.concurrent.TimeoutException e) {
+            } catch (TimeoutException e) {
                 throw new IllegalStateException("Kafka did not create topic " + t.name() + " within " + max, e);
             }
         }
@@ -74,7 +76,7 @@ final class CorrelatorTopics {
                 return CorrelationTopology.DEFAULT_PARTITIONS;
             }
             throw new IllegalStateException("could not describe topic " + topic + ": " + e.getCause(), e.getCause());
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
             throw new IllegalStateException("Kafka did not describe topic " + topic + " within " + max, e);
         }
     }
@@ -94,7 +96,7 @@ final class CorrelatorTopics {
                     throw new IllegalStateException(
                             "could not describe topics " + missing + ": " + e.getCause(), e.getCause());
                 }
-            } catch (java.util.concurrent.TimeoutException e) {
+            } catch (TimeoutException e) {
                 // the deadline below reports it
             }
             if (missing.isEmpty()) {

@@ -6,6 +6,7 @@ import dev.meshlens.events.MeshEvent;
 import dev.meshlens.events.SourceKind;
 import dev.meshlens.events.SpiffeId;
 import dev.meshlens.events.TrustBundle;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -133,9 +134,7 @@ final class Inventory {
 
     private long firstSeen(String key, MeshEvent e) {
         byte[] b = store.get(firstSeenKey(key));
-        return b == null
-                ? e.observedTime().toEpochMilli()
-                : Long.parseLong(new String(b, java.nio.charset.StandardCharsets.UTF_8));
+        return b == null ? e.observedTime().toEpochMilli() : Long.parseLong(new String(b, StandardCharsets.UTF_8));
     }
 
     /** The mesh that has a workload certificate for this service name, or null. */

@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.meshlens.testkit.KafkaService;
 import dev.meshlens.testkit.RequiresRealServices;
 import dev.meshlens.testkit.TestNames;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
@@ -31,7 +33,7 @@ class CorrelatorTopicsIT {
     @Test
     void ensureWaitsForABrokerWhoseMetadataLags(KafkaService kafka) throws Exception {
         CorrelationConfig cfg = config(kafka, "topics-lag-" + TestNames.token());
-        Map<String, Object> props = new java.util.HashMap<>();
+        Map<String, Object> props = new HashMap<>();
         kafka.adminProperties().forEach((k, v) -> props.put(k.toString(), v));
         try (LaggingAdmin admin = new LaggingAdmin(props, 3)) {
             CorrelatorTopics.ensure(admin, cfg, Duration.ofSeconds(60));
@@ -60,7 +62,7 @@ class CorrelatorTopicsIT {
             }
             unknownAnswers--;
             Map<String, org.apache.kafka.common.KafkaFuture<org.apache.kafka.clients.admin.TopicDescription>> futures =
-                    new java.util.HashMap<>();
+                    new HashMap<>();
             for (String name : ((org.apache.kafka.common.TopicCollection.TopicNameCollection) topics).topicNames()) {
                 var f = new org.apache.kafka.common.internals.KafkaFutureImpl<
                         org.apache.kafka.clients.admin.TopicDescription>();
@@ -112,7 +114,7 @@ class CorrelatorTopicsIT {
     }
 
     /** A configuration of its own: application id, findings topic, and mesh topics nobody else writes. */
-    static CorrelationConfig config(KafkaService kafka, String id) throws java.io.IOException {
+    static CorrelationConfig config(KafkaService kafka, String id) throws IOException {
         return CorrelationConfig.defaults(kafka.bootstrapServers(), Files.createTempDirectory("corr-topics"))
                 .with(CorrelatorKeys.APPLICATION_ID, id)
                 .with(CorrelatorKeys.EVENTS_TOPIC_PATTERN, "meshlens\\.events\\." + id + "-.*")

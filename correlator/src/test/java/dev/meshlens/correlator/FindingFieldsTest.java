@@ -18,6 +18,7 @@ import dev.meshlens.events.RejectedBy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
@@ -65,18 +66,13 @@ class FindingFieldsTest {
                 T0.plusSeconds(40), FailureCategory.UNTRUSTED_ROOT, RejectedBy.PEER, "TLSV1_ALERT_UNKNOWN_CA"));
         // counters only, with and without the Envoy's identity
         events.add(MeshEvents.listenerDelta(
-                ISTIO,
-                MeshKind.ISTIO,
-                T0.plusSeconds(50),
-                "0.0.0.0_15006",
-                java.util.Map.of("ssl.connection_error", 2L),
-                null));
+                ISTIO, MeshKind.ISTIO, T0.plusSeconds(50), "0.0.0.0_15006", Map.of("ssl.connection_error", 2L), null));
         events.add(MeshEvents.listenerDelta(
                 CONSUL,
                 MeshKind.CONSUL,
                 T0.plusSeconds(50),
                 "0.0.0.0_20000",
-                java.util.Map.of("ssl.fail_verify_no_cert", 1L),
+                Map.of("ssl.fail_verify_no_cert", 1L),
                 INFO));
         // plaintext into a STRICT sidecar
         events.add(MeshEvents.strictInboundNoChain(T0.plusSeconds(60), BACKEND, false));

@@ -7,11 +7,13 @@ import dev.meshlens.events.MeshKind;
 import dev.meshlens.events.ObserverRole;
 import dev.meshlens.events.SourceKind;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,7 +63,7 @@ final class Harness implements AutoCloseable {
         return new Harness(defaults());
     }
 
-    static CorrelationConfig defaults() throws java.io.IOException {
+    static CorrelationConfig defaults() throws IOException {
         Path shm = Path.of("/dev/shm");
         Path dir = Files.isDirectory(shm) && Files.isWritable(shm)
                 ? Files.createTempDirectory(shm, "corr-test")
@@ -116,9 +118,8 @@ final class Harness implements AutoCloseable {
     public void close() {
         driver.close();
         try (var walk = Files.walk(stateDir)) {
-            walk.sorted(java.util.Comparator.reverseOrder())
-                    .forEach(p -> p.toFile().delete());
-        } catch (java.io.IOException e) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
             // best effort
         }
     }

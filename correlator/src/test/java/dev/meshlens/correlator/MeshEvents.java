@@ -9,7 +9,9 @@ import dev.meshlens.events.RejectedBy;
 import dev.meshlens.events.SourceKind;
 import dev.meshlens.events.StatsDelta;
 import dev.meshlens.events.TlsFailure;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -93,15 +95,15 @@ final class MeshEvents {
                 .meshId(mesh)
                 .meshKind(kind)
                 .sourceKind(SourceKind.ENVOY_CERTS)
-                .certificates(java.util.List.of(new dev.meshlens.events.CertificateInfo(
+                .certificates(List.of(new dev.meshlens.events.CertificateInfo(
                         "",
                         "CN=" + mesh + "-ca",
                         "1f",
                         "cc" + SEQ.incrementAndGet(),
-                        java.util.List.of(identity),
-                        java.util.List.of(),
-                        t.minus(java.time.Duration.ofDays(1)),
-                        t.plus(java.time.Duration.ofDays(1)),
+                        List.of(identity),
+                        List.of(),
+                        t.minus(Duration.ofDays(1)),
+                        t.plus(Duration.ofDays(1)),
                         "03",
                         "02",
                         false)))

@@ -11,6 +11,7 @@ import dev.meshlens.simulator.ScenarioGenerator;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -95,7 +96,7 @@ class ScenarioEvaluationTest {
                     + f.category();
         }
 
-        void add(Scenario s, java.util.Collection<Finding> findings) {
+        void add(Scenario s, Collection<Finding> findings) {
             Map<String, Finding> byKey = new HashMap<>();
             for (Finding f : findings) {
                 byKey.put(key(f), f);

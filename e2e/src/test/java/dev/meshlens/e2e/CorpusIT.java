@@ -28,10 +28,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -531,8 +533,7 @@ class CorpusIT {
                             admin == null ? null : (List<Map<String, Object>>) admin.get("snapshots")));
                 }
                 Object start = y.get("start");
-                Instant st =
-                        start instanceof java.util.Date date ? date.toInstant() : Instant.parse(String.valueOf(start));
+                Instant st = start instanceof Date date ? date.toInstant() : Instant.parse(String.valueOf(start));
                 List<Map<String, Object>> expected =
                         y.get("expected") == null ? List.of() : (List<Map<String, Object>>) y.get("expected");
                 out.add(new Scenario(
@@ -596,7 +597,7 @@ class CorpusIT {
             Instant t = parse(m).plusMillis(shiftMs);
             int digits = m.group(3) == null ? 0 : m.group(3).length();
             String whole = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss")
-                    .withZone(java.time.ZoneOffset.UTC)
+                    .withZone(ZoneOffset.UTC)
                     .format(t);
             String frac = digits == 0
                     ? ""

@@ -24,6 +24,7 @@ import dev.meshlens.simulator.SimMesh;
 import dev.meshlens.simulator.Traffic;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -157,7 +158,7 @@ class FixResolvesFindingTest {
 
     static List<MeshEvent> sorted(List<MeshEvent> events) {
         List<MeshEvent> s = new ArrayList<>(events);
-        s.sort(java.util.Comparator.comparing(MeshEvent::observedTime));
+        s.sort(Comparator.comparing(MeshEvent::observedTime));
         return s;
     }
 

@@ -1,5 +1,8 @@
 package dev.meshlens.events;
 
+import java.util.Arrays;
+import java.util.Locale;
+
 /**
  * Stable names of TLS handshake failure causes. These names are a public contract: they appear in
  * events, findings, metrics, alert rules and the CLI's JSON output, so never rename one.
@@ -44,10 +47,10 @@ public enum FailureCategory {
             return null;
         }
         try {
-            return valueOf(name.trim().toUpperCase(java.util.Locale.ROOT));
+            return valueOf(name.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(
-                    "unknown failure category '" + name + "'; expected one of " + java.util.Arrays.toString(values()));
+                    "unknown failure category '" + name + "'; expected one of " + Arrays.toString(values()));
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.meshlens.events;
 
+import java.util.Collections;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -13,7 +14,7 @@ import java.util.TreeMap;
  */
 public record Redaction(String policyId, String policyVersion, Map<String, Integer> counts) {
     public Redaction {
-        counts = counts == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(counts));
+        counts = counts == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(counts));
     }
 
     public int total() {

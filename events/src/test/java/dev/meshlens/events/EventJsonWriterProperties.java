@@ -6,8 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import java.lang.reflect.RecordComponent;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -86,7 +88,7 @@ class EventJsonWriterProperties {
         Arbitrary<Map<String, String>> stringMap = Arbitraries.maps(text, text.injectNull(0.1))
                 .ofMaxSize(4)
                 .map(m -> {
-                    var copy = new java.util.HashMap<String, String>();
+                    var copy = new HashMap<String, String>();
                     m.forEach((k, v) -> {
                         if (v != null) copy.put(k, v);
                     });
@@ -219,7 +221,7 @@ class EventJsonWriterProperties {
                         "TLS_error:|268435581"))
                 .attributes(Map.of("k", ""))
                 .build();
-        String json = new String(codec.encodeBytes(e), java.nio.charset.StandardCharsets.UTF_8);
+        String json = new String(codec.encodeBytes(e), StandardCharsets.UTF_8);
         assertEquals(mapper.readTree(codec.encodeBytesByMapper(e)), mapper.readTree(json), json);
     }
 }

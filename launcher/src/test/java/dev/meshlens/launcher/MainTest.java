@@ -7,9 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 class MainTest {
@@ -19,9 +23,8 @@ class MainTest {
     void theLauncherOffersTheScriptsCommandsInHelpOrder() throws Exception {
         // The ./meshlens script hands these commands to the launcher in one case pattern; the two lists must agree
         // (a command missing from the script is unreachable, one missing here is "unknown command").
-        String script = java.nio.file.Files.readString(java.nio.file.Path.of("..", "meshlens"));
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^\\s*(demo\\|[a-z|-]+)\\)\\s*$")
-                .matcher(script);
+        String script = Files.readString(Path.of("..", "meshlens"));
+        Matcher m = Pattern.compile("(?m)^\\s*(demo\\|[a-z|-]+)\\)\\s*$").matcher(script);
         assertTrue(m.find(), "the script's case pattern for launcher commands");
         List<String> handedOver = new ArrayList<>(List.of(m.group(1).split("\\|")));
         assertTrue(handedOver.remove("version"));

@@ -3,8 +3,12 @@ package dev.meshlens.localstack;
 import dev.meshlens.localstack.elasticsearch.LocalElasticsearch;
 import dev.meshlens.localstack.kafka.LocalKafka;
 import dev.meshlens.localstack.layout.NodeLayout;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -12,6 +16,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@code ./meshlens local-stack}: starts a real Kafka broker and a real Elasticsearch node as
@@ -133,7 +138,7 @@ public final class LocalStackCommand {
             out.flush();
             final LocalKafka k = kafka;
             final LocalElasticsearch e = es;
-            java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
+            AtomicBoolean stopping = new AtomicBoolean();
             Runtime.getRuntime()
                     .addShutdownHook(new Thread(
                             () -> {
@@ -211,17 +216,13 @@ public final class LocalStackCommand {
         try {
             Path abs = file.toAbsolutePath();
             if (abs.getParent() != null) {
-                java.nio.file.Files.createDirectories(abs.getParent());
+                Files.createDirectories(abs.getParent());
             }
             Path tmp = abs.resolveSibling(abs.getFileName() + ".tmp");
-            java.nio.file.Files.writeString(tmp, content);
-            java.nio.file.Files.move(
-                    tmp,
-                    abs,
-                    java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot write " + file, e);
+            Files.writeString(tmp, content);
+            Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
         }
     }
 

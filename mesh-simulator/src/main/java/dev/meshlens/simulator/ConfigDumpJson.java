@@ -9,6 +9,7 @@ import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * What a simulated Envoy's {@code /config_dump?resource=…} answers, in the shapes real meshes produce, so
@@ -74,7 +75,7 @@ final class ConfigDumpJson {
         }
     }
 
-    private static ObjectNode istioSecret(String name, Instant now, java.util.function.Consumer<ObjectNode> body) {
+    private static ObjectNode istioSecret(String name, Instant now, Consumer<ObjectNode> body) {
         ObjectNode d = JSON.createObjectNode();
         d.put("@type", T + "envoy.admin.v3.SecretsConfigDump.DynamicSecret");
         d.put("name", name);

@@ -1,6 +1,7 @@
 package dev.meshlens.simulator;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
@@ -17,7 +18,7 @@ final class DeterministicRandom extends SecureRandom {
 
     DeterministicRandom(long seed, String label) {
         super(new byte[0]);
-        this.seed = (seed + "/" + label).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        this.seed = (seed + "/" + label).getBytes(StandardCharsets.UTF_8);
     }
 
     @Override

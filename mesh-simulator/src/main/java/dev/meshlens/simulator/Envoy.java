@@ -3,6 +3,7 @@ package dev.meshlens.simulator;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -31,7 +32,7 @@ public final class Envoy {
     private boolean tlsTermination = true;
     private boolean requireClientCert = true;
     private String allowedClientSanPrefix;
-    private final Set<String> allowedClientSans = new java.util.HashSet<>();
+    private final Set<String> allowedClientSans = new HashSet<>();
     private boolean permissive;
     private Set<String> routableServices;
     // both

@@ -8,12 +8,15 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 
 /**
  * An Envoy admin interface for one simulated Envoy (JDK HttpServer on loopback): {@code /stats}
@@ -60,19 +63,18 @@ public final class EnvoyAdmin implements AutoCloseable {
 
     private void stats(HttpExchange ex) throws IOException {
         String q = ex.getRequestURI().getQuery();
-        Map<String, String> params = new java.util.HashMap<>();
+        Map<String, String> params = new HashMap<>();
         if (q != null) {
             for (String p : q.split("&")) {
                 int eq = p.indexOf('=');
                 params.put(
                         eq < 0 ? p : p.substring(0, eq),
-                        eq < 0 ? "" : java.net.URLDecoder.decode(p.substring(eq + 1), StandardCharsets.UTF_8));
+                        eq < 0 ? "" : URLDecoder.decode(p.substring(eq + 1), StandardCharsets.UTF_8));
             }
         }
-        java.util.regex.Pattern filter =
-                params.containsKey("filter") && !params.get("filter").isEmpty()
-                        ? java.util.regex.Pattern.compile(params.get("filter"))
-                        : null;
+        Pattern filter = params.containsKey("filter") && !params.get("filter").isEmpty()
+                ? Pattern.compile(params.get("filter"))
+                : null;
         Map<String, Long> counters = envoy.counters();
         // Envoy always has these, even at zero.
         String lp = envoy.listenerStatPrefix();
@@ -131,14 +133,14 @@ public final class EnvoyAdmin implements AutoCloseable {
     }
 
     private static Map<String, String> query(HttpExchange ex) {
-        Map<String, String> params = new java.util.HashMap<>();
+        Map<String, String> params = new HashMap<>();
         String q = ex.getRequestURI().getRawQuery();
         if (q != null) {
             for (String p : q.split("&")) {
                 int eq = p.indexOf('=');
                 params.put(
                         eq < 0 ? p : p.substring(0, eq),
-                        eq < 0 ? "" : java.net.URLDecoder.decode(p.substring(eq + 1), StandardCharsets.UTF_8));
+                        eq < 0 ? "" : URLDecoder.decode(p.substring(eq + 1), StandardCharsets.UTF_8));
             }
         }
         return params;

@@ -13,9 +13,12 @@ import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Date;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -367,10 +370,10 @@ public final class Handshake {
 
     private record TrustKey(List<X509Certificate> chain, List<X509Certificate> roots) {}
 
-    private static final java.util.Map<TrustKey, Verdict> TRUST_CACHE =
-            java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(64, 0.75f, true) {
+    private static final Map<TrustKey, Verdict> TRUST_CACHE =
+            Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, true) {
                 @Override
-                protected boolean removeEldestEntry(java.util.Map.Entry<TrustKey, Verdict> e) {
+                protected boolean removeEldestEntry(Map.Entry<TrustKey, Verdict> e) {
                     return size() > 4096;
                 }
             });

@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -229,11 +230,7 @@ public final class LiveSimulator implements AutoCloseable {
         }
         Path tmp = dir.resolve("endpoints.json.tmp");
         Files.writeString(tmp, root.toPrettyString());
-        Files.move(
-                tmp,
-                endpointsFile(),
-                java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.move(tmp, endpointsFile(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     static String pem(X509Certificate c) {

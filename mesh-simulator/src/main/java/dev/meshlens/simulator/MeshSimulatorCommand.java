@@ -3,6 +3,7 @@ package dev.meshlens.simulator;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -48,7 +49,7 @@ public final class MeshSimulatorCommand {
                         System.out.println(
                                 "usage: mesh-simulator --out DIR [--seed N] [--rate REQ_PER_S_PER_EDGE] [--skew-ms MS]"
                                         + " [--no-listener-logs] [--fault FAULT:CLIENT->SERVER]... [--duration SECONDS]\nfaults: "
-                                        + java.util.Arrays.toString(Fault.values()));
+                                        + Arrays.toString(Fault.values()));
                         return 0;
                     }
                     default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "'");

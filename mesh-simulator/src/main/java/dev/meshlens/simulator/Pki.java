@@ -2,16 +2,23 @@ package dev.meshlens.simulator;
 
 import dev.meshlens.events.CertificateInfo;
 import dev.meshlens.events.TrustBundle;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
 import java.security.Provider;
+import java.security.Signature;
+import java.security.SignatureException;
+import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collection;
 import java.util.Date;
 import java.util.HexFormat;
@@ -131,9 +138,9 @@ public final class Pki {
 
     private static X509Certificate sign(X509v3CertificateBuilder b, KeyPair issuer) throws Exception {
         // Deterministic ECDSA (RFC 6979): the same seed gives byte-identical certificates.
-        java.security.Signature sig = java.security.Signature.getInstance("SHA256withECDDSA", BC);
+        Signature sig = Signature.getInstance("SHA256withECDDSA", BC);
         sig.initSign(issuer.getPrivate());
-        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
         ContentSigner signer = new ContentSigner() {
             @Override
             public org.bouncycastle.asn1.x509.AlgorithmIdentifier getAlgorithmIdentifier() {
@@ -142,7 +149,7 @@ public final class Pki {
             }
 
             @Override
-            public java.io.OutputStream getOutputStream() {
+            public OutputStream getOutputStream() {
                 return buf;
             }
 
@@ -151,7 +158,7 @@ public final class Pki {
                 try {
                     sig.update(buf.toByteArray());
                     return sig.sign();
-                } catch (java.security.SignatureException e) {
+                } catch (SignatureException e) {
                     throw new IllegalStateException(e);
                 }
             }
@@ -239,10 +246,10 @@ public final class Pki {
     public static String pem(X509Certificate c) {
         try {
             return "-----BEGIN CERTIFICATE-----\n"
-                    + java.util.Base64.getMimeEncoder(64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+                    + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
                             .encodeToString(c.getEncoded())
                     + "\n-----END CERTIFICATE-----\n";
-        } catch (java.security.cert.CertificateEncodingException e) {
+        } catch (CertificateEncodingException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -6,6 +6,7 @@ import dev.meshlens.events.mesh.IstioProfile;
 import dev.meshlens.events.mesh.MeshProfile;
 import dev.meshlens.events.mesh.NamingTemplate;
 import java.util.Map;
+import java.util.TreeSet;
 
 /**
  * How the simulator plays one mesh kind: the spellings its Envoys write (clusters, SNI, hosts, the app's
@@ -105,7 +106,7 @@ record SimDialect(
         SimDialect d = DIALECTS.get(kind.wireName());
         if (d == null) {
             throw new IllegalArgumentException("the simulator does not play mesh kind " + kind + "; it plays "
-                    + String.join(", ", new java.util.TreeSet<>(DIALECTS.keySet())));
+                    + String.join(", ", new TreeSet<>(DIALECTS.keySet())));
         }
         return d;
     }

@@ -2,6 +2,7 @@ package dev.meshlens.simulator;
 
 import dev.meshlens.events.MeshKind;
 import dev.meshlens.events.TrustBundle;
+import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -52,8 +53,7 @@ public final class SimMesh {
     public static SimMesh consul(long seed, String id, Instant now) {
         String td = java.util
                         .UUID
-                        .nameUUIDFromBytes(
-                                ("consul-" + seed + "-" + id).getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                        .nameUUIDFromBytes(("consul-" + seed + "-" + id).getBytes(StandardCharsets.UTF_8))
                         .toString()
                 + ".consul";
         Pki.Ca ca = Pki.newCa(

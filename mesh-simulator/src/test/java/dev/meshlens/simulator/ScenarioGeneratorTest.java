@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 class ScenarioGeneratorTest {
@@ -89,7 +90,7 @@ class ScenarioGeneratorTest {
 
     @Test
     void everyCategoryAppearsInBothMeshDirections() {
-        Set<String> seen = new java.util.TreeSet<>();
+        Set<String> seen = new TreeSet<>();
         EnumSet<FailureCategory> cats = EnumSet.noneOf(FailureCategory.class);
         for (long s = 1; s <= 100; s++) {
             Scenario sc = ScenarioGenerator.generate(s);

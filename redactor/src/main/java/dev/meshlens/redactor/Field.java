@@ -1,8 +1,10 @@
 package dev.meshlens.redactor;
 
 import dev.meshlens.events.MeshEvent;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 
@@ -263,7 +265,7 @@ public enum Field {
     }
 
     /** All wire names, in schema order. */
-    public static java.util.Set<String> wireNames() {
-        return java.util.Collections.unmodifiableSet(BY_WIRE.keySet());
+    public static Set<String> wireNames() {
+        return Collections.unmodifiableSet(BY_WIRE.keySet());
     }
 }

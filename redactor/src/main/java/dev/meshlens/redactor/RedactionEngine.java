@@ -13,7 +13,10 @@ import dev.meshlens.redactor.detect.Detectors;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -87,12 +90,12 @@ public final class RedactionEngine {
 
         CountsKey(int[] c) {
             this.c = c;
-            this.hash = java.util.Arrays.hashCode(c);
+            this.hash = Arrays.hashCode(c);
         }
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof CountsKey k && k.hash == hash && java.util.Arrays.equals(k.c, c);
+            return o instanceof CountsKey k && k.hash == hash && Arrays.equals(k.c, c);
         }
 
         @Override
@@ -200,7 +203,7 @@ public final class RedactionEngine {
         this.detectors = new Detectors(policy.detectors(), allow, cleanCacheSize);
         if (policy.detectors().contains(DetectorKind.IP)) {
             // generalised networks are what the policy asked for: the ip detector must not erase them
-            java.util.EnumSet<DetectorKind> noIp = java.util.EnumSet.copyOf(policy.detectors());
+            EnumSet<DetectorKind> noIp = EnumSet.copyOf(policy.detectors());
             noIp.remove(DetectorKind.IP);
             this.networkDetectors = new Detectors(noIp, allow, cleanCacheSize);
         } else {
@@ -217,7 +220,7 @@ public final class RedactionEngine {
         List<Plan> tl = new ArrayList<>();
         Map<String, Plan> ap = new HashMap<>();
         Plan attrStar = null;
-        Set<Field> listed = new java.util.HashSet<>();
+        Set<Field> listed = new HashSet<>();
         for (FieldRule r : policy.rules().values()) {
             int idx = -1;
             if (r.action() != Action.KEEP) {
@@ -322,13 +325,13 @@ public final class RedactionEngine {
     public MeshEvent redact(MeshEvent e) {
         Objects.requireNonNull(e, "e");
         int[] counts = scratch.get();
-        java.util.Arrays.fill(counts, 0);
+        Arrays.fill(counts, 0);
         MeshEvent out;
         try {
             out = redactInto(e, counts);
         } catch (RuntimeException ex) {
             // fail closed; the message of ex may quote the value, so it is not logged
-            java.util.Arrays.fill(counts, 0);
+            Arrays.fill(counts, 0);
             counts[errorIndex] = 1; // redaction() below copies what it keeps
             out = MeshEvent.builder()
                     .schemaVersion(e.schemaVersion())

@@ -6,6 +6,7 @@ import dev.meshlens.events.EventCodec;
 import dev.meshlens.events.MeshEvent;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -16,7 +17,7 @@ class ConcurrencyTest {
     @Test
     void sharedEngineGivesSameResultsOnManyThreads() throws Exception {
         RedactionEngine engine = new RedactionEngine(
-                RedactionPolicy.parse("id: c\nversion: '1'\nallow_all: true\n", "c", java.util.Map.of()), null);
+                RedactionPolicy.parse("id: c\nversion: '1'\nallow_all: true\n", "c", Map.of()), null);
         List<MeshEvent> events = new ArrayList<>();
         int i = 0;
         for (Corpus.Secret s : Corpus.SECRETS) {

@@ -10,6 +10,8 @@ import dev.meshlens.events.EventCodec;
 import dev.meshlens.events.FailureCategory;
 import dev.meshlens.events.MeshEvent;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -275,14 +277,14 @@ class RedactionEngineTest {
         String pem = "-----BEGIN CERTIFICATE-----\nMIIBdzCCAR2gAwIBAgIUQUJD\n-----END CERTIFICATE-----\n";
         MeshEvent in = MeshEvent.builder()
                 .eventId("b1")
-                .observedTime(java.time.Instant.parse("2026-01-01T00:00:00Z"))
+                .observedTime(Instant.parse("2026-01-01T00:00:00Z"))
                 .meshId("istio-east")
                 .sourceKind(dev.meshlens.events.SourceKind.TRUST_BUNDLE)
                 .trustBundle(new dev.meshlens.events.TrustBundle(
                         "istio-east",
                         "cluster.local",
                         "file",
-                        java.util.List.of(
+                        List.of(
                                 new dev.meshlens.events.TrustBundle.Root(
                                         "CN=Root CA,O=east", "ab", null, null, null, null, pem),
                                 new dev.meshlens.events.TrustBundle.Root(

@@ -1,5 +1,6 @@
 package dev.meshlens.testkit;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -51,6 +52,6 @@ public interface KafkaService {
     /** {@link #producerProperties()} as a map, for clients that take one (e.g. Vert.x). */
     @SuppressWarnings({"unchecked", "rawtypes"})
     default Map<String, Object> producerConfig() {
-        return (Map) new java.util.HashMap<>(producerProperties());
+        return (Map) new HashMap<>(producerProperties());
     }
 }

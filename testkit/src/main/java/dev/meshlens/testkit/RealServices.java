@@ -1,6 +1,7 @@
 package dev.meshlens.testkit;
 
 import dev.meshlens.localstack.elasticsearch.LocalElasticsearch;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -150,7 +151,7 @@ public final class RealServices {
         System.err.println("meshlens testkit: " + message);
     }
 
-    private static String seconds(java.time.Duration d) {
+    private static String seconds(Duration d) {
         return String.format(Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
     }
 

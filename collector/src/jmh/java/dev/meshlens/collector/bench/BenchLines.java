@@ -3,6 +3,7 @@ package dev.meshlens.collector.bench;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.UUID;
 
 /** Realistic Istio text and Consul JSON lines (~390 bytes, ~5% TLS failures), generated from a fixed seed. */
 final class BenchLines {
@@ -39,7 +40,7 @@ final class BenchLines {
                     + "?page=" + r.nextInt(20) + " HTTP/1.1\" " + (fail ? "503 UF,URX " : "200 - ") + details + " - \""
                     + (fail ? tls : "-") + "\" " + r.nextInt(2000) + " " + r.nextInt(90000) + " " + r.nextInt(300) + " "
                     + r.nextInt(290) + " \"10." + r.nextInt(255) + "." + r.nextInt(255) + "." + r.nextInt(255) + "\" \""
-                    + UAS[r.nextInt(UAS.length)] + "\" \"" + new java.util.UUID(r.nextLong(), r.nextLong()) + "\" \""
+                    + UAS[r.nextInt(UAS.length)] + "\" \"" + new UUID(r.nextLong(), r.nextLong()) + "\" \""
                     + svc
                     + ".shop.svc.cluster.local:8080\" \"10.4." + r.nextInt(255) + "." + r.nextInt(255)
                     + ":8080\" outbound|8080||"
@@ -68,7 +69,7 @@ final class BenchLines {
                     + ",\"bytes_sent\":" + r.nextInt(90000) + ",\"duration\":" + r.nextInt(300)
                     + ",\"upstream_service_time\":\""
                     + r.nextInt(290) + "\",\"x_forwarded_for\":null,\"user_agent\":\"" + UAS[r.nextInt(UAS.length)]
-                    + "\",\"request_id\":\"" + new java.util.UUID(r.nextLong(), r.nextLong()) + "\",\"authority\":\""
+                    + "\",\"request_id\":\"" + new UUID(r.nextLong(), r.nextLong()) + "\",\"authority\":\""
                     + svc
                     + ":8080\",\"upstream_host\":\"10.5.0." + r.nextInt(255) + ":20000\",\"upstream_cluster\":\"" + svc
                     + ".default.dc1.internal.1d2e3f4a-0000-0000-0000-000000000000.consul\",\"upstream_local_address\":null,"

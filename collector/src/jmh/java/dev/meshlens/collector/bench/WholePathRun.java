@@ -7,18 +7,24 @@ import dev.meshlens.collector.format.ParsedLine;
 import dev.meshlens.collector.format.Presets;
 import io.micrometer.core.instrument.Timer;
 import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The collector's whole path, measured in CPU time: file bytes → parse → classify → redact → roll up
@@ -74,9 +80,8 @@ public final class WholePathRun {
                         .count();
                 Map<Long, Long> before = workerCpu();
                 long processBefore = processCpu();
-                try (java.nio.channels.FileChannel in = java.nio.channels.FileChannel.open(staged);
-                        java.nio.channels.FileChannel out =
-                                java.nio.channels.FileChannel.open(log, StandardOpenOption.APPEND)) {
+                try (FileChannel in = FileChannel.open(staged);
+                        FileChannel out = FileChannel.open(log, StandardOpenOption.APPEND)) {
                     long pos = 0;
                     while (pos < in.size()) {
                         pos += in.transferTo(pos, in.size() - pos, out);
@@ -136,11 +141,10 @@ public final class WholePathRun {
         return out;
     }
 
-    private static final java.time.format.DateTimeFormatter ENVOY_TIME = java.time.format.DateTimeFormatter.ofPattern(
-                    "yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
-            .withZone(java.time.ZoneOffset.UTC);
+    private static final DateTimeFormatter ENVOY_TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
-    static void render(List<String> sample, int n, long offset, Appendable out) throws java.io.IOException {
+    static void render(List<String> sample, int n, long offset, Appendable out) throws IOException {
         Instant base = Instant.parse("2026-12-06T00:00:00Z");
         for (int i = 0; i < n; i++) {
             out.append('[')
@@ -182,8 +186,8 @@ public final class WholePathRun {
         StringBuilder text = new StringBuilder();
         try {
             render(sample, sample.size(), 0, text);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         for (String l : text.toString().split("\n")) {
             lines.add(l);
@@ -195,7 +199,7 @@ public final class WholePathRun {
         while (MX.getCurrentThreadCpuTime() < until) { // warm-up
             for (String l : lines) {
                 Presets.ISTIO.parse(l, parsed);
-                sink += java.util.Objects.hashCode(classifier.classify(parsed));
+                sink += Objects.hashCode(classifier.classify(parsed));
             }
         }
         long start = MX.getCurrentThreadCpuTime();
@@ -203,7 +207,7 @@ public final class WholePathRun {
         while (MX.getCurrentThreadCpuTime() - start < seconds * 1e9) {
             for (String l : lines) {
                 Presets.ISTIO.parse(l, parsed);
-                sink += java.util.Objects.hashCode(classifier.classify(parsed));
+                sink += Objects.hashCode(classifier.classify(parsed));
             }
             n += lines.size();
         }

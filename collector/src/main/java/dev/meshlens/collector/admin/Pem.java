@@ -5,6 +5,7 @@ import dev.meshlens.events.TrustBundle;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
@@ -22,7 +23,7 @@ public final class Pem {
         List<X509Certificate> out = new ArrayList<>();
         try {
             CertificateFactory cf = CertificateFactory.getInstance("X.509");
-            Collection<? extends java.security.cert.Certificate> certs =
+            Collection<? extends Certificate> certs =
                     cf.generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
             for (var c : certs) {
                 out.add((X509Certificate) c);
@@ -94,7 +95,7 @@ public final class Pem {
     static String pem(X509Certificate c) {
         try {
             return "-----BEGIN CERTIFICATE-----\n"
-                    + java.util.Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(c.getEncoded())
+                    + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(c.getEncoded())
                     + "\n-----END CERTIFICATE-----\n";
         } catch (CertificateException e) {
             return null;

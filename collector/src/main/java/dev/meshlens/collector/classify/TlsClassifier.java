@@ -8,6 +8,7 @@ import dev.meshlens.events.ObserverRole;
 import dev.meshlens.events.RejectedBy;
 import dev.meshlens.events.TlsFailure;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Classifies access-log lines and free failure text into the stable TLS failure taxonomy. The access-log
@@ -196,7 +197,7 @@ public final class TlsClassifier {
             return null;
         }
         ObserverRole role = null;
-        String lower = text.toLowerCase(java.util.Locale.ROOT);
+        String lower = text.toLowerCase(Locale.ROOT);
         if (lower.contains("upstream connect error")
                 || lower.contains("transport failure reason")
                 || lower.contains("upstream_reset_before_response_started")

@@ -37,6 +37,8 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -153,11 +155,11 @@ public final class Collector implements AutoCloseable {
                     f.get(FILE_IDENTITY_FROM_PATH) != null ? f.get(FILE_IDENTITY_FROM_PATH) : GlobIdentity.regex(globs);
             if (identityPattern != null && f.get(FILE_IDENTITY_TEMPLATE) != null) {
                 pipeline.localIdentity(new dev.meshlens.collector.event.LocalIdentity(
-                        java.util.regex.Pattern.compile(identityPattern), f.get(FILE_IDENTITY_TEMPLATE)));
+                        Pattern.compile(identityPattern), f.get(FILE_IDENTITY_TEMPLATE)));
             }
             String gatewayPath = f.get(FILE_GATEWAY_FROM_PATH);
             if (gatewayPath != null) {
-                pipeline.gatewayPaths(java.util.regex.Pattern.compile(gatewayPath));
+                pipeline.gatewayPaths(Pattern.compile(gatewayPath));
             }
             FileTailer t = new FileTailer(new FileTailer.Options(
                     GlobIdentity.plain(globs),
@@ -297,7 +299,7 @@ public final class Collector implements AutoCloseable {
         return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
-    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     @Override
     public void close() {

@@ -16,6 +16,7 @@ import dev.meshlens.events.SourceKind;
 import dev.meshlens.events.TlsFailure;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Explains one line at a time, offline: unwraps container runtime wrappers, detects the kind of line
@@ -77,7 +78,7 @@ public final class Explainer {
     public Explanation explain(String raw) {
         lineNo++;
         ContainerUnwrapper.Unwrapped u = unwrapper.unwrap(raw);
-        String wrapper = u.wrapper().name().toLowerCase(java.util.Locale.ROOT);
+        String wrapper = u.wrapper().name().toLowerCase(Locale.ROOT);
         String line = u.line();
         if (line == null) {
             return new Explanation("partial", wrapper, null, null, null, null, raw);

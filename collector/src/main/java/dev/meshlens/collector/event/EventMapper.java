@@ -10,7 +10,9 @@ import dev.meshlens.events.MeshEvent;
 import dev.meshlens.events.MeshNames;
 import dev.meshlens.events.ObserverRole;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
+import java.time.YearMonth;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -197,7 +199,7 @@ public final class EventMapper {
                 || minute > 59
                 || second < 0
                 || second > 59
-                || day > 28 && day > java.time.YearMonth.of(year, month).lengthOfMonth()) {
+                || day > 28 && day > YearMonth.of(year, month).lengthOfMonth()) {
             return null;
         }
         int nanos = 0;
@@ -214,7 +216,7 @@ public final class EventMapper {
                 nanos *= 10;
             }
         }
-        long epochDay = java.time.LocalDate.of(year, month, day).toEpochDay();
+        long epochDay = LocalDate.of(year, month, day).toEpochDay();
         return Instant.ofEpochSecond(epochDay * 86_400L + hour * 3_600L + minute * 60L + second, nanos);
     }
 

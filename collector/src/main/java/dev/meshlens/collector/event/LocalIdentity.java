@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * The identity of the Envoy that wrote a log file, derived from the file's path. Mesh default
@@ -35,7 +36,7 @@ public record LocalIdentity(Pattern pathPattern, String template) {
         Pattern p;
         try {
             p = Pattern.compile(pathPattern);
-        } catch (java.util.regex.PatternSyntaxException e) {
+        } catch (PatternSyntaxException e) {
             problems.add("is not a valid regular expression: " + e.getDescription());
             return problems;
         }

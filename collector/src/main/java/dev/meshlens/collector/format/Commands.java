@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The built-in command table (name to syntax and semantic field) and one syntax checker, in the
@@ -206,7 +207,7 @@ public final class Commands {
     public static final CommandParser CONTROL_PLANE = controlPlane();
 
     private static CommandParser controlPlane() {
-        java.util.Set<String> names = dev.meshlens.events.mesh.MeshProfiles.controlPlaneCommands();
+        Set<String> names = dev.meshlens.events.mesh.MeshProfiles.controlPlaneCommands();
         return name -> names.contains(name) ? new Spec(name, Args.NONE, Field.OTHER) : null;
     }
 

@@ -3,6 +3,9 @@ package dev.meshlens.collector.format;
 import dev.meshlens.events.mesh.AccessLogPreset;
 import dev.meshlens.events.mesh.MeshProfile;
 import dev.meshlens.events.mesh.MeshProfiles;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * Detects what kind of line one is, for sources that mix formats and for {@code explain}: a JSON access
@@ -18,18 +21,18 @@ public final class FormatDetector {
     private static final LineFormat[] TEXT =
             Presets.all().stream().filter(f -> f instanceof TextFormat).toArray(LineFormat[]::new);
     /** The detection kind of each: the preset's name, {@code -text} appended to a bare mesh name. */
-    private static final String[] TEXT_KINDS = java.util.Arrays.stream(TEXT)
+    private static final String[] TEXT_KINDS = Arrays.stream(TEXT)
             .map(f -> f.name().indexOf('-') < 0 ? f.name() + "-text" : f.name())
             .toArray(String[]::new);
 
     /** Every format detection can answer with, in a fixed order (metric tags, per-format counts). */
-    public static final java.util.List<LineFormat> FORMATS;
+    public static final List<LineFormat> FORMATS;
 
     static {
-        java.util.List<LineFormat> f = new java.util.ArrayList<>();
+        List<LineFormat> f = new ArrayList<>();
         f.add(Presets.GENERIC_JSON);
-        f.addAll(java.util.Arrays.asList(TEXT));
-        FORMATS = java.util.List.copyOf(f);
+        f.addAll(Arrays.asList(TEXT));
+        FORMATS = List.copyOf(f);
     }
 
     /** The kind of an Envoy debug/warning line. */

@@ -1,5 +1,7 @@
 package dev.meshlens.collector.format;
 
+import java.util.Arrays;
+
 /**
  * Offsets of each field of one parsed line; reused across lines by one thread. Values are
  * materialised as strings only when asked for. Absent values ({@code -}, empty, JSON null, missing
@@ -26,8 +28,8 @@ public final class ParsedLine {
 
     void reset(String line) {
         this.line = line;
-        java.util.Arrays.fill(start, -1);
-        java.util.Arrays.fill(end, -1);
+        Arrays.fill(start, -1);
+        Arrays.fill(end, -1);
     }
 
     void set(int slot, int s, int e, byte esc) {

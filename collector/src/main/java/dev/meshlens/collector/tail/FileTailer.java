@@ -1,6 +1,7 @@
 package dev.meshlens.collector.tail;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileSystems;
@@ -23,6 +24,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -105,8 +107,7 @@ public final class FileTailer implements AutoCloseable {
     private final ByteBuffer buf;
     private final LineDecoder decoder = new LineDecoder();
     /** The followed files, for readers on other threads (metrics); the tailing thread owns {@link #states}. */
-    private final java.util.concurrent.CopyOnWriteArrayList<FileState> followed =
-            new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final CopyOnWriteArrayList<FileState> followed = new CopyOnWriteArrayList<>();
 
     private final AtomicLong rewinds = new AtomicLong();
     private long lastCheckpointNanos = System.nanoTime();
@@ -379,7 +380,7 @@ public final class FileTailer implements AutoCloseable {
                                 out.add(p);
                             }
                         });
-            } catch (java.io.UncheckedIOException e) {
+            } catch (UncheckedIOException e) {
                 LOG.debug("listing {} failed: {}", base, e.getMessage());
             }
         }

@@ -15,13 +15,19 @@ import dev.meshlens.events.MeshKind;
 import dev.meshlens.events.ObserverRole;
 import dev.meshlens.events.SourceKind;
 import dev.meshlens.events.TrustBundle;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -158,15 +164,15 @@ class AdminSourcesTest {
     // ---- /config_dump: where the issuers come from (Envoy's /certs has none) ----
 
     /** /certs as real Envoy answers it for {@code leaf} and {@code cas}: serials, SANs and dates, no issuer. */
-    static String realCerts(java.security.cert.X509Certificate leaf, java.security.cert.X509Certificate... cas) {
+    static String realCerts(X509Certificate leaf, X509Certificate... cas) {
         StringBuilder ca = new StringBuilder();
-        for (java.security.cert.X509Certificate c : cas) {
+        for (X509Certificate c : cas) {
             ca.append(ca.isEmpty() ? "" : ",").append(realDetails(c));
         }
         return "{\"certificates\":[{\"ca_cert\":[" + ca + "],\"cert_chain\":[" + realDetails(leaf) + "]}]}";
     }
 
-    private static String realDetails(java.security.cert.X509Certificate c) {
+    private static String realDetails(X509Certificate c) {
         List<String> uris = Pem.info(c).uriSans();
         return "{\"path\":\"<inline>\",\"serial_number\":\""
                 + c.getSerialNumber().toString(16)
@@ -191,8 +197,7 @@ class AdminSourcesTest {
         return server;
     }
 
-    private static void reply(com.sun.net.httpserver.HttpExchange ex, int code, String body)
-            throws java.io.IOException {
+    private static void reply(com.sun.net.httpserver.HttpExchange ex, int code, String body) throws IOException {
         byte[] b = body.getBytes(StandardCharsets.UTF_8);
         ex.sendResponseHeaders(code, b.length);
         ex.getResponseBody().write(b);
@@ -205,7 +210,7 @@ class AdminSourcesTest {
 
     @Test
     void istioSecretsGiveTheInventoryItsIssuers() throws Exception {
-        List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> asked = new CopyOnWriteArrayList<>();
         HttpServer s = admin(
                 realCerts(
                         TlsConfigDumpTest.FRONTEND.cert(), TlsConfigDumpTest.EAST.cert(), TlsConfigDumpTest.DC1.cert()),
@@ -235,7 +240,7 @@ class AdminSourcesTest {
 
     @Test
     void consulHasNoSecretsSoTheListenersAreRead() throws Exception {
-        List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> asked = new CopyOnWriteArrayList<>();
         HttpServer s = admin(
                 realCerts(TlsConfigDumpTest.INFO.cert(), TlsConfigDumpTest.DC1.cert(), TlsConfigDumpTest.EAST.cert()),
                 Map.of(
@@ -266,7 +271,7 @@ class AdminSourcesTest {
                 Map.of(),
                 Map.of("dynamic_active_secrets", "<html>not json", "dynamic_listeners", "{\"configs\":[{\"x\":"),
                 Map.of("dynamic_active_secrets", "{}", "dynamic_listeners", "{\"configs\":[]}"))) {
-            HttpServer s = admin(certs, dumps, new java.util.ArrayList<>());
+            HttpServer s = admin(certs, dumps, new ArrayList<>());
             try {
                 MeshEvent e = new AdminSources("istio-east", MeshKind.ISTIO, "east").pollCerts(url(s));
                 assertEquals("unknown", e.attributes().get(AdminSources.ATTR_ISSUERS), dumps.toString());
@@ -294,11 +299,11 @@ class AdminSourcesTest {
                         // and a listener dump that is garbage right after a key: a parser's message would quote it
                         "dynamic_listeners",
                         "{\"private_key\":\"" + keyBody + "\" oops"),
-                new java.util.ArrayList<>());
-        java.io.PrintStream err = System.err;
-        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+                new ArrayList<>());
+        PrintStream err = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
         try {
-            System.setErr(new java.io.PrintStream(captured, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
             AdminSources a = new AdminSources("istio-east", MeshKind.ISTIO, "east");
             MeshEvent e = a.pollCerts(url(s));
             assertEquals("known", e.attributes().get(AdminSources.ATTR_ISSUERS));
@@ -318,9 +323,9 @@ class AdminSourcesTest {
                         "{}",
                         "dynamic_listeners",
                         "{\"private_key\":\"" + keyBody + "\" oops"),
-                new java.util.ArrayList<>());
+                new ArrayList<>());
         try {
-            System.setErr(new java.io.PrintStream(captured, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
             assertEquals(
                     "unknown",
                     new AdminSources("istio-east", MeshKind.ISTIO, "east")

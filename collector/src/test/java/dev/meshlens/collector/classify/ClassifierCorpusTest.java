@@ -15,6 +15,8 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -51,9 +53,7 @@ class ClassifierCorpusTest {
                     // #!format text | #!format PRESET [sidecar|gateway]: how the following lines are read
                     String[] d = l.substring("#!format ".length()).trim().split("\\s+");
                     format = d[0].equals("text") ? null : d[0];
-                    role = d.length > 1
-                            ? ProxyRole.valueOf(d[1].toUpperCase(java.util.Locale.ROOT))
-                            : ProxyRole.UNKNOWN;
+                    role = d.length > 1 ? ProxyRole.valueOf(d[1].toUpperCase(Locale.ROOT)) : ProxyRole.UNKNOWN;
                     assertTrue(
                             format == null || Presets.byName(format) != null,
                             "corpus line " + n + ": no preset " + format);
@@ -173,7 +173,7 @@ class ClassifierCorpusTest {
 
     @Test
     void gatewayRoleComesFromThePath() {
-        var gateways = java.util.regex.Pattern.compile("^/var/log/pods/[^/]*gateway");
+        var gateways = Pattern.compile("^/var/log/pods/[^/]*gateway");
         assertEquals(
                 ProxyRole.GATEWAY,
                 ProxyRole.fromPath(

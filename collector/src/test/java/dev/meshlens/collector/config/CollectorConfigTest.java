@@ -6,8 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.meshlens.config.ConfigException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 class CollectorConfigTest {
@@ -173,7 +176,7 @@ class CollectorConfigTest {
     /** The YAML examples in docs/collector.md are valid configurations. */
     @Test
     void documentedExamplesAreValid() throws Exception {
-        String doc = java.nio.file.Files.readString(java.nio.file.Path.of("..", "docs", "collector.md"));
+        String doc = Files.readString(Path.of("..", "docs", "collector.md"));
         int examples = 0;
         String[] blocks = doc.split("```yaml\n");
         for (int i = 1; i < blocks.length; i++) {
@@ -240,8 +243,7 @@ class CollectorConfigTest {
         List<String> globs = c.get(FILES).get(0).get(FILE_GLOBS);
         assertEquals(List.of("/var/log/pods/*_*-*/istio-proxy/*.log"), GlobIdentity.plain(globs));
         var id = new dev.meshlens.collector.event.LocalIdentity(
-                java.util.regex.Pattern.compile(GlobIdentity.regex(globs)),
-                c.get(FILES).get(0).get(FILE_IDENTITY_TEMPLATE));
+                Pattern.compile(GlobIdentity.regex(globs)), c.get(FILES).get(0).get(FILE_IDENTITY_TEMPLATE));
         assertEquals(
                 "spiffe://cluster.local/ns/default/sa/ledger",
                 id.resolve("/var/log/pods/web_ledger-7d9f8-abcde_0123/istio-proxy/0.log"));
@@ -256,8 +258,7 @@ class CollectorConfigTest {
         List<String> globs = List.of("/demo/istio-east/{service:backend,catalog}/access.log");
         assertEquals(List.of("/demo/istio-east/{backend,catalog}/access.log"), GlobIdentity.plain(globs));
         var id = new dev.meshlens.collector.event.LocalIdentity(
-                java.util.regex.Pattern.compile(GlobIdentity.regex(globs)),
-                "spiffe://cluster.local/ns/default/sa/{service}");
+                Pattern.compile(GlobIdentity.regex(globs)), "spiffe://cluster.local/ns/default/sa/{service}");
         assertEquals("spiffe://cluster.local/ns/default/sa/catalog", id.resolve("/demo/istio-east/catalog/access.log"));
         assertEquals(null, id.resolve("/demo/istio-east/frontend/access.log"));
     }

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /** The receiver fed by the real OpenTelemetry Java SDK (OTLP/HTTP protobuf exporter) and by OTLP JSON. */
@@ -123,8 +124,7 @@ class OtlpReceiverTest {
 
     @Test
     void aPausedPublisherAnswers503AtOnceAndTakesTheRetry() throws Exception {
-        java.util.concurrent.atomic.AtomicReference<String> paused =
-                new java.util.concurrent.atomic.AtomicReference<>("the spool reached spool.max_bytes");
+        AtomicReference<String> paused = new AtomicReference<>("the spool reached spool.max_bytes");
         EventPublisher full = new EventPublisher() {
             @Override
             public CompletableFuture<Void> publish(MeshEvent e) {

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -136,14 +137,13 @@ class DiskSpoolTest {
             }
             s.sync();
             Path cursor = dir.resolve(DiskSpool.CURSOR);
-            Object inode = Files.readAttributes(cursor, java.nio.file.attribute.BasicFileAttributes.class)
-                    .fileKey();
+            Object inode =
+                    Files.readAttributes(cursor, BasicFileAttributes.class).fileKey();
             List<DiskSpool.Entry> some = s.peek(12);
             s.commit(some.get(11), 12);
             assertEquals(
                     inode,
-                    Files.readAttributes(cursor, java.nio.file.attribute.BasicFileAttributes.class)
-                            .fileKey(),
+                    Files.readAttributes(cursor, BasicFileAttributes.class).fileKey(),
                     "same file, overwritten in place (no temporary file that needs a new block)");
             assertEquals(64, Files.size(cursor));
         }

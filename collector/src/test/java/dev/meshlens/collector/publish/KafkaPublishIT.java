@@ -22,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -29,6 +30,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -187,7 +189,7 @@ public class KafkaPublishIT {
                 .count();
         assertEquals(written.stream().filter(s -> s.contains(" 503 ")).count(), failures);
         // one key, so one partition: the replay kept the order of the lines (observed times increase with i)
-        List<java.time.Instant> times = got.stream()
+        List<Instant> times = got.stream()
                 .map(r -> EventCodec.get().decodeEvent(r.value()).observedTime())
                 .toList();
         for (int i = 1; i < times.size(); i++) {
@@ -218,7 +220,7 @@ public class KafkaPublishIT {
     static void createTopic(String bootstrap) throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
             admin.createTopics(List.of(new NewTopic(TOPIC, 3, (short) 1))).all().get(30, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
                 throw e;
             }

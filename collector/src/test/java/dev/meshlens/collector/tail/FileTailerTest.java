@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +13,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -177,7 +180,7 @@ class FileTailerTest {
                 seen.add(line.text());
                 if (line.text().equals("l2") && failOnce[0]) {
                     failOnce[0] = false;
-                    return CompletableFuture.failedFuture(new java.io.IOException("No space left on device"));
+                    return CompletableFuture.failedFuture(new IOException("No space left on device"));
                 }
                 return CompletableFuture.completedFuture(null);
             });
@@ -200,8 +203,8 @@ class FileTailerTest {
     void checkpointLagCountsWhatARoundHasNotReachedYet() throws Exception {
         Path a = dir.resolve("a.log");
         append(a, "l1\nl2\nl3\n");
-        java.util.concurrent.CountDownLatch inSecondLine = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        CountDownLatch inSecondLine = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
         try (FileTailer t = tailer("a.log")) {
             Thread round = Thread.ofPlatform().start(() -> {
                 try {
@@ -216,7 +219,7 @@ class FileTailerTest {
                     throw new RuntimeException(e);
                 }
             });
-            assertTrue(inSecondLine.await(5, java.util.concurrent.TimeUnit.SECONDS));
+            assertTrue(inSecondLine.await(5, TimeUnit.SECONDS));
             assertEquals(Files.size(a), t.lagBytes(), "mid-round, nothing is durable yet: the whole file lags");
             release.countDown();
             round.join(5000);

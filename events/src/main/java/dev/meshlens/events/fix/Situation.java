@@ -6,6 +6,7 @@ import dev.meshlens.events.mesh.MeshProfile;
 import dev.meshlens.events.mesh.MeshProfiles;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * A finding with the facts of both its meshes: what dialects fill resources from.
@@ -102,8 +103,8 @@ public record Situation(Finding finding, MeshFacts client, MeshFacts server) {
         return v;
     }
 
-    private static final java.util.regex.Pattern PLAIN = java.util.regex.Pattern.compile("[A-Za-z0-9._:/@+ -]+");
-    private static final java.util.regex.Pattern LONG_RUN = java.util.regex.Pattern.compile("[A-Za-z0-9+/]{33,}");
+    private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9._:/@+ -]+");
+    private static final Pattern LONG_RUN = Pattern.compile("[A-Za-z0-9+/]{33,}");
 
     /** A Kubernetes-safe name: lower case, [a-z0-9-], at most 63 characters. */
     static String k8sName(String... parts) {

@@ -1,5 +1,6 @@
 package dev.meshlens.events.mesh;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +40,7 @@ public final class EnvoyProfile {
         g.put("timestamp", "%START_TIME%");
         g.put("@timestamp", "%START_TIME%");
         g.put("status", "%RESPONSE_CODE%");
-        GENERIC_JSON_FORMAT = java.util.Collections.unmodifiableMap(g);
+        GENERIC_JSON_FORMAT = Collections.unmodifiableMap(g);
     }
 
     public static final AccessLogPreset TEXT =

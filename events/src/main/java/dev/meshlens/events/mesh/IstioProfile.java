@@ -1,9 +1,11 @@
 package dev.meshlens.events.mesh;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Istio: {@code spiffe://<trust-domain>/ns/<namespace>/sa/<service-account>} identities, the default TEXT and
@@ -80,7 +82,7 @@ public final class IstioProfile {
             NamingTemplate.of(NAME, "spiffe://<trust-domain>/ns/<namespace>/sa/<service-account>", "service-account");
 
     /** The clusters Istio's sidecars always have (passthrough and black hole for unknown destinations). */
-    static final java.util.Set<String> FIXED_CLUSTERS = java.util.Set.of(
+    static final Set<String> FIXED_CLUSTERS = Set.of(
             "PassthroughCluster", "BlackHoleCluster", "InboundPassthroughClusterIpv4", "InboundPassthroughClusterIpv6");
 
     /** How Istio names clusters and SNI. */
@@ -194,6 +196,6 @@ public final class IstioProfile {
         for (int i = 0; i < kv.length; i += 2) {
             m.put(kv[i], kv[i + 1]);
         }
-        return java.util.Collections.unmodifiableMap(m);
+        return Collections.unmodifiableMap(m);
     }
 }

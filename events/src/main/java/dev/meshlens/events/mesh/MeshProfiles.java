@@ -1,6 +1,7 @@
 package dev.meshlens.events.mesh;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,7 +52,7 @@ public final class MeshProfiles {
         }
         ALL = List.copyOf(all);
         BY_NAME = Map.copyOf(byName);
-        PRESETS = java.util.Collections.unmodifiableMap(presets);
+        PRESETS = Collections.unmodifiableMap(presets);
     }
 
     private MeshProfiles() {}

@@ -1,6 +1,7 @@
 package dev.meshlens.events.fix;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -170,7 +171,7 @@ final class DocumentedFields {
                             "list"));
 
     private static Map<String, String> with(Map<String, String> own) {
-        Map<String, String> all = new java.util.HashMap<>(COMMON);
+        Map<String, String> all = new HashMap<>(COMMON);
         all.putAll(own);
         return Map.copyOf(all);
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.meshlens.events.FailureCategory;
 import dev.meshlens.events.RejectedBy;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -123,7 +124,7 @@ class FixPlanTest {
     @Test
     void namedMissingRootIsTheOneOffered() {
         var other = FixFixtures.root("CN=other", "0123456789abcdef01", "consul-root.pem");
-        Map<String, MeshFacts> meshes = new java.util.HashMap<>(FixFixtures.meshes());
+        Map<String, MeshFacts> meshes = new HashMap<>(FixFixtures.meshes());
         meshes.put(
                 "istio-east",
                 new MeshFacts(
@@ -215,7 +216,7 @@ class FixPlanTest {
 
     @Test
     void twoConsulMeshesPeerAndTheServerExportsTheService() {
-        Map<String, MeshFacts> meshes = new java.util.HashMap<>(FixFixtures.meshes());
+        Map<String, MeshFacts> meshes = new HashMap<>(FixFixtures.meshes());
         meshes.put("istio-east", new MeshFacts("istio-east", "consul", "other.consul", "team-web", List.of()));
         FixPlan p =
                 Fixes.plan(FixFixtures.finding(FailureCategory.UNTRUSTED_ROOT, RejectedBy.PEER, true, NONE), meshes);

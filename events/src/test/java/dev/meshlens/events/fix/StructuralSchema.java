@@ -1,6 +1,7 @@
 package dev.meshlens.events.fix;
 
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -139,7 +140,7 @@ final class StructuralSchema {
             case "array" -> v instanceof List;
             case "string" -> v instanceof String;
             case "boolean" -> v instanceof Boolean;
-            case "integer" -> v instanceof Integer || v instanceof Long || v instanceof java.math.BigInteger;
+            case "integer" -> v instanceof Integer || v instanceof Long || v instanceof BigInteger;
             case "number" -> v instanceof Number;
             default -> false;
         };

@@ -12,6 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -147,7 +149,7 @@ public final class LocalElasticsearch implements AutoCloseable {
         private String clusterName = "meshlens-local";
         private Duration startTimeout = DEFAULT_START_TIMEOUT;
         private boolean c1Only = true;
-        private final java.util.List<String> extraJvmArgs = new java.util.ArrayList<>();
+        private final List<String> extraJvmArgs = new ArrayList<>();
 
         private Builder() {}
 

@@ -8,7 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -178,7 +180,7 @@ public final class LocalKafka implements AutoCloseable {
         private String heap = DEFAULT_HEAP;
         private Duration startTimeout = DEFAULT_START_TIMEOUT;
         private boolean c1Only = true;
-        private final java.util.List<String> extraJvmArgs = new java.util.ArrayList<>();
+        private final List<String> extraJvmArgs = new ArrayList<>();
 
         private Builder() {}
 

@@ -3,6 +3,8 @@ package dev.meshlens.localstack.kafka;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 class LocalKafkaTest {
@@ -18,10 +20,9 @@ class LocalKafkaTest {
     }
 
     @Test
-    void theClusterIdStaysWithTheData(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    void theClusterIdStaysWithTheData(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
         String id = LocalKafka.clusterId(dir);
         assertEquals(id, LocalKafka.clusterId(dir), "read back, not drawn again");
-        assertEquals(
-                id, java.nio.file.Files.readString(dir.resolve("cluster.id")).trim());
+        assertEquals(id, Files.readString(dir.resolve("cluster.id")).trim());
     }
 }

@@ -9,6 +9,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 
 /**
  * Bearer tokens checked against their SHA-256 hashes from the configuration; the tokens
@@ -53,7 +54,7 @@ public final class TokenAuthenticator {
      * that mesh (not admin tokens), sorted and joined; null when no team token names it.
      */
     public String teamOf(String mesh) {
-        java.util.TreeSet<String> names = new java.util.TreeSet<>();
+        TreeSet<String> names = new TreeSet<>();
         for (Scope s : byHash.values()) {
             if (!s.admin() && s.meshes().contains(mesh)) {
                 names.add(s.tokenName());

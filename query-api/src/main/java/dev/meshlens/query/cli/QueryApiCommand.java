@@ -244,7 +244,7 @@ public final class QueryApiCommand {
                             new ReadModel.InventorySettings(
                                     c.get(QueryApiKeys.HTTP_CERT_WARNING_DAYS),
                                     c.get(QueryApiKeys.HTTP_BLIND_AFTER),
-                                    java.time.Duration.ofHours(24))));
+                                    Duration.ofHours(24))));
             vertx.deployVerticle(api).await(30, TimeUnit.SECONDS);
             r.httpPort = api.port();
             if (c.tokens().isEmpty()) {

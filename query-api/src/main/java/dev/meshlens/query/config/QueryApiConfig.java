@@ -8,6 +8,7 @@ import dev.meshlens.config.Settings;
 import dev.meshlens.correlator.CorrelationConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -67,7 +68,7 @@ public final class QueryApiConfig {
      * correlated for that long); a static member's {@code group.instance.id} (Kafka Streams appends the thread index).
      */
     public CorrelationConfig correlation() {
-        Map<String, String> more = new java.util.HashMap<>();
+        Map<String, String> more = new HashMap<>();
         more.put(
                 "main.consumer.metadata.max.age.ms",
                 Long.toString(get(METADATA_MAX_AGE).toMillis()));

@@ -7,6 +7,7 @@ import dev.meshlens.query.metrics.MeshlensMetrics;
 import dev.meshlens.query.read.ReadModel;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -34,7 +35,7 @@ public final class GaugeRefresher {
     private static Instant notAfter(String text) {
         try {
             return text == null ? null : Instant.parse(text);
-        } catch (java.time.format.DateTimeParseException e) {
+        } catch (DateTimeParseException e) {
             return null; // an inventory entry without a readable notAfter has no expiration to report
         }
     }

@@ -11,6 +11,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -208,8 +209,7 @@ public final class MeshlensMetrics {
     }
 
     /** Dead-letter reasons ingest itself decides (Elasticsearch rejections add rejected_<type>). */
-    static final java.util.List<String> KNOWN_DEAD_LETTER_REASONS =
-            java.util.List.of("empty", "decode", "bad_event_id", "encode");
+    static final List<String> KNOWN_DEAD_LETTER_REASONS = List.of("empty", "decode", "bad_event_id", "encode");
 
     /** Known reasons exist at 0 from the start, so alert rules see a series before the first dead letter. */
     private void registerKnownDeadLetterReasons() {

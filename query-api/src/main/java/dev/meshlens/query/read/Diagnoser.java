@@ -12,11 +12,14 @@ import dev.meshlens.query.store.QueryDsl;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * "Why can't A reach B?": resolves both endpoints (SPIFFE ID or service name), looks up the pair's
@@ -281,16 +284,15 @@ public final class Diagnoser {
     /** How long the per-mesh presence (newest event, newest envoy-stats event) is reused. */
     static final long PRESENCE_TTL_MS = 5_000;
 
-    private final java.util.concurrent.atomic.AtomicReference<Presence> presence =
-            new java.util.concurrent.atomic.AtomicReference<>();
+    private final AtomicReference<Presence> presence = new AtomicReference<>();
 
-    private record Presence(long at, CompletableFuture<java.util.Map<String, long[]>> value) {}
+    private record Presence(long at, CompletableFuture<Map<String, long[]>> value) {}
 
     /**
      * mesh -> {newest observed_time, newest envoy-stats observed_time} in epoch ms, shared by every
      * diagnose call for {@link #PRESENCE_TTL_MS} (one aggregation instead of a probe per mesh and call).
      */
-    CompletableFuture<java.util.Map<String, long[]>> presence(Instant now) {
+    CompletableFuture<Map<String, long[]>> presence(Instant now) {
         Presence p = presence.get();
         if (p != null
                 && now.toEpochMilli() - p.at() < PRESENCE_TTL_MS
@@ -310,8 +312,8 @@ public final class Diagnoser {
         sm.putObject("terms").put("field", "mesh_id").put("size", 1000);
         sm.putObject("aggs").putObject("last").putObject("max").put("field", "observed_time");
         CompletableFuture<JsonNode> search = es.search(names.eventsPattern(), body, "aggregations");
-        CompletableFuture<java.util.Map<String, long[]>> f = search.thenApply(r -> {
-            java.util.Map<String, long[]> out = new java.util.HashMap<>();
+        CompletableFuture<Map<String, long[]>> f = search.thenApply(r -> {
+            Map<String, long[]> out = new HashMap<>();
             for (JsonNode b : r.path("aggregations").path("m").path("buckets")) {
                 out.put(
                         b.path("key").asText(),

@@ -10,6 +10,7 @@ import dev.meshlens.query.store.QueryDsl;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -118,7 +119,7 @@ public final class ReadModel {
                         f.meshes(),
                         f.categories(),
                         f.state(),
-                        f.since().truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
+                        f.since().truncatedTo(ChronoUnit.SECONDS),
                         f.page(),
                         f.size());
         return firstPages.get(new FindingsKey(scope, keyed), () -> searchFindings(keyed, scope));

@@ -9,8 +9,11 @@ import dev.meshlens.events.Finding;
 import dev.meshlens.events.MeshEvent;
 import dev.meshlens.events.ObserverRole;
 import dev.meshlens.events.SpiffeId;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * Elasticsearch documents: the event or finding exactly as {@link EventCodec} writes it, plus a
@@ -40,7 +43,7 @@ public final class Documents {
         return bytes(doc);
     }
 
-    private static final java.util.Set<String> DERIVED = java.util.Set.of(
+    private static final Set<String> DERIVED = Set.of(
             "destination_service",
             "server_service",
             "client_service",
@@ -81,7 +84,7 @@ public final class Documents {
         field(sb, "trust_domain", trustDomain(e));
         field(sb, "trace_id", traceId);
         field(sb, "ingested_at", ingestedAt.toString());
-        byte[] suffix = sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] suffix = sb.toString().getBytes(StandardCharsets.UTF_8);
         byte[] out = new byte[end + suffix.length + 1];
         System.arraycopy(wire, 0, out, 0, end);
         System.arraycopy(suffix, 0, out, end, suffix.length);
@@ -122,7 +125,7 @@ public final class Documents {
                 p.skipChildren();
             }
             return flags;
-        } catch (java.io.IOException ex) {
+        } catch (IOException ex) {
             return CONFLICT;
         }
     }

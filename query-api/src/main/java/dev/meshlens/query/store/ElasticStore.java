@@ -11,6 +11,7 @@ import dev.meshlens.query.config.QueryApiConfig;
 import dev.meshlens.query.config.QueryApiKeys;
 import java.io.IOException;
 import java.io.StringReader;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import org.apache.http.Header;
@@ -108,7 +109,7 @@ public final class ElasticStore implements AutoCloseable {
                 c.get(QueryApiKeys.INGEST_RETENTION_DAYS));
     }
 
-    static String durationSetting(java.time.Duration d) {
+    static String durationSetting(Duration d) {
         return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
     }
 

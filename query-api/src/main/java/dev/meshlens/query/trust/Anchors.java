@@ -1,6 +1,7 @@
 package dev.meshlens.query.trust;
 
 import dev.meshlens.events.TrustBundle;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -58,8 +59,7 @@ final class Anchors {
             }
             by = found.isEmpty() ? null : BY_SUBJECT;
         }
-        found.sort(Comparator.comparing(
-                        (TrustBundle.Root r) -> r.notAfter() == null ? java.time.Instant.MAX : r.notAfter())
+        found.sort(Comparator.comparing((TrustBundle.Root r) -> r.notAfter() == null ? Instant.MAX : r.notAfter())
                 .reversed());
         return new Match(List.copyOf(found), by, otherKey);
     }

@@ -4,6 +4,7 @@ import dev.meshlens.events.MeshEvent;
 import dev.meshlens.events.SourceKind;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -81,7 +82,7 @@ public final class InventoryBuilder {
         for (String id : ids) {
             List<BundleVersion> bs =
                     new ArrayList<>(bundles.getOrDefault(id, Map.of()).values());
-            bs.sort(java.util.Comparator.comparing(BundleVersion::observedAt));
+            bs.sort(Comparator.comparing(BundleVersion::observedAt));
             List<Chain> cs = new ArrayList<>(chains.getOrDefault(id, Map.of()).values());
             out.put(id, new MeshInventory(id, kinds.get(id), trustDomains.get(id), bs, cs));
         }

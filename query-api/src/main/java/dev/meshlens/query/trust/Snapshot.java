@@ -3,6 +3,7 @@ package dev.meshlens.query.trust;
 import dev.meshlens.events.TrustBundle;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +19,7 @@ import java.util.function.UnaryOperator;
  */
 public record Snapshot(Instant at, Map<String, MeshView> meshes) {
     public Snapshot {
-        meshes = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(meshes));
+        meshes = Collections.unmodifiableMap(new LinkedHashMap<>(meshes));
     }
 
     MeshView mesh(String id) {

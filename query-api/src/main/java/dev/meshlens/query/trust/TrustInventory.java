@@ -4,6 +4,8 @@ import dev.meshlens.events.TrustBundle;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +20,7 @@ import java.util.TreeSet;
  */
 public record TrustInventory(Map<String, MeshInventory> meshes) {
     public TrustInventory {
-        meshes = java.util.Collections.unmodifiableMap(new TreeMap<>(meshes));
+        meshes = Collections.unmodifiableMap(new TreeMap<>(meshes));
     }
 
     public static TrustInventory empty() {
@@ -115,7 +117,7 @@ public record TrustInventory(Map<String, MeshInventory> meshes) {
                 }
             }
             for (List<Chain> same : byShape.values()) {
-                same.sort(java.util.Comparator.comparing(Chain::firstSeen));
+                same.sort(Comparator.comparing(Chain::firstSeen));
                 Instant start = null;
                 Instant end = null;
                 for (Chain c : same) {

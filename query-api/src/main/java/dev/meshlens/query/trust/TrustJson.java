@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -174,6 +175,6 @@ public final class TrustJson {
 
     /** Seconds from {@code now} to {@code t} (negative once past). */
     static long secondsUntil(Instant now, Instant t) {
-        return java.time.Duration.between(now, t).toSeconds();
+        return Duration.between(now, t).toSeconds();
     }
 }

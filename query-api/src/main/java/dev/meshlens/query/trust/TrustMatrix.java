@@ -3,6 +3,7 @@ package dev.meshlens.query.trust;
 import dev.meshlens.events.EventIds;
 import dev.meshlens.events.FailureCategory;
 import dev.meshlens.events.RejectedBy;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -28,7 +29,7 @@ import java.util.function.Predicate;
  */
 public record TrustMatrix(
         Instant generatedAt,
-        java.time.Duration horizon,
+        Duration horizon,
         List<String> meshes,
         List<Cell> cells,
         List<Prediction> predictions,

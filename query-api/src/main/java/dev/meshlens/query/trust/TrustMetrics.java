@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Tags;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -102,7 +103,7 @@ public final class TrustMetrics {
                     Long::sum);
         }
         next.forEach((k, v) -> values.computeIfAbsent(k, this::register).set(v));
-        Set<Key> gone = new java.util.HashSet<>(values.keySet());
+        Set<Key> gone = new HashSet<>(values.keySet());
         gone.removeAll(next.keySet());
         for (Key k : gone) {
             values.remove(k);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.meshlens.query.auth.Scope;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
@@ -41,7 +42,7 @@ public final class TrustService {
      *
      * @param horizon overrides the prediction horizon when not null
      */
-    public CompletableFuture<ObjectNode> matrix(Scope scope, Set<String> meshes, java.time.Duration horizon) {
+    public CompletableFuture<ObjectNode> matrix(Scope scope, Set<String> meshes, Duration horizon) {
         Instant now = clock.instant();
         TrustSettings s = horizon == null ? settings : new TrustSettings(horizon, settings.staleAfter());
         return reader.load(now).thenApply(l -> {

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -118,10 +119,7 @@ public final class WhatIfCommand {
         try {
             answer = api != null
                     ? ask(api, token, body)
-                    : compute(
-                            inventory,
-                            body,
-                            at == null ? Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) : at);
+                    : compute(inventory, body, at == null ? Instant.now().truncatedTo(ChronoUnit.SECONDS) : at);
         } catch (Failure f) {
             err.println("what-if: " + f.getMessage());
             return f.code;

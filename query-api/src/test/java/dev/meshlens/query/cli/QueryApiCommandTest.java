@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -78,7 +79,7 @@ class QueryApiCommandTest {
         correlation:
           settings: {window: 3s, state-dir: /tmp/x}
         """).correlation();
-        assertEquals(java.time.Duration.ofSeconds(3), cfg.window());
+        assertEquals(Duration.ofSeconds(3), cfg.window());
         assertEquals("meshlens\\.events\\..*", cfg.inputPattern());
     }
 

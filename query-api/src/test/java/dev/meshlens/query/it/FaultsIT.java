@@ -19,11 +19,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -176,7 +178,7 @@ class FaultsIT {
                     .get(prefix + "-group")
                     .members();
             assertEquals(
-                    List.of(java.util.Optional.of(prefix + "-pod-0-events")),
+                    List.of(Optional.of(prefix + "-pod-0-events")),
                     members.stream().map(m -> m.groupInstanceId()).toList());
 
             // nobody owns the partitions now (the instance is stopped): the lag still counts what arrives
@@ -200,7 +202,7 @@ class FaultsIT {
             Properties ap = new Properties();
             ap.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
             var monitor = new dev.meshlens.query.ingest.LagMonitor(
-                    Admin.create(ap), group, java.util.regex.Pattern.compile(pattern), metrics);
+                    Admin.create(ap), group, Pattern.compile(pattern), metrics);
             try {
                 var m = monitor.measure();
                 assertNotNull(m);

@@ -36,12 +36,14 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -296,10 +298,10 @@ class QueryApiIT {
         awaitEventCount(produced.size());
         producedRecords = produced.size();
 
-        String today = PREFIX + "-events-"
-                + LocalDate.now(ZoneOffset.UTC).format(java.time.format.DateTimeFormatter.ofPattern("yyyy.MM.dd"));
+        String today =
+                PREFIX + "-events-" + LocalDate.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy.MM.dd"));
         String day = PREFIX + "-events-"
-                + java.time.format.DateTimeFormatter.ofPattern("yyyy.MM.dd")
+                + DateTimeFormatter.ofPattern("yyyy.MM.dd")
                         .withZone(ZoneOffset.UTC)
                         .format(yesterday);
         assertEquals(20, count(day), "yesterday's events go to yesterday's index");
@@ -589,9 +591,7 @@ class QueryApiIT {
         r = http.json("/api/v1/events?q=CERTIFICATE_VERIFY_FAILED", TOKEN_ADMIN, 200);
         assertEquals(2, r.getInteger("total"), r.encodePrettily());
         r = http.json(
-                "/api/v1/events?q=" + java.net.URLEncoder.encode("backend unknown", StandardCharsets.UTF_8),
-                TOKEN_ADMIN,
-                200);
+                "/api/v1/events?q=" + URLEncoder.encode("backend unknown", StandardCharsets.UTF_8), TOKEN_ADMIN, 200);
         assertEquals(2, r.getInteger("total"), r.encodePrettily());
         assertEquals(
                 0, http.json("/api/v1/events?q=UNKNOWN_CA", TOKEN_OTHER, 200).getInteger("total"));

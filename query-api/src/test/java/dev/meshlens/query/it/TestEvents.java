@@ -16,12 +16,12 @@ import dev.meshlens.events.TrustBundle;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 /** Events and findings of two federated meshes (istio-east calls backend in consul-dc1) and an unrelated mesh-c. */
 public final class TestEvents {
     /** Unique per test JVM, so tests sharing one broker never read each other's mesh topics. */
-    public static final String RUN =
-            "q" + java.util.UUID.randomUUID().toString().substring(0, 6);
+    public static final String RUN = "q" + UUID.randomUUID().toString().substring(0, 6);
 
     public static final String ISTIO = RUN + "-istio-east";
     public static final String CONSUL = RUN + "-consul-dc1";

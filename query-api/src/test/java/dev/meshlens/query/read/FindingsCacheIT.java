@@ -16,6 +16,7 @@ import dev.meshlens.query.store.ElasticStore;
 import dev.meshlens.query.store.IndexNames;
 import dev.meshlens.query.store.QueryClient;
 import dev.meshlens.testkit.RealServices;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
@@ -58,7 +59,7 @@ class FindingsCacheIT {
                             .getEntity()
                             .getContent()
                             .readAllBytes(),
-                    java.nio.charset.StandardCharsets.UTF_8);
+                    StandardCharsets.UTF_8);
             String names = String.join(",", listed.strip().split("\\s+"));
             if (!names.isBlank()) {
                 store.rest().performRequest(new Request("DELETE", "/" + names + "?ignore_unavailable=true"));

@@ -15,6 +15,7 @@ import dev.meshlens.events.ObserverRole;
 import dev.meshlens.events.RejectedBy;
 import dev.meshlens.events.SourceKind;
 import dev.meshlens.events.TlsFailure;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
@@ -52,12 +53,11 @@ class DocumentsTest {
         byte[] wire = dev.meshlens.events.EventCodec.get().encodeBytes(e);
         assertEquals(d, M.readTree(Documents.event(wire, e, "trace1", Instant.EPOCH)));
         // bytes that already carry a derived name at top level fall back to re-serialisation (no duplicate keys)
-        String withCategory =
-                new String(wire, java.nio.charset.StandardCharsets.UTF_8).replaceFirst("\\{", "{\"category\":\"X\",");
-        JsonNode f = M.readTree(Documents.event(
-                withCategory.getBytes(java.nio.charset.StandardCharsets.UTF_8), e, "trace1", Instant.EPOCH));
+        String withCategory = new String(wire, StandardCharsets.UTF_8).replaceFirst("\\{", "{\"category\":\"X\",");
+        JsonNode f =
+                M.readTree(Documents.event(withCategory.getBytes(StandardCharsets.UTF_8), e, "trace1", Instant.EPOCH));
         assertEquals("SAN_MISMATCH", f.path("category").asText());
-        assertTrue(Documents.hasDerivedTopLevelField(withCategory.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertTrue(Documents.hasDerivedTopLevelField(withCategory.getBytes(StandardCharsets.UTF_8)));
         assertTrue(!Documents.hasDerivedTopLevelField(wire), "tls.category is nested, not top level");
     }
 

@@ -26,6 +26,11 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,6 +38,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -356,9 +362,9 @@ class TrustApiIT {
                 r -> r.getString("format").equals("pem"));
         assertEquals(1, pem.size(), plan.encodePrettily());
         // the root that signs istio-east's workloads (from its /certs chains), not the others its bundle holds
-        var certs = java.security.cert.CertificateFactory.getInstance("X.509")
-                .generateCertificates(new java.io.ByteArrayInputStream(
-                        pem.get(0).getString("text").getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+        var certs = CertificateFactory.getInstance("X.509")
+                .generateCertificates(
+                        new ByteArrayInputStream(pem.get(0).getString("text").getBytes(StandardCharsets.US_ASCII)));
         assertEquals(1, certs.size());
         assertEquals(ISTIO_ROOT.cert(), certs.iterator().next());
         assertTrue(plan.encode().indexOf("PRIVATE KEY") < 0);
@@ -470,15 +476,15 @@ class TrustApiIT {
 
     @Test
     void theCliAsksTheApi() {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = WhatIfCommand.run(
                 new String[] {
                     "--api", "http://127.0.0.1:" + app.httpPort(), "--drop-bundle", CONSUL + "=" + ISTIO_ROOT.sha256()
                 },
-                new java.io.PrintStream(out, true),
-                new java.io.PrintStream(err, true),
-                java.util.Map.of("MESHLENS_TOKEN", TOKEN_ADMIN));
+                new PrintStream(out, true),
+                new PrintStream(err, true),
+                Map.of("MESHLENS_TOKEN", TOKEN_ADMIN));
         assertEquals(0, code, err.toString());
         String text = out.toString();
         assertTrue(text.contains("2 cells break:"), text);
@@ -490,9 +496,9 @@ class TrustApiIT {
                 new String[] {
                     "--api", "http://127.0.0.1:" + app.httpPort(), "--token", "nope", "--expire", ISTIO_ROOT.sha256()
                 },
-                new java.io.PrintStream(out, true),
-                new java.io.PrintStream(err, true),
-                java.util.Map.of());
+                new PrintStream(out, true),
+                new PrintStream(err, true),
+                Map.of());
         assertEquals(1, denied);
         assertTrue(err.toString().contains("answered 401"), err.toString());
     }

@@ -11,6 +11,7 @@ import dev.meshlens.events.MeshEvent;
 import dev.meshlens.events.MeshKind;
 import dev.meshlens.events.RejectedBy;
 import dev.meshlens.query.metrics.MeshlensMetrics;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -45,8 +46,7 @@ class TrustMetricsTest {
                 text.contains("meshlens_trust_cells{client_mesh=\"istio-east\",direction=\"server_verifies_client\","
                         + "server_mesh=\"consul-dc1\",state=\"not_trusted\"} 0.0"),
                 text);
-        long deadline =
-                java.time.Duration.between(TrustMatrixTest.NOW, days(3650)).toSeconds();
+        long deadline = Duration.between(TrustMatrixTest.NOW, days(3650)).toSeconds();
         assertEquals(
                 deadline,
                 tm.value(

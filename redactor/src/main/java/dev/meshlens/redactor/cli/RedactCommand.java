@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -126,7 +127,7 @@ public final class RedactCommand {
             MeshEvent e;
             try {
                 e = eventOf(codec, line);
-            } catch (EventDecodeException | IllegalStateException | java.io.UncheckedIOException ex) {
+            } catch (EventDecodeException | IllegalStateException | UncheckedIOException ex) {
                 bad++;
                 // the decoder may quote input; scrub before printing
                 err.println(

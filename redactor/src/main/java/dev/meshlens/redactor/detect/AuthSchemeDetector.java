@@ -4,6 +4,8 @@ import static dev.meshlens.redactor.detect.Chars.*;
 import static dev.meshlens.redactor.detect.Features.*;
 import static dev.meshlens.redactor.detect.Spans.add;
 
+import java.util.Locale;
+
 /** The credential after the {@code Bearer} / {@code Basic} auth schemes, in any case, plain or URL-encoded. */
 final class AuthSchemeDetector implements Detector {
     private final boolean bearer;
@@ -52,7 +54,7 @@ final class AuthSchemeDetector implements Detector {
             i = hay.indexOf(tail, from);
             if (i < 0) {
                 if (lower == null && hasUpper && s.indexOf(upperTail) >= 0) {
-                    lower = s.toLowerCase(java.util.Locale.ROOT);
+                    lower = s.toLowerCase(Locale.ROOT);
                     hay = lower;
                     from = 1;
                     continue;

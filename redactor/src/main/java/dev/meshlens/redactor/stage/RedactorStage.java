@@ -9,6 +9,7 @@ import dev.meshlens.redactor.RedactionEngine;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -183,7 +184,7 @@ public final class RedactorStage implements AutoCloseable {
                 } else {
                     try {
                         e = codec.decodeEvent(rec.value());
-                    } catch (EventDecodeException | IllegalStateException | java.io.UncheckedIOException ex) {
+                    } catch (EventDecodeException | IllegalStateException | UncheckedIOException ex) {
                         reason = engine.scrub(String.valueOf(ex.getMessage()));
                     }
                 }

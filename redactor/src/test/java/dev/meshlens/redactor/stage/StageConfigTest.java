@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class StageConfigTest {
@@ -30,7 +31,7 @@ class StageConfigTest {
         assertEquals("meshlens-redactor-istio-east", c.groupId());
         assertEquals("meshlens-redactor-istio-east", c.transactionalId());
         assertEquals("meshlens.deadletter.redactor", c.get(StageConfig.DEAD_LETTER_TOPIC));
-        assertEquals(java.time.Duration.ofMillis(500), c.get(StageConfig.POLL_TIMEOUT));
+        assertEquals(Duration.ofMillis(500), c.get(StageConfig.POLL_TIMEOUT));
         String described = String.join("\n", c.describe());
         assertTrue(described.contains("kafka.properties.sasl.jaas.config = [hidden]"), described);
         assertTrue(described.contains("kafka.properties.security.protocol = SASL_SSL"), described);
@@ -69,7 +70,7 @@ class StageConfigTest {
     @Test
     void pollMsStillWorksWithAWarning() {
         StageConfig c = StageConfig.parse(OK + "poll_ms: 200\n", "c.yaml", null);
-        assertEquals(java.time.Duration.ofMillis(200), c.get(StageConfig.POLL_TIMEOUT));
+        assertEquals(Duration.ofMillis(200), c.get(StageConfig.POLL_TIMEOUT));
         assertTrue(
                 c.warnings().toString().contains("write poll_timeout: 200ms"),
                 c.warnings().toString());
