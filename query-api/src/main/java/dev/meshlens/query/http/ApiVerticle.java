@@ -114,6 +114,10 @@ public final class ApiVerticle extends VerticleBase {
         server = vertx.createHttpServer(new HttpServerOptions()
                 .setHost(settings.host())
                 .setPort(settings.port())
+                // No h2c upgrade: Java's HttpClient asks for it by default, and a large compressed /metrics answer
+                // on the upgraded connection came back as garbled HTTP/2 frames (DemoIT, once). Prometheus and
+                // browsers speak HTTP/1.1 here; HTTP/2 belongs behind TLS at the ingress.
+                .setHttp2ClearTextEnabled(false)
                 .setCompressionSupported(true));
         return server.requestHandler(root).listen().onSuccess(s -> {
             actualPort = s.actualPort();
