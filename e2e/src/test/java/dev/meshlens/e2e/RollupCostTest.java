@@ -3,10 +3,11 @@ package dev.meshlens.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.meshlens.collector.event.MeshOrigin;
 import dev.meshlens.collector.event.SourceContext;
 import dev.meshlens.collector.format.Presets;
 import dev.meshlens.collector.metrics.CollectorMetrics;
-import dev.meshlens.collector.pipeline.DeadLetters;
+import dev.meshlens.collector.pipeline.EventOutlet;
 import dev.meshlens.collector.pipeline.LinePipeline;
 import dev.meshlens.collector.pipeline.SuccessRollups;
 import dev.meshlens.collector.publish.EventPublisher;
@@ -78,18 +79,12 @@ class RollupCostTest {
         EventRedactor redactor =
                 EventRedactor.engine(null, HashKey.of("0123456789abcdef0123456789abcdef"), metrics.registry());
         SuccessRollups rollups = rollUp ? new SuccessRollups(capture, Duration.ofSeconds(10), 100_000) : null;
-        LinePipeline p = new LinePipeline(
-                        Presets.ISTIO,
-                        "istio-east",
-                        MeshKind.ISTIO,
-                        "east",
-                        redactor,
-                        capture,
-                        metrics,
-                        DeadLetters.none(),
-                        true,
-                        false)
-                .successRollups(rollups);
+        LinePipeline p = LinePipeline.builder(
+                        new MeshOrigin("istio-east", MeshKind.ISTIO, "east"),
+                        new EventOutlet(redactor, capture, metrics))
+                .format(Presets.ISTIO)
+                .successRollups(rollups)
+                .build();
         SourceContext[] ctx = new SourceContext[SIDECARS];
         for (int s = 0; s < SIDECARS; s++) {
             ctx[s] =

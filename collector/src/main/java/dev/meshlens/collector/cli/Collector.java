@@ -6,13 +6,15 @@ import com.sun.net.httpserver.HttpServer;
 import dev.meshlens.collector.admin.AdminSources;
 import dev.meshlens.collector.config.CollectorConfig;
 import dev.meshlens.collector.config.GlobIdentity;
+import dev.meshlens.collector.event.LocalIdentity;
+import dev.meshlens.collector.event.MeshOrigin;
 import dev.meshlens.collector.format.FormatChain;
-import dev.meshlens.collector.format.Presets;
 import dev.meshlens.collector.metrics.CollectorMetrics;
 import dev.meshlens.collector.otlp.OtlpGrpcReceiver;
 import dev.meshlens.collector.otlp.OtlpIngest;
 import dev.meshlens.collector.otlp.OtlpReceiver;
 import dev.meshlens.collector.pipeline.DeadLetters;
+import dev.meshlens.collector.pipeline.EventOutlet;
 import dev.meshlens.collector.pipeline.LinePipeline;
 import dev.meshlens.collector.pipeline.SuccessRollups;
 import dev.meshlens.collector.publish.KafkaPublisher;
@@ -38,6 +40,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -134,33 +137,30 @@ public final class Collector implements AutoCloseable {
                     1,
                     TimeUnit.SECONDS);
         }
+        EventOutlet out = new EventOutlet(redactor, publisher, metrics);
+        MeshOrigin origin = new MeshOrigin(mesh, kind, cluster);
+        // Every source's pipeline is the same but for its formats (and what only files have: container lines,
+        // the Envoy named by the path): one place that says so.
+        Function<FormatChain, LinePipeline.Builder> pipeline = formats -> LinePipeline.builder(origin, out)
+                .formats(formats)
+                .deadLetters(dl)
+                .publishSuccesses(successes)
+                .successRollups(rollups);
         List<Settings> files = config.get(FILES);
         for (int i = 0; i < files.size(); i++) {
             Settings f = files.get(i);
-            FormatChain formats = CollectorConfig.toFormats(f.get(FILE_FORMAT));
             List<String> globs = f.get(FILE_GLOBS);
-            LinePipeline pipeline = new LinePipeline(
-                            formats,
-                            mesh,
-                            kind,
-                            cluster,
-                            redactor,
-                            publisher,
-                            metrics,
-                            dl,
-                            successes,
-                            f.get(FILE_UNWRAP))
-                    .successRollups(rollups);
             String identityPattern =
                     f.get(FILE_IDENTITY_FROM_PATH) != null ? f.get(FILE_IDENTITY_FROM_PATH) : GlobIdentity.regex(globs);
-            if (identityPattern != null && f.get(FILE_IDENTITY_TEMPLATE) != null) {
-                pipeline.localIdentity(new dev.meshlens.collector.event.LocalIdentity(
-                        Pattern.compile(identityPattern), f.get(FILE_IDENTITY_TEMPLATE)));
-            }
             String gatewayPath = f.get(FILE_GATEWAY_FROM_PATH);
-            if (gatewayPath != null) {
-                pipeline.gatewayPaths(Pattern.compile(gatewayPath));
-            }
+            LinePipeline lines = pipeline.apply(CollectorConfig.toFormats(f.get(FILE_FORMAT)))
+                    .unwrapContainers(f.get(FILE_UNWRAP))
+                    .localIdentity(
+                            identityPattern != null && f.get(FILE_IDENTITY_TEMPLATE) != null
+                                    ? new LocalIdentity(Pattern.compile(identityPattern), f.get(FILE_IDENTITY_TEMPLATE))
+                                    : null)
+                    .gatewayPaths(gatewayPath == null ? null : Pattern.compile(gatewayPath))
+                    .build();
             FileTailer t = new FileTailer(new FileTailer.Options(
                     GlobIdentity.plain(globs),
                     Path.of(config.get(CHECKPOINT_DIR)).resolve("files-" + i + ".json"),
@@ -168,41 +168,19 @@ public final class Collector implements AutoCloseable {
                     config.get(POLL_INTERVAL),
                     Duration.ofSeconds(1),
                     Duration.ofSeconds(30)));
-            t.start(pipeline);
+            t.start(lines);
             tailers.add(t);
         }
         metrics.checkpointLag(
                 () -> tailers.stream().mapToLong(FileTailer::lagBytes).sum());
         if (config.get(OTLP_ENABLED)) {
-            LinePipeline p = new LinePipeline(
-                            CollectorConfig.toFormats(config.get(OTLP_FORMAT)),
-                            mesh,
-                            kind,
-                            cluster,
-                            redactor,
-                            publisher,
-                            metrics,
-                            dl,
-                            successes,
-                            false)
-                    .successRollups(rollups);
-            OtlpIngest ingest = new OtlpIngest(p, mesh, kind, cluster);
+            OtlpIngest ingest = new OtlpIngest(pipeline.apply(CollectorConfig.toFormats(config.get(OTLP_FORMAT)))
+                    .build());
             otlp = new OtlpReceiver(ingest, config.get(OTLP_HOST), config.get(OTLP_PORT)).start();
             if (config.get(OTLP_GRPC)) {
                 otlpGrpc = new OtlpGrpcReceiver(ingest, config.get(OTLP_HOST), config.get(OTLP_GRPC_PORT)).start();
             }
         }
-        LinePipeline events = new LinePipeline(
-                Presets.byName(kind.profile().defaultPreset().name()),
-                mesh,
-                kind,
-                cluster,
-                redactor,
-                publisher,
-                metrics,
-                dl,
-                true,
-                false);
         for (Settings a : config.get(ADMIN)) {
             String url = a.get(ADMIN_URL);
             long every = Math.max(1, a.get(ADMIN_INTERVAL).toMillis());
@@ -215,11 +193,11 @@ public final class Collector implements AutoCloseable {
                     () -> {
                         try {
                             for (MeshEvent e : src.pollStats(url)) {
-                                events.publishEvent(e);
+                                out.publish(e);
                             }
                             MeshEvent certs = src.pollCerts(url);
                             metrics.certsPolled(certs.attributes().getOrDefault(AdminSources.ATTR_ISSUERS, "unknown"));
-                            events.publishEvent(certs);
+                            out.publish(certs);
                         } catch (InterruptedException e) {
                             Thread.currentThread().interrupt();
                         } catch (Exception e) {
@@ -243,7 +221,7 @@ public final class Collector implements AutoCloseable {
                             var bundle = path != null
                                     ? src.bundleFromPem(Path.of(path), null)
                                     : src.bundleFromConsul(consul, token);
-                            events.publishEvent(src.bundleEvent(bundle, Instant.now()));
+                            out.publish(src.bundleEvent(bundle, Instant.now()));
                         } catch (InterruptedException e) {
                             Thread.currentThread().interrupt();
                         } catch (Exception e) {

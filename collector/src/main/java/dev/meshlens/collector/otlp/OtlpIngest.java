@@ -3,7 +3,6 @@ package dev.meshlens.collector.otlp;
 import dev.meshlens.collector.event.SourceContext;
 import dev.meshlens.collector.otlp.OtlpLogRecords.Rec;
 import dev.meshlens.collector.pipeline.LinePipeline;
-import dev.meshlens.events.MeshKind;
 import dev.meshlens.events.SourceKind;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,21 +32,14 @@ public final class OtlpIngest {
     public record NotDurable(String reason) implements Outcome {}
 
     private final LinePipeline pipeline;
-    private final String meshId;
-    private final MeshKind meshKind;
-    private final String cluster;
     private final Duration durableTimeout;
 
-    public OtlpIngest(LinePipeline pipeline, String meshId, MeshKind meshKind, String cluster) {
-        this(pipeline, meshId, meshKind, cluster, DEFAULT_DURABLE_TIMEOUT);
+    public OtlpIngest(LinePipeline pipeline) {
+        this(pipeline, DEFAULT_DURABLE_TIMEOUT);
     }
 
-    public OtlpIngest(
-            LinePipeline pipeline, String meshId, MeshKind meshKind, String cluster, Duration durableTimeout) {
+    public OtlpIngest(LinePipeline pipeline, Duration durableTimeout) {
         this.pipeline = pipeline;
-        this.meshId = meshId;
-        this.meshKind = meshKind;
-        this.cluster = cluster;
         this.durableTimeout = durableTimeout;
     }
 
@@ -70,8 +62,7 @@ public final class OtlpIngest {
         }
         List<CompletableFuture<Void>> pending = new ArrayList<>();
         for (Rec r : recs) {
-            SourceContext ctx =
-                    new SourceContext(meshId, meshKind, cluster, SourceKind.OTEL_LOG, "otlp:" + r.streamKey());
+            SourceContext ctx = pipeline.origin().source(SourceKind.OTEL_LOG, "otlp:" + r.streamKey());
             long position = r.timeUnixNano() * 31 + r.body().hashCode();
             Instant t = r.timeUnixNano() > 0 ? Instant.ofEpochSecond(0, r.timeUnixNano()) : Instant.now();
             CompletableFuture<Void> f = pipeline.process(ctx, position, r.body(), t, r.attributes(), "otlp");

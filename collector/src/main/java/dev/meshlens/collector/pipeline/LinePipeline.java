@@ -5,6 +5,7 @@ import dev.meshlens.collector.classify.TlsClassifier;
 import dev.meshlens.collector.classify.Verdict;
 import dev.meshlens.collector.event.EventMapper;
 import dev.meshlens.collector.event.LocalIdentity;
+import dev.meshlens.collector.event.MeshOrigin;
 import dev.meshlens.collector.event.SourceContext;
 import dev.meshlens.collector.format.ContainerUnwrapper;
 import dev.meshlens.collector.format.Field;
@@ -13,19 +14,18 @@ import dev.meshlens.collector.format.LineFormat;
 import dev.meshlens.collector.format.ParseStatus;
 import dev.meshlens.collector.format.ParsedLine;
 import dev.meshlens.collector.metrics.CollectorMetrics;
-import dev.meshlens.collector.publish.EventPublisher;
-import dev.meshlens.collector.redact.EventRedactor;
 import dev.meshlens.collector.tail.LineSink;
+import dev.meshlens.collector.tail.SourceLines;
+import dev.meshlens.collector.tail.TailSource;
 import dev.meshlens.collector.tail.TailedLine;
 import dev.meshlens.events.MeshEvent;
-import dev.meshlens.events.MeshKind;
 import dev.meshlens.events.SourceKind;
 import io.micrometer.core.instrument.Counter;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,80 +42,28 @@ public final class LinePipeline implements LineSink {
     /** lines.parsed{format} per format of the chain, by index (no lookup per line). */
     private final Counter[] parsedPerFormat;
 
-    private final String meshId;
-    private final MeshKind meshKind;
-    private final String cluster;
-    private final EventRedactor redactor;
-    private final EventPublisher publisher;
+    private final MeshOrigin origin;
+    private final EventOutlet out;
     private final CollectorMetrics metrics;
     private final DeadLetters deadLetters;
     private final boolean publishSuccesses;
     private final boolean unwrapContainers;
+    private final SuccessRollups rollups;
+    private final LocalIdentity localIdentity;
+    private final Pattern gatewayPath;
     private final ThreadLocal<FormatChain.Parser> parsers;
-    private LocalIdentity localIdentity;
-    private SuccessRollups rollups;
-    private Pattern gatewayPath;
 
-    private static final class SourceState {
-        final ContainerUnwrapper unwrapper;
-        final SourceContext ctx;
-        final String localUriSan;
-        final ProxyRole role;
-
-        SourceState(ContainerUnwrapper unwrapper, SourceContext ctx, String localUriSan, ProxyRole role) {
-            this.unwrapper = unwrapper;
-            this.ctx = ctx;
-            this.localUriSan = localUriSan;
-            this.role = role;
-        }
-    }
-
-    public LinePipeline(
-            LineFormat format,
-            String meshId,
-            MeshKind meshKind,
-            String cluster,
-            EventRedactor redactor,
-            EventPublisher publisher,
-            CollectorMetrics metrics,
-            DeadLetters deadLetters,
-            boolean publishSuccesses,
-            boolean unwrapContainers) {
-        this(
-                FormatChain.of(format),
-                meshId,
-                meshKind,
-                cluster,
-                redactor,
-                publisher,
-                metrics,
-                deadLetters,
-                publishSuccesses,
-                unwrapContainers);
-    }
-
-    /** A pipeline whose lines may be in any of several formats (an ordered list, or detected per line). */
-    public LinePipeline(
-            FormatChain formats,
-            String meshId,
-            MeshKind meshKind,
-            String cluster,
-            EventRedactor redactor,
-            EventPublisher publisher,
-            CollectorMetrics metrics,
-            DeadLetters deadLetters,
-            boolean publishSuccesses,
-            boolean unwrapContainers) {
-        this.formats = formats;
-        this.meshId = meshId;
-        this.meshKind = meshKind;
-        this.cluster = cluster;
-        this.redactor = redactor;
-        this.publisher = publisher;
-        this.metrics = metrics;
-        this.deadLetters = deadLetters;
-        this.publishSuccesses = publishSuccesses;
-        this.unwrapContainers = unwrapContainers;
+    private LinePipeline(Builder b) {
+        this.formats = Objects.requireNonNull(b.formats, "formats: a pipeline needs the format(s) of its lines");
+        this.origin = b.origin;
+        this.out = b.out;
+        this.metrics = b.out.metrics();
+        this.deadLetters = b.deadLetters;
+        this.publishSuccesses = b.publishSuccesses;
+        this.unwrapContainers = b.unwrapContainers;
+        this.rollups = b.rollups;
+        this.localIdentity = b.localIdentity;
+        this.gatewayPath = b.gatewayPath;
         this.parsers = ThreadLocal.withInitial(formats::newParser);
         this.parsedPerFormat = new Counter[formats.tags().size()];
         for (int i = 0; i < parsedPerFormat.length; i++) {
@@ -123,68 +71,47 @@ public final class LinePipeline implements LineSink {
         }
     }
 
+    /** A pipeline for lines of {@code origin}'s mesh whose events leave through {@code out}. */
+    public static Builder builder(MeshOrigin origin, EventOutlet out) {
+        return new Builder(origin, out);
+    }
+
+    /** The mesh whose lines this pipeline reads. */
+    public MeshOrigin origin() {
+        return origin;
+    }
+
+    /**
+     * A file's lines: the state that belongs to one source (its container-line joiner, the Envoy its path
+     * names, sidecar or gateway) is made once here, when the tailer opens the source.
+     */
     @Override
-    public CompletionStage<?> accept(TailedLine line) throws InterruptedException {
-        metrics.lineRead();
-        if (line.status() != TailedLine.Status.OK) {
-            metrics.unparseable(line.status().tag());
-            deadLetters.sample(
-                    line.source().path(), line.offset(), line.status().tag(), line.text());
-            return null;
-        }
-        SourceState st = (SourceState) line.source().attachment;
-        if (st == null || !st.ctx.sourceIdentity().equals(line.source().identity())) {
-            st = new SourceState(
-                    new ContainerUnwrapper(),
-                    new SourceContext(
-                            meshId,
-                            meshKind,
-                            cluster,
-                            SourceKind.ACCESS_LOG,
-                            line.source().identity()),
-                    localIdentity == null
-                            ? null
-                            : localIdentity.resolve(line.source().path()),
-                    ProxyRole.fromPath(gatewayPath, line.source().path()));
-            line.source().attachment = st;
-        }
-        String text = line.text();
-        Instant runtimeTime = null;
-        if (unwrapContainers) {
-            ContainerUnwrapper.Unwrapped u = st.unwrapper.unwrap(text);
-            if (u.line() == null) {
-                return null; // a partial piece, joined with the next one
+    public SourceLines open(TailSource source) {
+        ContainerUnwrapper unwrapper = unwrapContainers ? new ContainerUnwrapper() : null;
+        SourceContext ctx = origin.source(SourceKind.ACCESS_LOG, source.identity());
+        String localUriSan = localIdentity == null ? null : localIdentity.resolve(source.path());
+        ProxyRole role = ProxyRole.fromPath(gatewayPath, source.path());
+        return line -> {
+            metrics.lineRead();
+            if (line.status() != TailedLine.Status.OK) {
+                metrics.unparseable(line.status().tag());
+                deadLetters.sample(
+                        line.source().path(), line.offset(), line.status().tag(), line.text());
+                return null;
             }
-            text = u.line();
-            runtimeTime = EventMapper.parseTime(u.runtimeTime());
-        }
-        return process(
-                st.ctx, line.offset(), text, runtimeTime, null, line.source().path(), st.localUriSan, st.role);
-    }
-
-    /**
-     * Rolls plain successful requests up into one event per interval (see {@link SuccessRollups}); null
-     * publishes every success as its own event.
-     */
-    public LinePipeline successRollups(SuccessRollups rollups) {
-        this.rollups = rollups;
-        return this;
-    }
-
-    /** Names the Envoy behind each file from its path (see {@link LocalIdentity}); null turns it off. */
-    public LinePipeline localIdentity(LocalIdentity identity) {
-        this.localIdentity = identity;
-        return this;
-    }
-
-    /**
-     * Tells gateways from sidecars by the path of the file they write (a gateway when the pattern is found,
-     * else a sidecar), so a sidecar's inbound {@code NR} without SNI reads as a plaintext client and a
-     * gateway's stays {@code NO_ROUTE}; null: only the line decides.
-     */
-    public LinePipeline gatewayPaths(Pattern gatewayPath) {
-        this.gatewayPath = gatewayPath;
-        return this;
+            String text = line.text();
+            Instant runtimeTime = null;
+            if (unwrapper != null) {
+                ContainerUnwrapper.Unwrapped u = unwrapper.unwrap(text);
+                if (u.line() == null) {
+                    return null; // a partial piece, joined with the next one
+                }
+                text = u.line();
+                runtimeTime = EventMapper.parseTime(u.runtimeTime());
+            }
+            return process(
+                    ctx, line.offset(), text, runtimeTime, null, line.source().path(), localUriSan, role);
+        };
     }
 
     /**
@@ -233,20 +160,13 @@ public final class LinePipeline implements LineSink {
                 return counted;
             }
         }
-        MeshEvent e = toEvent(ctx, position, p, v, fallbackTime, extraAttributes, localUriSan);
-        if (v != null) {
-            metrics.event(
-                    v.failure().category().name(), v.failure().rejectedBy().wireName());
-            if (!v.recognised()) {
-                LOG.debug(
-                        "unrecognised failure text from {}: {}",
-                        sourceName,
-                        v.failure().rawText());
-            }
-        } else {
-            metrics.event("none", "none");
+        if (v != null && !v.recognised()) {
+            LOG.debug(
+                    "unrecognised failure text from {}: {}",
+                    sourceName,
+                    v.failure().rawText());
         }
-        return publisher.publish(redactor.redact(e));
+        return out.publish(toEvent(ctx, position, p, v, fallbackTime, extraAttributes, localUriSan));
     }
 
     /**
@@ -281,12 +201,12 @@ public final class LinePipeline implements LineSink {
                 peers.tlsVersion() != null,
                 rc > 0 ? (int) rc : null,
                 time);
-        metrics.event("none", "none");
+        out.countHealthy();
         return rollups.add(
                 key,
                 time,
                 position,
-                () -> redactor.redact(toEvent(ctx, position, p, null, fallbackTime, extraAttributes, localUriSan)));
+                () -> out.redact(toEvent(ctx, position, p, null, fallbackTime, extraAttributes, localUriSan)));
     }
 
     private static MeshEvent toEvent(
@@ -316,14 +236,85 @@ public final class LinePipeline implements LineSink {
 
     /** Why the publisher cannot take events now (spool full), or null. */
     public String paused() {
-        return publisher.paused();
+        return out.paused();
     }
 
-    /** Publishes an already built event (admin polling, trust bundles) through redaction. */
-    public CompletableFuture<Void> publishEvent(MeshEvent e) throws InterruptedException {
-        String cat = e.tls() == null ? "none" : e.tls().category().name();
-        String rb = e.tls() == null ? "none" : e.tls().rejectedBy().wireName();
-        metrics.event(cat, rb);
-        return publisher.publish(redactor.redact(e));
+    /**
+     * How a pipeline is made: the mesh and the outlet are given, the format(s) are required, everything else
+     * has the default a file source of the deployed collector would want.
+     */
+    public static final class Builder {
+        private final MeshOrigin origin;
+        private final EventOutlet out;
+        private FormatChain formats;
+        private DeadLetters deadLetters = DeadLetters.none();
+        private boolean publishSuccesses = true;
+        private boolean unwrapContainers;
+        private SuccessRollups rollups;
+        private LocalIdentity localIdentity;
+        private Pattern gatewayPath;
+
+        private Builder(MeshOrigin origin, EventOutlet out) {
+            this.origin = Objects.requireNonNull(origin, "origin");
+            this.out = Objects.requireNonNull(out, "out");
+        }
+
+        /** The formats of the lines (an ordered list, or detected per line). Required. */
+        public Builder formats(FormatChain formats) {
+            this.formats = formats;
+            return this;
+        }
+
+        /** The one format of the lines. */
+        public Builder format(LineFormat format) {
+            return formats(FormatChain.of(format));
+        }
+
+        /** Where misfit lines are sampled; none by default (they are counted either way). */
+        public Builder deadLetters(DeadLetters deadLetters) {
+            this.deadLetters = Objects.requireNonNull(deadLetters, "deadLetters");
+            return this;
+        }
+
+        /** False publishes failures only; true (default) also healthy traffic, rolled up when {@link #successRollups} is set. */
+        public Builder publishSuccesses(boolean publishSuccesses) {
+            this.publishSuccesses = publishSuccesses;
+            return this;
+        }
+
+        /** Unwraps container-runtime lines (CRI / Docker json-file) before parsing; off by default. */
+        public Builder unwrapContainers(boolean unwrapContainers) {
+            this.unwrapContainers = unwrapContainers;
+            return this;
+        }
+
+        /**
+         * Rolls plain successful requests up into one event per interval (see {@link SuccessRollups}); null
+         * (default) publishes every success as its own event.
+         */
+        public Builder successRollups(SuccessRollups rollups) {
+            this.rollups = rollups;
+            return this;
+        }
+
+        /** Names the Envoy behind each file from its path (see {@link LocalIdentity}); null (default): off. */
+        public Builder localIdentity(LocalIdentity localIdentity) {
+            this.localIdentity = localIdentity;
+            return this;
+        }
+
+        /**
+         * Tells gateways from sidecars by the path of the file they write (a gateway when the pattern is found,
+         * else a sidecar), so a sidecar's inbound {@code NR} without SNI reads as a plaintext client and a
+         * gateway's stays {@code NO_ROUTE}; null (default): only the line decides.
+         */
+        public Builder gatewayPaths(Pattern gatewayPath) {
+            this.gatewayPath = gatewayPath;
+            return this;
+        }
+
+        public LinePipeline build() {
+            return new LinePipeline(this);
+        }
     }
 }

@@ -81,6 +81,10 @@ public final class FileTailer implements AutoCloseable {
         final String fileKey;
         long generation;
         TailSource source;
+        /** The sink's consumer for {@link #source}; null until the first line and after the source starts over. */
+        SourceLines lines;
+
+        LineSink linesFrom;
         FileChannel ch;
         long readOffset;
         /** Written by the tailing thread, read by metrics at any moment. */
@@ -243,8 +247,8 @@ public final class FileTailer implements AutoCloseable {
         s.pending.clear();
         s.readOffset = s.committed;
         s.skipping = false;
-        // a fresh source object drops the consumer's per-source state (a half-joined container line)
-        s.source = new TailSource(s.source.identity(), s.source.path());
+        // the consumer opens the source again: its per-source state (a half-joined container line) is dropped
+        s.lines = null;
     }
 
     /** How many times a file was read again from its durable offset because events were not durable. */
@@ -264,6 +268,7 @@ public final class FileTailer implements AutoCloseable {
             s.skipping = false;
             String path = s.source.path();
             s.source = new TailSource(identity(s.fileKey, s.generation), path);
+            s.lines = null;
         }
         int lines = 0;
         while (s.readOffset < size) {
@@ -322,7 +327,11 @@ public final class FileTailer implements AutoCloseable {
             tooLong = true;
         }
         LineDecoder.Decoded d = decoder.decode(a, from, e, tooLong);
-        CompletionStage<?> stage = sink.accept(new TailedLine(s.source, off, end, d.text(), d.status()));
+        if (s.lines == null || s.linesFrom != sink) {
+            s.lines = sink.open(s.source);
+            s.linesFrom = sink;
+        }
+        CompletionStage<?> stage = s.lines.accept(new TailedLine(s.source, off, end, d.text(), d.status()));
         pend(s, end, stage);
     }
 

@@ -1,13 +1,12 @@
 package dev.meshlens.collector.tail;
 
-import java.util.concurrent.CompletionStage;
-
 /**
- * Receives lines in file order. May block (that is the back-pressure path). Returns a stage that
- * completes when the line's outcome is durable (published, spooled, or dropped as a counted misfit);
- * the tailer checkpoints an offset only once every line before it is durable. Null means "durable now".
+ * Where a tailer delivers lines. The tailer opens a {@link SourceLines} for each source it follows, and opens
+ * it again whenever it starts the source over (a new generation after copytruncate, a rewind to the durable
+ * offset), so per-source state (a half-joined container line, the Envoy named by the path) lives in the
+ * consumer and is dropped exactly when it no longer fits the bytes that follow.
  */
 @FunctionalInterface
 public interface LineSink {
-    CompletionStage<?> accept(TailedLine line) throws InterruptedException;
+    SourceLines open(TailSource source);
 }

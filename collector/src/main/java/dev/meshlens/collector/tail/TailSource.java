@@ -8,8 +8,6 @@ package dev.meshlens.collector.tail;
 public final class TailSource {
     private final String identity;
     private volatile String path;
-    /** Free slot for the consumer's per-source state (e.g. the container-runtime unwrapper). */
-    public Object attachment;
 
     TailSource(String identity, String path) {
         this.identity = identity;

@@ -3,10 +3,11 @@ package dev.meshlens.collector.otlp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.meshlens.collector.event.MeshOrigin;
 import dev.meshlens.collector.format.Presets;
 import dev.meshlens.collector.fuzz.FuzzCorpus;
 import dev.meshlens.collector.metrics.CollectorMetrics;
-import dev.meshlens.collector.pipeline.DeadLetters;
+import dev.meshlens.collector.pipeline.EventOutlet;
 import dev.meshlens.collector.pipeline.LinePipeline;
 import dev.meshlens.events.MeshKind;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
@@ -61,18 +62,12 @@ class OtlpFuzzProperties {
     @BeforeContainer
     static void start() throws Exception {
         metrics = CollectorMetrics.noop("istio-east");
-        LinePipeline p = new LinePipeline(
-                Presets.ISTIO,
-                "istio-east",
-                MeshKind.ISTIO,
-                "east",
-                e -> e,
-                e -> CompletableFuture.completedFuture(null),
-                metrics,
-                DeadLetters.none(),
-                true,
-                false);
-        OtlpIngest ingest = new OtlpIngest(p, "istio-east", MeshKind.ISTIO, "east");
+        LinePipeline p = LinePipeline.builder(
+                        new MeshOrigin("istio-east", MeshKind.ISTIO, "east"),
+                        new EventOutlet(e -> e, e -> CompletableFuture.completedFuture(null), metrics))
+                .format(Presets.ISTIO)
+                .build();
+        OtlpIngest ingest = new OtlpIngest(p);
         http = new OtlpReceiver(ingest, "127.0.0.1", 0).start();
         grpc = new OtlpGrpcReceiver(ingest, "127.0.0.1", 0).start();
         probe = new GrpcProbe();

@@ -3,9 +3,10 @@ package dev.meshlens.collector.otlp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.meshlens.collector.event.MeshOrigin;
 import dev.meshlens.collector.format.Presets;
 import dev.meshlens.collector.metrics.CollectorMetrics;
-import dev.meshlens.collector.pipeline.DeadLetters;
+import dev.meshlens.collector.pipeline.EventOutlet;
 import dev.meshlens.collector.pipeline.LinePipeline;
 import dev.meshlens.collector.publish.EventPublisher;
 import dev.meshlens.events.FailureCategory;
@@ -61,19 +62,12 @@ class OtlpGrpcReceiverTest {
             return CompletableFuture.runAsync(
                     durable::incrementAndGet, CompletableFuture.delayedExecutor(200, TimeUnit.MILLISECONDS));
         };
-        LinePipeline p = new LinePipeline(
-                Presets.ISTIO,
-                "istio-east",
-                MeshKind.ISTIO,
-                "east",
-                e -> e,
-                slowButDurable,
-                metrics,
-                DeadLetters.none(),
-                true,
-                false);
-        try (OtlpGrpcReceiver r =
-                new OtlpGrpcReceiver(new OtlpIngest(p, "istio-east", MeshKind.ISTIO, "east"), "127.0.0.1", 0).start()) {
+        LinePipeline p = LinePipeline.builder(
+                        new MeshOrigin("istio-east", MeshKind.ISTIO, "east"),
+                        new EventOutlet(e -> e, slowButDurable, metrics))
+                .format(Presets.ISTIO)
+                .build();
+        try (OtlpGrpcReceiver r = new OtlpGrpcReceiver(new OtlpIngest(p), "127.0.0.1", 0).start()) {
             SdkLoggerProvider provider = provider(exporter(r.port()));
             var logger = provider.get("envoy-als");
             logger.logRecordBuilder()
@@ -118,19 +112,12 @@ class OtlpGrpcReceiverTest {
                 return why;
             }
         };
-        LinePipeline p = new LinePipeline(
-                Presets.ISTIO,
-                "istio-east",
-                MeshKind.ISTIO,
-                "east",
-                e -> e,
-                full,
-                CollectorMetrics.noop("istio-east"),
-                DeadLetters.none(),
-                true,
-                false);
-        try (OtlpGrpcReceiver r =
-                new OtlpGrpcReceiver(new OtlpIngest(p, "istio-east", MeshKind.ISTIO, "east"), "127.0.0.1", 0).start()) {
+        LinePipeline p = LinePipeline.builder(
+                        new MeshOrigin("istio-east", MeshKind.ISTIO, "east"),
+                        new EventOutlet(e -> e, full, CollectorMetrics.noop("istio-east")))
+                .format(Presets.ISTIO)
+                .build();
+        try (OtlpGrpcReceiver r = new OtlpGrpcReceiver(new OtlpIngest(p), "127.0.0.1", 0).start()) {
             SdkLoggerProvider provider = provider(exporter(r.port()));
             provider.get("envoy-als")
                     .logRecordBuilder()
@@ -147,19 +134,12 @@ class OtlpGrpcReceiverTest {
     @Test
     void garbageIsInvalidArgumentAndCounted() throws Exception {
         CollectorMetrics metrics = CollectorMetrics.noop("istio-east");
-        LinePipeline p = new LinePipeline(
-                Presets.ISTIO,
-                "istio-east",
-                MeshKind.ISTIO,
-                "east",
-                e -> e,
-                e -> CompletableFuture.completedFuture(null),
-                metrics,
-                DeadLetters.none(),
-                true,
-                false);
-        try (OtlpGrpcReceiver r =
-                new OtlpGrpcReceiver(new OtlpIngest(p, "istio-east", MeshKind.ISTIO, "east"), "127.0.0.1", 0).start()) {
+        LinePipeline p = LinePipeline.builder(
+                        new MeshOrigin("istio-east", MeshKind.ISTIO, "east"),
+                        new EventOutlet(e -> e, e -> CompletableFuture.completedFuture(null), metrics))
+                .format(Presets.ISTIO)
+                .build();
+        try (OtlpGrpcReceiver r = new OtlpGrpcReceiver(new OtlpIngest(p), "127.0.0.1", 0).start()) {
             int status =
                     GrpcProbe.once(r.port(), "/opentelemetry.proto.collector.logs.v1.LogsService/Export", new byte[] {
                         (byte) 0xff, 0x01, 0x02
@@ -176,20 +156,12 @@ class OtlpGrpcReceiverTest {
     @Test
     void manyRejectedCallsOnOneConnectionAreAllAnswered() throws Exception {
         CollectorMetrics metrics = CollectorMetrics.noop("istio-east");
-        LinePipeline p = new LinePipeline(
-                Presets.ISTIO,
-                "istio-east",
-                MeshKind.ISTIO,
-                "east",
-                e -> e,
-                e -> CompletableFuture.completedFuture(null),
-                metrics,
-                DeadLetters.none(),
-                true,
-                false);
-        try (OtlpGrpcReceiver r = new OtlpGrpcReceiver(
-                                new OtlpIngest(p, "istio-east", MeshKind.ISTIO, "east"), "127.0.0.1", 0)
-                        .start();
+        LinePipeline p = LinePipeline.builder(
+                        new MeshOrigin("istio-east", MeshKind.ISTIO, "east"),
+                        new EventOutlet(e -> e, e -> CompletableFuture.completedFuture(null), metrics))
+                .format(Presets.ISTIO)
+                .build();
+        try (OtlpGrpcReceiver r = new OtlpGrpcReceiver(new OtlpIngest(p), "127.0.0.1", 0).start();
                 GrpcProbe probe = new GrpcProbe()) {
             for (int i = 0; i < 200; i++) {
                 assertEquals(

@@ -3,9 +3,10 @@ package dev.meshlens.collector.otlp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.meshlens.collector.event.MeshOrigin;
 import dev.meshlens.collector.format.Presets;
 import dev.meshlens.collector.metrics.CollectorMetrics;
-import dev.meshlens.collector.pipeline.DeadLetters;
+import dev.meshlens.collector.pipeline.EventOutlet;
 import dev.meshlens.collector.pipeline.LinePipeline;
 import dev.meshlens.collector.publish.EventPublisher;
 import dev.meshlens.events.FailureCategory;
@@ -50,19 +51,11 @@ class OtlpReceiverTest {
     @Test
     void realSdkExportsProtobufAndJsonIsAccepted() throws Exception {
         CollectorMetrics metrics = CollectorMetrics.noop("istio-east");
-        LinePipeline p = new LinePipeline(
-                Presets.ISTIO,
-                "istio-east",
-                MeshKind.ISTIO,
-                "east",
-                e -> e,
-                capture,
-                metrics,
-                DeadLetters.none(),
-                true,
-                false);
-        try (OtlpReceiver r =
-                new OtlpReceiver(new OtlpIngest(p, "istio-east", MeshKind.ISTIO, "east"), "127.0.0.1", 0).start()) {
+        LinePipeline p = LinePipeline.builder(
+                        new MeshOrigin("istio-east", MeshKind.ISTIO, "east"), new EventOutlet(e -> e, capture, metrics))
+                .format(Presets.ISTIO)
+                .build();
+        try (OtlpReceiver r = new OtlpReceiver(new OtlpIngest(p), "127.0.0.1", 0).start()) {
             OtlpHttpLogRecordExporter exporter = OtlpHttpLogRecordExporter.builder()
                     .setEndpoint("http://127.0.0.1:" + r.port() + "/v1/logs")
                     .build();
@@ -137,19 +130,12 @@ class OtlpReceiverTest {
                 return paused.get();
             }
         };
-        LinePipeline p = new LinePipeline(
-                Presets.ISTIO,
-                "istio-east",
-                MeshKind.ISTIO,
-                "east",
-                e -> e,
-                full,
-                CollectorMetrics.noop("istio-east"),
-                DeadLetters.none(),
-                true,
-                false);
-        try (OtlpReceiver r =
-                new OtlpReceiver(new OtlpIngest(p, "istio-east", MeshKind.ISTIO, "east"), "127.0.0.1", 0).start()) {
+        LinePipeline p = LinePipeline.builder(
+                        new MeshOrigin("istio-east", MeshKind.ISTIO, "east"),
+                        new EventOutlet(e -> e, full, CollectorMetrics.noop("istio-east")))
+                .format(Presets.ISTIO)
+                .build();
+        try (OtlpReceiver r = new OtlpReceiver(new OtlpIngest(p), "127.0.0.1", 0).start()) {
             String json = "{\"resourceLogs\":[{\"scopeLogs\":[{\"logRecords\":[{\"body\":{\"stringValue\":"
                     + new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(FAIL) + "}}]}]}]}";
             HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + r.port() + "/v1/logs"))

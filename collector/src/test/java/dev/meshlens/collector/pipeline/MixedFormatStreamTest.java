@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.meshlens.collector.config.CollectorConfig;
+import dev.meshlens.collector.event.MeshOrigin;
 import dev.meshlens.collector.event.SourceContext;
 import dev.meshlens.collector.format.FormatChain;
 import dev.meshlens.collector.metrics.CollectorMetrics;
@@ -69,17 +70,10 @@ class MixedFormatStreamTest {
     }
 
     List<MeshEvent> run(FormatChain formats, CollectorMetrics metrics) throws Exception {
-        LinePipeline p = new LinePipeline(
-                formats,
-                "istio-east",
-                MeshKind.ISTIO,
-                "east",
-                e -> e,
-                capture,
-                metrics,
-                DeadLetters.none(),
-                true,
-                false);
+        LinePipeline p = LinePipeline.builder(
+                        new MeshOrigin("istio-east", MeshKind.ISTIO, "east"), new EventOutlet(e -> e, capture, metrics))
+                .formats(formats)
+                .build();
         SourceContext ctx = new SourceContext(
                 "istio-east",
                 MeshKind.ISTIO,

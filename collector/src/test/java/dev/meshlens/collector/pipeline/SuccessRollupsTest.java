@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.meshlens.collector.event.MeshOrigin;
 import dev.meshlens.collector.event.SourceContext;
 import dev.meshlens.collector.format.Presets;
 import dev.meshlens.collector.metrics.CollectorMetrics;
@@ -50,18 +51,12 @@ class SuccessRollupsTest {
     @Test
     void successesBecomeOneEventWithTheirCountFailuresStaySingle() throws Exception {
         SuccessRollups rollups = new SuccessRollups(capture, Duration.ofHours(1), 1000);
-        LinePipeline p = new LinePipeline(
-                        Presets.ISTIO,
-                        "istio-east",
-                        MeshKind.ISTIO,
-                        "east",
-                        e -> e,
-                        capture,
-                        CollectorMetrics.noop("istio-east"),
-                        DeadLetters.none(),
-                        true,
-                        false)
-                .successRollups(rollups);
+        LinePipeline p = LinePipeline.builder(
+                        new MeshOrigin("istio-east", MeshKind.ISTIO, "east"),
+                        new EventOutlet(e -> e, capture, CollectorMetrics.noop("istio-east")))
+                .format(Presets.ISTIO)
+                .successRollups(rollups)
+                .build();
         SourceContext ctx = new SourceContext("istio-east", MeshKind.ISTIO, "east", SourceKind.ACCESS_LOG, "file:1#0");
         List<CompletableFuture<Void>> lineFutures = new ArrayList<>();
         int failures = 0;
@@ -99,18 +94,12 @@ class SuccessRollupsTest {
     @Test
     void peersAndOutcomesAreRolledUpApart() throws Exception {
         SuccessRollups rollups = new SuccessRollups(capture, Duration.ofHours(1), 1000);
-        LinePipeline p = new LinePipeline(
-                        Presets.ISTIO,
-                        "istio-east",
-                        MeshKind.ISTIO,
-                        "east",
-                        e -> e,
-                        capture,
-                        CollectorMetrics.noop("istio-east"),
-                        DeadLetters.none(),
-                        true,
-                        false)
-                .successRollups(rollups);
+        LinePipeline p = LinePipeline.builder(
+                        new MeshOrigin("istio-east", MeshKind.ISTIO, "east"),
+                        new EventOutlet(e -> e, capture, CollectorMetrics.noop("istio-east")))
+                .format(Presets.ISTIO)
+                .successRollups(rollups)
+                .build();
         SourceContext ctx = new SourceContext("istio-east", MeshKind.ISTIO, "east", SourceKind.ACCESS_LOG, "file:1#0");
         for (int i = 0; i < 10; i++) {
             p.process(ctx, i, String.format(OK, i, i, i), null, null, "t");
@@ -132,18 +121,12 @@ class SuccessRollupsTest {
     @Test
     void aBucketIsPublishedOnceItIsAnIntervalOld() throws Exception {
         SuccessRollups rollups = new SuccessRollups(capture, Duration.ofMillis(50), 1000);
-        LinePipeline p = new LinePipeline(
-                        Presets.ISTIO,
-                        "istio-east",
-                        MeshKind.ISTIO,
-                        "east",
-                        e -> e,
-                        capture,
-                        CollectorMetrics.noop("istio-east"),
-                        DeadLetters.none(),
-                        true,
-                        false)
-                .successRollups(rollups);
+        LinePipeline p = LinePipeline.builder(
+                        new MeshOrigin("istio-east", MeshKind.ISTIO, "east"),
+                        new EventOutlet(e -> e, capture, CollectorMetrics.noop("istio-east")))
+                .format(Presets.ISTIO)
+                .successRollups(rollups)
+                .build();
         SourceContext ctx = new SourceContext("istio-east", MeshKind.ISTIO, "east", SourceKind.ACCESS_LOG, "file:1#0");
         p.process(ctx, 1, String.format(OK, 1, 1, 1), null, null, "t");
         rollups.flushDue();

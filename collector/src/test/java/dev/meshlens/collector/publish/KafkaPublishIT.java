@@ -5,9 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.meshlens.collector.event.MeshOrigin;
 import dev.meshlens.collector.format.Presets;
 import dev.meshlens.collector.metrics.CollectorMetrics;
-import dev.meshlens.collector.pipeline.DeadLetters;
+import dev.meshlens.collector.pipeline.EventOutlet;
 import dev.meshlens.collector.pipeline.LinePipeline;
 import dev.meshlens.collector.redact.EventRedactor;
 import dev.meshlens.collector.tail.FileTailer;
@@ -105,17 +106,12 @@ public class KafkaPublishIT {
         Files.createDirectories(log.getParent());
         List<String> written = new ArrayList<>();
         try (KafkaPublisher publisher = new KafkaPublisher(opts, metrics)) {
-            LinePipeline pipeline = new LinePipeline(
-                    Presets.ISTIO,
-                    "istio-east",
-                    MeshKind.ISTIO,
-                    "east",
-                    redactor,
-                    publisher,
-                    metrics,
-                    DeadLetters.none(),
-                    true,
-                    true);
+            LinePipeline pipeline = LinePipeline.builder(
+                            new MeshOrigin("istio-east", MeshKind.ISTIO, "east"),
+                            new EventOutlet(redactor, publisher, metrics))
+                    .format(Presets.ISTIO)
+                    .unwrapContainers(true)
+                    .build();
             FileTailer.Options topts = new FileTailer.Options(
                     List.of(log.toString()),
                     dir.resolve("cp.json"),

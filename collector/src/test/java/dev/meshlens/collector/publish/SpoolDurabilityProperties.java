@@ -3,9 +3,10 @@ package dev.meshlens.collector.publish;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.meshlens.collector.event.MeshOrigin;
 import dev.meshlens.collector.format.Presets;
 import dev.meshlens.collector.metrics.CollectorMetrics;
-import dev.meshlens.collector.pipeline.DeadLetters;
+import dev.meshlens.collector.pipeline.EventOutlet;
 import dev.meshlens.collector.pipeline.LinePipeline;
 import dev.meshlens.collector.redact.EventRedactor;
 import dev.meshlens.collector.tail.Checkpoints;
@@ -146,17 +147,10 @@ class SpoolDurabilityProperties {
             publisher = new KafkaPublisher(opts, metrics, producer, disk);
             EventRedactor redactor =
                     EventRedactor.engine(null, HashKey.of("0123456789abcdef0123456789abcdef"), metrics.registry());
-            LinePipeline pipeline = new LinePipeline(
-                    Presets.ISTIO,
-                    MESH,
-                    MeshKind.ISTIO,
-                    "east",
-                    redactor,
-                    publisher,
-                    metrics,
-                    DeadLetters.none(),
-                    true,
-                    false);
+            LinePipeline pipeline = LinePipeline.builder(
+                            new MeshOrigin(MESH, MeshKind.ISTIO, "east"), new EventOutlet(redactor, publisher, metrics))
+                    .format(Presets.ISTIO)
+                    .build();
             tailer = new FileTailer(new FileTailer.Options(
                     List.of(log.toString()),
                     checkpoint,

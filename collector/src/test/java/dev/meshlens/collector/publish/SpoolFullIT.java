@@ -5,9 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.meshlens.collector.cli.Collector;
 import dev.meshlens.collector.config.CollectorConfig;
+import dev.meshlens.collector.event.MeshOrigin;
 import dev.meshlens.collector.format.Presets;
 import dev.meshlens.collector.metrics.CollectorMetrics;
-import dev.meshlens.collector.pipeline.DeadLetters;
+import dev.meshlens.collector.pipeline.EventOutlet;
 import dev.meshlens.collector.pipeline.LinePipeline;
 import dev.meshlens.collector.redact.EventRedactor;
 import dev.meshlens.collector.tail.FileTailer;
@@ -231,17 +232,11 @@ class SpoolFullIT {
                     new SmallDisk(VOLUME));
             EventRedactor redactor =
                     EventRedactor.engine(null, HashKey.of("0123456789abcdef0123456789abcdef"), metrics.registry());
-            LinePipeline pipeline = new LinePipeline(
-                    Presets.ISTIO,
-                    MESH,
-                    MeshKind.ISTIO,
-                    "east",
-                    redactor,
-                    publisher,
-                    metrics,
-                    DeadLetters.none(),
-                    true,
-                    true);
+            LinePipeline pipeline = LinePipeline.builder(
+                            new MeshOrigin(MESH, MeshKind.ISTIO, "east"), new EventOutlet(redactor, publisher, metrics))
+                    .format(Presets.ISTIO)
+                    .unwrapContainers(true)
+                    .build();
             tailer = new FileTailer(new FileTailer.Options(
                     List.of(log.toString()),
                     dir.resolve("cp.json"),

@@ -23,7 +23,7 @@ class FileTailerTest {
     Path dir;
 
     final List<TailedLine> got = new ArrayList<>();
-    final LineSink sink = line -> {
+    final LineSink sink = source -> line -> {
         got.add(line);
         return null;
     };
@@ -88,7 +88,7 @@ class FileTailerTest {
         CompletableFuture<Void> never = new CompletableFuture<>();
         List<TailedLine> first = new ArrayList<>();
         try (FileTailer t = tailer("a.log")) {
-            t.pollOnce(line -> {
+            t.pollOnce(source -> line -> {
                 first.add(line);
                 return line.text().equals("l1") ? CompletableFuture.completedFuture(null) : never;
             });
@@ -176,7 +176,7 @@ class FileTailerTest {
         List<String> seen = new ArrayList<>();
         boolean[] failOnce = {true};
         try (FileTailer t = tailer("a.log")) {
-            t.pollOnce(line -> {
+            t.pollOnce(source -> line -> {
                 seen.add(line.text());
                 if (line.text().equals("l2") && failOnce[0]) {
                     failOnce[0] = false;
@@ -186,7 +186,7 @@ class FileTailerTest {
             });
             t.checkpoint();
             assertEquals(1, t.rewinds());
-            t.pollOnce(line -> {
+            t.pollOnce(source -> line -> {
                 seen.add(line.text());
                 return CompletableFuture.completedFuture(null);
             });
@@ -208,7 +208,7 @@ class FileTailerTest {
         try (FileTailer t = tailer("a.log")) {
             Thread round = Thread.ofPlatform().start(() -> {
                 try {
-                    t.pollOnce(line -> {
+                    t.pollOnce(source -> line -> {
                         if (line.text().equals("l2")) {
                             inSecondLine.countDown();
                             release.await();
