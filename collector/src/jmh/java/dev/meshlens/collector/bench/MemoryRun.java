@@ -1,7 +1,6 @@
 package dev.meshlens.collector.bench;
 
 import dev.meshlens.collector.cli.Collector;
-import dev.meshlens.collector.config.CollectorConfig;
 import java.io.BufferedWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,21 +19,10 @@ public final class MemoryRun {
         String bootstrap = args.length > 0 ? args[0] : "127.0.0.1:9092";
         int rate = args.length > 1 ? Integer.parseInt(args[1]) : 50_000;
         int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 60;
-        Path dir = Files.createTempDirectory("meshlens-memrun-");
-        Path log = dir.resolve("proxy.log");
-        Files.createFile(log);
-        String yaml = """
-        mesh: {id: memrun, kind: istio}
-        sources:
-          files: [{globs: ["%s"], format: istio}]
-          checkpoint_dir: %s/cp
-        kafka: {bootstrap_servers: "%s", create_topic: true}
-        spool: {dir: %s/spool}
-        dead_letter: {file: %s/dl.jsonl}
-        http: {host: 127.0.0.1, port: 0}
-        """.formatted(log, dir, bootstrap, dir, dir);
+        TailedCollector tailed = TailedCollector.create("memrun", bootstrap);
+        Path log = tailed.log();
         List<String> lines = BenchLines.istio(4096);
-        try (Collector c = new Collector(CollectorConfig.parse(yaml, "memrun")).start();
+        try (Collector c = tailed.start();
                 BufferedWriter w = Files.newBufferedWriter(log, StandardCharsets.UTF_8, StandardOpenOption.APPEND)) {
             long start = System.nanoTime();
             long written = 0;

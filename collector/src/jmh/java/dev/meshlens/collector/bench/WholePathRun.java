@@ -2,7 +2,6 @@ package dev.meshlens.collector.bench;
 
 import dev.meshlens.collector.classify.TlsClassifier;
 import dev.meshlens.collector.cli.Collector;
-import dev.meshlens.collector.config.CollectorConfig;
 import dev.meshlens.collector.format.ParsedLine;
 import dev.meshlens.collector.format.Presets;
 import io.micrometer.core.instrument.Timer;
@@ -45,25 +44,15 @@ public final class WholePathRun {
         String bootstrap = args.length > 0 ? args[0] : "127.0.0.1:9092";
         int lines = args.length > 1 ? Integer.parseInt(args[1]) : 1_000_000;
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 4;
-        Path dir = Files.createTempDirectory("meshlens-wholepath-");
-        Path log = dir.resolve("proxy.log");
-        Files.createFile(log);
-        String yaml = """
-        mesh: {id: wholepath, kind: istio}
-        sources:
-          files: [{globs: ["%s"], format: istio}]
-          checkpoint_dir: %s/cp
-        kafka: {bootstrap_servers: "%s", create_topic: true}
-        spool: {dir: %s/spool}
-        dead_letter: {file: %s/dl.jsonl}
-        http: {host: 127.0.0.1, port: 0}
-        """.formatted(log, dir, bootstrap, dir, dir);
+        TailedCollector tailed = TailedCollector.create("wholepath", bootstrap);
+        Path dir = tailed.dir();
+        Path log = tailed.log();
         List<String> sample = monotonic(BenchLines.istio(4096));
         long failures = sample.stream().filter(l -> l.contains(" 503 UF")).count();
         System.out.printf(
                 "%,d lines a round, %.1f%% TLS failures; broker %s; %d rounds (the first warms up)%n",
                 lines, 100.0 * failures / sample.size(), bootstrap, rounds);
-        try (Collector c = new Collector(CollectorConfig.parse(yaml, "wholepath")).start()) {
+        try (Collector c = tailed.start()) {
             Timer acked =
                     c.registry().find("meshlens.collector.publish.latency").timer();
             long timeOffset = 0;
