@@ -114,59 +114,134 @@ public final class IngestLoop implements AutoCloseable {
     private Thread thread;
     private boolean paused;
 
-    /**
-     * @param name thread and client id suffix
-     * @param bootstrap Kafka bootstrap servers
-     * @param groupId consumer group
-     * @param extraProps extra client properties (security etc.)
-     * @param pattern topic pattern, or null when {@code topic} is given
-     * @param topic a single topic, or null when {@code pattern} is given
-     * @param reportAssignment whether this loop sets the assigned-partitions gauge (the events loop does; the lag
-     *     itself is measured by {@link LagMonitor} from the broker's view)
-     */
-    public IngestLoop(
-            String name,
-            String bootstrap,
-            String groupId,
-            Map<String, String> extraProps,
-            Pattern pattern,
-            String topic,
-            Duration metadataMaxAge,
-            int maxBatch,
-            RecordConverter converter,
-            BulkWriter writer,
-            DeadLetters deadLetters,
-            MeshlensMetrics metrics,
-            OpenTelemetry otel,
-            Settings settings,
-            boolean reportAssignment) {
-        if ((pattern == null) == (topic == null)) {
+    private IngestLoop(Builder b) {
+        if ((b.pattern == null) == (b.topic == null)) {
             throw new IllegalArgumentException("exactly one of pattern and topic must be given");
         }
-        this.name = Objects.requireNonNull(name, "name");
-        this.pattern = pattern;
-        this.topic = topic;
-        this.converter = Objects.requireNonNull(converter, "converter");
-        this.writer = Objects.requireNonNull(writer, "writer");
-        this.deadLetters = Objects.requireNonNull(deadLetters, "deadLetters");
-        this.metrics = Objects.requireNonNull(metrics, "metrics");
-        this.otel = Objects.requireNonNull(otel, "otel");
+        this.name = b.name;
+        this.pattern = b.pattern;
+        this.topic = b.topic;
+        this.converter = b.converter;
+        this.writer = b.writer;
+        this.deadLetters = Objects.requireNonNull(b.deadLetters, "deadLetters");
+        this.metrics = Objects.requireNonNull(b.metrics, "metrics");
+        this.otel = b.otel;
         this.tracer = otel.getTracer("dev.meshlens.query.ingest");
-        this.settings = Objects.requireNonNull(settings, "settings");
-        this.reportAssignment = reportAssignment;
-        this.maxBatch = maxBatch;
+        this.settings = b.settings;
+        this.reportAssignment = b.reportAssignment;
+        this.maxBatch = b.maxBatch;
         Properties p = new Properties();
-        p.putAll(extraProps);
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
-        p.put(ConsumerConfig.CLIENT_ID_CONFIG, groupId + "-" + name);
+        p.putAll(b.extraProps);
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, Objects.requireNonNull(b.bootstrap, "bootstrap"));
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, Objects.requireNonNull(b.groupId, "groupId"));
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, b.groupId + "-" + name);
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(maxBatch));
-        p.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, Long.toString(metadataMaxAge.toMillis()));
+        p.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, Long.toString(b.metadataMaxAge.toMillis()));
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         this.consumerProps = p;
+    }
+
+    /**
+     * A loop named {@code name} (thread and client id suffix) that turns records into documents with
+     * {@code converter} and writes them with {@code writer}.
+     */
+    public static Builder builder(String name, RecordConverter converter, BulkWriter writer) {
+        return new Builder(name, converter, writer);
+    }
+
+    /** How a loop is made: what it reads (a topic or a pattern) from which group, and where it reports. */
+    public static final class Builder {
+        private final String name;
+        private final RecordConverter converter;
+        private final BulkWriter writer;
+        private String bootstrap;
+        private String groupId;
+        private Map<String, String> extraProps = Map.of();
+        private Pattern pattern;
+        private String topic;
+        private Duration metadataMaxAge = Duration.ofMinutes(5);
+        private int maxBatch = 500;
+        private DeadLetters deadLetters;
+        private MeshlensMetrics metrics;
+        private OpenTelemetry otel = OpenTelemetry.noop();
+        private Settings settings = Settings.DEFAULT;
+        private boolean reportAssignment;
+
+        private Builder(String name, RecordConverter converter, BulkWriter writer) {
+            this.name = Objects.requireNonNull(name, "name");
+            this.converter = Objects.requireNonNull(converter, "converter");
+            this.writer = Objects.requireNonNull(writer, "writer");
+        }
+
+        /** The group that consumes, and extra client properties (security, a static member's instance id). */
+        public Builder group(String bootstrap, String groupId, Map<String, String> extraProps) {
+            this.bootstrap = bootstrap;
+            this.groupId = groupId;
+            this.extraProps = Map.copyOf(extraProps);
+            return this;
+        }
+
+        /** Every topic matching {@code pattern} (the mesh topics, found as they appear). */
+        public Builder pattern(Pattern pattern) {
+            this.pattern = pattern;
+            return this;
+        }
+
+        /** One topic. */
+        public Builder topic(String topic) {
+            this.topic = topic;
+            return this;
+        }
+
+        /** How soon a new topic matching the pattern is seen (the consumer's {@code metadata.max.age.ms}). */
+        public Builder metadataMaxAge(Duration metadataMaxAge) {
+            this.metadataMaxAge = Objects.requireNonNull(metadataMaxAge, "metadataMaxAge");
+            return this;
+        }
+
+        /** Records per poll, and so per bulk request. */
+        public Builder maxBatch(int maxBatch) {
+            this.maxBatch = maxBatch;
+            return this;
+        }
+
+        /** Where records that cannot become documents go. Required. */
+        public Builder deadLetters(DeadLetters deadLetters) {
+            this.deadLetters = deadLetters;
+            return this;
+        }
+
+        /** Required. */
+        public Builder metrics(MeshlensMetrics metrics) {
+            this.metrics = metrics;
+            return this;
+        }
+
+        public Builder otel(OpenTelemetry otel) {
+            this.otel = Objects.requireNonNull(otel, "otel");
+            return this;
+        }
+
+        public Builder settings(Settings settings) {
+            this.settings = Objects.requireNonNull(settings, "settings");
+            return this;
+        }
+
+        /**
+         * Whether this loop sets the assigned-partitions gauge (the events loop does; the lag itself is measured
+         * by {@link LagMonitor} from the broker's view).
+         */
+        public Builder reportAssignment(boolean reportAssignment) {
+            this.reportAssignment = reportAssignment;
+            return this;
+        }
+
+        public IngestLoop build() {
+            return new IngestLoop(this);
+        }
     }
 
     /** Starts the loop on its own (platform) thread. */

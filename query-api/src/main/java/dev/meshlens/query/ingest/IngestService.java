@@ -129,39 +129,27 @@ public final class IngestService implements AutoCloseable {
         Duration metaAge = config.get(QueryApiKeys.METADATA_MAX_AGE);
         Optional<String> instance = GroupMembership.instanceId(
                 config.get(QueryApiKeys.STATIC_MEMBERSHIP), config.get(QueryApiKeys.INSTANCE_ID));
-        events = new IngestLoop(
-                        "events",
-                        bootstrap,
-                        group,
-                        consumerProperties(instance, "events"),
-                        Pattern.compile(config.get(CorrelatorKeys.EVENTS_TOPIC_PATTERN)),
-                        null,
-                        metaAge,
-                        config.get(QueryApiKeys.INGEST_MAX_BATCH),
-                        new EventConverter(store.names(), metrics, clock),
-                        writer,
-                        dlq,
-                        metrics,
-                        otel,
-                        s,
-                        true)
+        events = IngestLoop.builder("events", new EventConverter(store.names(), metrics, clock), writer)
+                .group(bootstrap, group, consumerProperties(instance, "events"))
+                .pattern(Pattern.compile(config.get(CorrelatorKeys.EVENTS_TOPIC_PATTERN)))
+                .metadataMaxAge(metaAge)
+                .maxBatch(config.get(QueryApiKeys.INGEST_MAX_BATCH))
+                .deadLetters(dlq)
+                .metrics(metrics)
+                .otel(otel)
+                .settings(s)
+                .reportAssignment(true)
+                .build()
                 .start();
-        findings = new IngestLoop(
-                        "findings",
-                        bootstrap,
-                        group + "-findings",
-                        consumerProperties(instance, "findings"),
-                        null,
-                        config.get(CorrelatorKeys.FINDINGS_TOPIC),
-                        metaAge,
-                        500,
-                        new FindingConverter(store.names(), clock),
-                        writer,
-                        dlq,
-                        metrics,
-                        otel,
-                        s,
-                        false)
+        findings = IngestLoop.builder("findings", new FindingConverter(store.names(), clock), writer)
+                .group(bootstrap, group + "-findings", consumerProperties(instance, "findings"))
+                .topic(config.get(CorrelatorKeys.FINDINGS_TOPIC))
+                .metadataMaxAge(metaAge)
+                .deadLetters(dlq)
+                .metrics(metrics)
+                .otel(otel)
+                .settings(s)
+                .build()
                 .start();
         state = "RUNNING";
     }
