@@ -68,50 +68,6 @@ public record Half(
         rejectedBy = rejectedBy == null ? RejectedBy.UNKNOWN : rejectedBy;
     }
 
-    /** The first (or only) attempt of its line. */
-    public Half(
-            String eventId,
-            String meshId,
-            String meshKind,
-            boolean client,
-            long timeMs,
-            long coverFromMs,
-            FailureCategory category,
-            RejectedBy rejectedBy,
-            String selfIdentity,
-            String peerIdentity,
-            String reason,
-            String detail,
-            String raw,
-            boolean noTls,
-            boolean stats,
-            List<Unit> units,
-            boolean ordinary,
-            String place,
-            boolean shared) {
-        this(
-                eventId,
-                meshId,
-                meshKind,
-                client,
-                timeMs,
-                coverFromMs,
-                category,
-                rejectedBy,
-                selfIdentity,
-                peerIdentity,
-                reason,
-                detail,
-                raw,
-                noTls,
-                stats,
-                units,
-                ordinary,
-                place,
-                shared,
-                0);
-    }
-
     /** Attempt {@code n} of the same line: the same evidence, one more failed handshake. */
     Half attempt(int n) {
         return new Half(

@@ -69,7 +69,8 @@ record Loop(Footprint footprint, Half counter) {
                         null,
                         false,
                         null,
-                        false);
+                        false,
+                        0);
                 return PairingRules.compatible(probe, u.category(), u.rejectedBy(), null);
             }
             // the server's own log line and its own counters: the same side

@@ -200,7 +200,8 @@ final class Observations {
                 List.of(),
                 false,
                 null,
-                false);
+                false,
+                0);
     }
 
     /**
@@ -285,7 +286,8 @@ final class Observations {
                 List.of(),
                 true,
                 null,
-                false);
+                false,
+                0);
     }
 
     /**
@@ -324,7 +326,8 @@ final class Observations {
                 List.of(new Half.Unit(FailureCategory.SAN_MISMATCH, RejectedBy.SELF, "ssl.fail_verify_san", san)),
                 false,
                 s.scope() + " " + s.name(),
-                false);
+                false,
+                0);
     }
 
     /** The half of a server listener's ssl.* counter delta, or null when no failure counter moved. */
@@ -380,6 +383,7 @@ final class Observations {
                 units,
                 false,
                 s.scope() + " " + s.name(),
-                false);
+                false,
+                0);
     }
 }

@@ -175,7 +175,8 @@ final class PairingRules {
                         List.of(),
                         false,
                         null,
-                        false);
+                        false,
+                        0);
         RejectedBy serverView = Decision.flip(f.rejectedBy());
         return (rb == RejectedBy.UNKNOWN || f.rejectedBy() == rb || f.rejectedBy() == RejectedBy.UNKNOWN)
                 && compatible(probe, f.category(), serverView, null);
@@ -208,7 +209,8 @@ final class PairingRules {
                 List.of(),
                 false,
                 null,
-                false);
+                false,
+                0);
     }
 
     static boolean exact(FailureCategory a, FailureCategory b) {

@@ -42,7 +42,8 @@ class PairingRulesTest {
                 List.of(),
                 false,
                 null,
-                false);
+                false,
+                0);
     }
 
     static Half server(String id, long t, FailureCategory c, RejectedBy rb) {
@@ -65,7 +66,8 @@ class PairingRulesTest {
                 List.of(),
                 false,
                 null,
-                false);
+                false,
+                0);
     }
 
     static Half stats(String id, long from, long to, Half.Unit... units) {
@@ -88,7 +90,8 @@ class PairingRulesTest {
                 List.of(units),
                 false,
                 "listener 0.0.0.0_20000",
-                false);
+                false,
+                0);
     }
 
     static Pending pending(Half h) {
@@ -169,7 +172,8 @@ class PairingRulesTest {
                 List.of(),
                 true,
                 null,
-                false);
+                false,
+                0);
         assertTrue(PairingRules.compatible(ordinary, FailureCategory.PLAINTEXT_MISMATCH, RejectedBy.SELF, null));
         assertFalse(PairingRules.compatible(ordinary, FailureCategory.UNTRUSTED_ROOT, RejectedBy.SELF, null));
     }
