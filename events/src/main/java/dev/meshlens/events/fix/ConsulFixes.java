@@ -171,27 +171,18 @@ public final class ConsulFixes implements FixDialect {
 
     @Override
     public Fix renewCertificate(Situation s, boolean serverSide) {
-        MeshFacts owner = serverSide ? s.server() : s.client();
-        String workload = serverSide ? s.serverService() : s.clientWorkload();
-        String ns = serverSide ? s.serverNamespace() : s.clientNamespace();
-        Resource restart = new Resource(
-                "Renewal",
-                null,
-                workload,
-                ns,
-                Resource.SHELL,
-                "kubectl -n " + ns + " rollout restart deployment/" + workload + "\n",
-                "sh");
+        Fixes.Renewal r = Fixes.renewal(s, serverSide);
         return fix(
-                owner,
-                "The leaf certificate of " + workload + " in Consul mesh " + owner.meshId() + " is outside its validity"
-                        + Fixes.dates(s) + "; its proxy's leaf-certificate watch did not renew it.",
-                List.of(restart),
+                r.owner(),
+                "The leaf certificate of " + r.workload() + " in Consul mesh "
+                        + r.owner().meshId() + " is outside its validity" + Fixes.dates(s)
+                        + "; its proxy's leaf-certificate watch did not renew it.",
+                List.of(r.restart()),
                 List.of(
                         "Restarting the workload makes its Consul dataplane fetch a fresh leaf from the Connect CA (on VMs:"
                                 + " restart consul connect envoy for the service). No key leaves the node.",
-                        "If the dates are right, the verifier's clock is wrong: check NTP in mesh "
-                                + (serverSide ? s.client().meshId() : s.server().meshId()) + "."));
+                        "If the dates are right, the verifier's clock is wrong: check NTP in mesh " + r.verifierMesh()
+                                + "."));
     }
 
     @Override

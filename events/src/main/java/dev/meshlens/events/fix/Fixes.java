@@ -232,4 +232,33 @@ public final class Fixes {
                 ? ""
                 : " (valid " + nb + " to " + na + ", seen at " + s.detail("observed_at", "?") + ")";
     }
+
+    /**
+     * Whose certificate is out of date and how it is renewed: restarting the workload makes its proxy fetch a
+     * fresh leaf from its mesh's CA (Istio and Consul alike), so no private key ever appears in a fix.
+     *
+     * @param owner the mesh that must act
+     * @param workload the workload whose leaf expired (or is not yet valid)
+     * @param restart the command that restarts it
+     * @param verifierMesh the mesh whose clock to check if the dates are right
+     */
+    record Renewal(MeshFacts owner, String workload, Resource restart, String verifierMesh) {}
+
+    static Renewal renewal(Situation s, boolean serverSide) {
+        String workload = serverSide ? s.serverService() : s.clientWorkload();
+        String ns = serverSide ? s.serverNamespace() : s.clientNamespace();
+        Resource restart = new Resource(
+                "Renewal",
+                null,
+                workload,
+                ns,
+                Resource.SHELL,
+                "kubectl -n " + ns + " rollout restart deployment/" + workload + "\n",
+                "sh");
+        return new Renewal(
+                serverSide ? s.server() : s.client(),
+                workload,
+                restart,
+                (serverSide ? s.client() : s.server()).meshId());
+    }
 }

@@ -132,28 +132,19 @@ public final class IstioFixes implements FixDialect {
 
     @Override
     public Fix renewCertificate(Situation s, boolean serverSide) {
-        MeshFacts owner = serverSide ? s.server() : s.client();
-        String workload = serverSide ? s.serverService() : s.clientWorkload();
-        String ns = serverSide ? s.serverNamespace() : s.clientNamespace();
-        Resource restart = new Resource(
-                "Renewal",
-                null,
-                workload,
-                ns,
-                Resource.SHELL,
-                "kubectl -n " + ns + " rollout restart deployment/" + workload + "\n",
-                "sh");
+        Fixes.Renewal r = Fixes.renewal(s, serverSide);
         return fix(
-                owner,
-                "The workload certificate of " + workload + " in Istio mesh " + owner.meshId()
+                r.owner(),
+                "The workload certificate of " + r.workload() + " in Istio mesh "
+                        + r.owner().meshId()
                         + " is outside its validity" + Fixes.dates(s)
                         + "; its sidecar did not get a fresh one from istiod.",
-                List.of(restart),
+                List.of(r.restart()),
                 List.of(
                         "Restarting the workload makes its sidecar request a new certificate over SDS (istiod signs it; no key"
                                 + " leaves the pod). The deployment is assumed to carry the service account's name.",
                         "If the certificate's dates are right, the verifier's clock is wrong: check NTP on the nodes of mesh "
-                                + (serverSide ? s.client().meshId() : s.server().meshId()) + "."));
+                                + r.verifierMesh() + "."));
     }
 
     @Override
