@@ -28,11 +28,16 @@ class QueryApiCommandTest {
     @Test
     void usageErrors() {
         assertEquals(2, run());
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("missing --config FILE"));
+        assertTrue(
+                err.toString(StandardCharsets.UTF_8).contains("Missing required option: '--config=FILE'"),
+                err.toString());
         assertEquals(2, run("--config"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("Missing required parameter for option '--config'"));
         assertEquals(2, run("--bogus"));
+        assertEquals(2, run("-c", "q.yaml", "--bogus"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("Unknown option: '--bogus'"), err.toString());
         assertEquals(0, run("--help"));
-        assertTrue(out.toString(StandardCharsets.UTF_8).contains("Usage: query-api --config FILE"));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("Usage: query-api [-hV] -c=FILE"), out.toString());
     }
 
     @Test
