@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Help;
+import picocli.CommandLine.MissingParameterException;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.UnmatchedArgumentException;
@@ -56,8 +57,14 @@ public final class Cli {
     }
 
     /** A usage error: what is wrong (naming the option or argument), the synopsis, where the help is; exit 2. */
-    static int usageError(ParameterException ex, String[] args) {
-        CommandLine cl = ex.getCommandLine();
+    static int usageError(ParameterException thrown, String[] args) {
+        CommandLine cl = thrown.getCommandLine();
+        // picocli checks required options before it reports arguments it did not understand; the unknown option is
+        // the mistake to name (`collector --confg x` lacks --config only because --confg was misspelled)
+        ParameterException ex = thrown instanceof MissingParameterException
+                        && !cl.getUnmatchedArguments().isEmpty()
+                ? new UnmatchedArgumentException(cl, cl.getUnmatchedArguments())
+                : thrown;
         PrintWriter err = cl.getErr();
         String name = cl.getCommandSpec().qualifiedName();
         err.println(name + ": " + message(ex, cl));

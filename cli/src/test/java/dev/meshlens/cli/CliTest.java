@@ -106,6 +106,14 @@ class CliTest {
         Run r = run("-c", "f", "--frobnicate");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("Unknown option: '--frobnicate'"), r.err());
+        Run alone = run("--frobnicate");
+        assertEquals(2, alone.code());
+        assertTrue(
+                alone.err().startsWith("probe: Unknown option: '--frobnicate'"),
+                "an unknown option is named before a missing required one: " + alone.err());
+        Run extra = run("a", "b");
+        assertEquals(2, extra.code());
+        assertTrue(extra.err().contains("'b'"), extra.err());
         Run close = run("-c", "f", "--prot", "1");
         assertTrue(close.err().contains("--port"), "a near miss suggests the option: " + close.err());
     }
