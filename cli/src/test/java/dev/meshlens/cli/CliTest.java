@@ -32,7 +32,7 @@ class CliTest {
         CommandSpec spec;
 
         @Mixin
-        ConfigFile config;
+        ServiceOptions service;
 
         @Option(names = "--port", paramLabel = "N", converter = PortConverter.class)
         Integer port;
@@ -54,7 +54,7 @@ class CliTest {
             if (fail) {
                 throw new IllegalStateException("broken");
             }
-            return 7;
+            return service.check() ? 8 : 7;
         }
     }
 
@@ -76,13 +76,14 @@ class CliTest {
         assertEquals(7, run("--config", "f.yaml").code());
         assertEquals(7, run("-c", "f.yaml", "@not-an-arguments-file").code(), "'@' arguments are plain values");
         assertEquals(7, run("--config=f.yaml", "-").code(), "'-' (stdin) is a positional value");
+        assertEquals(8, run("--check", "-c", "f.yaml").code());
     }
 
     @Test
     void helpExitsZeroNamesEveryOptionAndHasNoEscapeCodes() {
         Run r = run("--help");
         assertEquals(0, r.code());
-        for (String o : new String[] {"--config", "-c", "--port", "--fail", "--help", "--version"}) {
+        for (String o : new String[] {"--config", "-c", "--check", "--port", "--fail", "--help", "--version"}) {
             assertTrue(r.out().contains(o), o + " in " + r.out());
         }
         assertTrue(r.out().contains("config-schema probe"), "the mixin names the command: " + r.out());

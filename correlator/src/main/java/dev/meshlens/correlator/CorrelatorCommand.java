@@ -1,8 +1,8 @@
 package dev.meshlens.correlator;
 
 import dev.meshlens.cli.Cli;
-import dev.meshlens.cli.ConfigFile;
 import dev.meshlens.cli.MeshlensVersion;
+import dev.meshlens.cli.ServiceOptions;
 import dev.meshlens.config.ConfigException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintStream;
@@ -11,7 +11,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /**
  * {@code ./meshlens correlator --config FILE [--check]}: the correlator as a service of its own (the query API can
@@ -24,12 +23,7 @@ import picocli.CommandLine.Option;
         description = "run the correlator on its own; otherwise the query API runs it (docs/correlation.md)")
 public final class CorrelatorCommand implements Callable<Integer> {
     @Mixin
-    private ConfigFile config;
-
-    @Option(
-            names = "--check",
-            description = "validate the file, print the resolved configuration (secrets as [hidden]) and exit")
-    private boolean check;
+    private ServiceOptions service;
 
     private final PrintStream out;
     private final PrintStream err;
@@ -57,7 +51,8 @@ public final class CorrelatorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Path config = this.config.path();
+        Path config = service.config();
+        boolean check = service.check();
         CorrelationConfig cfg;
         try {
             cfg = new CorrelationConfig(CorrelatorKeys.DEF.load(config));

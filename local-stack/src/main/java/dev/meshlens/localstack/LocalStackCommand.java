@@ -41,7 +41,7 @@ import picocli.CommandLine.Spec;
             "start only the local Kafka broker and Elasticsearch node and print their addresses",
             "Starts Kafka and Elasticsearch on 127.0.0.1 as child processes and prints their addresses."
         },
-        footer = "Stop with Ctrl-C.")
+        footer = "Stop with Ctrl-C.%n")
 public final class LocalStackCommand implements Callable<Integer> {
     static final int DEFAULT_KAFKA_PORT = 9092;
     static final int DEFAULT_ES_PORT = 9200;

@@ -1,8 +1,8 @@
 package dev.meshlens.collector.cli;
 
 import dev.meshlens.cli.Cli;
-import dev.meshlens.cli.ConfigFile;
 import dev.meshlens.cli.MeshlensVersion;
+import dev.meshlens.cli.ServiceOptions;
 import dev.meshlens.collector.config.CollectorConfig;
 import dev.meshlens.config.ConfigException;
 import java.io.PrintStream;
@@ -11,7 +11,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /** {@code collector --config FILE}: runs a per-mesh collector until the process is asked to stop. */
 @Command(
@@ -21,10 +20,7 @@ import picocli.CommandLine.Option;
         description = "run a per-mesh collector until the process is asked to stop (docs/collector.md)")
 public final class CollectorCommand implements Callable<Integer> {
     @Mixin
-    private ConfigFile config;
-
-    @Option(names = "--check", description = "validate the configuration, print it resolved and exit")
-    private boolean check;
+    private ServiceOptions service;
 
     private final PrintStream out;
     private final PrintStream err;
@@ -57,7 +53,7 @@ public final class CollectorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Path config = this.config.path();
+        Path config = service.config();
         CollectorConfig cfg;
         try {
             cfg = CollectorConfig.load(config);
@@ -65,7 +61,7 @@ public final class CollectorCommand implements Callable<Integer> {
             err.println("collector: " + e.getMessage());
             return 2;
         }
-        if (check) {
+        if (service.check()) {
             out.println("configuration " + config + " is valid");
             cfg.warnings().forEach(w -> out.println("  warning: " + w));
             cfg.describe().forEach((k, v) -> out.println("  " + k + " = " + v));

@@ -1,8 +1,8 @@
 package dev.meshlens.query.cli;
 
 import dev.meshlens.cli.Cli;
-import dev.meshlens.cli.ConfigFile;
 import dev.meshlens.cli.MeshlensVersion;
+import dev.meshlens.cli.ServiceOptions;
 import dev.meshlens.config.ConfigException;
 import dev.meshlens.correlator.CorrelationService;
 import dev.meshlens.meters.ServiceMeters;
@@ -64,7 +64,7 @@ public final class QueryApiCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(QueryApiCommand.class);
 
     @Mixin
-    private ConfigFile configFile;
+    private ServiceOptions service;
 
     private final PrintStream out;
     private final PrintStream err;
@@ -91,7 +91,7 @@ public final class QueryApiCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Path config = configFile.path();
+        Path config = service.config();
         QueryApiConfig c;
         try {
             c = QueryApiConfig.load(config);
@@ -99,6 +99,13 @@ public final class QueryApiCommand implements Callable<Integer> {
             err.println("query-api: invalid configuration " + config + ":");
             e.problems().forEach(p -> err.println("  - " + p));
             return 2;
+        }
+        if (service.check()) {
+            // what the other services' --check print: the verdict, warnings, the resolved values (secrets [hidden])
+            out.println("configuration " + config + " is valid");
+            c.warnings().forEach(w -> out.println("  warning: " + w));
+            c.settings().describe().forEach((k, v) -> out.println("  " + k + " = " + v));
+            return 0;
         }
         c.warnings().forEach(w -> err.println("query-api: warning: " + w));
         LOG.info("resolved configuration:\n{}", c.describe());

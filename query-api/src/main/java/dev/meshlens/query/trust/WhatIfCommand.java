@@ -49,7 +49,7 @@ import picocli.CommandLine.Spec;
             "",
             "A fingerprint is the SHA-256 of a root or intermediate in the inventory (a unique prefix of 8+ hex digits"
                     + " is enough; colons allowed).",
-            "Exit codes: 0 answered, 2 a usage or input error, 3 a cell breaks and --check was given."
+            "Exit codes: 0 answered, 2 a usage or input error, 3 a cell breaks and --check was given.%n"
         })
 public final class WhatIfCommand implements Callable<Integer> {
     @Spec

@@ -2,8 +2,8 @@ package dev.meshlens.redactor.cli;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.meshlens.cli.Cli;
-import dev.meshlens.cli.ConfigFile;
 import dev.meshlens.cli.MeshlensVersion;
+import dev.meshlens.cli.ServiceOptions;
 import dev.meshlens.config.ConfigException;
 import dev.meshlens.meters.ServiceMeters;
 import dev.meshlens.redactor.PolicyException;
@@ -42,7 +42,7 @@ import picocli.CommandLine.Mixin;
         exitCodeList = {"0:a clean stop", "1:a fatal Kafka error", "2:a usage, configuration or policy error"})
 public final class RedactorStageCommand implements Callable<Integer> {
     @Mixin
-    private ConfigFile config;
+    private ServiceOptions service;
 
     private final PrintStream out;
     private final PrintStream err;
@@ -67,7 +67,7 @@ public final class RedactorStageCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Path config = this.config.path();
+        Path config = service.config();
         StageConfig cfg;
         RedactionEngine engine;
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -86,6 +86,14 @@ public final class RedactorStageCommand implements Callable<Integer> {
         } catch (PolicyException | IllegalArgumentException | ConfigException e) {
             err.println("redactor: " + e.getMessage());
             return 2;
+        }
+        if (service.check()) {
+            // the configuration and its policy load: what the other services' --check print, nothing started
+            out.println("configuration " + config + " is valid (policy "
+                    + engine.policy().id() + ")");
+            cfg.warnings().forEach(w -> out.println("  warning: " + w));
+            cfg.describe().forEach(line -> out.println("  " + line));
+            return 0;
         }
         cfg.warnings().forEach(w -> err.println("redactor: warning: " + w));
         out.println("redactor: configuration");
