@@ -1,22 +1,44 @@
 package dev.meshlens.correlator;
 
-import dev.meshlens.config.ConfigArgs;
+import dev.meshlens.cli.Cli;
+import dev.meshlens.cli.MeshlensVersion;
+import dev.meshlens.cli.ServiceOptions;
 import dev.meshlens.config.ConfigException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 
 /**
  * {@code ./meshlens correlator --config FILE [--check]}: the correlator as a service of its own (the query API can
  * run the same one in-process). {@code --check} validates the file and prints the resolved configuration.
  */
-public final class CorrelatorCommand {
-    static final String USAGE = "usage: correlator --config FILE [--check]\n"
-            + "  --config FILE  the correlator's YAML configuration (docs/correlation.md)\n"
-            + "  --check        validate the file, print the resolved configuration (secrets as [hidden]) and exit\n";
+@Command(
+        name = "correlator",
+        mixinStandardHelpOptions = true,
+        versionProvider = MeshlensVersion.class,
+        description = "run the correlator on its own; otherwise the query API runs it (docs/correlation.md)")
+public final class CorrelatorCommand implements Callable<Integer> {
+    @Mixin
+    private ServiceOptions service;
 
-    private CorrelatorCommand() {}
+    private final PrintStream out;
+    private final PrintStream err;
+    private final CountDownLatch stop;
+
+    /** The launcher's: standard streams, stops on JVM shutdown. */
+    public CorrelatorCommand() {
+        this(System.out, System.err, null);
+    }
+
+    private CorrelatorCommand(PrintStream out, PrintStream err, CountDownLatch stop) {
+        this.out = out;
+        this.err = err;
+        this.stop = stop;
+    }
 
     public static int run(String[] args) {
         return run(args, System.out, System.err, null);
@@ -24,15 +46,16 @@ public final class CorrelatorCommand {
 
     /** {@code stop}: counted down to stop (tests); null waits for the JVM's shutdown. */
     public static int run(String[] args, PrintStream out, PrintStream err, CountDownLatch stop) {
-        ConfigArgs parsed = ConfigArgs.parse("correlator", USAGE, args, out, err);
-        if (parsed.exit() != null) {
-            return parsed.exit();
-        }
-        String config = parsed.config();
-        boolean check = parsed.check();
+        return Cli.run(new CorrelatorCommand(out, err, stop), args, out, err);
+    }
+
+    @Override
+    public Integer call() {
+        Path config = service.config();
+        boolean check = service.check();
         CorrelationConfig cfg;
         try {
-            cfg = new CorrelationConfig(CorrelatorKeys.DEF.load(Path.of(config)));
+            cfg = new CorrelationConfig(CorrelatorKeys.DEF.load(config));
         } catch (ConfigException e) {
             err.println("correlator: " + e.getMessage());
             return 2;

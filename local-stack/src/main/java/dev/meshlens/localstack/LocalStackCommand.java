@@ -1,5 +1,8 @@
 package dev.meshlens.localstack;
 
+import dev.meshlens.cli.Cli;
+import dev.meshlens.cli.MeshlensVersion;
+import dev.meshlens.cli.PortConverter;
 import dev.meshlens.localstack.elasticsearch.LocalElasticsearch;
 import dev.meshlens.localstack.kafka.LocalKafka;
 import dev.meshlens.localstack.layout.NodeLayout;
@@ -17,6 +20,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code ./meshlens local-stack}: starts a real Kafka broker and a real Elasticsearch node as
@@ -24,27 +33,37 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * until one of them dies). Both children are stopped by a shutdown hook, and exit by themselves
  * if this process is killed.
  */
-public final class LocalStackCommand {
+@Command(
+        name = "local-stack",
+        mixinStandardHelpOptions = true,
+        versionProvider = MeshlensVersion.class,
+        description = {
+            "start only the local Kafka broker and Elasticsearch node and print their addresses",
+            "Starts Kafka and Elasticsearch on 127.0.0.1 as child processes and prints their addresses."
+        },
+        footer = "Stop with Ctrl-C.%n")
+public final class LocalStackCommand implements Callable<Integer> {
     static final int DEFAULT_KAFKA_PORT = 9092;
     static final int DEFAULT_ES_PORT = 9200;
 
-    private LocalStackCommand() {}
+    @Spec
+    private CommandSpec spec;
 
-    static final String USAGE = """
-            usage: meshlens local-stack [options]
-              Starts Kafka and Elasticsearch on 127.0.0.1 as child processes and prints their addresses.
-              --kafka-port N    Kafka client port (default 9092; 0 = any free port)
-              --es-port N       Elasticsearch HTTP port (default 9200; 0 = any free port)
-              --data-dir DIR    keep data in DIR/kafka and DIR/elasticsearch across runs
-                                (default: temporary folders, removed on exit)
-              --es8             run the Elasticsearch 8.19 line instead of 9.x
-              --no-kafka        do not start Kafka
-              --no-es           do not start Elasticsearch
-              --env-file FILE   once ready, write MESHLENS_KAFKA_BOOTSTRAP=... and MESHLENS_ES_URL=...
-                                lines to FILE (for scripts: tests then use these running services)
-              --once            start, print, stop and exit (a smoke check)
-              -h, --help        this text
-            Stop with Ctrl-C.""";
+    @Mixin
+    final Options o = new Options();
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    /** The launcher's: standard streams. */
+    public LocalStackCommand() {
+        this(System.out, System.err);
+    }
+
+    private LocalStackCommand(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
 
     /** Entry point for the launcher; returns the exit code and never calls System.exit. */
     public static int run(String[] args) {
@@ -52,17 +71,13 @@ public final class LocalStackCommand {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
-        Options o;
-        try {
-            o = Options.parse(args);
-        } catch (IllegalArgumentException e) {
-            err.println("local-stack: " + e.getMessage());
-            err.println(USAGE);
-            return 2;
-        }
-        if (o.help) {
-            out.println(USAGE);
-            return 0;
+        return Cli.run(new LocalStackCommand(out, err), args, out, err);
+    }
+
+    @Override
+    public Integer call() {
+        if (!o.kafka() && !o.es()) {
+            throw new ParameterException(spec.commandLine(), "--no-kafka and --no-es together leave nothing to start");
         }
         LocalKafka kafka = null;
         LocalElasticsearch es = null;
@@ -74,13 +89,15 @@ public final class LocalStackCommand {
         long t0 = System.nanoTime();
         try {
             out.println("meshlens local-stack: starting"
-                    + (o.kafka ? " Kafka " + NodeLayout.Kind.KAFKA.version() : "")
-                    + (o.kafka && o.es ? " and" : "")
-                    + (o.es ? " Elasticsearch " + (o.es8 ? NodeLayout.Kind.ES_8 : NodeLayout.Kind.ES_9).version() : "")
+                    + (o.kafka() ? " Kafka " + NodeLayout.Kind.KAFKA.version() : "")
+                    + (o.kafka() && o.es() ? " and" : "")
+                    + (o.es()
+                            ? " Elasticsearch " + (o.es8 ? NodeLayout.Kind.ES_8 : NodeLayout.Kind.ES_9).version()
+                            : "")
                     + " ...");
             out.flush();
-            Future<LocalKafka> kafkaF = o.kafka ? starter.submit(kafkaStarter(o)) : null;
-            Future<LocalElasticsearch> esF = o.es ? starter.submit(esStarter(o)) : null;
+            Future<LocalKafka> kafkaF = o.kafka() ? starter.submit(kafkaStarter(o)) : null;
+            Future<LocalElasticsearch> esF = o.es() ? starter.submit(esStarter(o)) : null;
             Throwable failure = null;
             try {
                 kafka = kafkaF == null ? null : kafkaF.get();
@@ -177,7 +194,7 @@ public final class LocalStackCommand {
         return () -> {
             LocalKafka.Builder b = LocalKafka.builder().port(o.kafkaPort);
             if (o.dataDir != null) {
-                b.dataDir(o.dataDir.resolve("kafka"));
+                b.dataDir(o.dataDir.toAbsolutePath().resolve("kafka"));
             }
             return b.start();
         };
@@ -189,7 +206,7 @@ public final class LocalStackCommand {
                     .line(o.es8 ? LocalElasticsearch.Line.V8 : LocalElasticsearch.Line.V9)
                     .httpPort(o.esPort);
             if (o.dataDir != null) {
-                b.instanceDir(o.dataDir.resolve(o.es8 ? "elasticsearch-8" : "elasticsearch"));
+                b.instanceDir(o.dataDir.toAbsolutePath().resolve(o.es8 ? "elasticsearch-8" : "elasticsearch"));
             }
             return b.start();
         };
@@ -230,59 +247,54 @@ public final class LocalStackCommand {
         return d.toMillis() / 1000.0;
     }
 
+    /** The options, kept apart from the command's streams. */
     static final class Options {
+        @Option(
+                names = "--kafka-port",
+                paramLabel = "N",
+                converter = PortConverter.class,
+                description = "Kafka client port (default ${DEFAULT-VALUE}; 0 = any free port)")
         int kafkaPort = DEFAULT_KAFKA_PORT;
+
+        @Option(
+                names = "--es-port",
+                paramLabel = "N",
+                converter = PortConverter.class,
+                description = "Elasticsearch HTTP port (default ${DEFAULT-VALUE}; 0 = any free port)")
         int esPort = DEFAULT_ES_PORT;
+
+        @Option(
+                names = "--data-dir",
+                paramLabel = "DIR",
+                description = "keep data in DIR/kafka and DIR/elasticsearch across runs (default: temporary folders,"
+                        + " removed on exit)")
         Path dataDir;
+
+        @Option(
+                names = "--env-file",
+                paramLabel = "FILE",
+                description = "once ready, write MESHLENS_KAFKA_BOOTSTRAP=... and MESHLENS_ES_URL=... lines to FILE"
+                        + " (for scripts: tests then use these running services)")
         Path envFile;
+
+        @Option(names = "--es8", description = "run the Elasticsearch 8.19 line instead of 9.x")
         boolean es8;
-        boolean kafka = true;
-        boolean es = true;
+
+        @Option(names = "--no-kafka", description = "do not start Kafka")
+        boolean noKafka;
+
+        @Option(names = "--no-es", description = "do not start Elasticsearch")
+        boolean noEs;
+
+        @Option(names = "--once", description = "start, print, stop and exit (a smoke check)")
         boolean once;
-        boolean help;
 
-        static Options parse(String[] args) {
-            Options o = new Options();
-            for (int i = 0; i < args.length; i++) {
-                String a = args[i];
-                switch (a) {
-                    case "--kafka-port" -> o.kafkaPort = port(a, value(args, ++i, a));
-                    case "--es-port" -> o.esPort = port(a, value(args, ++i, a));
-                    case "--data-dir" ->
-                        o.dataDir = Path.of(value(args, ++i, a)).toAbsolutePath();
-                    case "--env-file" -> o.envFile = Path.of(value(args, ++i, a));
-                    case "--es8" -> o.es8 = true;
-                    case "--no-kafka" -> o.kafka = false;
-                    case "--no-es" -> o.es = false;
-                    case "--once" -> o.once = true;
-                    case "-h", "--help" -> o.help = true;
-                    default -> throw new IllegalArgumentException("unknown option " + a);
-                }
-            }
-            if (!o.kafka && !o.es && !o.help) {
-                throw new IllegalArgumentException("--no-kafka and --no-es together leave nothing to start");
-            }
-            return o;
+        boolean kafka() {
+            return !noKafka;
         }
 
-        private static String value(String[] args, int i, String option) {
-            if (i >= args.length) {
-                throw new IllegalArgumentException(option + " needs a value");
-            }
-            return args[i];
-        }
-
-        private static int port(String option, String v) {
-            try {
-                int p = Integer.parseInt(v);
-                if (p < 0 || p > 65535) {
-                    throw new NumberFormatException();
-                }
-                return p;
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(
-                        "invalid value " + v + " for " + option + ": expected a port 0..65535");
-            }
+        boolean es() {
+            return !noEs;
         }
     }
 }

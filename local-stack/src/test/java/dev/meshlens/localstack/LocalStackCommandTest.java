@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 /** Option handling only; starting the real stack is covered by testkit's integration tests. */
 class LocalStackCommandTest {
@@ -29,7 +30,10 @@ class LocalStackCommandTest {
     @Test
     void badPortIsRejectedWithTheOptionName() {
         assertEquals(2, run("--es-port", "70000"));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("invalid value 70000 for --es-port"), err.toString());
+        assertTrue(
+                err.toString(StandardCharsets.UTF_8)
+                        .contains("Invalid value for option '--es-port': expected a port 0..65535, not '70000'"),
+                err.toString());
     }
 
     @Test
@@ -37,13 +41,19 @@ class LocalStackCommandTest {
         assertEquals(2, run("--frobnicate"));
         assertEquals(2, run("--no-kafka", "--no-es"));
         assertEquals(2, run("--data-dir"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--no-kafka and --no-es together"), err.toString());
+        assertTrue(
+                err.toString(StandardCharsets.UTF_8).contains("Missing required parameter for option '--data-dir'"),
+                err.toString());
     }
 
     @Test
     void defaultsAreTheUsualPorts() {
-        LocalStackCommand.Options o = LocalStackCommand.Options.parse(new String[0]);
+        LocalStackCommand c = new LocalStackCommand();
+        new CommandLine(c).parseArgs();
+        LocalStackCommand.Options o = c.o;
         assertEquals(9092, o.kafkaPort);
         assertEquals(9200, o.esPort);
-        assertTrue(o.kafka && o.es && !o.es8 && !o.once);
+        assertTrue(o.kafka() && o.es() && !o.es8 && !o.once);
     }
 }

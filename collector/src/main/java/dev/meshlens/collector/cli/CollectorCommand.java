@@ -1,19 +1,41 @@
 package dev.meshlens.collector.cli;
 
+import dev.meshlens.cli.Cli;
+import dev.meshlens.cli.MeshlensVersion;
+import dev.meshlens.cli.ServiceOptions;
 import dev.meshlens.collector.config.CollectorConfig;
-import dev.meshlens.config.ConfigArgs;
 import dev.meshlens.config.ConfigException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 
 /** {@code collector --config FILE}: runs a per-mesh collector until the process is asked to stop. */
-public final class CollectorCommand {
-    static final String USAGE = "usage: collector --config FILE [--check]\n"
-            + "  --config FILE  the collector's YAML configuration (see docs/collector.md)\n"
-            + "  --check        validate the configuration and exit\n";
+@Command(
+        name = "collector",
+        mixinStandardHelpOptions = true,
+        versionProvider = MeshlensVersion.class,
+        description = "run a per-mesh collector until the process is asked to stop (docs/collector.md)")
+public final class CollectorCommand implements Callable<Integer> {
+    @Mixin
+    private ServiceOptions service;
 
-    private CollectorCommand() {}
+    private final PrintStream out;
+    private final PrintStream err;
+    private final CountDownLatch stop;
+
+    /** The launcher's: standard streams, stops on JVM shutdown. */
+    public CollectorCommand() {
+        this(System.out, System.err, null);
+    }
+
+    private CollectorCommand(PrintStream out, PrintStream err, CountDownLatch stop) {
+        this.out = out;
+        this.err = err;
+        this.stop = stop;
+    }
 
     public static int run(String[] args) {
         return run(args, System.out, System.err, null);
@@ -26,20 +48,20 @@ public final class CollectorCommand {
 
     /** @param stop when non-null, the collector stops when this latch opens (tests); else on JVM shutdown */
     public static int run(String[] args, PrintStream out, PrintStream err, CountDownLatch stop) {
-        ConfigArgs parsed = ConfigArgs.parse("collector", USAGE, args, out, err);
-        if (parsed.exit() != null) {
-            return parsed.exit();
-        }
-        String config = parsed.config();
-        boolean check = parsed.check();
+        return Cli.run(new CollectorCommand(out, err, stop), args, out, err);
+    }
+
+    @Override
+    public Integer call() {
+        Path config = service.config();
         CollectorConfig cfg;
         try {
-            cfg = CollectorConfig.load(Path.of(config));
+            cfg = CollectorConfig.load(config);
         } catch (ConfigException e) {
             err.println("collector: " + e.getMessage());
             return 2;
         }
-        if (check) {
+        if (service.check()) {
             out.println("configuration " + config + " is valid");
             cfg.warnings().forEach(w -> out.println("  warning: " + w));
             cfg.describe().forEach((k, v) -> out.println("  " + k + " = " + v));

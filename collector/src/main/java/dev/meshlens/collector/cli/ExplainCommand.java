@@ -3,6 +3,8 @@ package dev.meshlens.collector.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.meshlens.cli.Cli;
+import dev.meshlens.cli.MeshlensVersion;
 import dev.meshlens.collector.classify.ResponseFlags;
 import dev.meshlens.collector.classify.Verdict;
 import dev.meshlens.collector.format.FormatException;
@@ -27,8 +29,13 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.EnumMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code explain [--format PRESET|FORMAT] [--json] [FILE]}: classifies Envoy lines offline (no Kafka, no
@@ -36,15 +43,54 @@ import java.util.Map;
  * {@code category}, {@code rejected_by} and {@code reason} are a public contract, and so are the other
  * fields documented in docs/collector.md.
  */
-public final class ExplainCommand {
-    static final String USAGE = "usage: explain [--format PRESET|FORMAT] [--json] [FILE]\n"
-            + "  Classifies Envoy access-log lines, Envoy debug/warning lines, 503 bodies and TLS error strings offline.\n"
-            + "  --format  a preset (" + String.join(", ", Presets.NAMES) + "), an Envoy format string, or a JSON\n"
-            + "            object of key to operator; default: detect the kind of each line\n"
-            + "  --json    one JSON object per input line (fields: category, rejected_by, reason, kind, ...)\n"
-            + "  FILE      read this file; default: standard input\n";
+@Command(
+        name = "explain",
+        mixinStandardHelpOptions = true,
+        versionProvider = MeshlensVersion.class,
+        description = {
+            "classify Envoy log lines offline",
+            "Classifies Envoy access-log lines, Envoy debug/warning lines, 503 bodies and TLS error strings offline"
+                    + " (no Kafka, no Elasticsearch)."
+        })
+public final class ExplainCommand implements Callable<Integer> {
+    @Option(
+            names = {"-f", "--format"},
+            paramLabel = "PRESET|FORMAT",
+            completionCandidates = PresetNames.class,
+            description = "a preset (${COMPLETION-CANDIDATES}), an Envoy format string, or a JSON object of key to"
+                    + " operator; default: detect the kind of each line")
+    private String formatArg;
 
-    private ExplainCommand() {}
+    @Option(
+            names = "--json",
+            description = "one JSON object per input line (fields: category, rejected_by, reason, kind, ...)")
+    private boolean json;
+
+    @Parameters(arity = "0..1", paramLabel = "FILE", description = "read this file; default (or '-'): standard input")
+    private String file;
+
+    private final InputStream in;
+    private final PrintStream out;
+    private final PrintStream err;
+
+    /** The launcher's: standard input and output. */
+    public ExplainCommand() {
+        this(System.in, System.out, System.err);
+    }
+
+    private ExplainCommand(InputStream in, PrintStream out, PrintStream err) {
+        this.in = in;
+        this.out = out;
+        this.err = err;
+    }
+
+    /** The preset names, for --help and shell completion. */
+    static final class PresetNames implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return Presets.NAMES.iterator();
+        }
+    }
 
     public static int run(String[] args) {
         return run(args, System.in, System.out, System.err);
@@ -56,41 +102,11 @@ public final class ExplainCommand {
     }
 
     public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
-        String formatArg = null;
-        boolean json = false;
-        String file = null;
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            switch (a) {
-                case "--json" -> json = true;
-                case "--format", "-f" -> {
-                    if (i + 1 >= args.length) {
-                        err.println("explain: --format needs a value: a preset (" + String.join(", ", Presets.NAMES)
-                                + ") or a format string");
-                        return 2;
-                    }
-                    formatArg = args[++i];
-                }
-                case "-h", "--help" -> {
-                    out.print(USAGE);
-                    return 0;
-                }
-                default -> {
-                    if (a.startsWith("--format=")) {
-                        formatArg = a.substring("--format=".length());
-                    } else if (a.startsWith("-") && !a.equals("-")) {
-                        err.println("explain: unknown option " + a);
-                        err.print(USAGE);
-                        return 2;
-                    } else if (file != null) {
-                        err.println("explain: only one FILE may be given (got " + file + " and " + a + ")");
-                        return 2;
-                    } else {
-                        file = a;
-                    }
-                }
-            }
-        }
+        return Cli.run(new ExplainCommand(in, out, err), args, out, err);
+    }
+
+    @Override
+    public Integer call() {
         LineFormat format = null;
         if (formatArg != null) {
             try {

@@ -2,35 +2,109 @@ package dev.meshlens.launcher.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.meshlens.cli.Cli;
+import dev.meshlens.cli.MeshlensVersion;
+import dev.meshlens.cli.PortConverter;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** {@code ./meshlens demo}: start everything, show where to look and the first findings, stop on Ctrl-C. */
-public final class DemoCommand {
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        versionProvider = MeshlensVersion.class,
+        description = {
+            "run everything locally: Kafka, Elasticsearch, two simulated meshes, collectors, query API",
+            "Runs a real Kafka broker and Elasticsearch node (child processes), an Istio mesh and a Consul mesh"
+                    + " simulated with real certificates and injected faults, one collector per mesh with its own"
+                    + " redaction policy, and the query API with its on-call page."
+        })
+public final class DemoCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private DemoCommand() {}
+    @Spec
+    private CommandSpec spec;
+
+    @Option(
+            names = "--dir",
+            paramLabel = "DIR",
+            description = "working folder (default ${DEFAULT-VALUE}; wiped at start)")
+    private Path dir = DemoOptions.DEFAULT_DIR;
+
+    @Option(
+            names = "--http-port",
+            paramLabel = "N",
+            converter = PortConverter.class,
+            description = "query API port (default ${DEFAULT-VALUE}; 0 = any free port)")
+    private int httpPort = DemoOptions.DEFAULT_HTTP_PORT;
+
+    @Option(names = "--seed", paramLabel = "N", description = "seed of the simulated meshes (default ${DEFAULT-VALUE})")
+    private long seed = DemoOptions.DEFAULT_SEED;
+
+    @Option(
+            names = "--rate",
+            paramLabel = "N",
+            description = "requests per second per service edge, above 0 and at most 1000 (default ${DEFAULT-VALUE})")
+    private double rate = DemoOptions.DEFAULT_RATE_PER_EDGE;
+
+    @Option(
+            names = "--run-for",
+            paramLabel = "SECONDS",
+            description = "stop by itself after this many seconds, 1 to 86400 (default: until Ctrl-C)")
+    private Integer runFor;
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    /** The launcher's: standard streams. */
+    public DemoCommand() {
+        this(System.out, System.err);
+    }
+
+    private DemoCommand(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
 
     public static int run(String[] args) {
         return run(args, System.out, System.err);
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
-        DemoOptions options;
-        try {
-            options = DemoOptions.parse(args);
-        } catch (IllegalArgumentException e) {
-            err.println("meshlens demo: " + e.getMessage());
-            err.println(DemoOptions.USAGE);
-            return 2;
+        return Cli.run(new DemoCommand(out, err), args, out, err);
+    }
+
+    /** The options as given, checked against their ranges (a usage error names the option). */
+    DemoOptions options() {
+        if (!(rate > 0 && rate <= 1000)) {
+            throw new ParameterException(spec.commandLine(), "--rate must be between 0 (exclusive) and 1000");
         }
-        if (options == null) {
-            out.println(DemoOptions.USAGE);
-            return 0;
+        if (runFor != null && (runFor < 1 || runFor > 86_400)) {
+            throw new ParameterException(spec.commandLine(), "--run-for must be between 1 and 86400");
         }
+        return new DemoOptions(
+                dir,
+                httpPort,
+                seed,
+                rate,
+                runFor == null ? null : Duration.ofSeconds(runFor),
+                DemoOptions.DEFAULT_FINDINGS_TIMEOUT);
+    }
+
+    @Override
+    public Integer call() {
+        DemoOptions options = options();
         Demo demo;
         try {
             demo = Demo.start(options, out);

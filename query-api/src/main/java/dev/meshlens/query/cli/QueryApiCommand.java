@@ -1,5 +1,8 @@
 package dev.meshlens.query.cli;
 
+import dev.meshlens.cli.Cli;
+import dev.meshlens.cli.MeshlensVersion;
+import dev.meshlens.cli.ServiceOptions;
 import dev.meshlens.config.ConfigException;
 import dev.meshlens.correlator.CorrelationService;
 import dev.meshlens.meters.ServiceMeters;
@@ -37,51 +40,58 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 
 /**
  * {@code query-api --config FILE}: validates the configuration, then runs ingest, the HTTP API and
  * (with {@code correlation.enabled}) the correlator until the process is stopped.
  */
-public final class QueryApiCommand {
+@Command(
+        name = "query-api",
+        mixinStandardHelpOptions = true,
+        versionProvider = MeshlensVersion.class,
+        description = {
+            "run the query API",
+            "Runs Kafka->Elasticsearch ingest, the correlator and the HTTP API. Configuration keys: docs/query-api.md"
+        })
+public final class QueryApiCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(QueryApiCommand.class);
 
-    private QueryApiCommand() {}
+    @Mixin
+    private ServiceOptions service;
+
+    private final PrintStream out;
+    private final PrintStream err;
+    private final boolean block;
+
+    /** The launcher's: standard streams, runs until the process is stopped. */
+    public QueryApiCommand() {
+        this(System.out, System.err, true);
+    }
+
+    private QueryApiCommand(PrintStream out, PrintStream err, boolean block) {
+        this.out = out;
+        this.err = err;
+        this.block = block;
+    }
 
     public static int run(String[] args) {
         return run(args, System.out, System.err, true);
     }
 
     static int run(String[] args, PrintStream out, PrintStream err, boolean block) {
-        Path config = null;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--config" -> {
-                    if (i + 1 >= args.length) {
-                        err.println("query-api: --config needs a file. Usage: query-api --config FILE");
-                        return 2;
-                    }
-                    config = Path.of(args[++i]);
-                }
-                case "-h", "--help" -> {
-                    out.println(
-                            "Usage: query-api --config FILE\n\nRuns Kafka->Elasticsearch ingest, the correlator and the HTTP "
-                                    + "API. Configuration keys: docs/query-api.md");
-                    return 0;
-                }
-                default -> {
-                    err.println("query-api: unknown argument '" + args[i] + "'. Usage: query-api --config FILE");
-                    return 2;
-                }
-            }
-        }
-        if (config == null) {
-            err.println("query-api: missing --config FILE. Usage: query-api --config FILE");
-            return 2;
-        }
+        return Cli.run(new QueryApiCommand(out, err, block), args, out, err);
+    }
+
+    @Override
+    public Integer call() {
+        Path config = service.config();
         QueryApiConfig c;
         try {
             c = QueryApiConfig.load(config);
@@ -89,6 +99,13 @@ public final class QueryApiCommand {
             err.println("query-api: invalid configuration " + config + ":");
             e.problems().forEach(p -> err.println("  - " + p));
             return 2;
+        }
+        if (service.check()) {
+            // what the other services' --check print: the verdict, warnings, the resolved values (secrets [hidden])
+            out.println("configuration " + config + " is valid");
+            c.warnings().forEach(w -> out.println("  warning: " + w));
+            c.settings().describe().forEach((k, v) -> out.println("  " + k + " = " + v));
+            return 0;
         }
         c.warnings().forEach(w -> err.println("query-api: warning: " + w));
         LOG.info("resolved configuration:\n{}", c.describe());

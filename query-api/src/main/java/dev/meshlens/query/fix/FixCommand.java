@@ -2,6 +2,8 @@ package dev.meshlens.query.fix;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.meshlens.cli.Cli;
+import dev.meshlens.cli.MeshlensVersion;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -12,66 +14,82 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code ./meshlens fix ID}: a finding's fix from a running query API ({@code GET
  * /api/v1/findings/{id}/fix}), printed as the resources to apply (ready to pipe into the command
  * each names) and the steps that are not configuration, or the API's JSON with {@code --json}.
  */
-public final class FixCommand {
-    static final String USAGE = """
-      Usage: meshlens fix FINDING_ID [--api URL] [--token TOKEN] [--json]
-
-        FINDING_ID    the id of a finding (GET /api/v1/findings, the on-call page)
-        --api URL     the query API (default http://127.0.0.1:8080, or MESHLENS_API)
-        --token TOKEN bearer token (default MESHLENS_TOKEN); the finding must involve a mesh it grants
-        --json        the API's JSON answer
-      """;
+@Command(
+        name = "fix",
+        mixinStandardHelpOptions = true,
+        versionProvider = MeshlensVersion.class,
+        description = "a finding's fix as ready-to-apply configuration: the resources, the steps, who applies them"
+                + " and why (docs/fixes.md)")
+public final class FixCommand implements Callable<Integer> {
     static final String DEFAULT_API = "http://127.0.0.1:8080";
     private static final ObjectMapper M = new ObjectMapper();
 
-    private FixCommand() {}
+    @Spec
+    private CommandSpec spec;
+
+    @Parameters(
+            index = "0",
+            paramLabel = "FINDING_ID",
+            description = "the id of a finding (GET /api/v1/findings, the on-call page)")
+    private String id;
+
+    @Option(
+            names = "--api",
+            paramLabel = "URL",
+            description = "the query API (default " + DEFAULT_API + ", or MESHLENS_API)")
+    private String api;
+
+    @Option(
+            names = "--token",
+            paramLabel = "TOKEN",
+            description = "bearer token (default MESHLENS_TOKEN); the finding must involve a mesh it grants")
+    private String token;
+
+    @Option(names = "--json", description = "the API's JSON answer")
+    private boolean json;
+
+    private final PrintStream out;
+    private final PrintStream err;
+    private final Map<String, String> env;
+
+    /** The launcher's: standard streams and the process environment. */
+    public FixCommand() {
+        this(System.out, System.err, System.getenv());
+    }
+
+    private FixCommand(PrintStream out, PrintStream err, Map<String, String> env) {
+        this.out = out;
+        this.err = err;
+        this.env = env;
+    }
 
     public static int run(String[] args) {
         return run(args, System.out, System.err, System.getenv());
     }
 
     static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
-        String api = env.getOrDefault("MESHLENS_API", DEFAULT_API);
-        String token = env.get("MESHLENS_TOKEN");
-        String id = null;
-        boolean json = false;
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            switch (a) {
-                case "-h", "--help" -> {
-                    out.print(USAGE);
-                    return 0;
-                }
-                case "--json" -> json = true;
-                case "--api", "--token" -> {
-                    if (i + 1 >= args.length || args[i + 1].startsWith("--")) {
-                        return usage(err, a + " needs a value");
-                    }
-                    if (a.equals("--api")) {
-                        api = args[++i];
-                    } else {
-                        token = args[++i];
-                    }
-                }
-                default -> {
-                    if (a.startsWith("--") || id != null) {
-                        return usage(err, "unknown argument '" + a + "'");
-                    }
-                    id = a;
-                }
-            }
-        }
-        if (id == null) {
-            return usage(err, "no finding id given");
-        }
+        return Cli.run(new FixCommand(out, err, env), args, out, err);
+    }
+
+    @Override
+    public Integer call() {
+        String api = this.api != null ? this.api : env.getOrDefault("MESHLENS_API", DEFAULT_API);
+        String token = this.token != null ? this.token : env.get("MESHLENS_TOKEN");
         if (token == null || token.isBlank()) {
-            return usage(err, "a token is needed: --token TOKEN or MESHLENS_TOKEN");
+            throw new ParameterException(spec.commandLine(), "a token is needed: --token TOKEN or MESHLENS_TOKEN");
         }
         String url = (api.endsWith("/") ? api.substring(0, api.length() - 1) : api) + "/api/v1/findings/"
                 + URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20") + "/fix";
@@ -111,12 +129,6 @@ public final class FixCommand {
             print(answer, out);
         }
         return 0;
-    }
-
-    private static int usage(PrintStream err, String message) {
-        err.println("fix: " + message + "\n");
-        err.print(USAGE);
-        return 2;
     }
 
     /** The plan in words: each option with its mesh, team and why, then each resource and step. */

@@ -2,6 +2,8 @@ package dev.meshlens.query.trust;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.meshlens.cli.Cli;
+import dev.meshlens.cli.MeshlensVersion;
 import dev.meshlens.events.EventCodec;
 import dev.meshlens.events.MeshEvent;
 import java.io.IOException;
@@ -20,6 +22,12 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code ./meshlens what-if}: which mesh pairs break, in which direction and why, if a mesh rotates
@@ -28,75 +36,113 @@ import java.util.Map;
  * inventory file ({@code --inventory}: the trust-bundle and envoy-certs events the collectors
  * publish, as JSON lines, a JSON array, or a {@code GET /api/v1/events} answer).
  */
-public final class WhatIfCommand {
-    static final String USAGE = """
-      Usage: meshlens what-if (--api URL [--token TOKEN] | --inventory FILE) [--json] [--check] [--at INSTANT] CHANGE...
+@Command(
+        name = "what-if",
+        mixinStandardHelpOptions = true,
+        versionProvider = MeshlensVersion.class,
+        description = {
+            "which mesh pairs break if a mesh rotates, drops or imports a root, or a root expires",
+            "Give exactly one source (--api or --inventory) and one or more changes, at most one of each kind;"
+                    + " they apply in the order add-bundle, drop-bundle, rotate, expire."
+        },
+        footer = {
+            "",
+            "A fingerprint is the SHA-256 of a root or intermediate in the inventory (a unique prefix of 8+ hex digits"
+                    + " is enough; colons allowed).",
+            "Exit codes: 0 answered, 2 a usage or input error, 3 a cell breaks and --check was given.%n"
+        })
+public final class WhatIfCommand implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
 
-      Changes (one of each at most; applied as add-bundle, drop-bundle, rotate, expire):
-        --rotate MESH=FINGERPRINT|@ROOT.pem     MESH re-issues every workload from that root
-        --expire FINGERPRINT                    that root or intermediate expires now
-        --drop-bundle MESH=FINGERPRINT          MESH removes that root from its trust bundle
-        --add-bundle MESH=FINGERPRINT|@ROOT.pem MESH imports that root
-      A fingerprint is the SHA-256 of a root or intermediate in the inventory (a unique prefix of 8+
-      hex digits is enough; colons allowed).
+    @Option(
+            names = "--rotate",
+            paramLabel = "MESH=FINGERPRINT|@ROOT.pem",
+            description = "MESH re-issues every workload from that root")
+    private String rotate;
 
-      Source:
-        --api URL         a running query API (e.g. http://127.0.0.1:8080); the token comes from --token or
-                          MESHLENS_TOKEN; the answer covers the pairs the token may see
-        --inventory FILE  trust-bundle and envoy-certs events (JSON lines, a JSON array, or the answer of
-                          GET /api/v1/events?source_kind=trust-bundle,envoy-certs)
-        --at INSTANT      judge at this instant (inventory only; default: now)
-      Output:
-        --json            the API's JSON answer
-        --check           exit 3 when a cell breaks (for a change review)
-      """;
+    @Option(names = "--expire", paramLabel = "FINGERPRINT", description = "that root or intermediate expires now")
+    private String expire;
 
-    private WhatIfCommand() {}
+    @Option(
+            names = "--drop-bundle",
+            paramLabel = "MESH=FINGERPRINT",
+            description = "MESH removes that root from its trust bundle")
+    private String dropBundle;
+
+    @Option(names = "--add-bundle", paramLabel = "MESH=FINGERPRINT|@ROOT.pem", description = "MESH imports that root")
+    private String addBundle;
+
+    @Option(
+            names = "--api",
+            paramLabel = "URL",
+            description = "a running query API (e.g. http://127.0.0.1:8080); the answer covers the pairs the token"
+                    + " may see")
+    private String api;
+
+    @Option(names = "--token", paramLabel = "TOKEN", description = "bearer token for --api (default: MESHLENS_TOKEN)")
+    private String token;
+
+    @Option(
+            names = "--inventory",
+            paramLabel = "FILE",
+            description = "trust-bundle and envoy-certs events (JSON lines, a JSON array, or the answer of"
+                    + " GET /api/v1/events?source_kind=trust-bundle,envoy-certs)")
+    private Path inventory;
+
+    @Option(
+            names = "--at",
+            paramLabel = "INSTANT",
+            description = "judge at this instant (inventory only; default: now)")
+    private String atText;
+
+    @Option(names = "--json", description = "the API's JSON answer")
+    private boolean json;
+
+    @Option(names = "--check", description = "exit 3 when a cell breaks (for a change review)")
+    private boolean check;
+
+    private final PrintStream out;
+    private final PrintStream err;
+    private final Map<String, String> env;
+
+    /** The launcher's: standard streams and the process environment. */
+    public WhatIfCommand() {
+        this(System.out, System.err, System.getenv());
+    }
+
+    private WhatIfCommand(PrintStream out, PrintStream err, Map<String, String> env) {
+        this.out = out;
+        this.err = err;
+        this.env = env;
+    }
 
     public static int run(String[] args) {
         return run(args, System.out, System.err, System.getenv());
     }
 
     static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
-        String api = null;
-        String token = env.get("MESHLENS_TOKEN");
-        Path inventory = null;
-        boolean json = false;
-        boolean check = false;
-        Instant at = null;
+        return Cli.run(new WhatIfCommand(out, err, env), args, out, err);
+    }
+
+    @Override
+    public Integer call() {
+        String token = this.token != null ? this.token : env.get("MESHLENS_TOKEN");
+        Instant at;
         ObjectNode body = TrustJson.mapper().createObjectNode();
         try {
-            for (int i = 0; i < args.length; i++) {
-                String a = args[i];
-                switch (a) {
-                    case "-h", "--help" -> {
-                        out.print(USAGE);
-                        return 0;
-                    }
-                    case "--json" -> json = true;
-                    case "--check" -> check = true;
-                    case "--api" -> api = value(args, ++i, a);
-                    case "--token" -> token = value(args, ++i, a);
-                    case "--inventory" -> inventory = Path.of(value(args, ++i, a));
-                    case "--at" -> {
-                        String v = value(args, ++i, a);
-                        try {
-                            at = Instant.parse(v);
-                        } catch (DateTimeParseException e) {
-                            throw new Usage(
-                                    "--at needs an ISO-8601 instant such as 2026-12-01T00:00:00Z, not '" + v + "'");
-                        }
-                    }
-                    case "--rotate" -> once(body, "rotate", meshAndRoot(value(args, ++i, a), a, true));
-                    case "--add-bundle" -> once(body, "add_bundle", meshAndRoot(value(args, ++i, a), a, true));
-                    case "--drop-bundle" -> once(body, "drop_bundle", meshAndRoot(value(args, ++i, a), a, false));
-                    case "--expire" -> {
-                        ObjectNode e = TrustJson.mapper().createObjectNode();
-                        e.put("fingerprint", value(args, ++i, a));
-                        once(body, "expire", e);
-                    }
-                    default -> throw new Usage("unknown argument '" + a + "'");
-                }
+            at = instant(atText);
+            if (addBundle != null) {
+                body.set("add_bundle", meshAndRoot(addBundle, "--add-bundle", true));
+            }
+            if (dropBundle != null) {
+                body.set("drop_bundle", meshAndRoot(dropBundle, "--drop-bundle", false));
+            }
+            if (rotate != null) {
+                body.set("rotate", meshAndRoot(rotate, "--rotate", true));
+            }
+            if (expire != null) {
+                body.set("expire", TrustJson.mapper().createObjectNode().put("fingerprint", expire));
             }
             if ((api == null) == (inventory == null)) {
                 throw new Usage("give exactly one of --api URL or --inventory FILE");
@@ -108,9 +154,7 @@ public final class WhatIfCommand {
                 throw new Usage("--at only applies to --inventory (the API judges at its own clock)");
             }
         } catch (Usage u) {
-            err.println("what-if: " + u.getMessage() + "\n");
-            err.print(USAGE);
-            return 2;
+            throw new ParameterException(spec.commandLine(), u.getMessage());
         } catch (IOException e) {
             err.println("what-if: " + e.getMessage());
             return 2;
@@ -149,18 +193,16 @@ public final class WhatIfCommand {
         }
     }
 
-    private static String value(String[] args, int i, String flag) throws Usage {
-        if (i >= args.length || args[i].startsWith("--")) {
-            throw new Usage(flag + " needs a value");
+    /** {@code --at}: null when not given. */
+    private static Instant instant(String v) throws Usage {
+        if (v == null) {
+            return null;
         }
-        return args[i];
-    }
-
-    private static void once(ObjectNode body, String key, JsonNode v) throws Usage {
-        if (body.has(key)) {
-            throw new Usage("--" + key.replace('_', '-') + " given twice; ask one question per change kind");
+        try {
+            return Instant.parse(v);
+        } catch (DateTimeParseException e) {
+            throw new Usage("--at needs an ISO-8601 instant such as 2026-12-01T00:00:00Z, not '" + v + "'");
         }
-        body.set(key, v);
     }
 
     /** {@code MESH=FINGERPRINT} or {@code MESH=@file.pem}. */

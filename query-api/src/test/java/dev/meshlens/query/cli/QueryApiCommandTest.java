@@ -28,11 +28,39 @@ class QueryApiCommandTest {
     @Test
     void usageErrors() {
         assertEquals(2, run());
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("missing --config FILE"));
+        assertTrue(
+                err.toString(StandardCharsets.UTF_8).contains("Missing required option: '--config=FILE'"),
+                err.toString());
         assertEquals(2, run("--config"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("Missing required parameter for option '--config'"));
         assertEquals(2, run("--bogus"));
+        assertEquals(2, run("-c", "q.yaml", "--bogus"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("Unknown option: '--bogus'"), err.toString());
         assertEquals(0, run("--help"));
-        assertTrue(out.toString(StandardCharsets.UTF_8).contains("Usage: query-api --config FILE"));
+        String help = out.toString(StandardCharsets.UTF_8);
+        assertTrue(help.startsWith("Usage: query-api [-hV] [--check] -c=FILE"), help);
+        assertTrue(help.contains("-c, --config=FILE"), help);
+    }
+
+    @Test
+    void checkValidatesPrintsTheResolvedConfigurationAndStartsNothing(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("q.yaml");
+        Files.writeString(f, """
+        kafka:
+          bootstrap_servers: 127.0.0.1:9
+        elasticsearch:
+          urls: [http://127.0.0.1:9]
+          username: writer
+          password: hunter2
+        """);
+        // port 9 answers nothing: were anything started, it would fail or hang instead of returning 0 at once
+        assertEquals(0, run("--config", f.toString(), "--check"), err.toString(StandardCharsets.UTF_8));
+        String o = out.toString(StandardCharsets.UTF_8);
+        assertTrue(o.contains("configuration " + f + " is valid"), o);
+        assertTrue(o.contains("kafka.group_id = meshlens-query-api"), o);
+        assertTrue(o.contains("elasticsearch.password = [hidden]"), o);
+        assertFalse(o.contains("hunter2"), o);
+        assertFalse(o.contains("HTTP on port"), o);
     }
 
     @Test

@@ -111,7 +111,8 @@ class WhatIfCommandTest {
         assertTrue(none.err().contains("no change given"), none.err());
         assertEquals(2, run("--expire", "abcdef12").code(), "a source is required");
         Run twice = run("--inventory", f.toString(), "--expire", "abcdef12", "--expire", "12345678");
-        assertTrue(twice.err().contains("--expire given twice"), twice.err());
+        assertEquals(2, twice.code());
+        assertTrue(twice.err().contains("option '--expire' (FINGERPRINT) should be specified only once"), twice.err());
         Run unknown = run("--inventory", f.toString(), "--expire", "00000000");
         assertEquals(2, unknown.code());
         assertTrue(unknown.err().contains("no root or intermediate with SHA-256 fingerprint 00000000"), unknown.err());

@@ -2,6 +2,8 @@ package dev.meshlens.redactor.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.meshlens.cli.Cli;
+import dev.meshlens.cli.MeshlensVersion;
 import dev.meshlens.events.EventCodec;
 import dev.meshlens.events.EventDecodeException;
 import dev.meshlens.events.MeshEvent;
@@ -23,6 +25,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code meshlens redact [--policy FILE] [--json] [FILE]}: applies a redaction policy to event
@@ -33,17 +39,44 @@ import java.util.TreeMap;
  * <p>Exit codes: 0 all lines redacted, 1 some lines were not valid events (each reported on stderr
  * with its line number; the others are still processed), 2 usage or policy error.
  */
-public final class RedactCommand {
-    private RedactCommand() {}
+@Command(
+        name = "redact",
+        mixinStandardHelpOptions = true,
+        versionProvider = MeshlensVersion.class,
+        description = {
+            "apply a redaction policy to event JSON lines",
+            "Applies a redaction policy to event JSON lines, or to the output of `explain --json` (the event inside"
+                    + " each line), from FILE or stdin, and shows what would leave the mesh."
+        },
+        exitCodeListHeading = "Exit codes:%n",
+        exitCodeList = {"0:ok", "1:some input lines were not valid events", "2:usage or policy error"})
+public final class RedactCommand implements Callable<Integer> {
+    @Option(names = "--policy", paramLabel = "FILE", description = "the policy (default: the shipped default policy)")
+    private Path policyFile;
 
-    static final String USAGE = """
-      usage: meshlens redact [--policy FILE] [--json] [FILE]
-        Applies a redaction policy to event JSON lines, or to the output of `explain --json` (the
-        event inside each line), from FILE or stdin ('-' = stdin), and shows what would leave the mesh.
-        --policy FILE    the policy (default: the shipped default policy)
-        --json           print the redacted events as JSON lines instead of a summary
-        --print-default  print the shipped default policy and exit
-      Exit codes: 0 ok, 1 some input lines were not valid events, 2 usage or policy error.""";
+    @Option(names = "--json", description = "print the redacted events as JSON lines instead of a summary")
+    private boolean json;
+
+    @Option(names = "--print-default", description = "print the shipped default policy and exit")
+    private boolean printDefault;
+
+    @Parameters(arity = "0..1", paramLabel = "FILE", description = "read this file; default (or '-'): standard input")
+    private String input;
+
+    private final InputStream stdin;
+    private final PrintStream out;
+    private final PrintStream err;
+
+    /** The launcher's: standard input and output. */
+    public RedactCommand() {
+        this(System.in, System.out, System.err);
+    }
+
+    private RedactCommand(InputStream stdin, PrintStream out, PrintStream err) {
+        this.stdin = stdin;
+        this.out = out;
+        this.err = err;
+    }
 
     public static int run(String[] args) {
         return run(args, System.in, System.out, System.err);
@@ -51,42 +84,14 @@ public final class RedactCommand {
 
     /** In-process entry point (tests, a pipe from {@code explain}); the launcher calls {@link #run(String[])}. */
     public static int run(String[] args, InputStream stdin, PrintStream out, PrintStream err) {
-        Path policyFile = null;
-        boolean json = false;
-        String input = null;
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            switch (a) {
-                case "--policy" -> {
-                    if (i + 1 >= args.length) {
-                        err.println("redact: --policy needs a file name\n" + USAGE);
-                        return 2;
-                    }
-                    policyFile = Path.of(args[++i]);
-                }
-                case "--json" -> json = true;
-                case "--print-default" -> {
-                    out.print(RedactionPolicy.defaultPolicyText());
-                    return 0;
-                }
-                case "-h", "--help" -> {
-                    out.println(USAGE);
-                    return 0;
-                }
-                default -> {
-                    if (a.startsWith("--policy=")) {
-                        policyFile = Path.of(a.substring("--policy=".length()));
-                    } else if (a.startsWith("-") && !a.equals("-")) {
-                        err.println("redact: unknown option '" + a + "'\n" + USAGE);
-                        return 2;
-                    } else if (input != null) {
-                        err.println("redact: only one input file may be given ('" + input + "' and '" + a + "')");
-                        return 2;
-                    } else {
-                        input = a;
-                    }
-                }
-            }
+        return Cli.run(new RedactCommand(stdin, out, err), args, out, err);
+    }
+
+    @Override
+    public Integer call() {
+        if (printDefault) {
+            out.print(RedactionPolicy.defaultPolicyText());
+            return 0;
         }
         RedactionPolicy policy;
         RedactionEngine engine;

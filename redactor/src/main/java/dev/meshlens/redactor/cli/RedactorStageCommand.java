@@ -1,6 +1,10 @@
 package dev.meshlens.redactor.cli;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.meshlens.cli.Cli;
+import dev.meshlens.cli.MeshlensVersion;
+import dev.meshlens.cli.ServiceOptions;
+import dev.meshlens.config.ConfigException;
 import dev.meshlens.meters.ServiceMeters;
 import dev.meshlens.redactor.PolicyException;
 import dev.meshlens.redactor.RedactionEngine;
@@ -15,44 +19,55 @@ import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 
 /**
  * {@code meshlens redactor --config FILE}: runs the Kafka-to-Kafka redaction stage until the
  * process is stopped (SIGTERM / Ctrl-C finish the current transaction first). Exit codes: 0 after
  * a clean stop, 1 on a fatal Kafka error, 2 on a configuration or policy error.
  */
-public final class RedactorStageCommand {
-    private RedactorStageCommand() {}
+@Command(
+        name = "redactor",
+        mixinStandardHelpOptions = true,
+        versionProvider = MeshlensVersion.class,
+        description = {
+            "run the Kafka-to-Kafka redaction stage",
+            "Consumes raw event JSON from a private topic, redacts it with the mesh's policy and produces it, exactly"
+                    + " once, to meshlens.events.<mesh>. Config keys: see docs/redaction.md."
+        },
+        exitCodeListHeading = "Exit codes:%n",
+        exitCodeList = {"0:a clean stop", "1:a fatal Kafka error", "2:a usage, configuration or policy error"})
+public final class RedactorStageCommand implements Callable<Integer> {
+    @Mixin
+    private ServiceOptions service;
 
-    static final String USAGE = """
-      usage: meshlens redactor --config FILE
-        Consumes raw event JSON from a private topic, redacts it with the mesh's policy and
-        produces it, exactly once, to meshlens.events.<mesh>. Config keys: see docs/redaction.md.""";
+    private final PrintStream out;
+    private final PrintStream err;
+
+    /** The launcher's: standard streams. */
+    public RedactorStageCommand() {
+        this(System.out, System.err);
+    }
+
+    private RedactorStageCommand(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
 
     public static int run(String[] args) {
         return run(args, System.out, System.err);
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
-        Path config = null;
-        for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--config") && i + 1 < args.length) {
-                config = Path.of(args[++i]);
-            } else if (args[i].startsWith("--config=")) {
-                config = Path.of(args[i].substring(9));
-            } else if (args[i].equals("-h") || args[i].equals("--help")) {
-                out.println(USAGE);
-                return 0;
-            } else {
-                err.println("redactor: unknown argument '" + args[i] + "'\n" + USAGE);
-                return 2;
-            }
-        }
-        if (config == null) {
-            err.println("redactor: --config FILE is required\n" + USAGE);
-            return 2;
-        }
+        return Cli.run(new RedactorStageCommand(out, err), args, out, err);
+    }
+
+    @Override
+    public Integer call() {
+        Path config = service.config();
         StageConfig cfg;
         RedactionEngine engine;
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -68,9 +83,17 @@ public final class RedactorStageCommand {
                 return 2;
             }
             engine = new RedactionEngine(policy, null, registry);
-        } catch (PolicyException | IllegalArgumentException | dev.meshlens.config.ConfigException e) {
+        } catch (PolicyException | IllegalArgumentException | ConfigException e) {
             err.println("redactor: " + e.getMessage());
             return 2;
+        }
+        if (service.check()) {
+            // the configuration and its policy load: what the other services' --check print, nothing started
+            out.println("configuration " + config + " is valid (policy "
+                    + engine.policy().id() + ")");
+            cfg.warnings().forEach(w -> out.println("  warning: " + w));
+            cfg.describe().forEach(line -> out.println("  " + line));
+            return 0;
         }
         cfg.warnings().forEach(w -> err.println("redactor: warning: " + w));
         out.println("redactor: configuration");
