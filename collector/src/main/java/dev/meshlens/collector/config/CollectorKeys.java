@@ -129,7 +129,7 @@ public final class CollectorKeys {
             .doc("Consul HTTP(S) address, e.g. https://consul-server.consul:8501; reads /v1/connect/ca/roots");
     public static final Key<String> BUNDLE_CA_FILE = Key.string("sources.trust_bundles[].ca_file")
             .doc("PEM file of the CA that signed Consul's HTTPS certificate (port 8501: Consul's own CA, e.g."
-                    + " consul-agent-ca.pem, or ca.crt of the Consul Helm chart's <release>-consul-ca-cert secret);"
+                    + " consul-agent-ca.pem, or tls.crt of the Consul Helm chart's <release>-consul-ca-cert secret);"
                     + " trusted by this poll only. Unset: the JVM's default trust store");
     public static final Key<Secret> BUNDLE_TOKEN =
             Key.secret("sources.trust_bundles[].token").doc("Consul ACL token, sent as X-Consul-Token");
