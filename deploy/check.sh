@@ -119,6 +119,8 @@ for s in "${scenarios[@]}"; do
 done
 run "chart: values.schema.json refuses ci/invalid-values.yaml (typo, enum, range)" \
   bash -c "! '$HELM' template x '$CHART' -f '$CHART/ci/invalid-values.yaml' >/dev/null 2>&1 && ! '$HELM' lint --strict '$CHART' -f '$CHART/ci/invalid-values.yaml' >/dev/null 2>&1"
+run "chart: an Elasticsearch CA Secret and a CA fingerprint together are refused" \
+  bash -c "! '$HELM' template x '$CHART' --set elasticsearch.caSecret.name=es-ca --set elasticsearch.caFingerprint=abababababababababababababababababababababababababababababababab >/dev/null 2>&1"
 run "chart: the Kafka TLS CA Secret is required when TLS is on" \
   bash -c "! '$HELM' template x '$CHART' --set kafka.tls.caSecret.name= >/dev/null 2>&1"
 run "chart: files/alerts is dashboards/alerts (PrometheusRule)" \
@@ -136,6 +138,7 @@ validate config-schema query-api "$TMP"/default.yaml "$TMP"/federation-query-api
 validate config-schema redactor "$TMP"/consul-sasl-redactor.yaml
 validate config-schema collector "$TMP"/default.yaml "$TMP"/istio-collector.yaml "$TMP"/consul-sasl-redactor.yaml
 validate collector-wiring "$TMP"/default.yaml "$TMP"/istio-collector.yaml "$TMP"/consul-sasl-redactor.yaml
+validate query-api-wiring "$TMP"/default.yaml "$TMP"/federation-query-api.yaml
 
 # ---------------------------------------------------------------------------------------------
 # mesh-side settings
@@ -218,6 +221,9 @@ if [ -f "$TMP/default.yaml" ]; then
     fs.writeFileSync(process.argv[2], t.replace(/(- name: state\n\s+mountPath: \/var\/lib\/meshlens)\n/, "$1\n              readOnly: true\n"));' "$TMP/default.yaml" "$TMP/neg-collector-ro.yaml"
   run "controls: a collector whose spool/checkpoint volume is read-only is refused" \
     bash -c "! cmp -s '$TMP/default.yaml' '$TMP/neg-collector-ro.yaml' && ! MESHLENS_DEPLOY_TOOLING='$TOOLING' node deploy/tools/validate.mjs collector-wiring '$TMP/neg-collector-ro.yaml' >/dev/null 2>&1"
+  sed 's#mountPath: /etc/meshlens/es-ca#mountPath: /etc/meshlens/elsewhere#' "$TMP/federation-query-api.yaml" > "$TMP/neg-es-ca.yaml"
+  run "controls: a query API whose Elasticsearch CA is not mounted where ca_file says is refused" \
+    bash -c "! cmp -s '$TMP/federation-query-api.yaml' '$TMP/neg-es-ca.yaml' && ! MESHLENS_DEPLOY_TOOLING='$TOOLING' node deploy/tools/validate.mjs query-api-wiring '$TMP/neg-es-ca.yaml' >/dev/null 2>&1"
 fi
 
 finish

@@ -12,6 +12,7 @@
 //          config files that parse).
 //   validate.mjs config-schema query-api|redactor|collector FILE...  generated config files are valid
 //       against docs/schemas/<service>.schema.json (generated from the Java key tables).
+//   validate.mjs query-api-wiring FILE...  the query API gets the Elasticsearch CA and credentials its config names
 //   validate.mjs collector-wiring FILE...  the collector DaemonSet mounts what its config names: files on
 //       mounted volumes, writable dirs on writable volumes, http.port = probes' port = scrape annotation.
 //   validate.mjs consul-formats CRD HCL      the JSON access-log format is the same in both files.
@@ -231,6 +232,44 @@ if (cmd === 'config-schema') {
 }
 
 // The collector DaemonSet provides what the rendered collector config names.
+if (cmd === 'query-api-wiring') {
+  // the Elasticsearch trust and credentials the query API's config names reach its container, and
+  // nothing JVM-wide stands in for them (no init container, no javax.net.ssl truststore options)
+  for (const file of process.argv.slice(3)) {
+    const all = loadDocs(file);
+    for (const dep of all.filter((d) => d.kind === 'Deployment' && d.spec?.template?.metadata?.labels?.['app.kubernetes.io/component'] === 'query-api')) {
+      const problems = [];
+      const spec = dep.spec.template.spec;
+      const c = spec.containers.find((x) => x.name === 'query-api') ?? spec.containers[0];
+      const mounts = (c.volumeMounts ?? []).map((m) => ({ ...m, volume: (spec.volumes ?? []).find((v) => v.name === m.name) }));
+      const mountOf = (path) => mounts.filter((m) => path.startsWith(`${m.mountPath.replace(/\/$/, '')}/`))
+        .sort((a, b) => b.mountPath.length - a.mountPath.length)[0];
+      const cfgPath = c.args?.[c.args.indexOf('--config') + 1];
+      const cfgMount = cfgPath && mountOf(cfgPath);
+      const secret = cfgMount?.volume?.secret && all.find((d) => d.kind === 'Secret' && d.metadata.name === cfgMount.volume.secret.secretName);
+      const text = secret?.stringData?.[cfgPath.slice(cfgMount.mountPath.replace(/\/$/, '').length + 1)];
+      if (!text) { ok(`query-api wiring in ${basename(file)}: config from an existing Secret, not checked`); continue; }
+      const es = yaml.load(text).elasticsearch ?? {};
+      if (es.ca_file) {
+        const m = mountOf(es.ca_file);
+        const rel = m && es.ca_file.slice(m.mountPath.replace(/\/$/, '').length + 1);
+        if (!m?.volume?.secret) problems.push(`elasticsearch.ca_file ${es.ca_file} is on no Secret volume mount`);
+        else if (!(m.volume.secret.items ?? []).some((it) => it.path === rel)) problems.push(`elasticsearch.ca_file ${es.ca_file}: volume ${m.name} has no item ${rel}`);
+      }
+      for (const k of ['password_env', 'api_key_env']) {
+        const v = es[k];
+        const e = v && (c.env ?? []).find((x) => x.name === v);
+        if (v && !e?.valueFrom?.secretKeyRef) problems.push(`elasticsearch.${k} ${v} is not set from a Secret in the container`);
+      }
+      if ((spec.initContainers ?? []).length) problems.push(`init containers ${spec.initContainers.map((i) => i.name).join(', ')} (trust comes from elasticsearch.ca_file)`);
+      if ((c.env ?? []).some((x) => /javax\.net\.ssl/.test(x.value ?? ''))) problems.push('a JVM-wide javax.net.ssl option in the environment');
+      if (problems.length) fail(`query-api wiring in ${basename(file)}: ${problems.join('; ')}`);
+      else ok(`query-api wiring in ${basename(file)}: Elasticsearch CA mounted for ca_file, credentials from Secrets, no JVM-wide truststore`);
+    }
+  }
+  process.exit(failures);
+}
+
 if (cmd === 'collector-wiring') {
   // defaults come from the generated schema (the Java table), not from the Java source
   const schema = JSON.parse(readFileSync(join(process.cwd(), 'docs', 'schemas', 'collector.schema.json'), 'utf8'));
@@ -276,6 +315,7 @@ if (cmd === 'collector-wiring') {
         if (tb.path) readable(`sources.trust_bundles[${i}].path`, tb.path);
         if (tb.token_env && !(c.env ?? []).some((e) => e.name === tb.token_env)) problems.push(`sources.trust_bundles[${i}].token_env ${tb.token_env} is not set in the container`);
         if (tb.token_file) readable(`sources.trust_bundles[${i}].token_file`, tb.token_file);
+        if (tb.ca_file) readable(`sources.trust_bundles[${i}].ca_file`, tb.ca_file);
       }
       for (const [i, f] of (get('sources.files') ?? []).entries()) {
         for (const g of f.globs ?? []) { const m = mountOf(g.replace(/[*?[].*$/, '')); if (!m) problems.push(`sources.files[${i}].globs ${g} is on no volume mount`); }
@@ -387,5 +427,5 @@ if (cmd === 'formats') {
   process.exit(failures);
 }
 
-console.error('usage: validate.mjs manifests LABEL FILE... | formats CHART MESHDIR | istio-mesh DIR | config-schema query-api|redactor|collector FILE... | collector-wiring FILE... | consul-formats CRD HCL');
+console.error('usage: validate.mjs manifests LABEL FILE... | formats CHART MESHDIR | istio-mesh DIR | config-schema query-api|redactor|collector FILE... | query-api-wiring FILE... | collector-wiring FILE... | consul-formats CRD HCL');
 process.exit(2);

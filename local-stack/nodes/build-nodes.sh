@@ -22,7 +22,7 @@ if command -v flock >/dev/null 2>&1; then
   flock 9
 fi
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$key" ] \
-   && [ -d "$OUT/es-9/lib" ] && [ -d "$OUT/es-8/lib" ] && [ -d "$OUT/kafka/lib" ]; then
+   && [ -d "$OUT/es-9/lib" ] && [ -d "$OUT/es-9/modules/x-pack-security" ] && [ -d "$OUT/es-8/lib" ] && [ -d "$OUT/kafka/lib" ]; then
   echo "meshlens nodes: up to date in $OUT"
   exit 0
 fi

@@ -33,6 +33,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,8 +52,8 @@ public final class AdminSources {
 
     private static final Logger LOG = LoggerFactory.getLogger(AdminSources.class);
     private static final ObjectMapper M = new ObjectMapper();
-    private final HttpClient http =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http;
+    private final HttpsTrust trust;
     private final String meshId;
     private final MeshKind meshKind;
     private final String cluster;
@@ -86,6 +87,18 @@ public final class AdminSources {
     }
 
     public AdminSources(String meshId, MeshKind meshKind, String cluster, PolledEnvoy envoy) {
+        this(meshId, meshKind, cluster, envoy, new HttpsTrust(null, "sources.trust_bundles[].ca_file"));
+    }
+
+    /** {@code trust}: which CA this source's HTTPS requests trust (e.g. Consul's private CA on port 8501). */
+    public AdminSources(String meshId, MeshKind meshKind, String cluster, PolledEnvoy envoy, HttpsTrust trust) {
+        this.trust = trust;
+        HttpClient.Builder hb = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+        SSLContext ssl = trust.sslContext();
+        if (ssl != null) {
+            hb.sslContext(ssl);
+        }
+        this.http = hb.build();
         this.meshId = meshId;
         this.meshKind = meshKind;
         this.cluster = cluster;
@@ -386,7 +399,14 @@ public final class AdminSources {
         Map<String, String> h =
                 token == null || api.tokenHeader() == null ? Map.of() : Map.of(api.tokenHeader(), token);
         String url = trim(baseUrl) + api.httpPath();
-        return bundleFromApiJson(api, url, M.readTree(get(url, h)));
+        String body;
+        try {
+            body = get(url, h);
+        } catch (IOException e) {
+            IOException named = trust.explain(e, url);
+            throw named != null ? named : e;
+        }
+        return bundleFromApiJson(api, url, M.readTree(body));
     }
 
     TrustBundle bundleFromConsulJson(String source, JsonNode root) {

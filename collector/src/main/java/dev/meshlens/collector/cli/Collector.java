@@ -4,6 +4,7 @@ import static dev.meshlens.collector.config.CollectorKeys.*;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.meshlens.collector.admin.AdminSources;
+import dev.meshlens.collector.admin.HttpsTrust;
 import dev.meshlens.collector.config.CollectorConfig;
 import dev.meshlens.collector.config.GlobIdentity;
 import dev.meshlens.collector.event.LocalIdentity;
@@ -210,7 +211,13 @@ public final class Collector implements AutoCloseable {
         }
         for (Settings tb : config.get(TRUST_BUNDLES)) {
             long every = Math.max(1, tb.get(BUNDLE_INTERVAL).toMillis());
-            AdminSources src = new AdminSources(mesh, kind, cluster);
+            String ca = tb.get(BUNDLE_CA_FILE);
+            AdminSources src = new AdminSources(
+                    mesh,
+                    kind,
+                    cluster,
+                    AdminSources.PolledEnvoy.UNNAMED,
+                    new HttpsTrust(ca == null ? null : Path.of(ca), tb.shown(BUNDLE_CA_FILE)));
             String path = tb.get(BUNDLE_PATH);
             String consul = tb.get(BUNDLE_CONSUL_URL);
             String token =

@@ -124,10 +124,15 @@ public final class CollectorKeys {
             Key.list("sources.trust_bundles").doc("trust bundles to report");
     public static final Key<String> BUNDLE_PATH =
             Key.string("sources.trust_bundles[].path").doc("PEM file or directory (e.g. Istio root-cert.pem)");
-    public static final Key<String> BUNDLE_CONSUL_URL =
-            Key.string("sources.trust_bundles[].consul_url").doc("Consul HTTP address; reads /v1/connect/ca/roots");
+    public static final Key<String> BUNDLE_CONSUL_URL = Key.string("sources.trust_bundles[].consul_url")
+            .validate(Validators.HTTP_URL::apply)
+            .doc("Consul HTTP(S) address, e.g. https://consul-server.consul:8501; reads /v1/connect/ca/roots");
+    public static final Key<String> BUNDLE_CA_FILE = Key.string("sources.trust_bundles[].ca_file")
+            .doc("PEM file of the CA that signed Consul's HTTPS certificate (port 8501: Consul's own CA, e.g."
+                    + " consul-agent-ca.pem, or tls.crt of the Consul Helm chart's <release>-consul-ca-cert secret);"
+                    + " trusted by this poll only. Unset: the JVM's default trust store");
     public static final Key<Secret> BUNDLE_TOKEN =
-            Key.secret("sources.trust_bundles[].token").doc("Consul ACL token");
+            Key.secret("sources.trust_bundles[].token").doc("Consul ACL token, sent as X-Consul-Token");
     public static final Key<Duration> BUNDLE_INTERVAL = Key.duration("sources.trust_bundles[].interval")
             .defaultValue(Duration.ofMinutes(5))
             .validate(Validators.positive())
@@ -237,6 +242,7 @@ public final class CollectorKeys {
                             TRUST_BUNDLES,
                             BUNDLE_PATH,
                             BUNDLE_CONSUL_URL,
+                            BUNDLE_CA_FILE,
                             BUNDLE_TOKEN,
                             BUNDLE_INTERVAL,
                             PUBLISH_SUCCESSES,
@@ -309,6 +315,14 @@ public final class CollectorKeys {
                         TRUST_BUNDLES.name(),
                         tb.shown(BUNDLE_PATH).replace(".path", "") + " needs either path or consul_url",
                         "set path (a PEM file) or consul_url"));
+            }
+            if (tb.get(BUNDLE_CA_FILE) != null && tb.get(BUNDLE_CONSUL_URL) == null) {
+                problems.add(new Problem(
+                        tb.line(BUNDLE_CA_FILE),
+                        BUNDLE_CA_FILE.name(),
+                        tb.shown(BUNDLE_CA_FILE) + " is set but consul_url is not: a CA is only used for an HTTPS"
+                                + " roots API",
+                        "set consul_url (https://...:8501), or remove ca_file"));
             }
         }
     }

@@ -11,8 +11,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
 
@@ -53,6 +55,26 @@ public final class LocalElasticsearch implements AutoCloseable {
         }
     }
 
+    /**
+     * What a secured node needs (9.x line only): X-Pack security on, TLS on HTTP with this certificate and its
+     * unencrypted PKCS#8 PEM key, clients trusting {@code caCertificate} (PEM), and the built-in {@code elastic}
+     * user's password (the keystore's {@code bootstrap.password}). Basic auth and API keys then work as on a
+     * production cluster.
+     */
+    public record Security(Path certificate, Path key, Path caCertificate, String elasticPassword) {
+        public Security {
+            Objects.requireNonNull(certificate, "certificate");
+            Objects.requireNonNull(key, "key");
+            Objects.requireNonNull(caCertificate, "caCertificate");
+            Objects.requireNonNull(elasticPassword, "elasticPassword");
+        }
+
+        @Override
+        public String toString() {
+            return "Security[certificate=" + certificate + ", elasticPassword=[hidden]]";
+        }
+    }
+
     public static final String MAIN_CLASS = "dev.meshlens.localstack.node.es.EsNodeMain";
     public static final String DEFAULT_HEAP = "512m";
     public static final Duration DEFAULT_START_TIMEOUT = Duration.ofMinutes(3);
@@ -63,9 +85,17 @@ public final class LocalElasticsearch implements AutoCloseable {
     private final Path instanceDir;
     private final boolean deleteInstanceDir;
     private final Duration startup;
+    private final boolean secured;
 
     private LocalElasticsearch(
-            Line line, ChildJvm child, int httpPort, Path instanceDir, boolean deleteInstanceDir, Duration startup) {
+            Line line,
+            ChildJvm child,
+            int httpPort,
+            Path instanceDir,
+            boolean deleteInstanceDir,
+            Duration startup,
+            boolean secured) {
+        this.secured = secured;
         this.line = line;
         this.child = child;
         this.httpPort = httpPort;
@@ -78,9 +108,14 @@ public final class LocalElasticsearch implements AutoCloseable {
         return new Builder();
     }
 
-    /** Base URL, e.g. {@code http://127.0.0.1:9200}. */
+    /** Base URL, e.g. {@code http://127.0.0.1:9200} ({@code https} when secured). */
     public String url() {
-        return "http://127.0.0.1:" + httpPort;
+        return (secured ? "https" : "http") + "://127.0.0.1:" + httpPort;
+    }
+
+    /** Whether X-Pack security (TLS, authentication) is on. */
+    public boolean secured() {
+        return secured;
     }
 
     public int httpPort() {
@@ -149,6 +184,7 @@ public final class LocalElasticsearch implements AutoCloseable {
         private String clusterName = "meshlens-local";
         private Duration startTimeout = DEFAULT_START_TIMEOUT;
         private boolean c1Only = true;
+        private Security security;
         private final List<String> extraJvmArgs = new ArrayList<>();
 
         private Builder() {}
@@ -200,6 +236,12 @@ public final class LocalElasticsearch implements AutoCloseable {
             return this;
         }
 
+        /** Run secured (see {@link Security}); 9.x line only. */
+        public Builder security(Security security) {
+            this.security = Objects.requireNonNull(security, "security");
+            return this;
+        }
+
         /** An extra JVM option for the child (e.g. {@code -XX:+HeapDumpOnOutOfMemoryError}). */
         public Builder jvmArg(String arg) {
             extraJvmArgs.add(Objects.requireNonNull(arg, "arg"));
@@ -223,6 +265,9 @@ public final class LocalElasticsearch implements AutoCloseable {
             Files.deleteIfExists(dir.resolve("http.port"));
             Files.deleteIfExists(dir.resolve("failed"));
             Path tmp = Files.createDirectories(dir.resolve("tmp"));
+            if (security != null && line != Line.V9) {
+                throw new IllegalArgumentException("a secured node needs the 9.x line (only its layout has X-Pack)");
+            }
             long t0 = System.nanoTime();
             ChildJvm.Builder cb = ChildJvm.builder("elasticsearch-" + line.version())
                     .jvmArg("-Xms" + heap)
@@ -245,6 +290,9 @@ public final class LocalElasticsearch implements AutoCloseable {
             if (c1Only) {
                 cb.jvmArg("-XX:TieredStopAtLevel=1");
             }
+            if (security != null) {
+                cb.systemProperty("meshlens.es.security.dir", securityFolder(dir, security));
+            }
             extraJvmArgs.forEach(cb::jvmArg);
             ChildJvm child = cb.classpath(esHome.resolve("lib") + "/*")
                     .mainClass(MAIN_CLASS)
@@ -256,7 +304,7 @@ public final class LocalElasticsearch implements AutoCloseable {
                 int port = awaitPortFile(child, dir, t0);
                 awaitHealthy(child, port, t0);
                 Duration took = Duration.ofNanos(System.nanoTime() - t0);
-                return new LocalElasticsearch(line, child, port, dir, temporary, took);
+                return new LocalElasticsearch(line, child, port, dir, temporary, took, security != null);
             } catch (IOException | RuntimeException | Error e) {
                 child.close();
                 if (temporary) {
@@ -283,19 +331,35 @@ public final class LocalElasticsearch implements AutoCloseable {
             }
         }
 
+        /** The folder EsNodeMain reads when secured: http.crt, http.key, elastic.password (owner-only). */
+        private static Path securityFolder(Path dir, Security s) throws IOException {
+            Path f = Files.createDirectories(dir.resolve("security"));
+            Files.copy(s.certificate(), f.resolve("http.crt"), StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(s.key(), f.resolve("http.key"), StandardCopyOption.REPLACE_EXISTING);
+            Files.writeString(f.resolve("elastic.password"), s.elasticPassword(), StandardCharsets.UTF_8);
+            return f;
+        }
+
         private void awaitHealthy(ChildJvm child, int port, long t0) throws IOException {
-            HttpClient http = HttpClient.newBuilder()
-                    .connectTimeout(Duration.ofSeconds(5))
-                    .build();
-            URI health = URI.create("http://127.0.0.1:" + port + "/_cluster/health?wait_for_status=yellow&timeout=30s");
+            HttpClient.Builder hb = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+            HttpRequest.Builder rb = HttpRequest.newBuilder(URI.create((security == null ? "http" : "https")
+                            + "://127.0.0.1:" + port + "/_cluster/health?wait_for_status=yellow&timeout=30s"))
+                    .timeout(Duration.ofSeconds(40))
+                    .GET();
+            if (security != null) {
+                hb.sslContext(PemTrust.sslContext(security.caCertificate()));
+                rb.header(
+                        "Authorization",
+                        "Basic "
+                                + Base64.getEncoder()
+                                        .encodeToString(("elastic:" + security.elasticPassword())
+                                                .getBytes(StandardCharsets.UTF_8)));
+            }
+            HttpClient http = hb.build();
+            HttpRequest request = rb.build();
             while (true) {
                 try {
-                    HttpResponse<String> r = http.send(
-                            HttpRequest.newBuilder(health)
-                                    .timeout(Duration.ofSeconds(40))
-                                    .GET()
-                                    .build(),
-                            HttpResponse.BodyHandlers.ofString());
+                    HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
                     if (r.statusCode() == 200) {
                         return;
                     }

@@ -61,6 +61,16 @@ public final class QueryApiKeys {
             Key.secret("elasticsearch.password").doc("basic-auth password");
     public static final Key<Secret> ES_API_KEY =
             Key.secret("elasticsearch.api_key").doc("Elasticsearch API key (base64 id:key), instead of user/password");
+    public static final Key<String> ES_CA_FILE = Key.string("elasticsearch.ca_file")
+            .doc("PEM file of the CA that signed the cluster's HTTP certificate (config/certs/http_ca.crt of a"
+                    + " self-managed cluster, ca.crt of ECK's <cluster>-es-http-certs-public secret); trusted by this"
+                    + " client only. Unset (and no ca_fingerprint): the JVM's default trust store");
+    public static final Key<String> ES_CA_FINGERPRINT = Key.string("elasticsearch.ca_fingerprint")
+            .validate(QueryApiKeys::fingerprint)
+            .doc(
+                    "instead of ca_file: SHA-256 fingerprint of that CA certificate as Elasticsearch prints it at first start"
+                            + " (hex, colons allowed); the cluster must send the CA in its certificate chain, as an"
+                            + " auto-configured cluster does");
     public static final Key<String> ES_INDEX_PREFIX = Key.string("elasticsearch.index_prefix")
             .defaultValue("meshlens")
             .doc("prefix of index names: <prefix>-events-YYYY.MM.DD, <prefix>-findings, <prefix>-findings-history");
@@ -206,6 +216,8 @@ public final class QueryApiKeys {
                 ES_USERNAME,
                 ES_PASSWORD,
                 ES_API_KEY,
+                ES_CA_FILE,
+                ES_CA_FINGERPRINT,
                 ES_INDEX_PREFIX,
                 ES_REPLICAS,
                 ES_SHARDS,
@@ -260,6 +272,13 @@ public final class QueryApiKeys {
                     "configuration elasticsearch.password is set" + " but elasticsearch.username is not",
                     "set both"));
         }
+        if (s.get(ES_CA_FILE) != null && s.get(ES_CA_FINGERPRINT) != null) {
+            problems.add(new Problem(
+                    s.line(ES_CA_FINGERPRINT),
+                    ES_CA_FINGERPRINT.name(),
+                    "configuration elasticsearch.ca_file and elasticsearch.ca_fingerprint are both set",
+                    "set one: the CA file, or the fingerprint of that CA"));
+        }
         Set<String> names = new HashSet<>();
         for (Settings t : s.get(TOKENS)) {
             if (!names.add(t.get(TOKEN_NAME))) {
@@ -278,6 +297,14 @@ public final class QueryApiKeys {
                         "grant at least one mesh, or set admin: true"));
             }
         }
+    }
+
+    /** 64 hex digits, colons between bytes allowed ({@code openssl x509 -fingerprint -sha256} prints them). */
+    private static String fingerprint(String f) {
+        return f.strip().replace(":", "").toLowerCase(Locale.ROOT).matches("[0-9a-f]{64}")
+                ? null
+                : "expected the SHA-256 fingerprint of the CA certificate: 64 hex digits, colons allowed (Elasticsearch"
+                        + " prints it at first start; openssl x509 -in http_ca.crt -noout -fingerprint -sha256)";
     }
 
     private static Validator<Secret> sha256() {

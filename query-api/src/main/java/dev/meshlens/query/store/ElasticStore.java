@@ -7,6 +7,7 @@ import co.elastic.clients.json.jackson.JacksonJsonpMapper;
 import co.elastic.clients.transport.rest_client.RestClientTransport;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.meshlens.config.Secret;
 import dev.meshlens.query.config.QueryApiConfig;
 import dev.meshlens.query.config.QueryApiKeys;
 import java.io.IOException;
@@ -14,12 +15,14 @@ import java.io.StringReader;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import javax.net.ssl.SSLContext;
 import org.apache.http.Header;
 import org.apache.http.HttpHost;
 import org.apache.http.auth.AuthScope;
 import org.apache.http.auth.UsernamePasswordCredentials;
 import org.apache.http.impl.client.BasicCredentialsProvider;
 import org.apache.http.message.BasicHeader;
+import org.elasticsearch.client.ResponseException;
 import org.elasticsearch.client.RestClient;
 import org.elasticsearch.client.RestClientBuilder;
 import org.slf4j.Logger;
@@ -43,6 +46,11 @@ public final class ElasticStore implements AutoCloseable {
     /** Days a daily index is kept after its day (ILM delete phase); 0: no retention policy. */
     private final int retentionDays;
 
+    private final ElasticTrust trust;
+    private final String endpoints;
+    /** Which keys hold the credentials, for an error that names them (never their values). */
+    private final String credentialKeys;
+
     public ElasticStore(
             List<String> urls,
             String username,
@@ -65,6 +73,35 @@ public final class ElasticStore implements AutoCloseable {
             int replicas,
             String refreshInterval,
             int retentionDays) {
+        this(
+                urls,
+                username,
+                password,
+                apiKey,
+                ElasticTrust.JVM_DEFAULT,
+                names,
+                shards,
+                replicas,
+                refreshInterval,
+                retentionDays);
+    }
+
+    public ElasticStore(
+            List<String> urls,
+            String username,
+            String password,
+            String apiKey,
+            ElasticTrust trust,
+            IndexNames names,
+            int shards,
+            int replicas,
+            String refreshInterval,
+            int retentionDays) {
+        this.trust = Objects.requireNonNull(trust, "trust");
+        this.endpoints = String.join(",", urls);
+        this.credentialKeys = apiKey != null
+                ? QueryApiKeys.ES_API_KEY.name()
+                : username != null ? QueryApiKeys.ES_USERNAME.name() + " / " + QueryApiKeys.ES_PASSWORD.name() : null;
         this.retentionDays = retentionDays;
         this.names = Objects.requireNonNull(names, "names");
         this.shards = shards;
@@ -76,15 +113,24 @@ public final class ElasticStore implements AutoCloseable {
         if (apiKey != null) {
             b.setDefaultHeaders(new Header[] {new BasicHeader("Authorization", "ApiKey " + apiKey)});
         }
+        BasicCredentialsProvider creds = null;
         if (username != null) {
-            BasicCredentialsProvider creds = new BasicCredentialsProvider();
+            creds = new BasicCredentialsProvider();
             creds.setCredentials(
                     AuthScope.ANY, new UsernamePasswordCredentials(username, password == null ? "" : password));
-            b.setHttpClientConfigCallback(h ->
-                    h.setDefaultCredentialsProvider(creds).setMaxConnTotal(64).setMaxConnPerRoute(64));
-        } else {
-            b.setHttpClientConfigCallback(h -> h.setMaxConnTotal(64).setMaxConnPerRoute(64));
         }
+        BasicCredentialsProvider basic = creds;
+        SSLContext ssl = trust.sslContext();
+        b.setHttpClientConfigCallback(h -> {
+            if (basic != null) {
+                h.setDefaultCredentialsProvider(basic);
+            }
+            if (ssl != null) {
+                // this client's context only: the JVM's default trust store stays as it is
+                h.setSSLContext(ssl);
+            }
+            return h.setMaxConnTotal(64).setMaxConnPerRoute(64);
+        });
         this.rest = b.build();
         RestClientTransport transport = new RestClientTransport(rest, new JacksonJsonpMapper(new ObjectMapper()));
         this.client = new ElasticsearchClient(transport);
@@ -92,7 +138,7 @@ public final class ElasticStore implements AutoCloseable {
     }
 
     /** A secret's value for the client, or null. */
-    private static String reveal(dev.meshlens.config.Secret s) {
+    private static String reveal(Secret s) {
         return s == null ? null : s.reveal();
     }
 
@@ -102,6 +148,7 @@ public final class ElasticStore implements AutoCloseable {
                 c.get(QueryApiKeys.ES_USERNAME),
                 reveal(c.get(QueryApiKeys.ES_PASSWORD)),
                 reveal(c.get(QueryApiKeys.ES_API_KEY)),
+                new ElasticTrust(c.get(QueryApiKeys.ES_CA_FILE), c.get(QueryApiKeys.ES_CA_FINGERPRINT)),
                 new IndexNames(c.get(QueryApiKeys.ES_INDEX_PREFIX)),
                 c.get(QueryApiKeys.ES_SHARDS),
                 c.get(QueryApiKeys.ES_REPLICAS),
@@ -146,6 +193,51 @@ public final class ElasticStore implements AutoCloseable {
      * findings index when missing. Idempotent; safe to call from several instances.
      */
     public void ensureSchema() throws IOException {
+        try {
+            installSchema();
+        } catch (IOException | RuntimeException e) {
+            IOException named = explain(e);
+            if (named != null) {
+                throw named;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * An error naming the configuration key to change when {@code e} is a TLS failure (which CA is trusted) or a
+     * refusal of the credentials (401), else null.
+     */
+    public IOException explain(Throwable e) {
+        IOException tls = trust.explain(e, endpoints);
+        if (tls != null) {
+            return tls;
+        }
+        if (status(e) == 401) {
+            return new IOException(
+                    "Elasticsearch at " + endpoints + " refused the request as unauthenticated (401). Fix: "
+                            + (credentialKeys == null
+                                    ? "set " + QueryApiKeys.ES_API_KEY.name() + " or " + QueryApiKeys.ES_USERNAME.name()
+                                            + " / " + QueryApiKeys.ES_PASSWORD.name()
+                                    : "check " + credentialKeys),
+                    e);
+        }
+        return null;
+    }
+
+    private static int status(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ElasticsearchException ee) {
+                return ee.status();
+            }
+            if (t instanceof ResponseException re) {
+                return re.getResponse().getStatusLine().getStatusCode();
+            }
+        }
+        return 0;
+    }
+
+    private void installSchema() throws IOException {
         boolean retention = retentionDays > 0 && lifecycleManagement();
         if (retention) {
             ObjectNode policy = Mappings.retentionPolicy(retentionDays);
@@ -203,7 +295,7 @@ public final class ElasticStore implements AutoCloseable {
         try {
             rest.performRequest(new org.elasticsearch.client.Request("GET", "/_ilm/status"));
             return true;
-        } catch (org.elasticsearch.client.ResponseException e) {
+        } catch (ResponseException e) {
             int code = e.getResponse().getStatusLine().getStatusCode();
             if (code == 400 || code == 404 || code == 405) {
                 LOG.warn(

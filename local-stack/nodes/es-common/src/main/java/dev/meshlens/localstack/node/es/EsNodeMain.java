@@ -5,11 +5,15 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.elasticsearch.common.logging.LogConfigurator;
+import org.elasticsearch.common.settings.KeyStoreWrapper;
 import org.elasticsearch.common.settings.Settings;
 import org.elasticsearch.env.Environment;
 import org.elasticsearch.http.HttpServerTransport;
@@ -28,7 +32,11 @@ import org.elasticsearch.rest.RestController;
  * file {@code http.port} (written atomically). A start failure is written to {@code failed}.
  *
  * <p>System properties: {@code meshlens.es.http.port} (default 0 = random),
- * {@code meshlens.es.cluster.name} (default meshlens-local), {@code meshlens.parent.pid}.
+ * {@code meshlens.es.cluster.name} (default meshlens-local), {@code meshlens.parent.pid},
+ * {@code meshlens.es.security.dir}: run secured (9.x layout only) — X-Pack security on, HTTPS with
+ * {@code http.crt}/{@code http.key} (PEM, key unencrypted PKCS#8) from that folder, and the {@code elastic}
+ * user's bootstrap password from its file {@code elastic.password} (kept in the node's keystore, as
+ * {@code elasticsearch-keystore add bootstrap.password} would). Without it the security modules are not loaded.
  * The process exits when its standard input closes or the parent pid dies.
  */
 public final class EsNodeMain {
@@ -66,7 +74,8 @@ public final class EsNodeMain {
 
         String clusterName = System.getProperty("meshlens.es.cluster.name", "meshlens-local");
         String httpPort = System.getProperty("meshlens.es.http.port", "0");
-        Settings settings = Settings.builder()
+        String securityDir = System.getProperty("meshlens.es.security.dir");
+        Settings.Builder builder = Settings.builder()
                 .put("path.home", home.toString())
                 .put("path.data", data.toString())
                 .put("path.logs", logs.toString())
@@ -76,13 +85,21 @@ public final class EsNodeMain {
                 .put("network.host", "127.0.0.1")
                 .put("http.port", httpPort)
                 .put("transport.port", "0")
-                .put("cluster.routing.allocation.disk.threshold_enabled", false)
-                .build();
+                .put("cluster.routing.allocation.disk.threshold_enabled", false);
+        if (securityDir != null) {
+            secure(builder, Path.of(securityDir), config);
+        }
+        Settings settings = builder.build();
 
         Environment env = InternalSettingsPreparer.prepareEnvironment(settings, Map.of(), config, () -> "meshlens-local");
         LogConfigurator.configure(env, true);
 
-        Set<PluginBundle> modules = ModulesCompat.loadModules(env.modulesDir());
+        Set<PluginBundle> modules = new HashSet<>(ModulesCompat.loadModules(env.modulesDir()));
+        if (securityDir == null) {
+            modules.removeIf(b -> SECURITY_MODULES.contains(b.pluginDescriptor().getName()));
+        } else if (modules.stream().noneMatch(b -> b.pluginDescriptor().getName().equals("x-pack-security"))) {
+            throw new IllegalStateException("this node layout has no x-pack-security module (only the 9.x layout has)");
+        }
         Node node = new Node(env, PluginsLoader.createPluginsLoader(modules, Set.of(), Map.of(), false));
         // The rest-root module (GET / and HEAD /) is not published; clients' ping()/info() need it.
         node.injector().getInstance(RestController.class).registerHandler(new RootHandler(node));
@@ -115,7 +132,36 @@ public final class EsNodeMain {
         int port = http.boundAddress().publishAddress().getPort();
         NodeSupport.writeAtomically(instance.resolve("http.port"), Integer.toString(port));
         System.out.println("meshlens: elasticsearch " + org.elasticsearch.Build.current().version()
-                + " serving http://127.0.0.1:" + port);
+                + " serving " + (securityDir == null ? "http" : "https") + "://127.0.0.1:" + port);
+    }
+
+    /** Modules laid out by nodes/es-9-security, loaded only when the node runs secured. */
+    private static final Set<String> SECURITY_MODULES =
+            Set.of("x-pack-core", "x-pack-security", "meshlens-security-analysis");
+
+    /**
+     * X-Pack security as a production cluster runs it on HTTP: TLS with the given certificate, basic auth and API
+     * keys; the {@code elastic} user's password from the keystore's {@code bootstrap.password}. Transport TLS is not
+     * needed on a single node bound to loopback (Elasticsearch's own bootstrap checks agree).
+     */
+    private static void secure(Settings.Builder builder, Path dir, Path config) throws Exception {
+        for (String f : List.of("http.crt", "http.key")) {
+            Files.copy(dir.resolve(f), config.resolve(f), StandardCopyOption.REPLACE_EXISTING);
+        }
+        KeyStoreWrapper keystore = KeyStoreWrapper.create();
+        keystore.setString(
+                "bootstrap.password",
+                Files.readString(dir.resolve("elastic.password")).strip().toCharArray());
+        keystore.save(config, new char[0]);
+        KeyStoreWrapper loaded = KeyStoreWrapper.load(config);
+        loaded.decrypt(new char[0]);
+        builder.put("xpack.security.enabled", true)
+                .put("xpack.security.http.ssl.enabled", true)
+                .put("xpack.security.http.ssl.certificate", "http.crt")
+                .put("xpack.security.http.ssl.key", "http.key")
+                .put("xpack.security.authc.api_key.enabled", true)
+                .put("xpack.security.transport.ssl.enabled", false)
+                .setSecureSettings(loaded);
     }
 
     private static final String LOG4J2 = """
