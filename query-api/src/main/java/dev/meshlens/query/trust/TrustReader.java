@@ -70,7 +70,10 @@ public final class TrustReader {
             addBundles(b, bundles.join());
             addCerts(b, certs.join());
             TrustInventory inv = b.build();
-            return new Loaded(inv, new Traffic(successes(traffic.join(), inv), openFindings(findings.join())));
+            return new Loaded(
+                    inv,
+                    new Traffic(
+                            successes(traffic.join(), inv), openFindings(findings.join()), accepted(traffic.join())));
         });
     }
 
@@ -145,11 +148,23 @@ public final class TrustReader {
                                         .build())
                                 .build())
                         .build());
-        ObjectNode byMesh = ok.putObject("aggs").putObject("meshes");
+        ObjectNode okAggs = ok.putObject("aggs");
+        ObjectNode byMesh = okAggs.putObject("meshes");
         byMesh.putObject("terms").put("field", "mesh_id").put("size", 1000);
         ObjectNode bySvc = byMesh.putObject("aggs").putObject("services");
         bySvc.putObject("terms").put("field", "server_service").put("size", 5000);
         bySvc.putObject("aggs").putObject("last").putObject("max").put("field", "observed_time");
+        // the server identities each client accepted (SAN expectations a naming change can break)
+        ObjectNode accMesh = okAggs.putObject("accepted");
+        accMesh.putObject("terms").put("field", "mesh_id").put("size", 1000);
+        ObjectNode accPeer = accMesh.putObject("aggs").putObject("peers");
+        accPeer.putObject("terms").put("field", "peer_uri_san").put("size", 5000);
+        ObjectNode accLocal = accPeer.putObject("aggs").putObject("clients");
+        accLocal.putObject("terms")
+                .put("field", "local_uri_san")
+                .put("size", 100)
+                .put("missing", "");
+        accLocal.putObject("aggs").putObject("last").putObject("max").put("field", "observed_time");
         // which meshes serve a service: any server-side observation of it
         ObjectNode servers = aggs.putObject("servers");
         servers.set("filter", QueryDsl.term("observer_role", "server"));
@@ -279,6 +294,26 @@ public final class TrustReader {
             }
         }
         return List.copyOf(out.values());
+    }
+
+    /** The server identities each client mesh (and client identity, when logged) accepted. */
+    static List<AcceptedSan> accepted(JsonNode resp) {
+        List<AcceptedSan> out = new ArrayList<>();
+        for (JsonNode m :
+                resp.path("aggregations").path("successes").path("accepted").path("buckets")) {
+            for (JsonNode p : m.path("peers").path("buckets")) {
+                for (JsonNode c : p.path("clients").path("buckets")) {
+                    String client = c.path("key").asText("");
+                    out.add(new AcceptedSan(
+                            m.path("key").asText(),
+                            client.isEmpty() ? null : client,
+                            p.path("key").asText(),
+                            c.path("doc_count").asLong(),
+                            instant(c.path("last"))));
+                }
+            }
+        }
+        return out;
     }
 
     static List<Traffic.OpenFinding> openFindings(JsonNode resp) {

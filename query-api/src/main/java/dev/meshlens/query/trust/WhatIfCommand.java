@@ -32,11 +32,15 @@ public final class WhatIfCommand {
     static final String USAGE = """
       Usage: meshlens what-if (--api URL [--token TOKEN] | --inventory FILE) [--json] [--check] [--at INSTANT] CHANGE...
 
-      Changes (one of each at most; applied as add-bundle, drop-bundle, rotate, expire):
+      Changes (one of each at most; applied as add-bundle, drop-bundle, rotate, expire, naming):
         --rotate MESH=FINGERPRINT|@ROOT.pem     MESH re-issues every workload from that root
         --expire FINGERPRINT                    that root or intermediate expires now
         --drop-bundle MESH=FINGERPRINT          MESH removes that root from its trust bundle
         --add-bundle MESH=FINGERPRINT|@ROOT.pem MESH imports that root
+        --naming MESH=TEMPLATE                  MESH names its workloads by TEMPLATE, e.g.
+                                                spiffe://<trust-domain>/ns/<namespace>/sa/<service-account>
+                                                (spell a trust domain instead of <trust-domain> to change it
+                                                too): which clients' SAN checks fail
       A fingerprint is the SHA-256 of a root or intermediate in the inventory (a unique prefix of 8+
       hex digits is enough; colons allowed).
 
@@ -44,7 +48,8 @@ public final class WhatIfCommand {
         --api URL         a running query API (e.g. http://127.0.0.1:8080); the token comes from --token or
                           MESHLENS_TOKEN; the answer covers the pairs the token may see
         --inventory FILE  trust-bundle and envoy-certs events (JSON lines, a JSON array, or the answer of
-                          GET /api/v1/events?source_kind=trust-bundle,envoy-certs)
+                          GET /api/v1/events?source_kind=trust-bundle,envoy-certs); for --naming also
+                          client-side access-log events (the server identities clients accepted)
         --at INSTANT      judge at this instant (inventory only; default: now)
       Output:
         --json            the API's JSON answer
@@ -90,6 +95,18 @@ public final class WhatIfCommand {
                     case "--rotate" -> once(body, "rotate", meshAndRoot(value(args, ++i, a), a, true));
                     case "--add-bundle" -> once(body, "add_bundle", meshAndRoot(value(args, ++i, a), a, true));
                     case "--drop-bundle" -> once(body, "drop_bundle", meshAndRoot(value(args, ++i, a), a, false));
+                    case "--naming" -> {
+                        String v = value(args, ++i, a);
+                        int eq = v.indexOf('=');
+                        if (eq <= 0 || eq == v.length() - 1) {
+                            throw new Usage("--naming needs MESH=TEMPLATE, e.g. istio-east=spiffe://<trust-domain>/ns/"
+                                    + "<namespace>/sa/<service-account>, not '" + v + "'");
+                        }
+                        ObjectNode n = TrustJson.mapper().createObjectNode();
+                        n.put("mesh", v.substring(0, eq));
+                        n.put("template", v.substring(eq + 1));
+                        once(body, "naming", n);
+                    }
                     case "--expire" -> {
                         ObjectNode e = TrustJson.mapper().createObjectNode();
                         e.put("fingerprint", value(args, ++i, a));
@@ -102,7 +119,7 @@ public final class WhatIfCommand {
                 throw new Usage("give exactly one of --api URL or --inventory FILE");
             }
             if (body.isEmpty()) {
-                throw new Usage("no change given: --rotate, --expire, --drop-bundle or --add-bundle");
+                throw new Usage("no change given: --rotate, --expire, --drop-bundle, --add-bundle or --naming");
             }
             if (api != null && at != null) {
                 throw new Usage("--at only applies to --inventory (the API judges at its own clock)");
@@ -129,7 +146,11 @@ public final class WhatIfCommand {
         } else {
             print(answer, out);
         }
-        return check && answer.path("breaks").size() > 0 ? 3 : 0;
+        return check
+                        && (answer.path("breaks").size() > 0
+                                || answer.path("san_breaks").size() > 0)
+                ? 3
+                : 0;
     }
 
     // ---- arguments ----
@@ -230,14 +251,15 @@ public final class WhatIfCommand {
     }
 
     private static JsonNode compute(Path file, ObjectNode body, Instant now) throws Failure {
-        TrustInventory inv = new InventoryBuilder().addAll(readEvents(file)).build();
+        List<MeshEvent> events = readEvents(file);
+        TrustInventory inv = new InventoryBuilder().addAll(events).build();
         if (inv.meshes().isEmpty()) {
             throw new Failure(2, file + " holds no trust-bundle or envoy-certs event");
         }
         TrustSettings s = TrustSettings.defaults();
         try {
             List<Change> changes = TrustJson.changes(body, fp -> WhatIf.findRoot(inv, now, s, fp));
-            return TrustJson.whatIf(WhatIf.run(inv, changes, now, s));
+            return TrustJson.whatIf(WhatIf.run(inv, AcceptedSan.fromEvents(events), changes, now, s));
         } catch (IllegalArgumentException e) {
             throw new Failure(2, e.getMessage());
         }
@@ -284,10 +306,24 @@ public final class WhatIfCommand {
                 + a.path("cells").asInt() + " cells (both verifications of every ordered mesh pair)");
         JsonNode breaks = a.path("breaks");
         if (breaks.isEmpty()) {
-            out.println("\nnothing breaks.");
+            out.println(a.path("san_breaks").isEmpty() ? "\nnothing breaks." : "\nno cell of the trust matrix breaks.");
         } else {
             out.println("\n" + breaks.size() + " cell" + (breaks.size() == 1 ? "" : "s") + " break:");
             breaks.forEach(b -> line(b, out));
+        }
+        JsonNode san = a.path("san_breaks");
+        if (!san.isEmpty()) {
+            out.println("\n" + san.size() + " SAN check" + (san.size() == 1 ? "" : "s") + " fail:");
+            for (JsonNode b : san) {
+                out.printf(
+                        "  %s -> %s  %s expects %s, then gets %s%n",
+                        b.path("client_mesh").asText(),
+                        b.path("server_mesh").asText(),
+                        b.path("client_id").asText("(client)"),
+                        b.path("expected_id").asText(),
+                        b.path("presented_after").asText("(no identity)"));
+                out.println("      why: " + b.path("why").asText());
+            }
         }
         JsonNode fixes = a.path("fixes");
         if (!fixes.isEmpty()) {
