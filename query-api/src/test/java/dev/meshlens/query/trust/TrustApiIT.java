@@ -217,6 +217,8 @@ class TrustApiIT {
                 .upstreamCluster("outbound|443||ledger.default.svc.cluster.local")
                 .responseCode(200)
                 .responseFlags("-")
+                .localUriSan(FRONTEND)
+                .peerUriSan(LEDGER)
                 .build());
         Finding f = TestEvents.finding(
                 ISTIO,
@@ -547,6 +549,44 @@ class TrustApiIT {
         assertEquals("rotat", unknown.bodyAsJsonObject().getString("parameter"));
         assertEquals(
                 400, http.post("/api/v1/trust/what-if", TOKEN_ADMIN, "not json").statusCode());
+    }
+
+    @Test
+    void whatIfConsulMovesToAdminPartitionsTheClientThatAcceptedLedgerFailsItsSanCheck() {
+        HttpResponse<Buffer> r = http.post(
+                "/api/v1/trust/what-if",
+                TOKEN_ADMIN,
+                new JsonObject()
+                        .put(
+                                "naming",
+                                new JsonObject()
+                                        .put("mesh", CONSUL)
+                                        .put(
+                                                "template",
+                                                "spiffe://<trust-domain>/ap/default/ns/<namespace>/dc/<datacenter>"
+                                                        + "/svc/<service>"))
+                        .encode());
+        assertEquals(200, r.statusCode(), r.bodyAsString());
+        JsonObject w = r.bodyAsJsonObject();
+        assertTrue(w.getJsonArray("breaks").isEmpty(), w.encodePrettily());
+        JsonArray san = w.getJsonArray("san_breaks");
+        assertEquals(1, san.size(), w.encodePrettily());
+        JsonObject b = san.getJsonObject(0);
+        assertEquals(ISTIO, b.getString("client_mesh"));
+        assertEquals(FRONTEND, b.getString("client_id"));
+        assertEquals(LEDGER, b.getString("expected_id"));
+        assertEquals(
+                "spiffe://1111-2222.consul/ap/default/ns/default/dc/dc1/svc/ledger", b.getString("presented_after"));
+        assertEquals(1, b.getInteger("requests"));
+        String body = new JsonObject()
+                .put("naming", new JsonObject().put("mesh", CONSUL).put("template", "spiffe://x.example/svc/<service>"))
+                .encode();
+        JsonObject scoped = http.post("/api/v1/trust/what-if", TOKEN_C, body).bodyAsJsonObject();
+        assertTrue(scoped.getJsonArray("san_breaks").isEmpty(), "mesh-c's team: " + scoped.encodePrettily());
+        HttpResponse<Buffer> bad = http.post(
+                "/api/v1/trust/what-if", TOKEN_ADMIN, "{\"naming\": {\"mesh\": \"x\", \"template\": \"svc\"}}");
+        assertEquals(400, bad.statusCode(), bad.bodyAsString());
+        assertEquals("naming.template", bad.bodyAsJsonObject().getString("parameter"));
     }
 
     @Test
