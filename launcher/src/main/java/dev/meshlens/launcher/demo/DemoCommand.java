@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -54,6 +55,11 @@ public final class DemoCommand {
 
         printWhereToLook(demo, out);
         printFirstFindings(demo, options, out);
+        if (options.rotationDelay() != null) {
+            Thread act = new Thread(() -> actTwo(demo, options.rotationDelay(), out), "meshlens-demo-act-two");
+            act.setDaemon(true);
+            act.start();
+        }
         out.println("Press Ctrl-C to stop.");
         out.flush();
         try {
@@ -142,6 +148,54 @@ public final class DemoCommand {
                     f.path("remediation").asText());
         }
         out.println();
+    }
+
+    /**
+     * The second act, on a timer: a root rotation the trust matrix flags before any handshake fails, then
+     * the failures it predicted. Prints what to look at; never stops the demo.
+     */
+    private static void actTwo(Demo demo, Duration delay, PrintStream out) {
+        out.printf(
+                Locale.ROOT,
+                "%nAct two: mesh %s starts rotating its root: the new root is in its own trust bundle only, signing"
+                        + " nothing yet. Watch the trust view (#/trust), the prediction in /api/v1/trust and"
+                        + " meshlens_trust_gap_predicted_seconds{kind=\"rotation_pending\"} (alert"
+                        + " MeshlensTrustGapPredicted); no handshake fails. In %d s %s moves to the new root.%n",
+                Demo.ROTATING_MESH,
+                delay.toSeconds(),
+                Demo.MOVED_SERVICE);
+        out.flush();
+        demo.stageRotation();
+        long deadline = System.nanoTime() + delay.toNanos();
+        boolean predicted = false;
+        while (System.nanoTime() < deadline) {
+            if (!predicted) {
+                try {
+                    for (JsonNode p : JSON.readTree(demo.get("/api/v1/trust", Demo.ONCALL_TOKEN))
+                            .path("predictions")) {
+                        if ("rotation_pending".equals(p.path("kind").asText())
+                                && Demo.ROTATING_MESH.equals(p.path("mesh").asText())) {
+                            out.println("  predicted: " + p.path("description").asText());
+                            out.flush();
+                            predicted = true;
+                        }
+                    }
+                } catch (IOException e) {
+                    // the API is busy or not answering this once; ask again
+                }
+            }
+            Demo.sleep(2000);
+        }
+        demo.moveRotatedWorkload();
+        out.printf(
+                Locale.ROOT,
+                "  %s (%s) now presents a certificate of the new root: the predicted verification fails"
+                        + " (UNTRUSTED_ROOT, %s's clients reject it) and the prediction becomes a rotation in"
+                        + " progress.%n",
+                Demo.MOVED_SERVICE,
+                Demo.ROTATING_MESH,
+                Demo.ISTIO_MESH);
+        out.flush();
     }
 
     private static String shortId(JsonNode identity) {

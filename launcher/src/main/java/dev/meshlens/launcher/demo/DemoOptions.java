@@ -12,15 +12,29 @@ import java.time.Duration;
  * @param ratePerEdge simulated requests per second on each service-to-service edge
  * @param runFor stop by itself after this long (null = until Ctrl-C)
  * @param findingsTimeout how long to wait for the first findings before saying so
+ * @param rotationDelay the second act: after the first findings, consul-dc1 stages a new root at once and moves
+ *     ledger to it this much later (null = no second act)
  */
 public record DemoOptions(
-        Path dir, int httpPort, long seed, double ratePerEdge, Duration runFor, Duration findingsTimeout) {
+        Path dir,
+        int httpPort,
+        long seed,
+        double ratePerEdge,
+        Duration runFor,
+        Duration findingsTimeout,
+        Duration rotationDelay) {
 
     public static final Path DEFAULT_DIR = Path.of(".meshlens", "demo");
     public static final int DEFAULT_HTTP_PORT = 8080;
     public static final long DEFAULT_SEED = 7;
     public static final double DEFAULT_RATE_PER_EDGE = 2.0;
     public static final Duration DEFAULT_FINDINGS_TIMEOUT = Duration.ofMinutes(3);
+    public static final Duration DEFAULT_ROTATION_DELAY = Duration.ofSeconds(60);
+
+    /** The same options with {@code rotationDelay} replaced (null: no second act). */
+    public DemoOptions withRotationDelay(Duration d) {
+        return new DemoOptions(dir, httpPort, seed, ratePerEdge, runFor, findingsTimeout, d);
+    }
 
     static final String USAGE = """
       usage: meshlens demo [options]
@@ -32,11 +46,22 @@ public record DemoOptions(
         --seed N           seed of the simulated meshes (default 7)
         --rate N           requests per second per service edge (default 2)
         --run-for SECONDS  stop by itself after this many seconds (default: until Ctrl-C)
+        --rotation-delay SECONDS
+                           the second act, on a timer after the first findings: consul-dc1 starts a root
+                           rotation (a new root in its own bundle only; the trust matrix predicts the
+                           pairs that will fail), and SECONDS later (default 60) its ledger moves to the
+                           new root and those handshakes fail; 0 = no second act
         -h, --help         this text""";
 
     public static DemoOptions defaults() {
         return new DemoOptions(
-                DEFAULT_DIR, DEFAULT_HTTP_PORT, DEFAULT_SEED, DEFAULT_RATE_PER_EDGE, null, DEFAULT_FINDINGS_TIMEOUT);
+                DEFAULT_DIR,
+                DEFAULT_HTTP_PORT,
+                DEFAULT_SEED,
+                DEFAULT_RATE_PER_EDGE,
+                null,
+                DEFAULT_FINDINGS_TIMEOUT,
+                DEFAULT_ROTATION_DELAY);
     }
 
     /** Parses command-line options; {@code null} means help was asked for. */
@@ -55,7 +80,8 @@ public record DemoOptions(
                             o.seed,
                             o.ratePerEdge,
                             o.runFor,
-                            o.findingsTimeout);
+                            o.findingsTimeout,
+                            o.rotationDelay);
                 case "--http-port" ->
                     o = new DemoOptions(
                             o.dir,
@@ -63,10 +89,17 @@ public record DemoOptions(
                             o.seed,
                             o.ratePerEdge,
                             o.runFor,
-                            o.findingsTimeout);
+                            o.findingsTimeout,
+                            o.rotationDelay);
                 case "--seed" ->
                     o = new DemoOptions(
-                            o.dir, o.httpPort, longValue(args, ++i, a), o.ratePerEdge, o.runFor, o.findingsTimeout);
+                            o.dir,
+                            o.httpPort,
+                            longValue(args, ++i, a),
+                            o.ratePerEdge,
+                            o.runFor,
+                            o.findingsTimeout,
+                            o.rotationDelay);
                 case "--rate" -> {
                     double r;
                     try {
@@ -77,7 +110,7 @@ public record DemoOptions(
                     if (!(r > 0 && r <= 1000)) {
                         throw new IllegalArgumentException("--rate must be between 0 (exclusive) and 1000");
                     }
-                    o = new DemoOptions(o.dir, o.httpPort, o.seed, r, o.runFor, o.findingsTimeout);
+                    o = new DemoOptions(o.dir, o.httpPort, o.seed, r, o.runFor, o.findingsTimeout, o.rotationDelay);
                 }
                 case "--run-for" ->
                     o = new DemoOptions(
@@ -86,7 +119,12 @@ public record DemoOptions(
                             o.seed,
                             o.ratePerEdge,
                             Duration.ofSeconds(intValue(args, ++i, a, 1, 86_400)),
-                            o.findingsTimeout);
+                            o.findingsTimeout,
+                            o.rotationDelay);
+                case "--rotation-delay" -> {
+                    int seconds = intValue(args, ++i, a, 0, 86_400);
+                    o = o.withRotationDelay(seconds == 0 ? null : Duration.ofSeconds(seconds));
+                }
                 default -> throw new IllegalArgumentException("unknown option '" + a + "'");
             }
         }

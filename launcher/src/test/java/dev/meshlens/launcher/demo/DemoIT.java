@@ -86,6 +86,80 @@ class DemoIT {
         assertEquals(401, none.statusCode(), none.body());
     }
 
+    /**
+     * The second act: consul-dc1 stages a new root; the matrix predicts (API and gauge) that istio-east's checks
+     * of consul-dc1 fail once it signs, while no istio-east client has rejected a consul-dc1 certificate; then
+     * ledger moves to the new root and istio-east's client rejects it, as predicted.
+     */
+    @Test
+    void actTwoARootRotationIsPredictedBeforeTheFailureItNames() throws Exception {
+        Demo demo = RunningDemo.get();
+        // the second act starts after the first findings
+        RunningDemo.awaitFindings(demo, Set.of("UNTRUSTED_ROOT"), Duration.ofMinutes(4));
+        demo.stageRotation();
+        JsonNode prediction = null;
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (prediction == null && System.nanoTime() < deadline) {
+            for (JsonNode p :
+                    JSON.readTree(demo.get("/api/v1/trust", Demo.ONCALL_TOKEN)).path("predictions")) {
+                if (p.path("kind").asText().equals("rotation_pending")
+                        && p.path("mesh").asText().equals(Demo.ROTATING_MESH)) {
+                    prediction = p;
+                }
+            }
+            if (prediction == null) {
+                Thread.sleep(2000);
+            }
+        }
+        assertTrue(prediction != null, "no rotation_pending prediction for " + Demo.ROTATING_MESH);
+        assertFalse(prediction.path("breaks").isEmpty(), prediction::toPrettyString);
+        for (JsonNode b : prediction.path("breaks")) {
+            assertEquals(Demo.ISTIO_MESH, b.path("verifier_mesh").asText(), prediction::toPrettyString);
+            assertEquals(Demo.CONSUL_MESH, b.path("presenter_mesh").asText(), prediction::toPrettyString);
+        }
+        HttpClient http = HttpClient.newHttpClient();
+        String gauge = "meshlens_trust_gap_predicted_seconds{client_mesh=\"" + Demo.ISTIO_MESH
+                + "\",direction=\"client_verifies_server\",kind=\"rotation_pending\"";
+        deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        String metrics = "";
+        while (!metrics.contains(gauge) && System.nanoTime() < deadline) {
+            metrics = http.send(
+                            HttpRequest.newBuilder(URI.create(demo.queryApiUrl() + "/metrics"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
+            if (!metrics.contains(gauge)) {
+                Thread.sleep(2000);
+            }
+        }
+        assertTrue(metrics.contains(gauge), "no " + gauge + " (what MeshlensTrustGapPredicted fires on)");
+        assertEquals(0, rejectedByIstioClients(demo).size(), "predicted before any handshake fails");
+
+        demo.moveRotatedWorkload();
+        List<JsonNode> rejected = List.of();
+        deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (rejected.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(2000);
+            rejected = rejectedByIstioClients(demo);
+        }
+        assertFalse(rejected.isEmpty(), "istio-east's clients never rejected the moved " + Demo.MOVED_SERVICE);
+    }
+
+    /** Events where an istio-east client rejected the server's certificate as signed by a root it lacks. */
+    private static List<JsonNode> rejectedByIstioClients(Demo demo) throws IOException {
+        List<JsonNode> out = new ArrayList<>();
+        for (JsonNode e : JSON.readTree(demo.get(
+                        "/api/v1/events?mesh=" + Demo.ISTIO_MESH + "&category=UNTRUSTED_ROOT&size=200",
+                        Demo.ONCALL_TOKEN))
+                .path("items")) {
+            if (e.path("observer_role").asText().equals("client")
+                    && e.path("tls").path("rejected_by").asText().equals("self")) {
+                out.add(e);
+            }
+        }
+        return out;
+    }
+
     /** Every metric name the alert rules and dashboards use is exposed by a running collector or query API. */
     @Test
     void alertAndDashboardMetricNamesAreExposed() throws Exception {
