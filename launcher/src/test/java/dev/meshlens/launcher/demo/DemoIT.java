@@ -33,6 +33,17 @@ class DemoIT {
         Demo demo = RunningDemo.get();
         JsonNode items = RunningDemo.awaitFindings(
                 demo, Set.of("UNTRUSTED_ROOT", "SAN_MISMATCH", "PLAINTEXT_MISMATCH"), Duration.ofMinutes(4));
+        // a category can first surface on another edge (frontend -> ledger is untrusted too, and often correlated
+        // first): wait for the injected edges themselves
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (!(has(items, "UNTRUSTED_ROOT", "info")
+                        && has(items, "SAN_MISMATCH", "billing")
+                        && has(items, "PLAINTEXT_MISMATCH", "backend"))
+                && System.nanoTime() < deadline) {
+            Thread.sleep(2000);
+            items = JSON.readTree(demo.get("/api/v1/findings?state=open&size=100", Demo.ONCALL_TOKEN))
+                    .path("items");
+        }
         List<String> summary = new ArrayList<>();
         items.forEach(f -> summary.add(
                 f.path("category").asText() + " " + f.path("client_mesh").asText() + "->"
@@ -210,6 +221,16 @@ class DemoIT {
             }
         }
         return missing;
+    }
+
+    private static boolean has(JsonNode items, String category, String serverService) {
+        for (JsonNode f : items) {
+            if (f.path("category").asText().equals(category)
+                    && f.path("server_service").asText().equals(serverService)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static JsonNode find(JsonNode items, String category, String serverService) throws IOException {
