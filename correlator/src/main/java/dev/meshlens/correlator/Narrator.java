@@ -143,6 +143,9 @@ final class Narrator {
                 client(f) + " could not connect to " + server(f) + " (no TLS cause reported)";
             case UNKNOWN ->
                 "the handshake between " + client(f) + " and " + server(f) + " failed for an unrecognised reason";
+            // raised by the query API's trust matrix, which writes its own words; the correlator never pairs one
+            case TRUST_CONTRADICTION ->
+                "the trust inventory and the traffic between " + client(f) + " and " + server(f) + " disagree";
         };
     }
 
@@ -260,6 +263,8 @@ final class Narrator {
                 "Check connectivity from mesh " + f.clientMesh() + " to " + f.serverService()
                         + " (endpoints, firewall, gateway address); enable TLS failure reasons in the access log.";
             case UNKNOWN -> "Inspect the raw failure text in the evidence; meshlens did not recognise it.";
+            case TRUST_CONTRADICTION ->
+                "Compare the roots the verifying proxies load (Envoy admin /certs) with the trust bundle meshlens reads.";
         };
     }
 

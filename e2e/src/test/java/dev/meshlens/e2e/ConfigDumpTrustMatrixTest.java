@@ -1,20 +1,25 @@
 package dev.meshlens.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.meshlens.collector.admin.AdminSources;
 import dev.meshlens.events.CertificateInfo;
+import dev.meshlens.events.FailureCategory;
 import dev.meshlens.events.MeshEvent;
+import dev.meshlens.events.RejectedBy;
 import dev.meshlens.query.trust.Cell;
 import dev.meshlens.query.trust.CellState;
 import dev.meshlens.query.trust.InventoryBuilder;
+import dev.meshlens.query.trust.Prediction;
 import dev.meshlens.query.trust.Traffic;
 import dev.meshlens.query.trust.TrustMatrix;
 import dev.meshlens.query.trust.TrustSettings;
 import dev.meshlens.simulator.Envoy;
 import dev.meshlens.simulator.EnvoyAdmin;
 import dev.meshlens.simulator.Federation;
+import dev.meshlens.simulator.Handshake;
 import dev.meshlens.simulator.SimMesh;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -55,6 +60,48 @@ class ConfigDumpTrustMatrixTest {
                     e.getKey().startsWith("consul-dc1 verifies istio-east") ? CellState.NOT_TRUSTED : CellState.TRUSTED;
             assertEquals(want, e.getValue(), e.getKey());
         }
+    }
+
+    /**
+     * The demo's second act on the simulator: consul-dc1 stages a new root (its own bundle only), the matrix
+     * predicts which cells fail when the root signs, while every handshake still succeeds; once ledger moves
+     * to the new root, exactly the predicted verification fails, as UNTRUSTED_ROOT.
+     */
+    @Test
+    void aStagedRootIsPredictedBeforeAnyHandshakeFailsAndTheMovedWorkloadThenFailsAsPredicted() throws Exception {
+        Instant now = Instant.now();
+        Federation f = new Federation(13, "istio-east", "consul-dc1", now);
+        f.consul().stageNextRoot(99, now);
+        TrustMatrix staged = matrix(f, now, false);
+        List<Prediction> pending = staged.predictions().stream()
+                .filter(p -> p.kind() == Prediction.Kind.ROTATION_PENDING)
+                .toList();
+        assertEquals(1, pending.size(), staged.predictions().toString());
+        assertEquals("consul-dc1", pending.get(0).mesh());
+        assertTrue(
+                pending.get(0).breaks().stream()
+                        .allMatch(b -> b.verifierMesh().equals("istio-east")
+                                && b.presenterMesh().equals("consul-dc1")),
+                pending.get(0).breaks().toString());
+        assertEquals(2, pending.get(0).breaks().size(), "both verifications istio-east makes of consul-dc1");
+        for (Federation.Edge e : f.edges()) {
+            assertTrue(
+                    Handshake.decide(e.client(), e.server(), e.gateway(), now).success(), "nothing fails yet: " + e);
+        }
+
+        f.consul().moveToNextRoot("ledger", now);
+        Federation.Edge toLedger = f.edges().stream()
+                .filter(e -> e.server().service().equals("ledger"))
+                .findFirst()
+                .orElseThrow();
+        Handshake.Result r = Handshake.decide(toLedger.client(), toLedger.server(), toLedger.gateway(), now);
+        assertFalse(r.success(), r.why());
+        assertEquals(FailureCategory.UNTRUSTED_ROOT, r.category(), r.why());
+        assertEquals(RejectedBy.SELF, r.rejectedBy(), "istio-east's client verifies ledger (client_verifies_server)");
+        TrustMatrix moved = matrix(f, now, false);
+        assertTrue(
+                moved.predictions().stream().anyMatch(p -> p.kind() == Prediction.Kind.ROTATION_IN_PROGRESS),
+                moved.predictions().toString());
     }
 
     /** Polls every simulated Envoy's admin with the collector; {@code certsOnly} keeps /certs' own fields only. */

@@ -6,6 +6,9 @@ import java.util.Locale;
 /**
  * Stable names of TLS handshake failure causes. These names are a public contract: they appear in
  * events, findings, metrics, alert rules and the CLI's JSON output, so never rename one.
+ *
+ * <p>One name is not a handshake failure: {@link #TRUST_CONTRADICTION} is a finding the query API's
+ * trust matrix raises; no log line, classifier or correlator ever produces it.
  */
 public enum FailureCategory {
     /** The verifier's trust bundle lacks the root that signed the peer. */
@@ -31,7 +34,13 @@ public enum FailureCategory {
     /** The connection failed and no TLS cause was reported (TCP proxy paths). */
     UPSTREAM_CONNECT_FAILURE,
     /** Something failed that no rule recognised; kept raw and counted so new spellings surface. */
-    UNKNOWN;
+    UNKNOWN,
+    /**
+     * Not a handshake failure: the trust inventory and the traffic disagree about a mesh pair (the
+     * matrix says the verifier trusts the presenter's roots while UNTRUSTED_ROOT findings say it
+     * rejects them, or says it does not while mutual TLS succeeds). Raised by the trust matrix.
+     */
+    TRUST_CONTRADICTION;
 
     /** True for categories caused by certificate verification on one side. */
     public boolean isVerification() {

@@ -22,6 +22,8 @@ public final class Envoy {
     private final boolean gateway;
     private X509Certificate leaf;
     private String identity;
+    // the CA that signs this Envoy's certificates: its mesh's, until a root rotation moves it to the next one
+    private Pki.Ca issuer;
 
     // client-side settings
     private boolean sendsClientCert = true;
@@ -53,13 +55,24 @@ public final class Envoy {
     /** Issues a new workload certificate valid in [notBefore, notAfter]. */
     public Envoy reissue(Instant notBefore, Instant notAfter) {
         this.identity = mesh.spiffeIdFor(namespace, service);
-        this.leaf = mesh.ca().issueLeaf(identity, notBefore, notAfter);
+        this.leaf = issuer().issueLeaf(identity, notBefore, notAfter);
         return this;
+    }
+
+    /** Issues a new workload certificate from {@code ca} (a root rotation reaching this workload). */
+    public Envoy reissueBy(Pki.Ca ca, Instant notBefore, Instant notAfter) {
+        this.issuer = ca;
+        return reissue(notBefore, notAfter);
+    }
+
+    /** The CA that signs this Envoy's certificate. */
+    public Pki.Ca issuer() {
+        return issuer == null ? mesh.ca() : issuer;
     }
 
     /** The chain this Envoy presents: Istio sends leaf + root, Consul sends the leaf only. */
     public List<X509Certificate> presentedChain() {
-        return mesh.dialect().sendsRootInChain() ? List.of(leaf, mesh.ca().root()) : List.of(leaf);
+        return mesh.dialect().sendsRootInChain() ? List.of(leaf, issuer().root()) : List.of(leaf);
     }
 
     /** The SPIFFE ID this client expects from {@code server} (its configured SAN matcher). */

@@ -116,6 +116,28 @@ public final class LiveSimulator implements AutoCloseable {
         });
     }
 
+    /** Starts a root rotation of mesh {@code meshId}: a new root in its own bundle, signing nothing yet. */
+    public void stageRootRotation(String meshId, long seed) {
+        SimMesh m = mesh(meshId);
+        exec.execute(() -> {
+            m.stageNextRoot(seed, Instant.now());
+            writeInventoryQuietly();
+        });
+    }
+
+    /** Moves one workload of mesh {@code meshId} to the staged root. */
+    public void moveToNextRoot(String meshId, String service) {
+        SimMesh m = mesh(meshId);
+        exec.execute(() -> m.moveToNextRoot(service, Instant.now()));
+    }
+
+    private SimMesh mesh(String meshId) {
+        return federation.meshes().stream()
+                .filter(m -> m.id().equals(meshId))
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no mesh " + meshId));
+    }
+
     public long linesWritten() {
         return linesWritten;
     }

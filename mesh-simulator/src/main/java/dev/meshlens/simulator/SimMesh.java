@@ -23,6 +23,7 @@ public final class SimMesh {
     private final String cluster;
     private final Pki.Ca ca;
     private final List<X509Certificate> trustedRoots = new ArrayList<>();
+    private Pki.Ca next;
     private final Map<String, Envoy> envoys = new LinkedHashMap<>();
     private Duration clockSkew = Duration.ZERO;
     private boolean listenerLogs = true;
@@ -103,6 +104,30 @@ public final class SimMesh {
             trustedRoots.add(root);
         }
         return this;
+    }
+
+    /**
+     * The first step of a root rotation: a new CA whose root this mesh's own bundle holds from now on,
+     * signing nothing yet. Its peers do not hold it until someone imports it.
+     */
+    public Pki.Ca stageNextRoot(long seed, Instant now) {
+        if (next == null) {
+            next = Pki.newCa(
+                    seed,
+                    "CN=" + id + " root 2,O=meshlens-sim",
+                    now.minus(Duration.ofMinutes(1)),
+                    now.plus(Duration.ofDays(3650)));
+            trustedRoots.add(next.root());
+        }
+        return next;
+    }
+
+    /** The second step: one workload's certificate is re-issued by the staged root. */
+    public Envoy moveToNextRoot(String service, Instant now) {
+        if (next == null) {
+            throw new IllegalStateException("mesh " + id + " has no staged root: stageNextRoot first");
+        }
+        return envoy(service).reissueBy(next, now.minus(Duration.ofMinutes(5)), now.plus(Duration.ofHours(24)));
     }
 
     public SimMesh distrust(SimMesh other) {

@@ -41,6 +41,8 @@ final class Explanations {
             case TRUST_CONFIG_ERROR -> "the proxy could not load its own certificate or trust bundle";
             case UPSTREAM_CONNECT_FAILURE -> "the upstream connection failed and no TLS cause was reported";
             case UNKNOWN -> "a failure no rule recognises (kept raw and counted)";
+            case TRUST_CONTRADICTION ->
+                "the trust inventory and the traffic disagree (raised by the trust matrix, never by a log line)";
         };
     }
 
@@ -72,6 +74,8 @@ final class Explanations {
                 "check that the upstream is reachable; turn on transport failure reasons"
                         + " (%UPSTREAM_TRANSPORT_FAILURE_REASON%) to see a TLS cause";
             case UNKNOWN -> "report the raw text so a rule can be added";
+            case TRUST_CONTRADICTION ->
+                "compare the roots the verifying proxies load (Envoy admin /certs) with the trust bundle meshlens reads";
         };
     }
 }

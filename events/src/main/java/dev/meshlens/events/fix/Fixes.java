@@ -164,8 +164,56 @@ public final class Fixes {
                                 s.client(),
                                 "meshlens did not recognise the failure text.",
                                 "Read the raw failure text in the evidence and report the spelling so a rule can classify it."));
+            case TRUST_CONTRADICTION -> options.add(contradiction(s, by));
         }
         return new FixPlan(f.id(), f.category(), summary(f, options.get(0)), options);
+    }
+
+    /**
+     * A contradiction between the trust inventory and the traffic: no setting to change yet, the
+     * verifier mesh first finds out which side is wrong (details written by the query API's trust matrix).
+     */
+    private static Fix contradiction(Situation s, RejectedBy by) {
+        MeshFacts verifier = by == RejectedBy.SELF ? s.client() : s.server();
+        String presenter =
+                by == RejectedBy.SELF ? s.server().meshId() : s.client().meshId();
+        if ("not_trusted_but_succeeded".equals(s.finding().details().get("contradiction_kind"))) {
+            return new Fix(
+                    verifier.meshId(),
+                    verifier.kind(),
+                    verifier.team(),
+                    "The trust bundle meshlens reads for mesh " + verifier.meshId() + " lacks the roots of mesh "
+                            + presenter + ", yet requests between the pair succeed: the inventory is incomplete, or"
+                            + " that traffic is not mutual TLS.",
+                    List.of(),
+                    List.of(
+                            "On a proxy of mesh " + verifier.meshId() + " read the roots it validates with (Envoy admin"
+                                    + " /certs, ca_cert) and compare their SHA-256 fingerprints with the roots of this"
+                                    + " finding's details.",
+                            "If the proxy holds a root of mesh " + presenter + " that meshlens does not list, point the"
+                                    + " collector of mesh " + verifier.meshId() + " at that bundle source too.",
+                            "If it does not, the successful traffic is not mutual TLS (plaintext or a PERMISSIVE"
+                                    + " port): require mutual TLS there, and the matrix's verdict stands."));
+        }
+        return new Fix(
+                verifier.meshId(),
+                verifier.kind(),
+                verifier.team(),
+                "The trust bundle meshlens reads for mesh " + verifier.meshId() + " holds the roots of mesh "
+                        + presenter + ", yet its proxies reject them (open UNTRUSTED_ROOT findings): the proxies do"
+                        + " not validate with that bundle, or the failing workloads present chains meshlens has not"
+                        + " seen.",
+                List.of(),
+                List.of(
+                        "On a rejecting proxy of mesh " + verifier.meshId() + " read the roots it validates with"
+                                + " (Envoy admin /certs, ca_cert) and compare their SHA-256 fingerprints with the roots"
+                                + " of this finding's details.",
+                        "If the proxy lacks them, the bundle has not reached it: deliver it through the mesh's own"
+                                + " mechanism (then restart proxies that cache it), or point the collector at the"
+                                + " bundle the proxies really use.",
+                        "If the proxy holds them, the failing workloads of mesh " + presenter + " present chains"
+                                + " that /certs has not reported: scrape their Envoy admin so the UNTRUSTED_ROOT"
+                                + " finding names the missing root."));
     }
 
     private static String summary(Finding f, Fix first) {

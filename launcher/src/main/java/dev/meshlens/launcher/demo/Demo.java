@@ -111,6 +111,24 @@ public final class Demo implements AutoCloseable {
         return elasticsearch.url();
     }
 
+    /** The second act: the mesh that rotates its root, and its workload that moves to the new root first. */
+    public static final String ROTATING_MESH = CONSUL_MESH;
+
+    public static final String MOVED_SERVICE = "ledger";
+
+    /**
+     * Act two, step one: {@link #ROTATING_MESH} stages a new root in its own bundle; its peers lack it, so the
+     * trust matrix predicts the pairs that fail once it signs, while every handshake still succeeds.
+     */
+    public void stageRotation() {
+        simulator.stageRootRotation(ROTATING_MESH, options.seed() + 1000);
+    }
+
+    /** Act two, step two: {@link #MOVED_SERVICE} presents a certificate of the new root; the predicted check fails. */
+    public void moveRotatedWorkload() {
+        simulator.moveToNextRoot(ROTATING_MESH, MOVED_SERVICE);
+    }
+
     public LiveSimulator simulator() {
         return simulator;
     }

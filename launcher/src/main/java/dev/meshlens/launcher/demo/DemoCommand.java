@@ -64,6 +64,16 @@ public final class DemoCommand implements Callable<Integer> {
             description = "stop by itself after this many seconds, 1 to 86400 (default: until Ctrl-C)")
     private Integer runFor;
 
+    @Option(
+            names = "--rotation-delay",
+            paramLabel = "SECONDS",
+            description =
+                    "the second act, on a timer after the first findings: consul-dc1 starts a root rotation (a new"
+                            + " root in its own bundle only; the trust matrix predicts the pairs that will fail), and SECONDS"
+                            + " later its ledger moves to the new root and those handshakes fail (default ${DEFAULT-VALUE});"
+                            + " 0 = no second act")
+    private int rotationDelay = (int) DemoOptions.DEFAULT_ROTATION_DELAY.toSeconds();
+
     private final PrintStream out;
     private final PrintStream err;
 
@@ -93,13 +103,17 @@ public final class DemoCommand implements Callable<Integer> {
         if (runFor != null && (runFor < 1 || runFor > 86_400)) {
             throw new ParameterException(spec.commandLine(), "--run-for must be between 1 and 86400");
         }
+        if (rotationDelay < 0 || rotationDelay > 86_400) {
+            throw new ParameterException(spec.commandLine(), "--rotation-delay must be between 0 and 86400");
+        }
         return new DemoOptions(
                 dir,
                 httpPort,
                 seed,
                 rate,
                 runFor == null ? null : Duration.ofSeconds(runFor),
-                DemoOptions.DEFAULT_FINDINGS_TIMEOUT);
+                DemoOptions.DEFAULT_FINDINGS_TIMEOUT,
+                rotationDelay == 0 ? null : Duration.ofSeconds(rotationDelay));
     }
 
     @Override
@@ -128,6 +142,11 @@ public final class DemoCommand implements Callable<Integer> {
 
         printWhereToLook(demo, out);
         printFirstFindings(demo, options, out);
+        if (options.rotationDelay() != null) {
+            Thread act = new Thread(() -> actTwo(demo, options.rotationDelay(), out), "meshlens-demo-act-two");
+            act.setDaemon(true);
+            act.start();
+        }
         out.println("Press Ctrl-C to stop.");
         out.flush();
         try {
@@ -216,6 +235,54 @@ public final class DemoCommand implements Callable<Integer> {
                     f.path("remediation").asText());
         }
         out.println();
+    }
+
+    /**
+     * The second act, on a timer: a root rotation the trust matrix flags before any handshake fails, then
+     * the failures it predicted. Prints what to look at; never stops the demo.
+     */
+    private static void actTwo(Demo demo, Duration delay, PrintStream out) {
+        out.printf(
+                Locale.ROOT,
+                "%nAct two: mesh %s starts rotating its root: the new root is in its own trust bundle only, signing"
+                        + " nothing yet. Watch the trust view (#/trust), the prediction in /api/v1/trust and"
+                        + " meshlens_trust_gap_predicted_seconds{kind=\"rotation_pending\"} (alert"
+                        + " MeshlensTrustGapPredicted); no handshake fails. In %d s %s moves to the new root.%n",
+                Demo.ROTATING_MESH,
+                delay.toSeconds(),
+                Demo.MOVED_SERVICE);
+        out.flush();
+        demo.stageRotation();
+        long deadline = System.nanoTime() + delay.toNanos();
+        boolean predicted = false;
+        while (System.nanoTime() < deadline) {
+            if (!predicted) {
+                try {
+                    for (JsonNode p : JSON.readTree(demo.get("/api/v1/trust", Demo.ONCALL_TOKEN))
+                            .path("predictions")) {
+                        if ("rotation_pending".equals(p.path("kind").asText())
+                                && Demo.ROTATING_MESH.equals(p.path("mesh").asText())) {
+                            out.println("  predicted: " + p.path("description").asText());
+                            out.flush();
+                            predicted = true;
+                        }
+                    }
+                } catch (IOException e) {
+                    // the API is busy or not answering this once; ask again
+                }
+            }
+            Demo.sleep(2000);
+        }
+        demo.moveRotatedWorkload();
+        out.printf(
+                Locale.ROOT,
+                "  %s (%s) now presents a certificate of the new root: the predicted verification fails"
+                        + " (UNTRUSTED_ROOT, %s's clients reject it) and the prediction becomes a rotation in"
+                        + " progress.%n",
+                Demo.MOVED_SERVICE,
+                Demo.ROTATING_MESH,
+                Demo.ISTIO_MESH);
+        out.flush();
     }
 
     private static String shortId(JsonNode identity) {

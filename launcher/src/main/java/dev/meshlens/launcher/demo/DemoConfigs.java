@@ -112,7 +112,8 @@ final class DemoConfigs {
         y.append("    - path: ")
                 .append(q(meshDir.resolve("trust-bundle.pem").toString()))
                 .append('\n');
-        y.append("      interval: 30s\n");
+        // short, so the demo's second act (a staged root) reaches the trust matrix quickly
+        y.append("      interval: 10s\n");
         y.append("redaction:\n");
         y.append("  policy_file: ").append(q(policy.toString())).append('\n');
         y.append("  hash_key_file: ").append(q(hashKey().toString())).append('\n');
@@ -150,6 +151,8 @@ final class DemoConfigs {
         y.append("  blind_after: 2m\n");
         y.append("ingest:\n");
         y.append("  gauge_refresh_interval: 10s\n");
+        y.append("trust:\n");
+        y.append("  refresh_interval: 10s\n");
         y.append("auth:\n");
         y.append("  tokens:\n");
         for (Token t : tokens) {

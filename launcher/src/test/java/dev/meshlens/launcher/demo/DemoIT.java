@@ -33,6 +33,17 @@ class DemoIT {
         Demo demo = RunningDemo.get();
         JsonNode items = RunningDemo.awaitFindings(
                 demo, Set.of("UNTRUSTED_ROOT", "SAN_MISMATCH", "PLAINTEXT_MISMATCH"), Duration.ofMinutes(4));
+        // a category can first surface on another edge (frontend -> ledger is untrusted too, and often correlated
+        // first): wait for the injected edges themselves
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (!(has(items, "UNTRUSTED_ROOT", "info")
+                        && has(items, "SAN_MISMATCH", "billing")
+                        && has(items, "PLAINTEXT_MISMATCH", "backend"))
+                && System.nanoTime() < deadline) {
+            Thread.sleep(2000);
+            items = JSON.readTree(demo.get("/api/v1/findings?state=open&size=100", Demo.ONCALL_TOKEN))
+                    .path("items");
+        }
         List<String> summary = new ArrayList<>();
         items.forEach(f -> summary.add(
                 f.path("category").asText() + " " + f.path("client_mesh").asText() + "->"
@@ -86,6 +97,80 @@ class DemoIT {
         assertEquals(401, none.statusCode(), none.body());
     }
 
+    /**
+     * The second act: consul-dc1 stages a new root; the matrix predicts (API and gauge) that istio-east's checks
+     * of consul-dc1 fail once it signs, while no istio-east client has rejected a consul-dc1 certificate; then
+     * ledger moves to the new root and istio-east's client rejects it, as predicted.
+     */
+    @Test
+    void actTwoARootRotationIsPredictedBeforeTheFailureItNames() throws Exception {
+        Demo demo = RunningDemo.get();
+        // the second act starts after the first findings
+        RunningDemo.awaitFindings(demo, Set.of("UNTRUSTED_ROOT"), Duration.ofMinutes(4));
+        demo.stageRotation();
+        JsonNode prediction = null;
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (prediction == null && System.nanoTime() < deadline) {
+            for (JsonNode p :
+                    JSON.readTree(demo.get("/api/v1/trust", Demo.ONCALL_TOKEN)).path("predictions")) {
+                if (p.path("kind").asText().equals("rotation_pending")
+                        && p.path("mesh").asText().equals(Demo.ROTATING_MESH)) {
+                    prediction = p;
+                }
+            }
+            if (prediction == null) {
+                Thread.sleep(2000);
+            }
+        }
+        assertTrue(prediction != null, "no rotation_pending prediction for " + Demo.ROTATING_MESH);
+        assertFalse(prediction.path("breaks").isEmpty(), prediction::toPrettyString);
+        for (JsonNode b : prediction.path("breaks")) {
+            assertEquals(Demo.ISTIO_MESH, b.path("verifier_mesh").asText(), prediction::toPrettyString);
+            assertEquals(Demo.CONSUL_MESH, b.path("presenter_mesh").asText(), prediction::toPrettyString);
+        }
+        HttpClient http = HttpClient.newHttpClient();
+        String gauge = "meshlens_trust_gap_predicted_seconds{client_mesh=\"" + Demo.ISTIO_MESH
+                + "\",direction=\"client_verifies_server\",kind=\"rotation_pending\"";
+        deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        String metrics = "";
+        while (!metrics.contains(gauge) && System.nanoTime() < deadline) {
+            metrics = http.send(
+                            HttpRequest.newBuilder(URI.create(demo.queryApiUrl() + "/metrics"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
+            if (!metrics.contains(gauge)) {
+                Thread.sleep(2000);
+            }
+        }
+        assertTrue(metrics.contains(gauge), "no " + gauge + " (what MeshlensTrustGapPredicted fires on)");
+        assertEquals(0, rejectedByIstioClients(demo).size(), "predicted before any handshake fails");
+
+        demo.moveRotatedWorkload();
+        List<JsonNode> rejected = List.of();
+        deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (rejected.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(2000);
+            rejected = rejectedByIstioClients(demo);
+        }
+        assertFalse(rejected.isEmpty(), "istio-east's clients never rejected the moved " + Demo.MOVED_SERVICE);
+    }
+
+    /** Events where an istio-east client rejected the server's certificate as signed by a root it lacks. */
+    private static List<JsonNode> rejectedByIstioClients(Demo demo) throws IOException {
+        List<JsonNode> out = new ArrayList<>();
+        for (JsonNode e : JSON.readTree(demo.get(
+                        "/api/v1/events?mesh=" + Demo.ISTIO_MESH + "&category=UNTRUSTED_ROOT&size=200",
+                        Demo.ONCALL_TOKEN))
+                .path("items")) {
+            if (e.path("observer_role").asText().equals("client")
+                    && e.path("tls").path("rejected_by").asText().equals("self")) {
+                out.add(e);
+            }
+        }
+        return out;
+    }
+
     /** Every metric name the alert rules and dashboards use is exposed by a running collector or query API. */
     @Test
     void alertAndDashboardMetricNamesAreExposed() throws Exception {
@@ -136,6 +221,16 @@ class DemoIT {
             }
         }
         return missing;
+    }
+
+    private static boolean has(JsonNode items, String category, String serverService) {
+        for (JsonNode f : items) {
+            if (f.path("category").asText().equals(category)
+                    && f.path("server_service").asText().equals(serverService)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static JsonNode find(JsonNode items, String category, String serverService) throws IOException {

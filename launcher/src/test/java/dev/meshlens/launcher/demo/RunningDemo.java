@@ -32,7 +32,13 @@ final class RunningDemo {
                 System.setProperty(Demo.CLASSPATH_PROPERTY, cp);
             }
             DemoOptions o = new DemoOptions(
-                    Path.of("target", "demo-it"), 0, DemoOptions.DEFAULT_SEED, 4.0, null, Duration.ofMinutes(4));
+                    Path.of("target", "demo-it"),
+                    0,
+                    DemoOptions.DEFAULT_SEED,
+                    4.0,
+                    null,
+                    Duration.ofMinutes(4),
+                    null); // DemoIT plays the second act itself, step by step
             try {
                 demo = Demo.start(o, new PrintStream(System.out, true));
             } catch (IOException e) {

@@ -11,11 +11,13 @@ import dev.meshlens.query.config.QueryApiConfig;
 import dev.meshlens.query.config.QueryApiKeys;
 import dev.meshlens.query.gauges.GaugeService;
 import dev.meshlens.query.http.ApiVerticle;
+import dev.meshlens.query.ingest.BulkWriter;
 import dev.meshlens.query.ingest.IngestService;
 import dev.meshlens.query.metrics.MeshlensMetrics;
 import dev.meshlens.query.read.ReadModel;
 import dev.meshlens.query.store.ElasticStore;
 import dev.meshlens.query.store.QueryClient;
+import dev.meshlens.query.trust.ContradictionWriter;
 import dev.meshlens.query.trust.TrustReader;
 import dev.meshlens.query.trust.TrustService;
 import dev.meshlens.query.trust.TrustSettings;
@@ -234,6 +236,7 @@ public final class QueryApiCommand implements Callable<Integer> {
             r.closeables.add(new GaugeService(
                             read,
                             trust,
+                            new ContradictionWriter(read.es(), new BulkWriter(store.rest()), read.names()),
                             metrics,
                             c.get(QueryApiKeys.INGEST_GAUGE_REFRESH),
                             c.get(QueryApiKeys.TRUST_REFRESH_INTERVAL))

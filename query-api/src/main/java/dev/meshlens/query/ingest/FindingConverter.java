@@ -38,9 +38,18 @@ public final class FindingConverter implements RecordConverter {
         } catch (RuntimeException ex) {
             return Converted.reject("decode", String.valueOf(ex.getMessage()));
         }
-        ObjectNode doc = Documents.finding(f, clock.instant());
+        return Converted.ok(ops(f, names, clock.instant(), recordIndex));
+    }
+
+    /**
+     * The two writes of one finding version: the current state (newest version wins) and its history
+     * document. Every writer of findings uses these, the ingest of the findings topic and the trust
+     * matrix's contradictions alike.
+     */
+    public static List<BulkOp> ops(Finding f, IndexNames names, Instant now, int recordIndex) {
+        ObjectNode doc = Documents.finding(f, now);
         ObjectNode hist = Documents.findingHistory(f, doc);
-        return Converted.ok(List.of(
+        return List.of(
                 new BulkOp(
                         names.findings(),
                         f.id(),
@@ -56,6 +65,6 @@ public final class FindingConverter implements RecordConverter {
                         null,
                         false,
                         f.clientMesh(),
-                        recordIndex)));
+                        recordIndex));
     }
 }

@@ -1,11 +1,15 @@
 package dev.meshlens.query.trust;
 
 import dev.meshlens.events.CertificateInfo;
+import dev.meshlens.events.SpiffeId;
 import dev.meshlens.events.TrustBundle;
+import dev.meshlens.events.mesh.NamingTemplate;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** A hypothetical change to the current inventory ("what if …"), applied to a snapshot. */
 public sealed interface Change {
@@ -172,6 +176,79 @@ public sealed interface Change {
         @Override
         public List<String> meshes() {
             return List.of(mesh);
+        }
+    }
+
+    /**
+     * Mesh {@code mesh} names its workloads by another SPIFFE naming template (and, when the template
+     * spells one, another trust domain). No root changes, so no cell of the matrix moves: what breaks
+     * are the SAN checks of clients that accepted the old identities ({@link SanChecks}).
+     *
+     * @param mesh the mesh whose naming changes
+     * @param template the new template as given, e.g. {@code spiffe://<trust-domain>/ns/<namespace>/sa/<service-account>}
+     *     (the mesh keeps its trust domain) or {@code spiffe://east.example/ns/<namespace>/sa/<service-account>}
+     *     (a new trust domain too)
+     */
+    record Naming(String mesh, String template) implements Change {
+        private static final Pattern PART = Pattern.compile("<([^>]+)>");
+
+        public Naming {
+            Objects.requireNonNull(mesh, "mesh");
+            Objects.requireNonNull(template, "template");
+            compiled(template); // a template that does not compile is refused here, naming the problem
+        }
+
+        @Override
+        public String describe() {
+            return "mesh " + mesh + " names its workloads " + template;
+        }
+
+        /** Roots and chains stay as they are. */
+        @Override
+        public Snapshot apply(Snapshot s) {
+            return s;
+        }
+
+        @Override
+        public List<String> meshes() {
+            return List.of(mesh);
+        }
+
+        /** The trust domain the template spells, or null when it keeps the mesh's ({@code <trust-domain>}). */
+        String trustDomain() {
+            String rest = template.substring("spiffe://".length());
+            String td = rest.substring(0, Math.max(0, rest.indexOf('/')));
+            return td.equals("<trust-domain>") ? null : td;
+        }
+
+        /**
+         * The identity a workload with these parts gets under the new template.
+         *
+         * @throws IllegalArgumentException naming the part the old identity does not carry
+         */
+        String rename(SpiffeId old) {
+            String td = trustDomain();
+            return compiled(template).format(td == null ? old.trustDomain() : td, old.parts());
+        }
+
+        private static NamingTemplate compiled(String template) {
+            if (!template.startsWith("spiffe://") || template.indexOf('/', "spiffe://".length()) < 0) {
+                throw new IllegalArgumentException("naming template '" + template
+                        + "' must look like spiffe://<trust-domain>/ns/<namespace>/sa/<service-account>"
+                        + " (or spell a trust domain instead of <trust-domain>)");
+            }
+            String rest = template.substring("spiffe://".length());
+            String pattern = "spiffe://<trust-domain>" + rest.substring(rest.indexOf('/'));
+            Matcher m = PART.matcher(pattern.substring("spiffe://<trust-domain>".length()));
+            String workloadPart = null;
+            while (m.find()) {
+                workloadPart = m.group(1); // the last part names the workload in every template meshlens knows
+            }
+            if (workloadPart == null) {
+                throw new IllegalArgumentException(
+                        "naming template '" + template + "' has no <part>: every workload would get the same ID");
+            }
+            return NamingTemplate.of("what-if", pattern, workloadPart);
         }
     }
 

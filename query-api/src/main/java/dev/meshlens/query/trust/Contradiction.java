@@ -17,6 +17,8 @@ import java.util.Locale;
  * @param direction which verification
  * @param since the cell's verdict holds since
  * @param findingIds the findings involved (trusted-but-failing)
+ * @param lastEvidence the newest failure of those findings, or the newest success (not-trusted-but-succeeded)
+ * @param evidenceCount how many findings (trusted-but-failing) or successful requests contradict the cell
  * @param description one sentence
  */
 public record Contradiction(
@@ -27,6 +29,8 @@ public record Contradiction(
         Verification direction,
         Instant since,
         List<String> findingIds,
+        Instant lastEvidence,
+        long evidenceCount,
         String description) {
     public Contradiction {
         findingIds = List.copyOf(findingIds);

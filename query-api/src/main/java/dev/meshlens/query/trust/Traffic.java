@@ -9,11 +9,17 @@ import java.util.List;
  *
  * @param successes successful requests per ordered mesh pair in the traffic window
  * @param openFindings open findings whose category speaks about trust
+ * @param accepted server identities clients of other meshes accepted (the evidence of SAN expectations)
  */
-public record Traffic(List<PairSuccess> successes, List<OpenFinding> openFindings) {
+public record Traffic(List<PairSuccess> successes, List<OpenFinding> openFindings, List<AcceptedSan> accepted) {
     public Traffic {
         successes = successes == null ? List.of() : List.copyOf(successes);
         openFindings = openFindings == null ? List.of() : List.copyOf(openFindings);
+        accepted = accepted == null ? List.of() : List.copyOf(accepted);
+    }
+
+    public Traffic(List<PairSuccess> successes, List<OpenFinding> openFindings) {
+        this(successes, openFindings, List.of());
     }
 
     public static Traffic none() {

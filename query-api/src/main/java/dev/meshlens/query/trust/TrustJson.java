@@ -73,10 +73,10 @@ public final class TrustJson {
         }
     }
 
-    private static final List<String> KEYS = List.of("add_bundle", "drop_bundle", "rotate", "expire");
+    private static final List<String> KEYS = List.of("add_bundle", "drop_bundle", "rotate", "expire", "naming");
 
     /**
-     * The changes of a what-if body, applied in this order: add_bundle, drop_bundle, rotate, expire.
+     * The changes of a what-if body, applied in this order: add_bundle, drop_bundle, rotate, expire, naming.
      * Roots are named by {@code fingerprint} (a known root or intermediate; a unique prefix of 8+ hex
      * digits is enough) or, for rotate and add_bundle, by {@code root_pem}.
      *
@@ -117,6 +117,20 @@ public final class TrustJson {
                         "expire", "expire needs a fingerprint: \"expire\": \"<sha256>\" or {\"fingerprint\": …}");
             }
             out.add(new Change.Expire(resolve(findRoot, fp, "expire")));
+        }
+        if (body.has("naming")) {
+            JsonNode n = obj(body, "naming", Set.of("mesh", "template"));
+            JsonNode t = n.get("template");
+            if (t == null || !t.isTextual() || t.asText().isBlank()) {
+                throw new BadRequest(
+                        "naming.template",
+                        "naming.template is required, e.g. spiffe://<trust-domain>/ns/<namespace>/sa/<service-account>");
+            }
+            try {
+                out.add(new Change.Naming(text(n, "naming.mesh"), t.asText().trim()));
+            } catch (IllegalArgumentException e) {
+                throw new BadRequest("naming.template", e.getMessage());
+            }
         }
         if (out.isEmpty()) {
             throw new BadRequest("body", "no change given; expected one or more of " + KEYS);

@@ -154,6 +154,7 @@ public record TrustMatrix(
             }
         }
         List<String> ids = new ArrayList<>();
+        Instant lastFailure = null;
         for (Traffic.OpenFinding f : t.openFindings()) {
             if (client.equals(f.clientMesh())
                     && server.equals(f.serverMesh())
@@ -161,9 +162,12 @@ public record TrustMatrix(
                     && sameDirection(f.rejectedBy(), dir)
                     && (since == null || f.lastSeen() == null || f.lastSeen().isAfter(since))) {
                 ids.add(f.id());
+                if (f.lastSeen() != null && (lastFailure == null || f.lastSeen().isAfter(lastFailure))) {
+                    lastFailure = f.lastSeen();
+                }
             }
         }
-        return new Observed(n, last, ids);
+        return new Observed(n, last, ids, lastFailure);
     }
 
     /** A finding's rejected_by is from the client's point of view: peer = the server rejected the client. */
@@ -210,7 +214,18 @@ public record TrustMatrix(
         }
         String id = EventIds.of("trust-contradiction\u0000" + c + '\u0000' + s + '\u0000' + dir.wireName() + '\u0000'
                 + kind.wireName());
-        return new Contradiction(id, kind, c, s, dir, since, o.openFindings(), text);
+        boolean failing = kind == Contradiction.Kind.TRUSTED_BUT_UNTRUSTED_ROOT_FINDING;
+        return new Contradiction(
+                id,
+                kind,
+                c,
+                s,
+                dir,
+                since,
+                o.openFindings(),
+                failing ? o.lastFailure() : o.lastSuccess(),
+                failing ? o.openFindings().size() : o.successes(),
+                text);
     }
 
     /** The cells a predicate keeps (scoping); predictions keep only their visible breaks. */

@@ -12,10 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The trust matrix as Prometheus gauges, so an alert fires before the first failed handshake:
@@ -31,7 +28,6 @@ import org.slf4j.LoggerFactory;
  * Every instance computes the same values from Elasticsearch.
  */
 public final class TrustMetrics {
-    private static final Logger LOG = LoggerFactory.getLogger(TrustMetrics.class);
     public static final String CELLS = "meshlens.trust.cells";
     public static final String GAP_PREDICTED = "meshlens.trust.gap.predicted.seconds";
     public static final String CONTRADICTIONS = "meshlens.trust.contradictions";
@@ -43,15 +39,6 @@ public final class TrustMetrics {
 
     public TrustMetrics(MeterRegistry registry) {
         this.registry = registry;
-    }
-
-    /** Recomputes the matrix and sets every gauge; failures are logged and leave the gauges as they were. */
-    public void refresh(TrustService trust) {
-        try {
-            update(trust.matrix().get(60, TimeUnit.SECONDS));
-        } catch (Exception e) {
-            LOG.debug("trust gauges not refreshed: {}", e.toString());
-        }
     }
 
     /** Sets the gauges from a matrix (pure apart from the registry). */

@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * Reads what the matrix needs from Elasticsearch, with aggregations rather than every event: the
  * newest bundle versions per mesh; per certificate serial, its first and newest sighting and one
  * event that carries it; successful requests per client mesh and server service; the meshes that
- * serve each service; open UNTRUSTED_ROOT findings. Four searches run in parallel.
+ * serve each service; open UNTRUSTED_ROOT findings; the server identities clients accepted (what-if naming).
+ * Five searches run in parallel.
  */
 public final class TrustReader {
     private static final Logger LOG = LoggerFactory.getLogger(TrustReader.class);
@@ -65,13 +66,24 @@ public final class TrustReader {
         CompletableFuture<JsonNode> certs = es.search(names.eventsPattern(), certsQuery(now));
         CompletableFuture<JsonNode> traffic = es.search(names.eventsPattern(), trafficQuery(now));
         CompletableFuture<JsonNode> findings = es.search(names.findings(), findingsQuery());
-        return CompletableFuture.allOf(bundles, certs, traffic, findings).thenApply(v -> {
-            InventoryBuilder b = new InventoryBuilder();
-            addBundles(b, bundles.join());
-            addCerts(b, certs.join());
-            TrustInventory inv = b.build();
-            return new Loaded(inv, new Traffic(successes(traffic.join(), inv), openFindings(findings.join())));
-        });
+        CompletableFuture<JsonNode> accepted = es.search(names.eventsPattern(), acceptedQuery(now))
+                .exceptionally(e -> {
+                    LOG.debug("accepted server identities not read (what-if naming sees none): {}", e.toString());
+                    return null;
+                });
+        return CompletableFuture.allOf(bundles, certs, traffic, findings, accepted)
+                .thenApply(v -> {
+                    InventoryBuilder b = new InventoryBuilder();
+                    addBundles(b, bundles.join());
+                    addCerts(b, certs.join());
+                    TrustInventory inv = b.build();
+                    return new Loaded(
+                            inv,
+                            new Traffic(
+                                    successes(traffic.join(), inv),
+                                    openFindings(findings.join()),
+                                    accepted(accepted.join())));
+                });
     }
 
     // ---- queries ----
@@ -122,6 +134,52 @@ public final class TrustReader {
         return body;
     }
 
+    /** A success as the correlator counts one: a client-side request with a response and no failure flag. */
+    private static JsonNode successFilter() {
+        ObjectNode okRange = QueryDsl.obj();
+        okRange.putObject("range").putObject("response_code").put("gt", 0);
+        return QueryDsl.bool()
+                .filter(QueryDsl.term("observer_role", "client"))
+                .filter(QueryDsl.term("failure", false))
+                .filter(QueryDsl.terms("source_kind", List.of("access-log", "otel-log")))
+                .filter(okRange)
+                .filter(QueryDsl.bool()
+                        .should(QueryDsl.terms("response_flags", List.of("-", "UT", "DC")))
+                        .should(QueryDsl.bool()
+                                .mustNot(QueryDsl.exists("response_flags"))
+                                .build())
+                        .build())
+                .build();
+    }
+
+    /**
+     * The server identities each client accepted in the traffic window (SAN expectations a naming change can
+     * break): its own search, so that a federation with more (client, server identity) pairs than the
+     * cluster's bucket limit loses only the SAN checks, never the matrix.
+     */
+    ObjectNode acceptedQuery(Instant now) {
+        ObjectNode body = QueryDsl.obj();
+        body.put("size", 0);
+        body.set(
+                "query",
+                QueryDsl.bool()
+                        .filter(QueryDsl.range("observed_time", now.minus(windows.traffic()), now))
+                        .filter(successFilter())
+                        .filter(QueryDsl.exists("peer_uri_san"))
+                        .build());
+        ObjectNode accMesh = body.putObject("aggs").putObject("accepted");
+        accMesh.putObject("terms").put("field", "mesh_id").put("size", 1000);
+        ObjectNode accPeer = accMesh.putObject("aggs").putObject("peers");
+        accPeer.putObject("terms").put("field", "peer_uri_san").put("size", 2000);
+        ObjectNode accLocal = accPeer.putObject("aggs").putObject("clients");
+        accLocal.putObject("terms")
+                .put("field", "local_uri_san")
+                .put("size", 50)
+                .put("missing", "");
+        accLocal.putObject("aggs").putObject("last").putObject("max").put("field", "observed_time");
+        return body;
+    }
+
     ObjectNode trafficQuery(Instant now) {
         ObjectNode body = QueryDsl.obj();
         body.put("size", 0);
@@ -129,22 +187,7 @@ public final class TrustReader {
         ObjectNode aggs = body.putObject("aggs");
         // a success as the correlator counts one: a client-side request with a response and no failure flag
         ObjectNode ok = aggs.putObject("successes");
-        ObjectNode okRange = QueryDsl.obj();
-        okRange.putObject("range").putObject("response_code").put("gt", 0);
-        ok.set(
-                "filter",
-                QueryDsl.bool()
-                        .filter(QueryDsl.term("observer_role", "client"))
-                        .filter(QueryDsl.term("failure", false))
-                        .filter(QueryDsl.terms("source_kind", List.of("access-log", "otel-log")))
-                        .filter(okRange)
-                        .filter(QueryDsl.bool()
-                                .should(QueryDsl.terms("response_flags", List.of("-", "UT", "DC")))
-                                .should(QueryDsl.bool()
-                                        .mustNot(QueryDsl.exists("response_flags"))
-                                        .build())
-                                .build())
-                        .build());
+        ok.set("filter", successFilter());
         ObjectNode byMesh = ok.putObject("aggs").putObject("meshes");
         byMesh.putObject("terms").put("field", "mesh_id").put("size", 1000);
         ObjectNode bySvc = byMesh.putObject("aggs").putObject("services");
@@ -279,6 +322,28 @@ public final class TrustReader {
             }
         }
         return List.copyOf(out.values());
+    }
+
+    /** The server identities each client mesh (and client identity, when logged) accepted. */
+    static List<AcceptedSan> accepted(JsonNode resp) {
+        List<AcceptedSan> out = new ArrayList<>();
+        if (resp == null) {
+            return out;
+        }
+        for (JsonNode m : resp.path("aggregations").path("accepted").path("buckets")) {
+            for (JsonNode p : m.path("peers").path("buckets")) {
+                for (JsonNode c : p.path("clients").path("buckets")) {
+                    String client = c.path("key").asText("");
+                    out.add(new AcceptedSan(
+                            m.path("key").asText(),
+                            client.isEmpty() ? null : client,
+                            p.path("key").asText(),
+                            c.path("doc_count").asLong(),
+                            instant(c.path("last"))));
+                }
+            }
+        }
+        return out;
     }
 
     static List<Traffic.OpenFinding> openFindings(JsonNode resp) {

@@ -65,8 +65,8 @@ public final class TrustService {
         Instant now = clock.instant();
         return reader.load(now).thenApply(l -> {
             List<Change> changes = TrustJson.changes(body, fp -> WhatIf.findRoot(l.inventory(), now, settings, fp));
-            return TrustJson.whatIf(
-                    WhatIf.run(l.inventory(), changes, now, settings).filter(visible(scope)));
+            return TrustJson.whatIf(WhatIf.run(l.inventory(), l.traffic().accepted(), changes, now, settings)
+                    .filter(visible(scope)));
         });
     }
 

@@ -16,17 +16,38 @@ import java.util.function.Predicate;
  * @param breaks cells that verify now and fail after the changes
  * @param fixes cells that fail now and verify after the changes
  * @param cells cells compared
+ * @param sanBreaks SAN checks that fail after a naming-template change (from the identities clients accepted)
  */
-public record WhatIf(Instant evaluatedAt, List<String> changes, List<Break> breaks, List<Break> fixes, int cells) {
+public record WhatIf(
+        Instant evaluatedAt,
+        List<String> changes,
+        List<Break> breaks,
+        List<Break> fixes,
+        int cells,
+        List<SanBreak> sanBreaks) {
     public WhatIf {
         changes = List.copyOf(changes);
         breaks = List.copyOf(breaks);
         fixes = List.copyOf(fixes);
+        sanBreaks = List.copyOf(sanBreaks);
     }
 
+    /** Over an inventory without traffic: naming changes find no SAN expectation. */
     public static WhatIf run(TrustInventory inventory, List<Change> changes, Instant now, TrustSettings settings) {
+        return run(inventory, List.of(), changes, now, settings);
+    }
+
+    /**
+     * @param accepted the server identities clients accepted (naming changes are checked against them)
+     */
+    public static WhatIf run(
+            TrustInventory inventory,
+            List<AcceptedSan> accepted,
+            List<Change> changes,
+            Instant now,
+            TrustSettings settings) {
         if (changes.isEmpty()) {
-            throw new IllegalArgumentException("no change given: rotate, expire, drop_bundle or add_bundle");
+            throw new IllegalArgumentException("no change given: rotate, expire, drop_bundle, add_bundle or naming");
         }
         Snapshot before = inventory.at(now, settings.staleAfter());
         Snapshot after = before;
@@ -38,7 +59,13 @@ public record WhatIf(Instant evaluatedAt, List<String> changes, List<Break> brea
             words.add(c.describe());
         }
         Diff d = Diff.of(before, after, List.copyOf(meshes), null);
-        return new WhatIf(now, words, d.breaks(), d.fixes(), d.cells());
+        List<SanBreak> san = new ArrayList<>();
+        for (Change c : changes) {
+            if (c instanceof Change.Naming n) {
+                san.addAll(SanChecks.of(inventory, accepted, n));
+            }
+        }
+        return new WhatIf(now, words, d.breaks(), d.fixes(), d.cells(), san);
     }
 
     /**
@@ -85,6 +112,9 @@ public record WhatIf(Instant evaluatedAt, List<String> changes, List<Break> brea
                 changes,
                 breaks.stream().filter(keep).toList(),
                 fixes.stream().filter(keep).toList(),
-                cells);
+                cells,
+                sanBreaks.stream()
+                        .filter(b -> meshVisible.test(b.clientMesh()) || meshVisible.test(b.serverMesh()))
+                        .toList());
     }
 }

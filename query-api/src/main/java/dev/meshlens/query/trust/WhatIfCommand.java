@@ -43,7 +43,7 @@ import picocli.CommandLine.Spec;
         description = {
             "which mesh pairs break if a mesh rotates, drops or imports a root, or a root expires",
             "Give exactly one source (--api or --inventory) and one or more changes, at most one of each kind;"
-                    + " they apply in the order add-bundle, drop-bundle, rotate, expire."
+                    + " they apply in the order add-bundle, drop-bundle, rotate, expire, naming."
         },
         footer = {
             "",
@@ -63,6 +63,14 @@ public final class WhatIfCommand implements Callable<Integer> {
 
     @Option(names = "--expire", paramLabel = "FINGERPRINT", description = "that root or intermediate expires now")
     private String expire;
+
+    @Option(
+            names = "--naming",
+            paramLabel = "MESH=TEMPLATE",
+            description = "MESH names its workloads by TEMPLATE, e.g. spiffe://<trust-domain>/ns/<namespace>/sa/"
+                    + "<service-account> (spell a trust domain instead of <trust-domain> to change it too): which"
+                    + " clients' SAN checks fail; with --inventory, the file also needs client-side access-log events")
+    private String naming;
 
     @Option(
             names = "--drop-bundle",
@@ -144,11 +152,24 @@ public final class WhatIfCommand implements Callable<Integer> {
             if (expire != null) {
                 body.set("expire", TrustJson.mapper().createObjectNode().put("fingerprint", expire));
             }
+            if (naming != null) {
+                int eq = naming.indexOf('=');
+                if (eq <= 0 || eq == naming.length() - 1) {
+                    throw new Usage("--naming needs MESH=TEMPLATE, e.g. istio-east=spiffe://<trust-domain>/ns/"
+                            + "<namespace>/sa/<service-account>, not '" + naming + "'");
+                }
+                body.set(
+                        "naming",
+                        TrustJson.mapper()
+                                .createObjectNode()
+                                .put("mesh", naming.substring(0, eq))
+                                .put("template", naming.substring(eq + 1)));
+            }
             if ((api == null) == (inventory == null)) {
                 throw new Usage("give exactly one of --api URL or --inventory FILE");
             }
             if (body.isEmpty()) {
-                throw new Usage("no change given: --rotate, --expire, --drop-bundle or --add-bundle");
+                throw new Usage("no change given: --rotate, --expire, --drop-bundle, --add-bundle or --naming");
             }
             if (api != null && at != null) {
                 throw new Usage("--at only applies to --inventory (the API judges at its own clock)");
@@ -173,7 +194,11 @@ public final class WhatIfCommand implements Callable<Integer> {
         } else {
             print(answer, out);
         }
-        return check && answer.path("breaks").size() > 0 ? 3 : 0;
+        return check
+                        && (answer.path("breaks").size() > 0
+                                || answer.path("san_breaks").size() > 0)
+                ? 3
+                : 0;
     }
 
     // ---- arguments ----
@@ -272,14 +297,15 @@ public final class WhatIfCommand implements Callable<Integer> {
     }
 
     private static JsonNode compute(Path file, ObjectNode body, Instant now) throws Failure {
-        TrustInventory inv = new InventoryBuilder().addAll(readEvents(file)).build();
+        List<MeshEvent> events = readEvents(file);
+        TrustInventory inv = new InventoryBuilder().addAll(events).build();
         if (inv.meshes().isEmpty()) {
             throw new Failure(2, file + " holds no trust-bundle or envoy-certs event");
         }
         TrustSettings s = TrustSettings.defaults();
         try {
             List<Change> changes = TrustJson.changes(body, fp -> WhatIf.findRoot(inv, now, s, fp));
-            return TrustJson.whatIf(WhatIf.run(inv, changes, now, s));
+            return TrustJson.whatIf(WhatIf.run(inv, AcceptedSan.fromEvents(events), changes, now, s));
         } catch (IllegalArgumentException e) {
             throw new Failure(2, e.getMessage());
         }
@@ -326,10 +352,24 @@ public final class WhatIfCommand implements Callable<Integer> {
                 + a.path("cells").asInt() + " cells (both verifications of every ordered mesh pair)");
         JsonNode breaks = a.path("breaks");
         if (breaks.isEmpty()) {
-            out.println("\nnothing breaks.");
+            out.println(a.path("san_breaks").isEmpty() ? "\nnothing breaks." : "\nno cell of the trust matrix breaks.");
         } else {
             out.println("\n" + breaks.size() + " cell" + (breaks.size() == 1 ? "" : "s") + " break:");
             breaks.forEach(b -> line(b, out));
+        }
+        JsonNode san = a.path("san_breaks");
+        if (!san.isEmpty()) {
+            out.println("\n" + san.size() + " SAN check" + (san.size() == 1 ? "" : "s") + " fail:");
+            for (JsonNode b : san) {
+                out.printf(
+                        "  %s -> %s  %s expects %s, then gets %s%n",
+                        b.path("client_mesh").asText(),
+                        b.path("server_mesh").asText(),
+                        b.path("client_id").asText("(client)"),
+                        b.path("expected_id").asText(),
+                        b.path("presented_after").asText("(no identity)"));
+                out.println("      why: " + b.path("why").asText());
+            }
         }
         JsonNode fixes = a.path("fixes");
         if (!fixes.isEmpty()) {

@@ -51,7 +51,10 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * GET /api/v1/trust and POST /api/v1/trust/what-if over a real Kafka broker and a real
@@ -64,6 +67,7 @@ import org.junit.jupiter.api.Test;
  * (a contradiction); istio-east already holds its next root, which consul-dc1 and mesh-c lack (a
  * pending rotation).
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TrustApiIT {
     static final String RUN = "t" + UUID.randomUUID().toString().substring(0, 6);
     static final String PREFIX = "it" + RUN;
@@ -213,6 +217,8 @@ class TrustApiIT {
                 .upstreamCluster("outbound|443||ledger.default.svc.cluster.local")
                 .responseCode(200)
                 .responseFlags("-")
+                .localUriSan(FRONTEND)
+                .peerUriSan(LEDGER)
                 .build());
         Finding f = TestEvents.finding(
                 ISTIO,
@@ -379,6 +385,77 @@ class TrustApiIT {
                 http.get("/api/v1/findings/" + id + "/fix?x=1", TOKEN_ADMIN).statusCode());
     }
 
+    static List<JsonObject> contradictionFindings(String token) {
+        return list(
+                http.json("/api/v1/findings?category=TRUST_CONTRADICTION", token, 200)
+                        .getJsonArray("items"),
+                f -> true);
+    }
+
+    @Test
+    void theContradictionIsAFindingWithTheCellAsEvidenceAndAFix() throws Exception {
+        await(
+                Duration.ofSeconds(30),
+                () -> contradictionFindings(TOKEN_ADMIN).size() == 1,
+                () -> "no TRUST_CONTRADICTION finding: "
+                        + http.get("/api/v1/findings?category=TRUST_CONTRADICTION", TOKEN_ADMIN)
+                                .bodyAsString());
+        JsonObject f = contradictionFindings(TOKEN_ADMIN).get(0);
+        assertEquals("open", f.getString("state"));
+        assertEquals(ISTIO, f.getString("client_mesh"));
+        assertEquals(CONSUL, f.getString("server_mesh"));
+        assertEquals("peer", f.getString("rejected_by"), "consul-dc1's servers reject istio-east's clients");
+        String untrusted = Finding.idFor(ISTIO + "/" + FRONTEND, CONSUL + "/ledger", FailureCategory.UNTRUSTED_ROOT);
+        JsonObject one = http.json("/api/v1/findings/" + f.getString("id"), TOKEN_ADMIN, 200);
+        JsonObject details = one.getJsonObject("finding").getJsonObject("details");
+        assertEquals("trusted", details.getString("cell_state"));
+        assertEquals(untrusted, details.getString("contradicting_findings"));
+        assertTrue(details.getString("roots").contains(ISTIO_ROOT.sha256().substring(0, 12)), details.encode());
+        assertEquals(
+                NOW.minus(1, ChronoUnit.HOURS).toString(),
+                one.getJsonObject("finding").getString("first_seen"));
+
+        JsonObject plan = http.json("/api/v1/findings/" + f.getString("id") + "/fix", TOKEN_ADMIN, 200);
+        assertEquals("TRUST_CONTRADICTION", plan.getString("category"));
+        assertEquals(CONSUL, plan.getJsonArray("options").getJsonObject(0).getString("mesh"));
+        assertTrue(contradictionFindings(TOKEN_C).isEmpty(), "mesh-c's team does not see istio-east/consul-dc1's");
+    }
+
+    /** Last: it resolves the story's UNTRUSTED_ROOT finding, which the other tests need open. */
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void whenTheUntrustedRootFindingResolvesTheContradictionFindingResolves() throws Exception {
+        await(
+                Duration.ofSeconds(30),
+                () -> contradictionFindings(TOKEN_ADMIN).size() == 1,
+                () -> "no TRUST_CONTRADICTION finding");
+        Finding f = TestEvents.finding(
+                ISTIO,
+                FRONTEND,
+                CONSUL,
+                "ledger",
+                FailureCategory.UNTRUSTED_ROOT,
+                FindingState.RESOLVED,
+                12,
+                NOW.minus(3, ChronoUnit.HOURS),
+                NOW.minusSeconds(600),
+                List.of(),
+                List.of(new Finding.StateChange(NOW.minusSeconds(5), FindingState.RESOLVED, "successful mTLS seen")));
+        producer.send(new ProducerRecord<>(
+                        PREFIX + ".findings", f.id(), EventCodec.get().encodeFinding(f)))
+                .get(30, TimeUnit.SECONDS);
+        await(
+                Duration.ofSeconds(30),
+                () -> "resolved"
+                        .equals(contradictionFindings(TOKEN_ADMIN).get(0).getString("state")),
+                () -> "the contradiction finding did not resolve: " + contradictionFindings(TOKEN_ADMIN));
+        JsonObject one = http.json(
+                "/api/v1/findings/" + contradictionFindings(TOKEN_ADMIN).get(0).getString("id"), TOKEN_ADMIN, 200);
+        JsonArray history = one.getJsonObject("finding").getJsonArray("history");
+        assertEquals(2, history.size(), history.encodePrettily());
+        assertEquals("resolved", history.getJsonObject(1).getString("state"));
+    }
+
     @Test
     void aTeamSeesOnlyPairsInvolvingItsMeshes() {
         JsonObject m = http.json("/api/v1/trust", TOKEN_C, 200);
@@ -472,6 +549,44 @@ class TrustApiIT {
         assertEquals("rotat", unknown.bodyAsJsonObject().getString("parameter"));
         assertEquals(
                 400, http.post("/api/v1/trust/what-if", TOKEN_ADMIN, "not json").statusCode());
+    }
+
+    @Test
+    void whatIfConsulMovesToAdminPartitionsTheClientThatAcceptedLedgerFailsItsSanCheck() {
+        HttpResponse<Buffer> r = http.post(
+                "/api/v1/trust/what-if",
+                TOKEN_ADMIN,
+                new JsonObject()
+                        .put(
+                                "naming",
+                                new JsonObject()
+                                        .put("mesh", CONSUL)
+                                        .put(
+                                                "template",
+                                                "spiffe://<trust-domain>/ap/default/ns/<namespace>/dc/<datacenter>"
+                                                        + "/svc/<service>"))
+                        .encode());
+        assertEquals(200, r.statusCode(), r.bodyAsString());
+        JsonObject w = r.bodyAsJsonObject();
+        assertTrue(w.getJsonArray("breaks").isEmpty(), w.encodePrettily());
+        JsonArray san = w.getJsonArray("san_breaks");
+        assertEquals(1, san.size(), w.encodePrettily());
+        JsonObject b = san.getJsonObject(0);
+        assertEquals(ISTIO, b.getString("client_mesh"));
+        assertEquals(FRONTEND, b.getString("client_id"));
+        assertEquals(LEDGER, b.getString("expected_id"));
+        assertEquals(
+                "spiffe://1111-2222.consul/ap/default/ns/default/dc/dc1/svc/ledger", b.getString("presented_after"));
+        assertEquals(1, b.getInteger("requests"));
+        String body = new JsonObject()
+                .put("naming", new JsonObject().put("mesh", CONSUL).put("template", "spiffe://x.example/svc/<service>"))
+                .encode();
+        JsonObject scoped = http.post("/api/v1/trust/what-if", TOKEN_C, body).bodyAsJsonObject();
+        assertTrue(scoped.getJsonArray("san_breaks").isEmpty(), "mesh-c's team: " + scoped.encodePrettily());
+        HttpResponse<Buffer> bad = http.post(
+                "/api/v1/trust/what-if", TOKEN_ADMIN, "{\"naming\": {\"mesh\": \"x\", \"template\": \"svc\"}}");
+        assertEquals(400, bad.statusCode(), bad.bodyAsString());
+        assertEquals("naming.template", bad.bodyAsJsonObject().getString("parameter"));
     }
 
     @Test

@@ -7,11 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.meshlens.events.EventCodec;
 import dev.meshlens.events.MeshEvent;
+import dev.meshlens.events.ObserverRole;
+import dev.meshlens.events.SourceKind;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -122,5 +126,50 @@ class WhatIfCommandTest {
         assertEquals(2, noToken.code());
         assertTrue(noToken.err().contains("--api needs a token"), noToken.err());
         assertEquals(0, run("--help").code());
+    }
+
+    @Test
+    void aNamingChangeListsTheSanChecksThatFailFromTheAccessLogsInTheInventory() throws Exception {
+        Path f = inventoryFile();
+        // consul-dc1's ledger called istio-east's frontend and saw its identity
+        Files.writeString(
+                f,
+                EventCodec.get()
+                                .encode(MeshEvent.builder()
+                                        .eventId("acc-1")
+                                        .observedTime(TrustMatrixTest.NOW.minusSeconds(30))
+                                        .meshId(TrustMatrixTest.CONSUL)
+                                        .sourceKind(SourceKind.ACCESS_LOG)
+                                        .observerRole(ObserverRole.CLIENT)
+                                        .responseCode(200)
+                                        .responseFlags("-")
+                                        .localUriSan(TrustMatrixTest.LEDGER)
+                                        .peerUriSan(TrustMatrixTest.FRONTEND)
+                                        .build())
+                        + "\n",
+                StandardOpenOption.APPEND);
+        String[] args = {
+            "--inventory",
+            f.toString(),
+            "--at",
+            TrustMatrixTest.NOW.toString(),
+            "--naming",
+            "istio-east=spiffe://east.example/ns/<namespace>/sa/<service-account>"
+        };
+        Run r = run(args);
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("no cell of the trust matrix breaks."), r.out());
+        assertTrue(r.out().contains("1 SAN check fail:"), r.out());
+        assertTrue(
+                r.out()
+                        .contains("  consul-dc1 -> istio-east  " + TrustMatrixTest.LEDGER + " expects "
+                                + TrustMatrixTest.FRONTEND + ", then gets spiffe://east.example/ns/web/sa/frontend"),
+                r.out());
+        String[] check = Arrays.copyOf(args, args.length + 1);
+        check[args.length] = "--check";
+        assertEquals(3, run(check).code(), "--check fails the review when a SAN check fails");
+        Run bad = run("--inventory", f.toString(), "--naming", "istio-east");
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("--naming needs MESH=TEMPLATE"), bad.err());
     }
 }

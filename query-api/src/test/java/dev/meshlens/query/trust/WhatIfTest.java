@@ -144,4 +144,75 @@ class WhatIfTest {
                                 () -> ask(inv, "{\"drop_bundle\": {\"mesh\": \"x\", \"root_pem\": \"p\"}}"))
                         .field());
     }
+
+    static final String FRONTEND = TrustMatrixTest.FRONTEND;
+    static final String LEDGER = TrustMatrixTest.LEDGER;
+
+    /** consul-dc1's ledger called istio-east's frontend; istio-east's own reviews called it too. */
+    static List<AcceptedSan> accepted() {
+        return List.of(
+                new AcceptedSan(CONSUL, LEDGER, FRONTEND, 40, NOW.minusSeconds(30)),
+                new AcceptedSan(ISTIO, TrustMatrixTest.REVIEWS, FRONTEND, 7, NOW.minusSeconds(20)));
+    }
+
+    static WhatIf naming(String template) throws Exception {
+        TrustInventory inv = inv(TrustMatrixTest.federated());
+        JsonNode body = TrustJson.mapper()
+                .createObjectNode()
+                .set(
+                        "naming",
+                        TrustJson.mapper().createObjectNode().put("mesh", ISTIO).put("template", template));
+        return WhatIf.run(inv, accepted(), TrustJson.changes(body, fp -> WhatIf.findRoot(inv, NOW, S, fp)), NOW, S);
+    }
+
+    @Test
+    void aNewTrustDomainFailsTheSanChecksOfOtherMeshesClientsThatAcceptedTheOldIdentity() throws Exception {
+        WhatIf w = naming("spiffe://east.example/ns/<namespace>/sa/<service-account>");
+        assertEquals(
+                List.of(
+                        "mesh istio-east names its workloads spiffe://east.example/ns/<namespace>/sa/<service-account>"),
+                w.changes());
+        assertTrue(w.breaks().isEmpty(), "no root changes: no cell of the matrix moves");
+        assertEquals(1, w.sanBreaks().size(), "istio-east's own client is renamed with it: " + w.sanBreaks());
+        SanBreak b = w.sanBreaks().get(0);
+        assertEquals(CONSUL, b.clientMesh());
+        assertEquals(LEDGER, b.clientId());
+        assertEquals(ISTIO, b.serverMesh());
+        assertEquals(FRONTEND, b.expectedId());
+        assertEquals("spiffe://east.example/ns/web/sa/frontend", b.presentedAfter());
+        assertEquals(40, b.requests());
+        assertTrue(b.why().contains("Fix: add spiffe://east.example/ns/web/sa/frontend to the expected SANs"), b.why());
+    }
+
+    @Test
+    void theSameTemplateBreaksNothingAndAMissingPartIsNamed() throws Exception {
+        assertTrue(naming("spiffe://<trust-domain>/ns/<namespace>/sa/<service-account>")
+                .sanBreaks()
+                .isEmpty());
+        WhatIf w = naming("spiffe://<trust-domain>/cluster/<cluster>/ns/<namespace>/sa/<service-account>");
+        assertEquals(1, w.sanBreaks().size());
+        assertEquals(null, w.sanBreaks().get(0).presentedAfter());
+        assertTrue(
+                w.sanBreaks().get(0).why().contains("<cluster>"),
+                w.sanBreaks().get(0).why());
+        // a literal segment renames every identity of the mesh
+        assertEquals(
+                "spiffe://cluster.local/cluster/east/ns/web/sa/frontend",
+                naming("spiffe://<trust-domain>/cluster/east/ns/<namespace>/sa/<service-account>")
+                        .sanBreaks()
+                        .get(0)
+                        .presentedAfter());
+    }
+
+    @Test
+    void aTemplateThatIsNotOneIsRefusedNamingTheField() {
+        TrustJson.BadRequest e =
+                assertThrows(TrustJson.BadRequest.class, () -> naming("spiffe://<trust-domain>/static/name"));
+        assertEquals("naming.template", e.field());
+        assertTrue(e.getMessage().contains("has no <part>"), e.getMessage());
+        assertEquals(
+                "naming.template",
+                assertThrows(TrustJson.BadRequest.class, () -> naming("ns/<namespace>"))
+                        .field());
+    }
 }
