@@ -25,6 +25,16 @@ public final class CorrelatorKeys {
             .required()
             .validate(Validators.notBlank())
             .doc("Kafka bootstrap servers, host:port[,host:port]");
+    /*
+     * The stem of every Kafka name of the shared side (KafkaNames derives them): one prefix ACL on it covers the
+     * query API and the correlator, whether the correlator runs inside the query API or alone.
+     */
+    public static final Key<String> GROUP_ID = Key.string("kafka.group_id")
+            .defaultValue("meshlens-query-api")
+            .validate(Validators.notBlank())
+            .doc("consumer group of the ingest loops, and the stem of the other Kafka names of the query API and the"
+                    + " correlator: `<group>-findings` (findings ingest), `<group>-correlator` (the correlator's"
+                    + " application id unless correlation.application_id is set); docs/production.md lists the ACLs");
     public static final Key<ClientProperties> KAFKA_PROPERTIES =
             Key.properties("kafka.properties").doc("extra Kafka client properties (security.protocol, sasl.*, ssl.*)");
     public static final Key<String> EVENTS_TOPIC_PATTERN = Key.string("kafka.events_topic_pattern")
@@ -37,10 +47,12 @@ public final class CorrelatorKeys {
             .doc("topic the correlator writes findings to (key = finding id)");
 
     public static final Key<String> APPLICATION_ID = Key.string("correlation.application_id")
-            .defaultValue("meshlens-correlator")
+            .defaultDoc("<kafka.group_id>-correlator")
             .validate(Validators.notBlank())
             .alias(OLD + "application-id")
-            .doc("Kafka Streams application id (consumer group, prefix of internal topics)");
+            .doc("Kafka Streams application id: its consumer group, the prefix of its internal topics and of its"
+                    + " transactional ids (exactly-once). Set it only to keep the state of an older release"
+                    + " (`meshlens-correlator`)");
     public static final Key<Duration> WINDOW = Key.duration("correlation.window")
             .defaultValue(Duration.ofSeconds(5))
             .validate(Validators.positive())
@@ -87,6 +99,7 @@ public final class CorrelatorKeys {
     /** The keys the query API takes over as they are (it adds its own around them). */
     public static final List<Key<?>> KEYS = List.of(
             BOOTSTRAP_SERVERS,
+            GROUP_ID,
             KAFKA_PROPERTIES,
             EVENTS_TOPIC_PATTERN,
             FINDINGS_TOPIC,

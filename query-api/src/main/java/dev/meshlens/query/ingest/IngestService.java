@@ -149,7 +149,7 @@ public final class IngestService implements AutoCloseable {
         findings = new IngestLoop(
                         "findings",
                         bootstrap,
-                        group + "-findings",
+                        config.kafkaNames().findingsGroup(),
                         consumerProperties(instance, "findings"),
                         null,
                         config.get(CorrelatorKeys.FINDINGS_TOPIC),
