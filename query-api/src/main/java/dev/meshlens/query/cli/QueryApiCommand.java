@@ -1,5 +1,6 @@
 package dev.meshlens.query.cli;
 
+import dev.meshlens.config.ConfigArgs;
 import dev.meshlens.config.ConfigException;
 import dev.meshlens.correlator.CorrelationService;
 import dev.meshlens.meters.ServiceMeters;
@@ -49,6 +50,11 @@ import org.slf4j.LoggerFactory;
 public final class QueryApiCommand {
     private static final Logger LOG = LoggerFactory.getLogger(QueryApiCommand.class);
 
+    static final String USAGE = "usage: query-api --config FILE [--check]\n"
+            + "  Runs Kafka->Elasticsearch ingest, the correlator and the HTTP API. Configuration keys: docs/query-api.md\n"
+            + "  --config FILE  the query API's YAML configuration\n"
+            + "  --check        validate the file, print the resolved configuration (secrets as [hidden]) and exit\n";
+
     private QueryApiCommand() {}
 
     public static int run(String[] args) {
@@ -56,32 +62,11 @@ public final class QueryApiCommand {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err, boolean block) {
-        Path config = null;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--config" -> {
-                    if (i + 1 >= args.length) {
-                        err.println("query-api: --config needs a file. Usage: query-api --config FILE");
-                        return 2;
-                    }
-                    config = Path.of(args[++i]);
-                }
-                case "-h", "--help" -> {
-                    out.println(
-                            "Usage: query-api --config FILE\n\nRuns Kafka->Elasticsearch ingest, the correlator and the HTTP "
-                                    + "API. Configuration keys: docs/query-api.md");
-                    return 0;
-                }
-                default -> {
-                    err.println("query-api: unknown argument '" + args[i] + "'. Usage: query-api --config FILE");
-                    return 2;
-                }
-            }
+        ConfigArgs parsed = ConfigArgs.parse("query-api", USAGE, args, out, err);
+        if (parsed.exit() != null) {
+            return parsed.exit();
         }
-        if (config == null) {
-            err.println("query-api: missing --config FILE. Usage: query-api --config FILE");
-            return 2;
-        }
+        Path config = Path.of(parsed.config());
         QueryApiConfig c;
         try {
             c = QueryApiConfig.load(config);
@@ -89,6 +74,13 @@ public final class QueryApiCommand {
             err.println("query-api: invalid configuration " + config + ":");
             e.problems().forEach(p -> err.println("  - " + p));
             return 2;
+        }
+        if (parsed.check()) {
+            // what the other services' --check print: the verdict, warnings, the resolved values (secrets [hidden])
+            out.println("configuration " + config + " is valid");
+            c.warnings().forEach(w -> out.println("  warning: " + w));
+            c.settings().describe().forEach((k, v) -> out.println("  " + k + " = " + v));
+            return 0;
         }
         c.warnings().forEach(w -> err.println("query-api: warning: " + w));
         LOG.info("resolved configuration:\n{}", c.describe());

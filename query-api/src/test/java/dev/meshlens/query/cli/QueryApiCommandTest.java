@@ -28,11 +28,32 @@ class QueryApiCommandTest {
     @Test
     void usageErrors() {
         assertEquals(2, run());
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("missing --config FILE"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--config FILE is required"));
         assertEquals(2, run("--config"));
         assertEquals(2, run("--bogus"));
         assertEquals(0, run("--help"));
-        assertTrue(out.toString(StandardCharsets.UTF_8).contains("Usage: query-api --config FILE"));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("usage: query-api --config FILE [--check]"));
+    }
+
+    @Test
+    void checkValidatesPrintsTheResolvedConfigurationAndStartsNothing(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("q.yaml");
+        Files.writeString(f, """
+        kafka:
+          bootstrap_servers: 127.0.0.1:9
+        elasticsearch:
+          urls: [http://127.0.0.1:9]
+          username: writer
+          password: hunter2
+        """);
+        // port 9 answers nothing: were anything started, it would fail or hang instead of returning 0 at once
+        assertEquals(0, run("--config", f.toString(), "--check"));
+        String o = out.toString(StandardCharsets.UTF_8);
+        assertTrue(o.contains("configuration " + f + " is valid"), o);
+        assertTrue(o.contains("kafka.group_id = meshlens-query-api"), o);
+        assertTrue(o.contains("elasticsearch.password = [hidden]"), o);
+        assertFalse(o.contains("hunter2"), o);
+        assertFalse(o.contains("HTTP on port"), o);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.meshlens.redactor.cli;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.meshlens.config.ConfigArgs;
 import dev.meshlens.meters.ServiceMeters;
 import dev.meshlens.redactor.PolicyException;
 import dev.meshlens.redactor.RedactionEngine;
@@ -26,7 +27,8 @@ public final class RedactorStageCommand {
     private RedactorStageCommand() {}
 
     static final String USAGE = """
-      usage: meshlens redactor --config FILE
+      usage: meshlens redactor --config FILE [--check]
+        --check: validate the file and its policy, print the resolved configuration and exit.
         Consumes raw event JSON from a private topic, redacts it with the mesh's policy and
         produces it, exactly once, to meshlens.events.<mesh>. Config keys: see docs/redaction.md.""";
 
@@ -35,24 +37,11 @@ public final class RedactorStageCommand {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
-        Path config = null;
-        for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--config") && i + 1 < args.length) {
-                config = Path.of(args[++i]);
-            } else if (args[i].startsWith("--config=")) {
-                config = Path.of(args[i].substring(9));
-            } else if (args[i].equals("-h") || args[i].equals("--help")) {
-                out.println(USAGE);
-                return 0;
-            } else {
-                err.println("redactor: unknown argument '" + args[i] + "'\n" + USAGE);
-                return 2;
-            }
+        ConfigArgs parsed = ConfigArgs.parse("redactor", USAGE + "\n", args, out, err);
+        if (parsed.exit() != null) {
+            return parsed.exit();
         }
-        if (config == null) {
-            err.println("redactor: --config FILE is required\n" + USAGE);
-            return 2;
-        }
+        Path config = Path.of(parsed.config());
         StageConfig cfg;
         RedactionEngine engine;
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -71,6 +60,14 @@ public final class RedactorStageCommand {
         } catch (PolicyException | IllegalArgumentException | dev.meshlens.config.ConfigException e) {
             err.println("redactor: " + e.getMessage());
             return 2;
+        }
+        if (parsed.check()) {
+            // the configuration and its policy load: what the other services' --check print, nothing started
+            out.println("configuration " + config + " is valid (policy "
+                    + engine.policy().id() + ")");
+            cfg.warnings().forEach(w -> out.println("  warning: " + w));
+            cfg.describe().forEach(line -> out.println("  " + line));
+            return 0;
         }
         cfg.warnings().forEach(w -> err.println("redactor: warning: " + w));
         out.println("redactor: configuration");

@@ -1,6 +1,7 @@
 package dev.meshlens.redactor.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -46,5 +47,21 @@ class RedactorStageCommandTest {
         r = run("--config", cfg.toString());
         assertEquals("2", r[0]);
         assertTrue(r[2].contains("written for mesh 'other'"), r[2]);
+    }
+
+    @Test
+    void checkLoadsTheConfigAndPolicyAndStartsNothing(@TempDir Path dir) throws Exception {
+        Path cfg = dir.resolve("c.yaml");
+        Files.writeString(dir.resolve("p.yaml"), "id: p\nversion: '1'\nfields:\n  path: keep\n");
+        // port 1 answers nothing: a started stage would fail instead of returning 0 at once
+        Files.writeString(
+                cfg,
+                "mesh: m\nkafka: {bootstrap_servers: 'localhost:1'}\ninput: {topic: raw}\n"
+                        + "redaction: {policy: p.yaml}\n");
+        String[] r = run("--config", cfg.toString(), "--check");
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].contains("configuration " + cfg + " is valid (policy p)"), r[1]);
+        assertTrue(r[1].contains("input.topic = raw"), r[1]);
+        assertFalse(r[1].contains("metrics on"), r[1]);
     }
 }
