@@ -18,8 +18,9 @@
 #   render    every rendered object: kubernetes-models validate + strict schema generated from
 #             kubernetes-types (unknown fields fail) + meshlens workload policy
 #   config    the config files the chart generates are valid against the JSON Schemas generated from the
-#             Java key tables (docs/schemas/, ./meshlens config-schema SERVICE), and the collector
-#             DaemonSet mounts what its config names (files, writable dirs, http port)
+#             Java key tables (docs/schemas/, ./meshlens config-schema SERVICE), pass each service's own
+#             `Main SERVICE --config FILE --check` (needs the launcher build: ./meshlens test has made it,
+#             else mvn package here), and the collector DaemonSet mounts what its config names
 #   mesh      deploy/mesh: Istio objects (@kubernetes-models/istio), Consul ProxyDefaults schema,
 #             the Istio files agree with each other, the Consul CRD and HCL agree, kustomize builds
 #   image     static checks of deploy/images (no container engine here)
@@ -136,6 +137,38 @@ validate config-schema query-api "$TMP"/default.yaml "$TMP"/federation-query-api
 validate config-schema redactor "$TMP"/consul-sasl-redactor.yaml
 validate config-schema collector "$TMP"/default.yaml "$TMP"/istio-collector.yaml "$TMP"/consul-sasl-redactor.yaml
 validate collector-wiring "$TMP"/default.yaml "$TMP"/istio-collector.yaml "$TMP"/consul-sasl-redactor.yaml
+
+# every config file the chart renders passes its own service's --check (the Java key tables and cross-key rules,
+# the redactor's policy): the launcher built by ./meshlens test (mvn install), else built here with mvn package
+CP_FILE=launcher/target/classpath.txt
+JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+if [ ! -s "$CP_FILE" ] || [ ! -d launcher/target/classes ]; then
+  echo "== building the launcher (mvn package -DskipTests) for the services' --check"
+  mvn -B -ntp -q package -DskipTests >/dev/null 2>&1 && touch "$CP_FILE"
+fi
+if [ -s "$CP_FILE" ] && [ -d launcher/target/classes ]; then
+  rendered_files=()
+  for name in "${rendered[@]}"; do rendered_files+=("$TMP/$name.yaml"); done
+  service_configs="$(MESHLENS_DEPLOY_TOOLING="$TOOLING" node deploy/tools/validate.mjs extract-configs "$TMP/configs" "${rendered_files[@]}")" \
+    || fail "config: extracting the rendered service configs"
+  checked=0
+  while IFS=$'\t' read -r service file env_vars; do
+    [ -n "$service" ] || continue
+    checked=$((checked + 1))
+    # shellcheck disable=SC2086 # env_vars: NAME=value words, as the pod's env gives them
+    run "config: $service --check accepts $(basename "$file") (the pod's mounts and env stood in)" \
+      env $env_vars "$JAVA" -cp "launcher/target/classes:$(cat "$CP_FILE")" dev.meshlens.launcher.Main "$service" --config "$file" --check
+  done <<< "$service_configs"
+  [ "$checked" -ge 3 ] || fail "config: only $checked rendered service configs found for --check"
+  # negative control: --check must refuse what the Java table does not know
+  first_query="$(grep -m1 '^query-api' <<< "$service_configs" | cut -f2)"
+  if [ -n "$first_query" ]; then
+    { cat "$first_query"; printf 'htttp: {port: 1}\n'; } > "$TMP/neg-query-api-check.yaml"
+    run "controls: query-api --check refuses an unknown key (htttp)" bash -c "! '$JAVA' -cp 'launcher/target/classes:$(cat "$CP_FILE")' dev.meshlens.launcher.Main query-api --config '$TMP/neg-query-api-check.yaml' --check >/dev/null 2>&1"
+  fi
+else
+  fail "config: no launcher build for the services' --check (run mvn -B -ntp package -DskipTests)"
+fi
 
 # ---------------------------------------------------------------------------------------------
 # mesh-side settings
