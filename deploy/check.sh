@@ -23,7 +23,8 @@
 #             else mvn package here), and the collector DaemonSet mounts what its config names
 #   mesh      deploy/mesh: Istio objects (@kubernetes-models/istio), Consul ProxyDefaults schema,
 #             the Istio files agree with each other, the Consul CRD and HCL agree, kustomize builds
-#   image     static checks of deploy/images (no container engine here)
+#   image     static checks of deploy/images and the Jib profile (no container engine or registry here);
+#             dist/ImageClasspathTest (mvn test) keeps the simulator and local stack out of the image
 #   page      the on-call page: syntax, no HTML injection, headless Chromium against the preview
 #   controls  negative controls: a misspelled field, a root query-api, a misspelled / mistyped
 #             collector config key and a read-only spool must be refused
@@ -182,15 +183,20 @@ run "mesh: kubectl kustomize deploy/mesh/istio builds (Telemetry + EnvoyFilter)"
 
 # ---------------------------------------------------------------------------------------------
 # image build files (static: there is no container engine here)
-run "image: Dockerfile builds the launcher classpath and runs it as non-root through entrypoint.sh" bash -c '
+run "image: Dockerfile builds the dist module's classpath and runs it as non-root through entrypoint.sh" bash -c '
   f=deploy/images/Dockerfile
   grep -q "^USER 10001:10001" $f && grep -q "ENTRYPOINT \[\"/opt/meshlens/bin/meshlens\"\]" $f \
-    && grep -q "dependency:copy-dependencies -DincludeScope=runtime" $f \
-    && grep -q "dev.meshlens.launcher.Main" deploy/images/entrypoint.sh \
-    && grep -q "^package dev.meshlens.launcher;" launcher/src/main/java/dev/meshlens/launcher/Main.java'
+    && grep -q "pl dist dependency:copy-dependencies -DincludeScope=runtime" $f \
+    && grep -q "dev.meshlens.dist.ServiceMain" deploy/images/entrypoint.sh \
+    && grep -q "^package dev.meshlens.dist;" dist/src/main/java/dev/meshlens/dist/ServiceMain.java'
 run "image: entrypoint.sh is valid POSIX sh" sh -n deploy/images/entrypoint.sh
-run "image: the chart runs the commands the launcher dispatches (collector, redactor, query-api)" bash -c '
-  for c in collector redactor query-api; do grep -q "\"$c\"" launcher/src/main/java/dev/meshlens/launcher/Main.java || { echo "launcher Main has no $c"; exit 1; }; done'
+run "image: the Jib profile (mvn -Pimage -pl dist -am package) builds a tar: entrypoint.sh, user 10001, the dist classpath" bash -c '
+  f=dist/pom.xml
+  grep -q "<id>image</id>" $f && grep -q "<artifactId>jib-maven-plugin</artifactId>" $f && grep -q "<goal>buildTar</goal>" $f \
+    && grep -q "<user>10001:10001</user>" $f && grep -q "<arg>/opt/meshlens/bin/entrypoint.sh</arg>" $f \
+    && grep -q "<includes>entrypoint.sh</includes>" $f'
+run "image: the image's entry point runs the commands the chart uses (collector, redactor, query-api)" bash -c '
+  for c in collector redactor query-api; do grep -q "\"$c\"" dist/src/main/java/dev/meshlens/dist/ServiceMain.java || { echo "ServiceMain has no $c"; exit 1; }; done'
 
 # ---------------------------------------------------------------------------------------------
 # on-call page (query-api/src/main/resources/webroot): syntax, and a headless Chromium run against
