@@ -134,7 +134,8 @@ run "chart: files/default-policy.yaml is the redactor's default policy" \
 for name in "${rendered[@]}"; do
   validate manifests "render/$name" "$TMP/$name.yaml"
 done
-validate config-schema query-api "$TMP"/default.yaml "$TMP"/federation-query-api.yaml
+validate config-schema query-api "$TMP"/default.yaml "$TMP"/federation-query-api.yaml "$TMP"/federation-correlator.yaml
+validate config-schema correlator "$TMP"/federation-correlator.yaml
 validate config-schema redactor "$TMP"/consul-sasl-redactor.yaml
 validate config-schema collector "$TMP"/default.yaml "$TMP"/istio-collector.yaml "$TMP"/consul-sasl-redactor.yaml
 validate collector-wiring "$TMP"/default.yaml "$TMP"/istio-collector.yaml "$TMP"/consul-sasl-redactor.yaml

@@ -205,6 +205,7 @@ const CONFIG_DOCS = {
   'query-api': (d) => d.kind === 'Secret' && (d.stringData?.['config.yaml'] || d.data?.['config.yaml']) ? (d.stringData?.['config.yaml'] ?? Buffer.from(d.data['config.yaml'], 'base64').toString('utf8')) : null,
   redactor: (d) => d.kind === 'ConfigMap' && d.data?.['redactor.yaml'] ? d.data['redactor.yaml'] : null,
   collector: (d) => d.kind === 'ConfigMap' && d.data?.['collector.yaml'] ? d.data['collector.yaml'] : null,
+  correlator: (d) => d.kind === 'ConfigMap' && d.data?.['correlator.yaml'] ? d.data['correlator.yaml'] : null,
 };
 
 if (cmd === 'config-schema') {

@@ -7,6 +7,7 @@ import dev.meshlens.config.Problem;
 import dev.meshlens.config.Settings;
 import dev.meshlens.config.Validators;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -112,10 +113,25 @@ public final class CorrelatorKeys {
             RESOLVED_RETENTION,
             STATE_DIR);
 
+    /** Only the standalone correlator's: inside the query API, its HTTP port serves the same. */
+    public static final Key<Integer> METRICS_PORT = Key.integer("metrics.port")
+            .defaultValue(-1)
+            .validate(Validators.range(-1, 65535))
+            .doc("port of /metrics (Prometheus), /healthz and /readyz (ready while the streams run) on all interfaces;"
+                    + " -1 = off, 0 = any free port");
+
     /** The standalone correlator's table. */
     public static final ConfigDef DEF = ConfigDef.of(
-                    "correlator", "The correlator as a service of its own (./meshlens correlator --config FILE).", KEYS)
+                    "correlator",
+                    "The correlator as a service of its own (./meshlens correlator --config FILE).",
+                    standaloneKeys())
             .check(CorrelatorKeys::graceNotNegative);
+
+    private static List<Key<?>> standaloneKeys() {
+        List<Key<?>> k = new ArrayList<>(KEYS);
+        k.add(METRICS_PORT);
+        return List.copyOf(k);
+    }
 
     /** Rules over correlator keys (the query API's table runs it too). */
     public static void graceNotNegative(Settings s, List<Problem> problems) {
