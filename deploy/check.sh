@@ -20,14 +20,16 @@
 #   config    the config files the chart generates are valid against the JSON Schemas generated from the
 #             Java key tables (docs/schemas/, ./meshlens config-schema SERVICE), pass each service's own
 #             `Main SERVICE --config FILE --check` (needs the launcher build: ./meshlens test has made it,
-#             else mvn package here), and the collector DaemonSet mounts what its config names
+#             else mvn package here), the collector DaemonSet mounts what its config names, and the
+#             correlator's state_dir (query API or correlator Deployment) is on a writable volume
 #   mesh      deploy/mesh: Istio objects (@kubernetes-models/istio), Consul ProxyDefaults schema,
 #             the Istio files agree with each other, the Consul CRD and HCL agree, kustomize builds
 #   image     static checks of deploy/images and the Jib profile (no container engine or registry here);
 #             dist/ImageClasspathTest (mvn test) keeps the simulator and local stack out of the image
 #   page      the on-call page: syntax, no HTML injection, headless Chromium against the preview
 #   controls  negative controls: a misspelled field, a root query-api, a misspelled / mistyped
-#             collector config key and a read-only spool must be refused
+#             collector config key, a read-only spool, a correlator state_dir on the read-only root
+#             filesystem and an unknown key under --check must be refused
 set -uo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -136,6 +138,7 @@ for name in "${rendered[@]}"; do
 done
 validate config-schema query-api "$TMP"/default.yaml "$TMP"/federation-query-api.yaml "$TMP"/federation-correlator.yaml
 validate config-schema correlator "$TMP"/federation-correlator.yaml
+validate state-wiring "$TMP"/default.yaml "$TMP"/federation-query-api.yaml "$TMP"/federation-correlator.yaml
 validate config-schema redactor "$TMP"/consul-sasl-redactor.yaml
 validate config-schema collector "$TMP"/default.yaml "$TMP"/istio-collector.yaml "$TMP"/consul-sasl-redactor.yaml
 validate collector-wiring "$TMP"/default.yaml "$TMP"/istio-collector.yaml "$TMP"/consul-sasl-redactor.yaml
@@ -143,12 +146,20 @@ validate collector-wiring "$TMP"/default.yaml "$TMP"/istio-collector.yaml "$TMP"
 # every config file the chart renders passes its own service's --check (the Java key tables and cross-key rules,
 # the redactor's policy): the launcher built by ./meshlens test (mvn install), else built here with mvn package
 CP_FILE=launcher/target/classpath.txt
-JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+# a JDK >= 21, found as ./meshlens finds it (JAVA_HOME, PATH, then /usr/lib/jvm/*): the default java may be older
+JAVA=""
+for candidate in "${JAVA_HOME:-/nonexistent}/bin/java" "$(command -v java 2>/dev/null)" /usr/lib/jvm/*/bin/java; do
+  [ -x "$candidate" ] || continue
+  spec="$("$candidate" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')"
+  if [ "${spec%%.*}" -ge 21 ] 2>/dev/null; then JAVA="$candidate"; break; fi
+done
 if [ ! -s "$CP_FILE" ] || [ ! -d launcher/target/classes ]; then
   echo "== building the launcher (mvn package -DskipTests) for the services' --check"
   mvn -B -ntp -q package -DskipTests >/dev/null 2>&1 && touch "$CP_FILE"
 fi
-if [ -s "$CP_FILE" ] && [ -d launcher/target/classes ]; then
+if [ -z "$JAVA" ]; then
+  fail "config: no JDK 21 or newer for the services' --check (set JAVA_HOME)"
+elif [ -s "$CP_FILE" ] && [ -d launcher/target/classes ]; then
   rendered_files=()
   for name in "${rendered[@]}"; do rendered_files+=("$TMP/$name.yaml"); done
   service_configs="$(MESHLENS_DEPLOY_TOOLING="$TOOLING" node deploy/tools/validate.mjs extract-configs "$TMP/configs" "${rendered_files[@]}")" \
@@ -258,6 +269,9 @@ if [ -f "$TMP/default.yaml" ]; then
     fs.writeFileSync(process.argv[2], t.replace(/(- name: state\n\s+mountPath: \/var\/lib\/meshlens)\n/, "$1\n              readOnly: true\n"));' "$TMP/default.yaml" "$TMP/neg-collector-ro.yaml"
   run "controls: a collector whose spool/checkpoint volume is read-only is refused" \
     bash -c "! cmp -s '$TMP/default.yaml' '$TMP/neg-collector-ro.yaml' && ! MESHLENS_DEPLOY_TOOLING='$TOOLING' node deploy/tools/validate.mjs collector-wiring '$TMP/neg-collector-ro.yaml' >/dev/null 2>&1"
+  sed 's#^\(      *\)state_dir: /var/lib/meshlens/correlation#\1state_dir: /opt/meshlens/state#' "$TMP/default.yaml" > "$TMP/neg-state-dir.yaml"
+  run "controls: a correlator state_dir on the read-only root filesystem is refused" \
+    bash -c "! cmp -s '$TMP/default.yaml' '$TMP/neg-state-dir.yaml' && ! MESHLENS_DEPLOY_TOOLING='$TOOLING' node deploy/tools/validate.mjs state-wiring '$TMP/neg-state-dir.yaml' >/dev/null 2>&1"
 fi
 
 finish

@@ -285,6 +285,40 @@ if (cmd === 'extract-configs') {
   process.exit(0);
 }
 
+// The correlator's state directory (correlation.state_dir; Kafka Streams' RocksDB) lies on a writable volume of
+// the pod that runs it (the root filesystem is read-only): the query API when it correlates in-process, and the
+// correlator Deployment.
+if (cmd === 'state-wiring') {
+  let seen = 0;
+  for (const file of process.argv.slice(3)) {
+    const docs = loadDocs(file);
+    for (const [service, docOf] of Object.entries(CONFIG_DOCS)) {
+      if (service !== 'query-api' && service !== 'correlator') continue;
+      for (const d of docs) {
+        const text = docOf(d);
+        if (text === null) continue;
+        const config = yaml.load(text) ?? {};
+        if (service === 'query-api' && config.correlation?.enabled === false) continue;
+        seen++;
+        const dir = config.correlation?.state_dir;
+        const name = `${service} in ${basename(file)}: correlation.state_dir ${dir}`;
+        const pod = docs.filter((w) => ['Deployment', 'StatefulSet'].includes(w.kind)).map((w) => w.spec.template.spec)
+          .find((sp) => (sp.volumes ?? []).some((v) => v.configMap?.name === d.metadata.name || v.secret?.secretName === d.metadata.name));
+        if (!dir || !dir.startsWith('/')) { fail(`${name}: not an absolute path set by the chart`); continue; }
+        if (!pod) { fail(`${name}: no workload mounts ${d.kind}/${d.metadata.name}`); continue; }
+        const mount = (pod.containers[0].volumeMounts ?? []).filter((m) => dir === m.mountPath || dir.startsWith(m.mountPath + '/'))
+          .sort((a, b) => b.mountPath.length - a.mountPath.length)[0];
+        const volume = mount && pod.volumes.find((v) => v.name === mount.name);
+        if (!mount || mount.readOnly || !(volume?.emptyDir || volume?.persistentVolumeClaim)) {
+          fail(`${name}: not on a writable emptyDir or persistentVolumeClaim mount of the pod (read-only root filesystem)`);
+        } else ok(`${name}: on the writable volume ${mount.name} (${volume.emptyDir ? 'emptyDir' : 'persistentVolumeClaim'})`);
+      }
+    }
+  }
+  if (seen === 0) fail(`state-wiring: no correlating config found in ${process.argv.slice(3).join(' ')}`);
+  process.exit(failures);
+}
+
 // The collector DaemonSet provides what the rendered collector config names.
 if (cmd === 'collector-wiring') {
   // defaults come from the generated schema (the Java table), not from the Java source
@@ -442,5 +476,5 @@ if (cmd === 'formats') {
   process.exit(failures);
 }
 
-console.error('usage: validate.mjs manifests LABEL FILE... | extract-configs OUTDIR FILE... | formats CHART MESHDIR | istio-mesh DIR | config-schema query-api|redactor|collector FILE... | collector-wiring FILE... | consul-formats CRD HCL');
+console.error('usage: validate.mjs manifests LABEL FILE... | extract-configs OUTDIR FILE... | state-wiring FILE... | formats CHART MESHDIR | istio-mesh DIR | config-schema query-api|redactor|collector FILE... | collector-wiring FILE... | consul-formats CRD HCL');
 process.exit(2);
