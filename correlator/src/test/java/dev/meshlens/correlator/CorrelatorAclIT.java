@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.meshlens.events.EventCodec;
 import dev.meshlens.events.FailureCategory;
+import dev.meshlens.testkit.AuthorizingKafka;
 import dev.meshlens.testkit.TestEvents;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,14 +26,8 @@ import org.apache.kafka.common.acl.AclPermissionType;
 import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourceType;
-import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.common.test.JaasUtils;
-import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
-import org.apache.kafka.common.utils.Exit;
-import org.apache.kafka.server.common.MetadataVersion;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -45,57 +40,23 @@ import org.junit.jupiter.api.io.TempDir;
  * exactly those ACLs runs the correlator with exactly-once, and without the transactional-id grant it cannot.
  */
 class CorrelatorAclIT {
-    private static final String USER = "User:" + JaasUtils.KAFKA_PLAIN_USER1;
-    private static KafkaClusterTestKit kit;
+    private static final String USER = AuthorizingKafka.USER;
+    private static AuthorizingKafka kafka;
 
     @BeforeAll
     static void startAnAuthorizingBroker() throws Exception {
-        Exit.setHaltProcedure((code, message) -> System.err.println("acl IT: broker asked to halt: " + message));
-        Exit.setExitProcedure((code, message) -> System.err.println("acl IT: broker asked to exit: " + message));
-        TestKitNodes nodes = new TestKitNodes.Builder()
-                .setBootstrapMetadataVersion(MetadataVersion.latestProduction())
-                .setCombined(true)
-                .setNumBrokerNodes(1)
-                .setNumControllerNodes(1)
-                .setBrokerSecurityProtocol(SecurityProtocol.SASL_PLAINTEXT)
-                .build();
-        kit = new KafkaClusterTestKit.Builder(nodes)
-                .setConfigProp("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer")
-                .setConfigProp("super.users", "User:" + JaasUtils.KAFKA_PLAIN_ADMIN + ";User:ANONYMOUS")
-                .setConfigProp("offsets.topic.replication.factor", "1")
-                .setConfigProp("offsets.topic.num.partitions", "2")
-                .setConfigProp("transaction.state.log.replication.factor", "1")
-                .setConfigProp("transaction.state.log.min.isr", "1")
-                .setConfigProp("transaction.state.log.num.partitions", "2")
-                .setConfigProp("group.initial.rebalance.delay.ms", "0")
-                .setConfigProp("auto.create.topics.enable", "false")
-                .build();
-        kit.format();
-        kit.startup();
-        kit.waitForReadyBrokers();
+        kafka = AuthorizingKafka.start();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (kit != null) {
-            kit.close();
+        if (kafka != null) {
+            kafka.close();
         }
     }
 
-    private static Properties client(String user, String password) {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", kit.bootstrapServers());
-        p.put("security.protocol", "SASL_PLAINTEXT");
-        p.put("sasl.mechanism", "PLAIN");
-        p.put(
-                "sasl.jaas.config",
-                "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + user + "\" password=\""
-                        + password + "\";");
-        return p;
-    }
-
     private static Properties admin() {
-        return client(JaasUtils.KAFKA_PLAIN_ADMIN, JaasUtils.KAFKA_PLAIN_ADMIN_PASSWORD);
+        return kafka.adminProperties();
     }
 
     private static AclBinding allow(ResourceType type, String name, PatternType pattern, AclOperation op) {
@@ -125,27 +86,22 @@ class CorrelatorAclIT {
     }
 
     private static CorrelationConfig config(String group, Path state) throws Exception {
+        StringBuilder props = new StringBuilder();
+        kafka.userSecurityProperties()
+                .forEach((k, v) ->
+                        props.append("    ").append(k).append(": '").append(v).append("'\n"));
         String yaml = """
                 kafka:
                   bootstrap_servers: %s
                   group_id: %s
                   findings_topic: %s
                   properties:
-                    security.protocol: SASL_PLAINTEXT
-                    sasl.mechanism: PLAIN
-                    sasl.jaas.config: 'org.apache.kafka.common.security.plain.PlainLoginModule required username="%s" password="%s";'
-                correlation:
+                %scorrelation:
                   state_dir: %s
                   window: 1s
                   grace: 1s
                   stats_interval: 1s
-                """.formatted(
-                        kit.bootstrapServers(),
-                        group,
-                        "meshlens.findings." + group,
-                        JaasUtils.KAFKA_PLAIN_USER1,
-                        JaasUtils.KAFKA_PLAIN_USER1_PASSWORD,
-                        state);
+                """.formatted(kafka.bootstrapServers(), group, "meshlens.findings." + group, props, state);
         return new CorrelationConfig(CorrelatorKeys.DEF.parse(yaml, group));
     }
 
