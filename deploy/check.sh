@@ -18,14 +18,18 @@
 #   render    every rendered object: kubernetes-models validate + strict schema generated from
 #             kubernetes-types (unknown fields fail) + meshlens workload policy
 #   config    the config files the chart generates are valid against the JSON Schemas generated from the
-#             Java key tables (docs/schemas/, ./meshlens config-schema SERVICE), and the collector
-#             DaemonSet mounts what its config names (files, writable dirs, http port)
+#             Java key tables (docs/schemas/, ./meshlens config-schema SERVICE), pass each service's own
+#             `Main SERVICE --config FILE --check` (needs the launcher build: ./meshlens test has made it,
+#             else mvn package here), the collector DaemonSet mounts what its config names, and the
+#             correlator's state_dir (query API or correlator Deployment) is on a writable volume
 #   mesh      deploy/mesh: Istio objects (@kubernetes-models/istio), Consul ProxyDefaults schema,
 #             the Istio files agree with each other, the Consul CRD and HCL agree, kustomize builds
-#   image     static checks of deploy/images (no container engine here)
+#   image     static checks of deploy/images and the Jib profile (no container engine or registry here);
+#             dist/ImageClasspathTest (mvn test) keeps the simulator and local stack out of the image
 #   page      the on-call page: syntax, no HTML injection, headless Chromium against the preview
 #   controls  negative controls: a misspelled field, a root query-api, a misspelled / mistyped
-#             collector config key and a read-only spool must be refused
+#             collector config key, a read-only spool, a correlator state_dir on the read-only root
+#             filesystem and an unknown key under --check must be refused
 set -uo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -134,11 +138,53 @@ run "chart: files/default-policy.yaml is the redactor's default policy" \
 for name in "${rendered[@]}"; do
   validate manifests "render/$name" "$TMP/$name.yaml"
 done
-validate config-schema query-api "$TMP"/default.yaml "$TMP"/federation-query-api.yaml
+validate config-schema query-api "$TMP"/default.yaml "$TMP"/federation-query-api.yaml "$TMP"/federation-correlator.yaml
+validate config-schema correlator "$TMP"/federation-correlator.yaml
+validate state-wiring "$TMP"/default.yaml "$TMP"/federation-query-api.yaml "$TMP"/federation-correlator.yaml
 validate config-schema redactor "$TMP"/consul-sasl-redactor.yaml
 validate config-schema collector "$TMP"/default.yaml "$TMP"/istio-collector.yaml "$TMP"/consul-sasl-redactor.yaml
 validate collector-wiring "$TMP"/default.yaml "$TMP"/istio-collector.yaml "$TMP"/consul-sasl-redactor.yaml
 validate query-api-wiring "$TMP"/default.yaml "$TMP"/federation-query-api.yaml
+
+# every config file the chart renders passes its own service's --check (the Java key tables and cross-key rules,
+# the redactor's policy): the launcher built by ./meshlens test (mvn install), else built here with mvn package
+CP_FILE=launcher/target/classpath.txt
+# a JDK >= 21, found as ./meshlens finds it (JAVA_HOME, PATH, then /usr/lib/jvm/*): the default java may be older
+JAVA=""
+for candidate in "${JAVA_HOME:-/nonexistent}/bin/java" "$(command -v java 2>/dev/null)" /usr/lib/jvm/*/bin/java; do
+  [ -x "$candidate" ] || continue
+  spec="$("$candidate" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')"
+  if [ "${spec%%.*}" -ge 21 ] 2>/dev/null; then JAVA="$candidate"; break; fi
+done
+if [ ! -s "$CP_FILE" ] || [ ! -d launcher/target/classes ]; then
+  echo "== building the launcher (mvn package -DskipTests) for the services' --check"
+  mvn -B -ntp -q package -DskipTests >/dev/null 2>&1 && touch "$CP_FILE"
+fi
+if [ -z "$JAVA" ]; then
+  fail "config: no JDK 21 or newer for the services' --check (set JAVA_HOME)"
+elif [ -s "$CP_FILE" ] && [ -d launcher/target/classes ]; then
+  rendered_files=()
+  for name in "${rendered[@]}"; do rendered_files+=("$TMP/$name.yaml"); done
+  service_configs="$(MESHLENS_DEPLOY_TOOLING="$TOOLING" node deploy/tools/validate.mjs extract-configs "$TMP/configs" "${rendered_files[@]}")" \
+    || fail "config: extracting the rendered service configs"
+  checked=0
+  while IFS=$'\t' read -r service file env_vars; do
+    [ -n "$service" ] || continue
+    checked=$((checked + 1))
+    # shellcheck disable=SC2086 # env_vars: NAME=value words, as the pod's env gives them
+    run "config: $service --check accepts $(basename "$file") (the pod's mounts and env stood in)" \
+      env $env_vars "$JAVA" -cp "launcher/target/classes:$(cat "$CP_FILE")" dev.meshlens.launcher.Main "$service" --config "$file" --check
+  done <<< "$service_configs"
+  [ "$checked" -ge 3 ] || fail "config: only $checked rendered service configs found for --check"
+  # negative control: --check must refuse what the Java table does not know
+  first_query="$(grep -m1 '^query-api' <<< "$service_configs" | cut -f2)"
+  if [ -n "$first_query" ]; then
+    { cat "$first_query"; printf 'htttp: {port: 1}\n'; } > "$TMP/neg-query-api-check.yaml"
+    run "controls: query-api --check refuses an unknown key (htttp)" bash -c "! '$JAVA' -cp 'launcher/target/classes:$(cat "$CP_FILE")' dev.meshlens.launcher.Main query-api --config '$TMP/neg-query-api-check.yaml' --check >/dev/null 2>&1"
+  fi
+else
+  fail "config: no launcher build for the services' --check (run mvn -B -ntp package -DskipTests)"
+fi
 
 # ---------------------------------------------------------------------------------------------
 # mesh-side settings
@@ -152,15 +198,20 @@ run "mesh: kubectl kustomize deploy/mesh/istio builds (Telemetry + EnvoyFilter)"
 
 # ---------------------------------------------------------------------------------------------
 # image build files (static: there is no container engine here)
-run "image: Dockerfile builds the launcher classpath and runs it as non-root through entrypoint.sh" bash -c '
+run "image: Dockerfile builds the dist module's classpath and runs it as non-root through entrypoint.sh" bash -c '
   f=deploy/images/Dockerfile
   grep -q "^USER 10001:10001" $f && grep -q "ENTRYPOINT \[\"/opt/meshlens/bin/meshlens\"\]" $f \
-    && grep -q "dependency:copy-dependencies -DincludeScope=runtime" $f \
-    && grep -q "dev.meshlens.launcher.Main" deploy/images/entrypoint.sh \
-    && grep -q "^package dev.meshlens.launcher;" launcher/src/main/java/dev/meshlens/launcher/Main.java'
+    && grep -q "pl dist dependency:copy-dependencies -DincludeScope=runtime" $f \
+    && grep -q "dev.meshlens.dist.ServiceMain" deploy/images/entrypoint.sh \
+    && grep -q "^package dev.meshlens.dist;" dist/src/main/java/dev/meshlens/dist/ServiceMain.java'
 run "image: entrypoint.sh is valid POSIX sh" sh -n deploy/images/entrypoint.sh
-run "image: the chart runs the commands the launcher dispatches (collector, redactor, query-api)" bash -c '
-  for c in collector redactor query-api; do grep -q "\"$c\"" launcher/src/main/java/dev/meshlens/launcher/Main.java || { echo "launcher Main has no $c"; exit 1; }; done'
+run "image: the Jib profile (mvn -Pimage -pl dist -am package) builds a tar: entrypoint.sh, user 10001, the dist classpath" bash -c '
+  f=dist/pom.xml
+  grep -q "<id>image</id>" $f && grep -q "<artifactId>jib-maven-plugin</artifactId>" $f && grep -q "<goal>buildTar</goal>" $f \
+    && grep -q "<user>10001:10001</user>" $f && grep -q "<arg>/opt/meshlens/bin/entrypoint.sh</arg>" $f \
+    && grep -q "<includes>entrypoint.sh</includes>" $f'
+run "image: the image's entry point runs the commands the chart uses (collector, redactor, query-api)" bash -c '
+  for c in collector redactor query-api; do grep -q "\"$c\"" dist/src/main/java/dev/meshlens/dist/ServiceMain.java || { echo "ServiceMain has no $c"; exit 1; }; done'
 
 # ---------------------------------------------------------------------------------------------
 # on-call page (query-api/src/main/resources/webroot): syntax, and a headless Chromium run against
@@ -224,6 +275,9 @@ if [ -f "$TMP/default.yaml" ]; then
   sed 's#mountPath: /etc/meshlens/es-ca#mountPath: /etc/meshlens/elsewhere#' "$TMP/federation-query-api.yaml" > "$TMP/neg-es-ca.yaml"
   run "controls: a query API whose Elasticsearch CA is not mounted where ca_file says is refused" \
     bash -c "! cmp -s '$TMP/federation-query-api.yaml' '$TMP/neg-es-ca.yaml' && ! MESHLENS_DEPLOY_TOOLING='$TOOLING' node deploy/tools/validate.mjs query-api-wiring '$TMP/neg-es-ca.yaml' >/dev/null 2>&1"
+  sed 's#^\(      *\)state_dir: /var/lib/meshlens/correlation#\1state_dir: /opt/meshlens/state#' "$TMP/default.yaml" > "$TMP/neg-state-dir.yaml"
+  run "controls: a correlator state_dir on the read-only root filesystem is refused" \
+    bash -c "! cmp -s '$TMP/default.yaml' '$TMP/neg-state-dir.yaml' && ! MESHLENS_DEPLOY_TOOLING='$TOOLING' node deploy/tools/validate.mjs state-wiring '$TMP/neg-state-dir.yaml' >/dev/null 2>&1"
 fi
 
 finish

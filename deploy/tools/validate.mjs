@@ -206,6 +206,7 @@ const CONFIG_DOCS = {
   'query-api': (d) => d.kind === 'Secret' && (d.stringData?.['config.yaml'] || d.data?.['config.yaml']) ? (d.stringData?.['config.yaml'] ?? Buffer.from(d.data['config.yaml'], 'base64').toString('utf8')) : null,
   redactor: (d) => d.kind === 'ConfigMap' && d.data?.['redactor.yaml'] ? d.data['redactor.yaml'] : null,
   collector: (d) => d.kind === 'ConfigMap' && d.data?.['collector.yaml'] ? d.data['collector.yaml'] : null,
+  correlator: (d) => d.kind === 'ConfigMap' && d.data?.['correlator.yaml'] ? d.data['correlator.yaml'] : null,
 };
 
 if (cmd === 'config-schema') {
@@ -228,6 +229,94 @@ if (cmd === 'config-schema') {
     }
   }
   if (seen === 0) fail(`${service}: no config document found in ${process.argv.slice(4).join(' ')}`);
+  process.exit(failures);
+}
+
+// The config files the chart generates, written out for the services' own --check (deploy/check.sh runs
+// `Main <service> --config FILE --check` on each, so the Java tables judge them, not a copy). A check reads what
+// the pod gets: its environment and its mounted files. So the workload that mounts the config is read: each file
+// path the config names under one of its volume mounts is written beside the config and the config pointed at it
+// (a ConfigMap's real content; a Secret's content is the operator's, so a stand-in of 48 characters), and each env
+// variable is passed (a Secret's value as a stand-in). Prints "<service>\t<file>\t<NAME=value ...>" per config.
+if (cmd === 'extract-configs') {
+  const outDir = process.argv[3];
+  mkdirSync(outDir, { recursive: true });
+  const workloads = (docs) => docs.filter((d) => ['Deployment', 'DaemonSet', 'StatefulSet'].includes(d.kind));
+  for (const file of process.argv.slice(4)) {
+    const docs = loadDocs(file);
+    const scenario = basename(file).replace(/\.ya?ml$/, '');
+    for (const [service, docOf] of Object.entries(CONFIG_DOCS)) {
+      for (const d of docs) {
+        const text = docOf(d);
+        if (text === null) continue;
+        const name = `${scenario}-${service}-${d.metadata.name}`;
+        const pod = workloads(docs).map((w) => w.spec.template.spec).find((s) => (s.volumes ?? []).some(
+          (v) => v.configMap?.name === d.metadata.name || v.secret?.secretName === d.metadata.name));
+        const container = pod?.containers?.[0];
+        const mounts = (container?.volumeMounts ?? []).map((m) => ({ ...m, volume: pod.volumes.find((v) => v.name === m.name) }));
+        const standIn = (path) => {
+          const m = mounts.find((x) => path.startsWith(x.mountPath + '/'));
+          if (!m || (!m.volume?.configMap && !m.volume?.secret)) return null;
+          const rel = path.slice(m.mountPath.length + 1);
+          const local = join(outDir, 'mounts', name, m.mountPath, rel);
+          mkdirSync(join(local, '..'), { recursive: true });
+          let content = 'stand-in-for-a-secret-the-operator-provides-0123'; // 48 characters
+          if (m.volume.configMap) {
+            const cm = docs.find((x) => x.kind === 'ConfigMap' && x.metadata.name === m.volume.configMap.name);
+            const key = (m.volume.configMap.items ?? []).find((i) => i.path === rel)?.key ?? rel;
+            content = cm?.data?.[key] ?? '';
+          }
+          writeFileSync(local, content);
+          return local;
+        };
+        const walk = (v) => {
+          if (typeof v === 'string') return v.startsWith('/') ? (standIn(v) ?? v) : v;
+          if (Array.isArray(v)) return v.map(walk);
+          if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+          return v;
+        };
+        const target = join(outDir, `${name}.yaml`);
+        writeFileSync(target, yaml.dump(walk(yaml.load(text))));
+        const env = (container?.env ?? []).filter((e) => /^[A-Z_][A-Z0-9_]*$/.test(e.name) && !e.name.endsWith('JAVA_OPTS'))
+          .map((e) => `${e.name}=${e.value ?? 'stand-in'}`);
+        console.log(`${service}\t${target}\t${env.join(' ')}`);
+      }
+    }
+  }
+  process.exit(0);
+}
+
+// The correlator's state directory (correlation.state_dir; Kafka Streams' RocksDB) lies on a writable volume of
+// the pod that runs it (the root filesystem is read-only): the query API when it correlates in-process, and the
+// correlator Deployment.
+if (cmd === 'state-wiring') {
+  let seen = 0;
+  for (const file of process.argv.slice(3)) {
+    const docs = loadDocs(file);
+    for (const [service, docOf] of Object.entries(CONFIG_DOCS)) {
+      if (service !== 'query-api' && service !== 'correlator') continue;
+      for (const d of docs) {
+        const text = docOf(d);
+        if (text === null) continue;
+        const config = yaml.load(text) ?? {};
+        if (service === 'query-api' && config.correlation?.enabled === false) continue;
+        seen++;
+        const dir = config.correlation?.state_dir;
+        const name = `${service} in ${basename(file)}: correlation.state_dir ${dir}`;
+        const pod = docs.filter((w) => ['Deployment', 'StatefulSet'].includes(w.kind)).map((w) => w.spec.template.spec)
+          .find((sp) => (sp.volumes ?? []).some((v) => v.configMap?.name === d.metadata.name || v.secret?.secretName === d.metadata.name));
+        if (!dir || !dir.startsWith('/')) { fail(`${name}: not an absolute path set by the chart`); continue; }
+        if (!pod) { fail(`${name}: no workload mounts ${d.kind}/${d.metadata.name}`); continue; }
+        const mount = (pod.containers[0].volumeMounts ?? []).filter((m) => dir === m.mountPath || dir.startsWith(m.mountPath + '/'))
+          .sort((a, b) => b.mountPath.length - a.mountPath.length)[0];
+        const volume = mount && pod.volumes.find((v) => v.name === mount.name);
+        if (!mount || mount.readOnly || !(volume?.emptyDir || volume?.persistentVolumeClaim)) {
+          fail(`${name}: not on a writable emptyDir or persistentVolumeClaim mount of the pod (read-only root filesystem)`);
+        } else ok(`${name}: on the writable volume ${mount.name} (${volume.emptyDir ? 'emptyDir' : 'persistentVolumeClaim'})`);
+      }
+    }
+  }
+  if (seen === 0) fail(`state-wiring: no correlating config found in ${process.argv.slice(3).join(' ')}`);
   process.exit(failures);
 }
 
@@ -427,5 +516,5 @@ if (cmd === 'formats') {
   process.exit(failures);
 }
 
-console.error('usage: validate.mjs manifests LABEL FILE... | formats CHART MESHDIR | istio-mesh DIR | config-schema query-api|redactor|collector FILE... | query-api-wiring FILE... | collector-wiring FILE... | consul-formats CRD HCL');
+console.error('usage: validate.mjs manifests LABEL FILE... | extract-configs OUTDIR FILE... | state-wiring FILE... | formats CHART MESHDIR | istio-mesh DIR | config-schema query-api|redactor|collector FILE... | query-api-wiring FILE... | collector-wiring FILE... | consul-formats CRD HCL');
 process.exit(2);

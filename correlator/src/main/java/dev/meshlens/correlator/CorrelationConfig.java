@@ -21,7 +21,6 @@ public final class CorrelationConfig {
     public static final Duration DEFAULT_QUIET_TIME = QUIET_TIME.defaultValue();
     public static final Duration DEFAULT_RESOLVE_AFTER = RESOLVE_AFTER.defaultValue();
     public static final Duration DEFAULT_RESOLVED_RETENTION = RESOLVED_RETENTION.defaultValue();
-    public static final String DEFAULT_APPLICATION_ID = APPLICATION_ID.defaultValue();
     public static final String DEFAULT_INPUT_PATTERN = EVENTS_TOPIC_PATTERN.defaultValue();
     public static final String DEFAULT_FINDINGS_TOPIC = FINDINGS_TOPIC.defaultValue();
     /** Internal topic holding trust bundles and certificate inventories (read back as a global store). */
@@ -34,7 +33,7 @@ public final class CorrelationConfig {
 
     private final Settings settings;
     private final String bootstrapServers;
-    private final String applicationId;
+    private final KafkaNames names;
     private final Duration window;
     private final Duration grace;
     private final Duration statsInterval;
@@ -61,7 +60,7 @@ public final class CorrelationConfig {
             throw new IllegalArgumentException(
                     "Missing required configuration " + BOOTSTRAP_SERVERS.name() + " which has no default value");
         }
-        this.applicationId = settings.get(APPLICATION_ID);
+        this.names = KafkaNames.of(settings);
         this.window = settings.get(WINDOW);
         this.grace = settings.get(GRACE);
         this.statsInterval = settings.get(STATS_INTERVAL);
@@ -115,8 +114,14 @@ public final class CorrelationConfig {
         return bootstrapServers;
     }
 
+    /** The Kafka Streams application id ({@link KafkaNames#applicationId()}). */
     public String applicationId() {
-        return applicationId;
+        return names.applicationId();
+    }
+
+    /** The Kafka names derived from {@code kafka.group_id} (ids, prefixes, topics). */
+    public KafkaNames names() {
+        return names;
     }
 
     public Duration window() {
@@ -162,12 +167,12 @@ public final class CorrelationConfig {
 
     /** The internal inventory topic name. */
     public String inventoryTopic() {
-        return applicationId + INVENTORY_TOPIC_SUFFIX;
+        return names.inventoryTopic();
     }
 
     /** The internal loop topic name. */
     public String loopTopic() {
-        return applicationId + LOOP_TOPIC_SUFFIX;
+        return names.loopTopic();
     }
 
     /** How long an unpaired half waits before it becomes a one-sided finding. */

@@ -93,6 +93,7 @@ public final class CorrelationService implements AutoCloseable {
         Map<String, Object> shown = new TreeMap<>();
         props.forEach((k, v) -> shown.put(k.toString(), v));
         LOG.info("correlation starting: {} streams={}", config, shown);
+        StateDirectory.requireWritable(config.stateDir());
         partitions = createTopics();
         streams = new KafkaStreams(topology(), props);
         if (registry != null) {

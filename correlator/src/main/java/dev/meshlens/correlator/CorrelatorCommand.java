@@ -4,7 +4,10 @@ import dev.meshlens.cli.Cli;
 import dev.meshlens.cli.MeshlensVersion;
 import dev.meshlens.cli.ServiceOptions;
 import dev.meshlens.config.ConfigException;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import dev.meshlens.meters.ServiceMeters;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -70,12 +73,28 @@ public final class CorrelatorCommand implements Callable<Integer> {
             return 0;
         }
         CountDownLatch latch = stop != null ? stop : new CountDownLatch(1);
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        ServiceMeters.bindTo(registry);
         CorrelationService service;
         try {
-            service = new CorrelationService(cfg, new SimpleMeterRegistry()).start();
+            service = new CorrelationService(cfg, registry).start();
         } catch (RuntimeException e) {
             err.println("correlator: cannot start: " + e);
             return 1;
+        }
+        HealthEndpoint http = null;
+        int port = cfg.settings().get(CorrelatorKeys.METRICS_PORT);
+        if (port >= 0) {
+            try {
+                CorrelationService running = service;
+                http = HealthEndpoint.start(port, registry, running::isRunning);
+                out.println("correlator: metrics and health on http://0.0.0.0:" + http.port() + "/metrics");
+            } catch (IOException e) {
+                service.close();
+                err.println("correlator: cannot listen on " + CorrelatorKeys.METRICS_PORT.name() + " " + port + ": "
+                        + e.getMessage());
+                return 2;
+            }
         }
         out.println("correlator: running as " + cfg.applicationId() + " on " + cfg.bootstrapServers() + ", findings to "
                 + cfg.findingsTopic());
@@ -87,6 +106,9 @@ public final class CorrelatorCommand implements Callable<Integer> {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            if (http != null) {
+                http.close();
+            }
             service.close();
         }
         return 0;

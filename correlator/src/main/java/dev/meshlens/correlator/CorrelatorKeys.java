@@ -7,6 +7,7 @@ import dev.meshlens.config.Problem;
 import dev.meshlens.config.Settings;
 import dev.meshlens.config.Validators;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -25,6 +26,16 @@ public final class CorrelatorKeys {
             .required()
             .validate(Validators.notBlank())
             .doc("Kafka bootstrap servers, host:port[,host:port]");
+    /*
+     * The stem of every Kafka name of the shared side (KafkaNames derives them): one prefix ACL on it covers the
+     * query API and the correlator, whether the correlator runs inside the query API or alone.
+     */
+    public static final Key<String> GROUP_ID = Key.string("kafka.group_id")
+            .defaultValue("meshlens-query-api")
+            .validate(Validators.notBlank())
+            .doc("consumer group of the ingest loops, and the stem of the other Kafka names of the query API and the"
+                    + " correlator: `<group>-findings` (findings ingest), `<group>-correlator` (the correlator's"
+                    + " application id unless correlation.application_id is set); docs/production.md lists the ACLs");
     public static final Key<ClientProperties> KAFKA_PROPERTIES =
             Key.properties("kafka.properties").doc("extra Kafka client properties (security.protocol, sasl.*, ssl.*)");
     public static final Key<String> EVENTS_TOPIC_PATTERN = Key.string("kafka.events_topic_pattern")
@@ -37,10 +48,12 @@ public final class CorrelatorKeys {
             .doc("topic the correlator writes findings to (key = finding id)");
 
     public static final Key<String> APPLICATION_ID = Key.string("correlation.application_id")
-            .defaultValue("meshlens-correlator")
+            .defaultDoc("<kafka.group_id>-correlator")
             .validate(Validators.notBlank())
             .alias(OLD + "application-id")
-            .doc("Kafka Streams application id (consumer group, prefix of internal topics)");
+            .doc("Kafka Streams application id: its consumer group, the prefix of its internal topics and of its"
+                    + " transactional ids (exactly-once). Set it only to keep the state of an older release"
+                    + " (`meshlens-correlator`)");
     public static final Key<Duration> WINDOW = Key.duration("correlation.window")
             .defaultValue(Duration.ofSeconds(5))
             .validate(Validators.positive())
@@ -87,6 +100,7 @@ public final class CorrelatorKeys {
     /** The keys the query API takes over as they are (it adds its own around them). */
     public static final List<Key<?>> KEYS = List.of(
             BOOTSTRAP_SERVERS,
+            GROUP_ID,
             KAFKA_PROPERTIES,
             EVENTS_TOPIC_PATTERN,
             FINDINGS_TOPIC,
@@ -99,10 +113,25 @@ public final class CorrelatorKeys {
             RESOLVED_RETENTION,
             STATE_DIR);
 
+    /** Only the standalone correlator's: inside the query API, its HTTP port serves the same. */
+    public static final Key<Integer> METRICS_PORT = Key.integer("metrics.port")
+            .defaultValue(-1)
+            .validate(Validators.range(-1, 65535))
+            .doc("port of /metrics (Prometheus), /healthz and /readyz (ready while the streams run) on all interfaces;"
+                    + " -1 = off, 0 = any free port");
+
     /** The standalone correlator's table. */
     public static final ConfigDef DEF = ConfigDef.of(
-                    "correlator", "The correlator as a service of its own (./meshlens correlator --config FILE).", KEYS)
+                    "correlator",
+                    "The correlator as a service of its own (./meshlens correlator --config FILE).",
+                    standaloneKeys())
             .check(CorrelatorKeys::graceNotNegative);
+
+    private static List<Key<?>> standaloneKeys() {
+        List<Key<?>> k = new ArrayList<>(KEYS);
+        k.add(METRICS_PORT);
+        return List.copyOf(k);
+    }
 
     /** Rules over correlator keys (the query API's table runs it too). */
     public static void graceNotNegative(Settings s, List<Problem> problems) {

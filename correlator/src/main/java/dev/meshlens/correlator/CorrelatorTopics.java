@@ -13,6 +13,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
@@ -42,11 +43,16 @@ final class CorrelatorTopics {
                         TopicConfig.RETENTION_MS_CONFIG,
                         Long.toString(Duration.ofDays(1).toMillis())));
         long deadline = System.nanoTime() + max.toNanos();
+        List<String> notAllowed = new ArrayList<>();
         for (NewTopic t : List.of(inventory, findings, loop)) {
             try {
                 admin.createTopics(List.of(t)).all().get(remainingMs(deadline, max), TimeUnit.MILLISECONDS);
             } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof TopicExistsException)) {
+                if (e.getCause() instanceof TopicAuthorizationException) {
+                    // without CREATE the broker refuses even a topic that exists: an operator who pre-created the
+                    // topics need not grant it (docs/production.md, "Kafka ACLs")
+                    notAllowed.add(t.name());
+                } else if (!(e.getCause() instanceof TopicExistsException)) {
                     throw new IllegalStateException(
                             "could not create topic " + t.name() + ": " + e.getCause(), e.getCause());
                 }
@@ -54,7 +60,17 @@ final class CorrelatorTopics {
                 throw new IllegalStateException("Kafka did not create topic " + t.name() + " within " + max, e);
             }
         }
-        awaitVisible(admin, List.of(inventory.name(), findings.name(), loop.name()), deadline, max);
+        try {
+            awaitVisible(admin, List.of(inventory.name(), findings.name(), loop.name()), deadline, max);
+        } catch (IllegalStateException e) {
+            if (notAllowed.isEmpty()) {
+                throw e;
+            }
+            throw new IllegalStateException(
+                    "not allowed to create topics " + notAllowed + " and they do not all exist (" + e.getMessage()
+                            + "): pre-create them or grant CREATE on them (docs/production.md, \"Kafka ACLs\")",
+                    e);
+        }
     }
 
     /**

@@ -2,17 +2,10 @@ package dev.meshlens.launcher;
 
 import dev.meshlens.cli.Cli;
 import dev.meshlens.cli.MeshlensVersion;
-import dev.meshlens.collector.cli.CollectorCommand;
-import dev.meshlens.collector.cli.ExplainCommand;
-import dev.meshlens.correlator.CorrelatorCommand;
+import dev.meshlens.dist.ServiceMain;
 import dev.meshlens.launcher.config.ConfigSchemaCommand;
 import dev.meshlens.launcher.demo.DemoCommand;
 import dev.meshlens.localstack.LocalStackCommand;
-import dev.meshlens.query.cli.QueryApiCommand;
-import dev.meshlens.query.fix.FixCommand;
-import dev.meshlens.query.trust.WhatIfCommand;
-import dev.meshlens.redactor.cli.RedactCommand;
-import dev.meshlens.redactor.cli.RedactorStageCommand;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +17,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * The single entry point behind {@code ./meshlens}. Each subcommand lives in its own module as a picocli
- * {@code @Command}; the {@code subcommands} list below is the one table of commands (help lists them in this
+ * {@code @Command}; the services and their operator commands are the image's list ({@link ServiceMain#COMMANDS}),
+ * and with the {@code subcommands} below (what only a developer machine runs) they are the one table of commands (help lists them in this
  * order, shell completion is generated from it, and {@code ./meshlens}'s case list is checked against it), and a
  * missing one is a compile error, not a run-time surprise. The subcommands and their {@code --json} outputs stay
  * owned (and tested) by their modules.
@@ -37,15 +31,7 @@ import picocli.CommandLine.Spec;
                 + " --help.",
         subcommands = {
             DemoCommand.class,
-            ExplainCommand.class,
-            RedactCommand.class,
-            CollectorCommand.class,
-            RedactorStageCommand.class,
-            QueryApiCommand.class,
-            CorrelatorCommand.class,
             ConfigSchemaCommand.class,
-            WhatIfCommand.class,
-            FixCommand.class,
             LocalStackCommand.class,
             CompletionCommand.class,
             VersionCommand.class,
@@ -87,7 +73,9 @@ public final class Main implements Callable<Integer> {
 
     /** Every command, configured the one way (a fresh instance each time: commands hold their parsed options). */
     static CommandLine commandLine(PrintStream out, PrintStream err) {
-        return Cli.configure(new CommandLine(new Main()), out, err);
+        CommandLine cl = new CommandLine(new Main());
+        ServiceMain.COMMANDS.forEach(cl::addSubcommand);
+        return Cli.configure(cl, out, err);
     }
 
     /** The commands {@code ./meshlens} hands to this class: all but those the script answers itself. */

@@ -77,7 +77,7 @@ class MainTest {
     @Test
     void unknownCommandIsAUsageError() {
         String err = stderrOf(() -> assertEquals(2, Main.run("frobnicate")));
-        assertTrue(err.contains("meshlens: unknown command 'frobnicate'. Commands: demo, explain,"), err);
+        assertTrue(err.contains("meshlens: unknown command 'frobnicate'. Commands: demo, config-schema,"), err);
     }
 
     @Test

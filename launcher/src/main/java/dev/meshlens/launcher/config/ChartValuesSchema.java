@@ -19,8 +19,8 @@ import java.util.Map;
 final class ChartValuesSchema {
     static final String PATH = "deploy/helm/meshlens/values.schema.json";
     /** Chart component → the service whose configuration its extraConfig extends. */
-    static final Map<String, String> COMPONENTS =
-            Map.of("collector", "collector", "redactor", "redactor", "queryApi", "query-api");
+    static final Map<String, String> COMPONENTS = Map.of(
+            "collector", "collector", "redactor", "redactor", "queryApi", "query-api", "correlator", "correlator");
 
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -6,6 +6,7 @@ import dev.meshlens.config.Key;
 import dev.meshlens.config.Problem;
 import dev.meshlens.config.Settings;
 import dev.meshlens.correlator.CorrelationConfig;
+import dev.meshlens.correlator.KafkaNames;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -61,7 +62,11 @@ public final class QueryApiConfig {
         return new QueryApiConfig(settings.with(key, value));
     }
 
-    /** The correlator's configuration: the same settings, read through the correlator's keys. */
+    /** The Kafka names of the ingest loops and the correlator, derived from {@code kafka.group_id}. */
+    public KafkaNames kafkaNames() {
+        return KafkaNames.of(settings);
+    }
+
     /**
      * The correlator's configuration inside the query API. Its main consumer re-reads the topic pattern every
      * {@code kafka.metadata_max_age} like ingest does (its own default is 5 minutes: a new mesh would be indexed but not

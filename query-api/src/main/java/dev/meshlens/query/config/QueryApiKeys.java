@@ -24,8 +24,9 @@ import java.util.Set;
 public final class QueryApiKeys {
     private QueryApiKeys() {}
 
-    public static final Key<String> GROUP_ID =
-            Key.string("kafka.group_id").defaultValue("meshlens-query-api").doc("consumer group of the ingest loops");
+    /** The correlator's key: the stem of every Kafka name of the shared side ({@link dev.meshlens.correlator.KafkaNames}). */
+    public static final Key<String> GROUP_ID = CorrelatorKeys.GROUP_ID;
+
     public static final Key<String> DEAD_LETTER_TOPIC = Key.string("kafka.dead_letter_topic")
             .defaultValue("meshlens.deadletter.ingest")
             .doc("topic for records that can never be indexed (reason in headers)");

@@ -142,7 +142,7 @@ public final class IngestService implements AutoCloseable {
                 .build()
                 .start();
         findings = IngestLoop.builder("findings", new FindingConverter(store.names(), clock), writer)
-                .group(bootstrap, group + "-findings", consumerProperties(instance, "findings"))
+                .group(bootstrap, config.kafkaNames().findingsGroup(), consumerProperties(instance, "findings"))
                 .topic(config.get(CorrelatorKeys.FINDINGS_TOPIC))
                 .metadataMaxAge(metaAge)
                 .deadLetters(dlq)

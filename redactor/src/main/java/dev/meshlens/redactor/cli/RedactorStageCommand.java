@@ -162,6 +162,15 @@ public final class RedactorStageCommand implements Callable<Integer> {
                 os.write(body);
             }
         });
+        // /readyz too: the Helm chart's readiness probe asks it (the stage serves once its config and policy loaded)
+        server.createContext("/readyz", ex -> {
+            byte[] body = "{\"status\":\"UP\"}".getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().add("Content-Type", "application/json");
+            ex.sendResponseHeaders(200, body.length);
+            try (OutputStream os = ex.getResponseBody()) {
+                os.write(body);
+            }
+        });
         server.createContext("/healthz", ex -> {
             byte[] body = "{\"status\":\"UP\"}".getBytes(StandardCharsets.UTF_8);
             ex.getResponseHeaders().add("Content-Type", "application/json");
