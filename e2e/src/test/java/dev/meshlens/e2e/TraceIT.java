@@ -118,11 +118,10 @@ class TraceIT {
         return "http://127.0.0.1:" + receiver.getAddress().getPort() + "/v1/traces";
     }
 
-    /** The properties OTEL_TRACES_EXPORTER=otlp, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT=... would set. */
+    /** The properties OTEL_TRACES_EXPORTER=otlp, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT=... would set (OTLP/HTTP by default). */
     private static Map<String, String> exportTo(String endpoint) {
         return Map.of(
                 "otel.traces.exporter", "otlp",
-                "otel.exporter.otlp.traces.protocol", "http/protobuf",
                 "otel.exporter.otlp.traces.endpoint", endpoint,
                 "otel.bsp.schedule.delay", "100");
     }

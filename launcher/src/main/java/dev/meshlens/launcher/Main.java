@@ -128,6 +128,9 @@ public final class Main {
             return 2;
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        if (!LogSetup.apply(args[0], System.getenv(), System.err)) {
+            return 2;
+        }
         try {
             return cmd.run().applyAsInt(rest);
         } catch (RuntimeException e) {

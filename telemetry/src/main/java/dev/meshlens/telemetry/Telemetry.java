@@ -23,10 +23,15 @@ import java.util.Objects;
  */
 public final class Telemetry {
 
-    /** Defaults below system properties and environment variables (autoconfigure's precedence). */
+    /**
+     * Defaults below system properties and environment variables (autoconfigure's precedence). OTLP goes over
+     * HTTP/protobuf (port 4318): the Java SDK's own default is gRPC, whose sender (OkHttp) meshlens does not
+     * ship; the JDK's HTTP client sends OTLP/HTTP without another dependency.
+     */
     static Map<String, String> defaults(String serviceName) {
         return Map.of(
                 "otel.service.name", serviceName,
+                "otel.exporter.otlp.protocol", "http/protobuf",
                 "otel.traces.exporter", "none",
                 "otel.metrics.exporter", "none",
                 "otel.logs.exporter", "none");

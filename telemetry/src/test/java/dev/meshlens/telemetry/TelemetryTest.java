@@ -30,9 +30,9 @@ class TelemetryTest {
         try (OpenTelemetrySdk sdk = Telemetry.start(
                 "meshlens-test",
                 Map.of(
-                        "otel.traces.exporter", "otlp",
-                        "otel.exporter.otlp.protocol", "http/protobuf",
+                        "otel.traces.exporter", "otlp", // what OTEL_TRACES_EXPORTER=otlp sets
                         "otel.exporter.otlp.endpoint", "http://127.0.0.1:9"))) {
+            // OTLP/HTTP without naming the protocol: the JDK sender is the one meshlens ships
             assertTrue(
                     sdk.getSdkTracerProvider().toString().contains("OtlpHttpSpanExporter"),
                     sdk.getSdkTracerProvider().toString());
