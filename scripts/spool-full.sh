@@ -78,7 +78,7 @@ pids+=($!)
 for _ in $(seq 1 120); do [ -n "$(readyz)" ] && break; sleep 0.5; done
 
 echo "== writing $LINES lines at $RATE/s"
-"$JAVA" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$CP" scripts/SpoolFull.java generate "$WORK/logs/istio-proxy.log" "$LINES" "$RATE" &
+"$JAVA" -Dmeshlens.log.level=warn -cp "$CP" scripts/SpoolFull.java generate "$WORK/logs/istio-proxy.log" "$LINES" "$RATE" &
 gen=$!
 pids+=($gen)
 t0=$SECONDS
@@ -118,7 +118,7 @@ for _ in $(seq 1 600); do
 done
 echo "   $(readyz)"
 
-published="$("$JAVA" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$CP" scripts/SpoolFull.java count-topic "127.0.0.1:$KAFKA_PORT" meshlens.events.spool-full)"
+published="$("$JAVA" -Dmeshlens.log.level=warn -cp "$CP" scripts/SpoolFull.java count-topic "127.0.0.1:$KAFKA_PORT" meshlens.events.spool-full)"
 records="${published% *}"; distinct="${published#* }"
 indexed=0
 for _ in $(seq 1 180); do

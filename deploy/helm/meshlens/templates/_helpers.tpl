@@ -274,3 +274,15 @@ readinessProbe:
 {{- int64 . -}}
 {{- end -}}
 {{- end -}}
+
+{{/*
+Log format and OpenTelemetry variables of every component's container (values: telemetry).
+*/}}
+{{- define "meshlens.telemetryEnv" -}}
+- name: MESHLENS_LOG_FORMAT
+  value: {{ .Values.telemetry.logFormat | quote }}
+{{- range $name, $value := .Values.telemetry.otelEnv }}
+- name: {{ $name }}
+  value: {{ $value | quote }}
+{{- end }}
+{{- end }}

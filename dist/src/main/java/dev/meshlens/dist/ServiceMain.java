@@ -58,7 +58,7 @@ public final class ServiceMain implements Callable<Integer> {
     static CommandLine commandLine(PrintStream out, PrintStream err) {
         CommandLine cl = new CommandLine(new ServiceMain());
         COMMANDS.forEach(cl::addSubcommand);
-        return Cli.configure(cl, out, err);
+        return LogSetup.applied(Cli.configure(cl, out, err));
     }
 
     /** No command: the list of commands, as a usage error. */

@@ -2,6 +2,7 @@ package dev.meshlens.launcher;
 
 import dev.meshlens.cli.Cli;
 import dev.meshlens.cli.MeshlensVersion;
+import dev.meshlens.dist.LogSetup;
 import dev.meshlens.dist.ServiceMain;
 import dev.meshlens.launcher.config.ConfigSchemaCommand;
 import dev.meshlens.launcher.demo.DemoCommand;
@@ -75,7 +76,7 @@ public final class Main implements Callable<Integer> {
     static CommandLine commandLine(PrintStream out, PrintStream err) {
         CommandLine cl = new CommandLine(new Main());
         ServiceMain.COMMANDS.forEach(cl::addSubcommand);
-        return Cli.configure(cl, out, err);
+        return LogSetup.applied(Cli.configure(cl, out, err));
     }
 
     /** The commands {@code ./meshlens} hands to this class: all but those the script answers itself. */

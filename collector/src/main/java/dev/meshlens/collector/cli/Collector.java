@@ -26,8 +26,10 @@ import dev.meshlens.events.MeshEvent;
 import dev.meshlens.events.MeshKind;
 import dev.meshlens.meters.ServiceMeters;
 import dev.meshlens.redactor.HashKey;
+import dev.meshlens.telemetry.Telemetry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -66,9 +68,21 @@ public final class Collector implements AutoCloseable {
     private ServiceMeters serviceMeters;
     private HttpServer http;
     private volatile boolean ready;
+    private OpenTelemetrySdk otel;
+    private final boolean ownsOtel;
 
     public Collector(CollectorConfig config) {
+        this(config, null);
+    }
+
+    /**
+     * @param otel the OpenTelemetry SDK to trace with (tests with an in-process receiver), or null for one
+     *     configured by the standard {@code OTEL_*} variables and closed with the collector
+     */
+    public Collector(CollectorConfig config, OpenTelemetrySdk otel) {
         this.config = config;
+        this.otel = otel;
+        this.ownsOtel = otel == null;
     }
 
     public PrometheusMeterRegistry registry() {
@@ -105,6 +119,9 @@ public final class Collector implements AutoCloseable {
                 : HashKey.of(config.get(HASH_KEY).reveal());
         String policy = config.get(POLICY_FILE);
         EventRedactor redactor = EventRedactor.engine(policy == null ? null : Path.of(policy), key, registry);
+        if (otel == null) {
+            otel = Telemetry.start("meshlens-collector");
+        }
         publisher = new KafkaPublisher(
                 new KafkaPublisher.Options(
                         config.get(BOOTSTRAP_SERVERS),
@@ -118,7 +135,8 @@ public final class Collector implements AutoCloseable {
                         (short) (int) config.get(REPLICATION_FACTOR),
                         config.get(KAFKA_PROPERTIES).forClientAsStrings(),
                         config.get(SPOOL_MIN_FREE_BYTES)),
-                metrics);
+                metrics,
+                otel);
         DeadLetters dl = new DeadLetters(Path.of(config.get(DEAD_LETTER_FILE)), config.get(DEAD_LETTER_MAX_BYTES));
         boolean successes = config.get(PUBLISH_SUCCESSES);
         Duration rollupEvery = config.get(SUCCESS_ROLLUP);
@@ -337,6 +355,9 @@ public final class Collector implements AutoCloseable {
         }
         if (http != null) {
             http.stop(0);
+        }
+        if (otel != null && ownsOtel) {
+            otel.close(); // exports the spans still queued
         }
     }
 }

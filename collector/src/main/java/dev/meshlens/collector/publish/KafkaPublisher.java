@@ -5,9 +5,10 @@ import dev.meshlens.events.Backoff;
 import dev.meshlens.events.CorrelationKeys;
 import dev.meshlens.events.EventCodec;
 import dev.meshlens.events.MeshEvent;
+import dev.meshlens.telemetry.KafkaTracing;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.StatusCode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -148,14 +149,21 @@ public final class KafkaPublisher implements EventPublisher {
     private boolean backlogInFlight;
 
     private final Thread drainer;
+    private final KafkaTracing tracing;
     private final KafkaClientMetrics producerMetrics;
 
     public KafkaPublisher(Options options, CollectorMetrics metrics) throws IOException {
+        this(options, metrics, OpenTelemetry.noop());
+    }
+
+    /** @param otel makes a send span per published event, whose context travels in the record's headers */
+    public KafkaPublisher(Options options, CollectorMetrics metrics, OpenTelemetry otel) throws IOException {
         this(
                 options,
                 metrics,
                 new KafkaProducer<>(producerProps(options), new StringSerializer(), new ByteArraySerializer()),
-                null);
+                null,
+                otel);
         if (options.createTopic()) {
             createTopic();
         }
@@ -167,7 +175,18 @@ public final class KafkaPublisher implements EventPublisher {
      */
     KafkaPublisher(Options options, CollectorMetrics metrics, Producer<String, byte[]> producer, SpoolDisk disk)
             throws IOException {
+        this(options, metrics, producer, disk, OpenTelemetry.noop());
+    }
+
+    private KafkaPublisher(
+            Options options,
+            CollectorMetrics metrics,
+            Producer<String, byte[]> producer,
+            SpoolDisk disk,
+            OpenTelemetry otel)
+            throws IOException {
         this.options = options;
+        this.tracing = new KafkaTracing(otel, "dev.meshlens.collector");
         this.metrics = metrics;
         this.inFlight = new Semaphore(options.maxInFlight());
         this.spool = new DiskSpool(
@@ -266,8 +285,8 @@ public final class KafkaPublisher implements EventPublisher {
         long t0 = System.nanoTime();
         String key = CorrelationKeys.joinKey(event);
         byte[] value = EventCodec.get().encodeBytes(event);
-        Span span = Tracing.startPublishSpan(options.topic());
-        String traceparent = Tracing.traceparent(span);
+        Span span = tracing.startSend(options.topic());
+        String traceparent = tracing.traceparent(span);
         DiskSpool.Record rec = new DiskSpool.Record(key, value, traceparent);
         CompletableFuture<Void> done = new CompletableFuture<>();
         if (spooling) {
@@ -284,20 +303,18 @@ public final class KafkaPublisher implements EventPublisher {
                 inFlight.release();
                 if (ex == null) {
                     metrics.publishLatency().record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
-                    span.end();
+                    KafkaTracing.sent(span, md);
                     resolve(seq, null, null);
                     done.complete(null);
                 } else {
-                    span.setStatus(StatusCode.ERROR, ex.toString());
-                    span.end();
+                    KafkaTracing.failed(span, ex);
                     enterSpooling(ex);
                     resolve(seq, rec, done); // on the producer's I/O thread: queue only, the drainer writes
                 }
             });
         } catch (RuntimeException e) {
             inFlight.release();
-            span.setStatus(StatusCode.ERROR, e.toString());
-            span.end();
+            KafkaTracing.failed(span, e);
             enterSpooling(e);
             resolve(seq, rec, done);
             flushBacklog();
@@ -432,7 +449,7 @@ public final class KafkaPublisher implements EventPublisher {
     private ProducerRecord<String, byte[]> record(DiskSpool.Record r) {
         ProducerRecord<String, byte[]> pr = new ProducerRecord<>(options.topic(), r.key(), r.value());
         if (r.traceparent() != null) {
-            pr.headers().add(Tracing.TRACEPARENT, r.traceparent().getBytes(StandardCharsets.US_ASCII));
+            pr.headers().add(KafkaTracing.TRACEPARENT, r.traceparent().getBytes(StandardCharsets.US_ASCII));
         }
         return pr;
     }

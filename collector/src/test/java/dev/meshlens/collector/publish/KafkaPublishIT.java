@@ -17,6 +17,8 @@ import dev.meshlens.events.MeshEvent;
 import dev.meshlens.events.MeshKind;
 import dev.meshlens.localstack.kafka.LocalKafka;
 import dev.meshlens.redactor.HashKey;
+import dev.meshlens.telemetry.Telemetry;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -105,7 +107,8 @@ public class KafkaPublishIT {
         Path log = dir.resolve("logs/istio-proxy.log");
         Files.createDirectories(log.getParent());
         List<String> written = new ArrayList<>();
-        try (KafkaPublisher publisher = new KafkaPublisher(opts, metrics)) {
+        try (OpenTelemetrySdk otel = Telemetry.start("meshlens-collector-test");
+                KafkaPublisher publisher = new KafkaPublisher(opts, metrics, otel)) {
             LinePipeline pipeline = LinePipeline.builder(
                             new MeshOrigin("istio-east", MeshKind.ISTIO, "east"),
                             new EventOutlet(redactor, publisher, metrics))
@@ -176,7 +179,8 @@ public class KafkaPublishIT {
             assertEquals("istio-east", e.meshId());
             Header tp = r.headers().lastHeader("traceparent");
             assertNotNull(tp, "trace context header");
-            assertTrue(new String(tp.value(), StandardCharsets.US_ASCII).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]"));
+            assertTrue(
+                    new String(tp.value(), StandardCharsets.US_ASCII).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-0[0-3]"));
             assertNotNull(e.redaction(), "redaction block present");
         }
         long failures = got.stream()

@@ -6,6 +6,7 @@ import dev.meshlens.localstack.process.ChildJvm;
 import dev.meshlens.simulator.Envoy;
 import dev.meshlens.simulator.Fault;
 import dev.meshlens.simulator.LiveSimulator;
+import dev.meshlens.telemetry.log.LogFormat;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -227,6 +228,8 @@ public final class Demo implements AutoCloseable {
         ChildJvm child = ChildJvm.builder(name)
                 .jvmArg("-Xmx" + heap)
                 .systemProperty("meshlens.home", System.getProperty("meshlens.home", "."))
+                // the demo's children log for a person reading .meshlens/demo/logs, whatever MESHLENS_LOG_FORMAT says
+                .systemProperty(LogFormat.PROPERTY, LogFormat.TEXT.wire())
                 .classpath(System.getProperty(CLASSPATH_PROPERTY, System.getProperty("java.class.path")))
                 .mainClass("dev.meshlens.launcher.Main")
                 .arg(command)

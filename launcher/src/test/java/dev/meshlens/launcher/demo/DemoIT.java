@@ -242,4 +242,25 @@ class DemoIT {
         }
         throw new AssertionError("no open " + category + " finding for server " + serverService + " in " + items);
     }
+
+    /** The demo's child services log plain text for a person, without escape codes (never JSON lines). */
+    @Test
+    void childLogsArePlainTextWithoutEscapeCodes() throws Exception {
+        Demo demo = RunningDemo.get();
+        List<Path> logs;
+        try (var files = Files.list(demo.dir().resolve("logs"))) {
+            logs = files.filter(f -> f.toString().endsWith(".log")).toList();
+        }
+        assertFalse(logs.isEmpty(), "the children's log files");
+        for (Path log : logs) {
+            String text = Files.readString(log);
+            assertFalse(text.contains("\u001b"), () -> log + " holds an escape code");
+            assertTrue(
+                    text.contains(" [INFO] ") || text.contains(" [WARN] "),
+                    () -> log + " in the text format:\n" + text);
+            for (String line : text.split("\n")) {
+                assertFalse(line.startsWith("{\"timestamp\""), () -> log + " holds a JSON log line: " + line);
+            }
+        }
+    }
 }

@@ -21,14 +21,10 @@ import dev.meshlens.query.trust.ContradictionWriter;
 import dev.meshlens.query.trust.TrustReader;
 import dev.meshlens.query.trust.TrustService;
 import dev.meshlens.query.trust.TrustSettings;
+import dev.meshlens.telemetry.Telemetry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
-import io.opentelemetry.api.common.Attributes;
-import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
-import io.opentelemetry.context.propagation.ContextPropagators;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
-import io.opentelemetry.sdk.resources.Resource;
-import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.Label;
@@ -187,15 +183,8 @@ public final class QueryApiCommand implements Callable<Integer> {
     public static Running start(QueryApiConfig c) throws Exception {
         Running r = new Running();
         try {
-            OpenTelemetrySdk otel = OpenTelemetrySdk.builder()
-                    .setTracerProvider(SdkTracerProvider.builder()
-                            .setResource(Resource.getDefault()
-                                    .merge(Resource.create(Attributes.of(
-                                            io.opentelemetry.api.common.AttributeKey.stringKey("service.name"),
-                                            c.get(QueryApiKeys.SERVICE_NAME)))))
-                            .build())
-                    .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
-                    .build();
+            // traces per the standard OTEL_* variables; service.name from the config unless OTEL_SERVICE_NAME is set
+            OpenTelemetrySdk otel = Telemetry.start(c.get(QueryApiKeys.SERVICE_NAME));
             r.closeables.add(otel);
             return start(c, MeshlensMetrics.prometheus(), otel, Clock.systemUTC(), r);
         } catch (Exception e) {

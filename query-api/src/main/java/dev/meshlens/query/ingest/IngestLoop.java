@@ -2,16 +2,12 @@ package dev.meshlens.query.ingest;
 
 import dev.meshlens.events.Backoff;
 import dev.meshlens.query.metrics.MeshlensMetrics;
+import dev.meshlens.telemetry.KafkaTracing;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
-import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
-import io.opentelemetry.api.trace.Tracer;
-import io.opentelemetry.context.Context;
-import io.opentelemetry.context.propagation.TextMapGetter;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -38,7 +34,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,8 +45,8 @@ import org.slf4j.LoggerFactory;
  * and the batch is retried with backoff; consumption resumes when the batch is acknowledged, so
  * nothing is lost and nothing is skipped. Document ids make every retry and replay idempotent.
  *
- * <p>Tracing: a record carrying a W3C {@code traceparent} header gets a consumer span that is a
- * child of the collector's span, ended when its batch is committed.
+ * <p>Tracing: a record carrying a W3C {@code traceparent} header gets a consumer ("process") span that
+ * is a child of the collector's send span, ended when its batch is committed.
  */
 public final class IngestLoop implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(IngestLoop.class);
@@ -88,8 +83,8 @@ public final class IngestLoop implements AutoCloseable {
     private final BulkWriter writer;
     private final DeadLetters deadLetters;
     private final MeshlensMetrics metrics;
-    private final Tracer tracer;
-    private final OpenTelemetry otel;
+    private final KafkaTracing tracing;
+    private final String groupId;
     private final Settings settings;
     private final boolean reportAssignment;
     private final int maxBatch;
@@ -125,8 +120,8 @@ public final class IngestLoop implements AutoCloseable {
         this.writer = b.writer;
         this.deadLetters = Objects.requireNonNull(b.deadLetters, "deadLetters");
         this.metrics = Objects.requireNonNull(b.metrics, "metrics");
-        this.otel = b.otel;
-        this.tracer = otel.getTracer("dev.meshlens.query.ingest");
+        this.tracing = new KafkaTracing(b.otel, "dev.meshlens.query.ingest");
+        this.groupId = b.groupId;
         this.settings = b.settings;
         this.reportAssignment = b.reportAssignment;
         this.maxBatch = b.maxBatch;
@@ -573,43 +568,10 @@ public final class IngestLoop implements AutoCloseable {
         }
     }
 
+    /** A process span continuing the collector's trace, or null for a record that carries none. */
     private Span startSpan(ConsumerRecord<byte[], byte[]> r) {
-        if (r.headers().lastHeader("traceparent") == null) {
-            return null;
-        }
-        Context parent = otel.getPropagators().getTextMapPropagator().extract(Context.root(), r, HEADERS);
-        if (!Span.fromContext(parent).getSpanContext().isValid()) {
-            return null;
-        }
-        return tracer.spanBuilder("meshlens.ingest " + r.topic())
-                .setParent(parent)
-                .setSpanKind(SpanKind.CONSUMER)
-                .setAttribute("messaging.system", "kafka")
-                .setAttribute("messaging.destination.name", r.topic())
-                .setAttribute("messaging.kafka.offset", r.offset())
-                .setAttribute("messaging.destination.partition.id", Integer.toString(r.partition()))
-                .startSpan();
+        return tracing.startProcess(r, groupId);
     }
-
-    private static final TextMapGetter<ConsumerRecord<byte[], byte[]>> HEADERS = new TextMapGetter<>() {
-        @Override
-        public Iterable<String> keys(ConsumerRecord<byte[], byte[]> carrier) {
-            List<String> keys = new ArrayList<>();
-            for (Header h : carrier.headers()) {
-                keys.add(h.key());
-            }
-            return keys;
-        }
-
-        @Override
-        public String get(ConsumerRecord<byte[], byte[]> carrier, String key) {
-            if (carrier == null) {
-                return null;
-            }
-            Header h = carrier.headers().lastHeader(key);
-            return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
-        }
-    };
 
     private static String safe(String type) {
         return type == null ? "unknown" : type.replaceAll("[^a-z0-9_]", "_");

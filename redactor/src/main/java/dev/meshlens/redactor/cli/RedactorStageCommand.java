@@ -11,8 +11,10 @@ import dev.meshlens.redactor.RedactionEngine;
 import dev.meshlens.redactor.RedactionPolicy;
 import dev.meshlens.redactor.stage.RedactorStage;
 import dev.meshlens.redactor.stage.StageConfig;
+import dev.meshlens.telemetry.Telemetry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -113,13 +115,16 @@ public final class RedactorStageCommand implements Callable<Integer> {
             }
         }
         RedactorStage stage;
+        // traces per the standard OTEL_* variables (exported nowhere unless OTEL_TRACES_EXPORTER names one)
+        OpenTelemetrySdk otel = Telemetry.start("meshlens-redactor");
         try {
-            stage = new RedactorStage(cfg, engine, registry);
+            stage = new RedactorStage(cfg, engine, registry, otel);
         } catch (RuntimeException e) {
             err.println("redactor: cannot start: " + e);
             if (metrics != null) {
                 metrics.stop(0);
             }
+            otel.close();
             return 1;
         }
         final HttpServer server = metrics;
@@ -143,6 +148,7 @@ public final class RedactorStageCommand implements Callable<Integer> {
             return 1;
         } finally {
             stage.close();
+            otel.close();
             if (server != null) {
                 server.stop(0);
             }

@@ -6,12 +6,16 @@ import dev.meshlens.events.EventCodec;
 import dev.meshlens.events.EventDecodeException;
 import dev.meshlens.events.MeshEvent;
 import dev.meshlens.redactor.RedactionEngine;
+import dev.meshlens.telemetry.KafkaTracing;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,6 +64,7 @@ public final class RedactorStage implements AutoCloseable {
     public static final String HEADER_SOURCE_OFFSET = "meshlens.source.offset";
 
     private final StageConfig cfg;
+    private final KafkaTracing tracing;
     private final RedactionEngine engine;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final KafkaProducer<String, byte[]> producer;
@@ -81,6 +86,15 @@ public final class RedactorStage implements AutoCloseable {
     private final KafkaClientMetrics producerMetrics;
 
     public RedactorStage(StageConfig cfg, RedactionEngine engine, MeterRegistry registry) {
+        this(cfg, engine, registry, OpenTelemetry.noop());
+    }
+
+    /**
+     * @param otel traces each republished event: a process span continuing the trace of its input record (when
+     *     it carries one) and a send span whose context travels on in the output record's headers
+     */
+    public RedactorStage(StageConfig cfg, RedactionEngine engine, MeterRegistry registry, OpenTelemetry otel) {
+        this.tracing = new KafkaTracing(Objects.requireNonNull(otel, "otel"), "dev.meshlens.redactor.stage");
         this.cfg = Objects.requireNonNull(cfg, "cfg");
         this.engine = Objects.requireNonNull(engine, "engine");
         this.poll = cfg.get(StageConfig.POLL_TIMEOUT);
@@ -173,6 +187,7 @@ public final class RedactorStage implements AutoCloseable {
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         int ok = 0;
         int bad = 0;
+        List<Span> processing = new ArrayList<>();
         try {
             producer.beginTransaction();
             for (ConsumerRecord<byte[], byte[]> rec : records) {
@@ -205,15 +220,31 @@ public final class RedactorStage implements AutoCloseable {
                     continue;
                 }
                 MeshEvent red = engine.redact(e);
-                producer.send(new ProducerRecord<>(out, CorrelationKeys.joinKey(red), codec.encodeBytes(red)));
+                ProducerRecord<String, byte[]> pr =
+                        new ProducerRecord<>(out, CorrelationKeys.joinKey(red), codec.encodeBytes(red));
+                Span process = tracing.startProcess(rec, cfg.groupId());
+                if (process != null) {
+                    processing.add(process);
+                }
+                Span send = tracing.startSend(out, process);
+                tracing.inject(send, pr.headers());
+                producer.send(pr, (md, ex) -> {
+                    if (ex == null) {
+                        KafkaTracing.sent(send, md);
+                    } else {
+                        KafkaTracing.failed(send, ex);
+                    }
+                });
                 ok++;
             }
             producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
             producer.commitTransaction();
+            processing.forEach(Span::end);
         } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException fatal) {
             LOG.error("redactor stage cannot continue: {}", fatal.toString());
             throw fatal;
         } catch (KafkaException ex) {
+            processing.forEach(sp -> KafkaTracing.failed(sp, ex));
             LOG.warn("transaction aborted, batch will be retried: {}", ex.toString());
             try {
                 producer.abortTransaction();

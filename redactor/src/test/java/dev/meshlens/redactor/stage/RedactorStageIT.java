@@ -7,16 +7,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.meshlens.events.CorrelationKeys;
 import dev.meshlens.events.EventCodec;
+import dev.meshlens.events.FailureCategory;
 import dev.meshlens.events.MeshEvent;
 import dev.meshlens.redactor.Corpus;
 import dev.meshlens.redactor.RedactionEngine;
 import dev.meshlens.redactor.RedactionPolicy;
+import dev.meshlens.telemetry.Telemetry;
 import dev.meshlens.testkit.KafkaService;
 import dev.meshlens.testkit.RealServices;
+import dev.meshlens.testkit.TestEvents;
 import dev.meshlens.testkit.TestNames;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -225,6 +230,54 @@ class RedactorStageIT {
                                     .value(),
                             StandardCharsets.UTF_8));
         }
+    }
+
+    @Test
+    void aRepublishedEventContinuesTheTraceOfItsInputRecord() throws Exception {
+        Topics t = topics();
+        String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+        String upstreamSpan = "00f067aa0ba902b7";
+        MeshEvent e = TestEvents.clientFailure(t.mesh(), 1, FailureCategory.UNTRUSTED_ROOT, Instant.now());
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(kafka.producerProperties())) {
+            ProducerRecord<String, byte[]> r =
+                    new ProducerRecord<>(t.raw(), null, EventCodec.get().encodeBytes(e));
+            r.headers()
+                    .add(
+                            "traceparent",
+                            ("00-" + traceId + "-" + upstreamSpan + "-01").getBytes(StandardCharsets.US_ASCII));
+            producer.send(r).get();
+            // and one without trace context
+            producer.send(new ProducerRecord<>(
+                            t.raw(),
+                            null,
+                            EventCodec.get()
+                                    .encodeBytes(TestEvents.clientFailure(
+                                            t.mesh(), 2, FailureCategory.UNTRUSTED_ROOT, Instant.now()))))
+                    .get();
+        }
+        try (OpenTelemetrySdk otel = Telemetry.start("meshlens-redactor-it");
+                RedactorStage stage = new RedactorStage(
+                        config(t, 500), new RedactionEngine(RedactionPolicy.defaultPolicy(), null), null, otel)) {
+            drive(stage, 2);
+        }
+        List<ConsumerRecord<String, byte[]>> out = readAll(t.out(), 2);
+        assertEquals(2, out.size());
+        int continued = 0;
+        int started = 0;
+        for (ConsumerRecord<String, byte[]> r : out) {
+            Header tp = r.headers().lastHeader("traceparent");
+            assertNotNull(tp, "every republished event carries its send span's context");
+            String[] parts = new String(tp.value(), StandardCharsets.US_ASCII).split("-");
+            if (parts[1].equals(traceId)) {
+                continued++;
+                assertFalse(parts[2].equals(upstreamSpan), "the stage's own send span is the parent downstream");
+                assertEquals("01", parts[3], "the upstream sampling decision is kept");
+            } else {
+                started++; // the stage is where meshlens first sees this event: its trace starts here
+            }
+        }
+        assertEquals(1, continued, "the record with a trace context continues that trace");
+        assertEquals(1, started, "the record without one starts its own");
     }
 
     @Test
