@@ -172,15 +172,16 @@ elif [ -s "$CP_FILE" ] && [ -d launcher/target/classes ]; then
     [ -n "$service" ] || continue
     checked=$((checked + 1))
     # shellcheck disable=SC2086 # env_vars: NAME=value words, as the pod's env gives them
+    # through the image's entry point, as the pod runs it
     run "config: $service --check accepts $(basename "$file") (the pod's mounts and env stood in)" \
-      env $env_vars "$JAVA" -cp "launcher/target/classes:$(cat "$CP_FILE")" dev.meshlens.launcher.Main "$service" --config "$file" --check
+      env $env_vars "$JAVA" -cp "launcher/target/classes:$(cat "$CP_FILE")" dev.meshlens.dist.ServiceMain "$service" --config "$file" --check
   done <<< "$service_configs"
   [ "$checked" -ge 3 ] || fail "config: only $checked rendered service configs found for --check"
   # negative control: --check must refuse what the Java table does not know
   first_query="$(grep -m1 '^query-api' <<< "$service_configs" | cut -f2)"
   if [ -n "$first_query" ]; then
     { cat "$first_query"; printf 'htttp: {port: 1}\n'; } > "$TMP/neg-query-api-check.yaml"
-    run "controls: query-api --check refuses an unknown key (htttp)" bash -c "! '$JAVA' -cp 'launcher/target/classes:$(cat "$CP_FILE")' dev.meshlens.launcher.Main query-api --config '$TMP/neg-query-api-check.yaml' --check >/dev/null 2>&1"
+    run "controls: query-api --check refuses an unknown key (htttp)" bash -c "! '$JAVA' -cp 'launcher/target/classes:$(cat "$CP_FILE")' dev.meshlens.dist.ServiceMain query-api --config '$TMP/neg-query-api-check.yaml' --check >/dev/null 2>&1"
   fi
 else
   fail "config: no launcher build for the services' --check (run mvn -B -ntp package -DskipTests)"
@@ -210,8 +211,12 @@ run "image: the Jib profile (mvn -Pimage -pl dist -am package) builds a tar: ent
   grep -q "<id>image</id>" $f && grep -q "<artifactId>jib-maven-plugin</artifactId>" $f && grep -q "<goal>buildTar</goal>" $f \
     && grep -q "<user>10001:10001</user>" $f && grep -q "<arg>/opt/meshlens/bin/entrypoint.sh</arg>" $f \
     && grep -q "<includes>entrypoint.sh</includes>" $f'
-run "image: the image's entry point runs the commands the chart uses (collector, redactor, query-api)" bash -c '
-  for c in collector redactor query-api; do grep -q "\"$c\"" dist/src/main/java/dev/meshlens/dist/ServiceMain.java || { echo "ServiceMain has no $c"; exit 1; }; done'
+run "image: the image's entry point runs the commands the chart uses (collector, redactor, query-api, correlator)" bash -c "
+  cmds=\$(grep -ho 'args: \\[\"[a-z-]*\"' $CHART/templates/*.yaml | sed 's/.*\"\\(.*\\)\"/\\1/' | sort -u)
+  [ \$(echo \$cmds | wc -w) -ge 4 ] || { echo \"found only: \$cmds\"; exit 1; }
+  for c in \$cmds; do
+    '$JAVA' -cp 'launcher/target/classes:$(cat "$CP_FILE")' dev.meshlens.dist.ServiceMain \$c --help >/dev/null || { echo \"ServiceMain does not run \$c\"; exit 1; }
+  done"
 
 # ---------------------------------------------------------------------------------------------
 # on-call page (query-api/src/main/resources/webroot): syntax, and a headless Chromium run against
