@@ -2,9 +2,9 @@
 # Scale-out: the same mesh traffic through 1 and then 2 query-API instances (ingest + correlator inside, one
 # consumer group, one Streams application); reports ingest throughput, correlation lag and state-store size per
 # instance, and the load average before and after each run.
-#   query-api/bench/scaleout.sh [MESHES [SERVICES [SECONDS [RPS [BROKEN_SHARE [PARTITIONS [INSTANCES]]]]]]]
+#   query-api/bench/scaleout.sh [MESHES [SERVICES [SECONDS [RPS [BROKEN_SHARE [PARTITIONS [INSTANCES [GRACE]]]]]]]]
 #   defaults: 20 meshes x 500 services, 60 s of traffic, 1 request/s per call pair, 12% of the Istio-to-Consul pairs broken
-#   (3% of all requests fail), 6 partitions, instances "1,2"
+#   (3% of all requests fail), 6 partitions, instances "1,2", correlation.grace as configured by default
 # Uses the testkit's real services: a local Elasticsearch node (child JVM) and an in-JVM Kafka broker,
 # or external ones with MESHLENS_ES_URL / MESHLENS_KAFKA_BOOTSTRAP.
 set -euo pipefail

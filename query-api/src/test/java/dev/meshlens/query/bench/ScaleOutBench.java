@@ -61,7 +61,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public final class ScaleOutBench {
     static final Duration ROLLUP_INTERVAL = Duration.ofSeconds(10);
 
-    record Shape(int meshes, int services, int seconds, int rps, double brokenShare, int partitions) {
+    /** @param grace {@code correlation.grace}, or null for the default */
+    record Shape(int meshes, int services, int seconds, int rps, double brokenShare, int partitions, String grace) {
         long requests() {
             return (long) meshes * services * 2 * rps * seconds;
         }
@@ -75,6 +76,7 @@ public final class ScaleOutBench {
             double correlateSeconds,
             long peakCorrelationLag,
             long findings,
+            Quality quality,
             double bytesPerEvent,
             List<String> perInstance,
             String loadBefore,
@@ -87,20 +89,22 @@ public final class ScaleOutBench {
                 arg(args, 2, 60),
                 arg(args, 3, 1),
                 args.length > 4 ? Double.parseDouble(args[4]) : 0.12,
-                arg(args, 5, 6));
+                arg(args, 5, 6),
+                args.length > 7 ? args[7] : null);
         List<Integer> counts = new ArrayList<>();
         for (String s : (args.length > 6 ? args[6] : "1,2").split(",")) {
             counts.add(Integer.parseInt(s.trim()));
         }
         System.out.printf(
                 "scale-out bench: %d meshes x %d services, %d s of traffic at %d rps per call pair, %.0f%% of cross-mesh"
-                        + " pairs broken, %d partitions; es=%s kafka=%s%n",
+                        + " pairs broken, %d partitions, correlation.grace %s; es=%s kafka=%s%n",
                 shape.meshes(),
                 shape.services(),
                 shape.seconds(),
                 shape.rps(),
                 shape.brokenShare() * 100,
                 shape.partitions(),
+                shape.grace() == null ? "default" : shape.grace(),
                 RealServices.elasticsearch().url(),
                 RealServices.kafka().bootstrapServers());
         Instant start = Instant.now().minusSeconds(shape.seconds()).truncatedTo(ChronoUnit.SECONDS);
@@ -116,23 +120,29 @@ public final class ScaleOutBench {
                 traffic.brokenPairs());
         List<Result> results = new ArrayList<>();
         for (int n : counts) {
-            results.add(run(shape, traffic, n));
+            Result r = run(shape, traffic, n);
+            System.out.printf("done with %d instance(s): %s%n", n, r);
+            results.add(r);
         }
         System.out.println();
         System.out.println(
                 "| instances | events | ingest s | ingest events/s | correlation drained s | peak correlation lag |"
-                        + " findings | indexed bytes/event | load before → after |");
-        System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+                        + " findings paired / one-sided | failures counted / sent | indexed bytes/event |"
+                        + " load before → after |");
+        System.out.println("|---:|---:|---:|---:|---:|---:|---|---|---:|---|");
         for (Result r : results) {
             System.out.printf(
-                    "| %d | %d | %.1f | %.0f | %.1f | %d | %d | %.0f | %s → %s |%n",
+                    "| %d | %d | %.1f | %.0f | %.1f | %d | %d / %d | %d / %d | %.0f | %s → %s |%n",
                     r.instances(),
                     r.events(),
                     r.ingestSeconds(),
                     r.events() / r.ingestSeconds(),
                     r.correlateSeconds(),
                     r.peakCorrelationLag(),
-                    r.findings(),
+                    r.quality().paired(),
+                    r.quality().oneSided(),
+                    r.quality().counted(),
+                    traffic.failedRequests(),
                     r.bytesPerEvent(),
                     r.loadBefore(),
                     r.loadAfter());
@@ -168,7 +178,7 @@ public final class ScaleOutBench {
                     Path dir = Files.createTempDirectory("scaleout-bench");
                     stateDirs.add(dir);
                     running.add(QueryApiCommand.start(
-                            QueryApiConfig.parse(yaml(prefix, app, "pod-" + i, dir)),
+                            QueryApiConfig.parse(yaml(prefix, app, "pod-" + i, dir, shape.grace())),
                             MeshlensMetrics.inMemory(),
                             OpenTelemetry.noop(),
                             Clock.systemUTC()));
@@ -237,6 +247,7 @@ public final class ScaleOutBench {
                     findings += stores.getOrDefault("meshlens-correlation-findings", 0L);
                 }
                 double perEvent = bytesPerEvent(prefix);
+                Quality quality = Quality.of(prefix);
                 return new Result(
                         instances,
                         traffic.events().size(),
@@ -245,6 +256,7 @@ public final class ScaleOutBench {
                         correlateDone,
                         peakLag,
                         findings,
+                        quality,
                         perEvent,
                         per,
                         loadBefore,
@@ -252,6 +264,40 @@ public final class ScaleOutBench {
             } finally {
                 for (QueryApiCommand.Running r : running) {
                     r.close();
+                }
+            }
+        }
+    }
+
+    /** Findings in Elasticsearch: paired, one-sided, and the failures they count together. */
+    record Quality(long paired, long oneSided, long counted) {
+        static Quality of(String prefix) {
+            var es = ElasticsearchClients.create(RealServices.elasticsearch().url());
+            try {
+                es.indices().refresh(r -> r.index(prefix + "-findings"));
+                long paired = 0;
+                long oneSided = 0;
+                long counted = 0;
+                @SuppressWarnings("rawtypes")
+                var hits = es.search(s -> s.index(prefix + "-findings").size(10_000), Map.class)
+                        .hits()
+                        .hits();
+                for (var h : hits) {
+                    if (Boolean.TRUE.equals(h.source().get("one_sided"))) {
+                        oneSided++;
+                    } else {
+                        paired++;
+                    }
+                    counted += ((Number) h.source().get("count")).longValue();
+                }
+                return new Quality(paired, oneSided, counted);
+            } catch (Exception e) {
+                return new Quality(-1, -1, -1);
+            } finally {
+                try {
+                    es._transport().close();
+                } catch (IOException e) {
+                    // nothing to do
                 }
             }
         }
@@ -277,8 +323,8 @@ public final class ScaleOutBench {
         }
     }
 
-    static String yaml(String prefix, String app, String instance, Path stateDir) {
-        return """
+    static String yaml(String prefix, String app, String instance, Path stateDir, String grace) {
+        String yaml = """
         kafka:
           bootstrap_servers: %s
           group_id: %s-group
@@ -312,6 +358,7 @@ public final class ScaleOutBench {
                         prefix,
                         app,
                         stateDir.toString());
+        return grace == null ? yaml : yaml + "  grace: " + grace + "\n";
     }
 
     static void produce(String bootstrap, String prefix, List<MeshEvent> events) {
