@@ -154,10 +154,16 @@ public final class IngestService implements AutoCloseable {
         state = "RUNNING";
     }
 
-    /** {@code kafka.properties} plus, for a static member, a {@code group.instance.id} unique per instance and loop. */
+    /**
+     * {@code kafka.properties} plus, for a static member, a {@code group.instance.id} unique per instance and loop; and
+     * read_committed: the findings come from an exactly-once Streams application and redacted events may come from the
+     * transactional redactor stage, whose aborted records (an instance killed mid-transaction, then its work redone
+     * elsewhere) must never reach Elasticsearch.
+     */
     private Map<String, String> consumerProperties(Optional<String> instance, String loop) {
         Map<String, String> p =
                 new HashMap<>(config.get(CorrelatorKeys.KAFKA_PROPERTIES).forClientAsStrings());
+        p.putIfAbsent(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         instance.ifPresent(id -> p.putIfAbsent(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, id + "-" + loop));
         return p;
     }
