@@ -55,7 +55,8 @@ public final class ServiceMain implements Callable<Integer> {
         return commandLine(System.out, System.err).execute(args);
     }
 
-    static CommandLine commandLine(PrintStream out, PrintStream err) {
+    /** The image's commands, configured the one way, printing to {@code out} and {@code err}. */
+    public static CommandLine commandLine(PrintStream out, PrintStream err) {
         CommandLine cl = new CommandLine(new ServiceMain());
         COMMANDS.forEach(cl::addSubcommand);
         return LogSetup.applied(Cli.configure(cl, out, err));

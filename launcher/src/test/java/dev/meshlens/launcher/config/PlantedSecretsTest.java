@@ -10,6 +10,7 @@ import dev.meshlens.config.Environment;
 import dev.meshlens.config.Key;
 import dev.meshlens.config.Settings;
 import dev.meshlens.config.Type;
+import dev.meshlens.dist.ServiceMain;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Issue 10 item 1: a secret planted in every secret-capable key of every service (its secret keys, inline, from a
  * file and from the environment; the secret-capable Kafka client properties, among them an inline PEM private key)
  * appears nowhere in what the service prints about its configuration: the resolved configuration, warnings,
- * errors, and the --check output of the services that have one.
+ * errors, and what each service prints for --check, run through the container image's entry point.
  */
 class PlantedSecretsTest {
     static final String PLANTED = "PLANTED-s3cret-7f1c";
@@ -126,8 +127,8 @@ class PlantedSecretsTest {
     }
 
     @Test
-    void theCheckOutputOfCollectorAndCorrelatorHidesThem(@TempDir Path dir) throws Exception {
-        for (String service : new String[] {"collector", "correlator"}) {
+    void theCheckOutputOfEveryServiceHidesThem(@TempDir Path dir) throws Exception {
+        for (String service : new String[] {"collector", "correlator", "redactor", "query-api"}) {
             Path cfg = dir.resolve(service + ".yaml");
             Files.writeString(cfg, config(ConfigReference.service(service).def(), "inline", null));
             String out = capture(service, cfg);
@@ -137,13 +138,21 @@ class PlantedSecretsTest {
         }
     }
 
+    /** What the process prints (both streams) when the image's entry point runs {@code service --check}. */
     static String capture(String service, Path cfg) {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         PrintStream p = new PrintStream(buf, true, StandardCharsets.UTF_8);
-        String[] args = {"--config", cfg.toString(), "--check"};
-        int rc = service.equals("collector")
-                ? dev.meshlens.collector.cli.CollectorCommand.run(args, p, p, null)
-                : dev.meshlens.correlator.CorrelatorCommand.run(args, p, p, null);
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        int rc;
+        System.setOut(p);
+        System.setErr(p);
+        try {
+            rc = ServiceMain.commandLine(p, p).execute(service, "--config", cfg.toString(), "--check");
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
         assertEquals(0, rc, buf.toString(StandardCharsets.UTF_8));
         return buf.toString(StandardCharsets.UTF_8);
     }
