@@ -179,7 +179,9 @@
       },
       el('td', {}, badge(f.category)),
       el('td', {}, el('div', { class: 'pair', testid: 'finding-pair' }, el('strong', { text: f.client_mesh || '?' }), ' → ', el('strong', { text: f.server_mesh || '?' })),
-        el('div', { class: 'muted small', text: `${f.client_identity || '?'} → ${f.server_identity || f.server_service || '?'}` })),
+        el('div', { class: 'muted small', text: f.category === 'TRUST_CONTRADICTION'
+          ? 'trust matrix cell: what the bundles say contradicts the observed traffic'
+          : `${f.client_identity || '?'} → ${f.server_identity || f.server_service || '?'}` })),
       directionCell(f),
       el('td', { class: 'num', testid: 'finding-count', text: f.count ?? 0 }),
       el('td', { title: fmtTime(f.last_seen), text: ago(f.last_seen) || '—' }),
