@@ -310,30 +310,7 @@ final class FindingLedger {
 
     /** The finding resolved at {@code at} for {@code reason}. */
     static Tracked resolved(Tracked tr, Instant at, String reason, long wallMs) {
-        Finding f = tr.finding();
-        List<Finding.StateChange> history = new ArrayList<>(f.history());
-        history.add(new Finding.StateChange(at, FindingState.RESOLVED, reason));
-        Finding nf = new Finding(
-                f.schemaVersion(),
-                f.id(),
-                f.category(),
-                f.clientMesh(),
-                f.clientIdentity(),
-                f.serverMesh(),
-                f.serverService(),
-                f.serverIdentity(),
-                f.rejectedBy(),
-                f.direction(),
-                f.firstSeen(),
-                f.lastSeen(),
-                f.count(),
-                FindingState.RESOLVED,
-                f.oneSided(),
-                f.blindSide(),
-                f.evidenceIds(),
-                f.remediation(),
-                f.details(),
-                history);
+        Finding nf = tr.finding().resolved(at, reason);
         return new Tracked(
                 nf, tr.lastClientSeenMs(), tr.pairs(), tr.clientKind(), tr.serverKind(), wallMs, null, tr.ledger());
     }

@@ -1,6 +1,7 @@
 package dev.meshlens.events;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -72,6 +73,33 @@ public record Finding(
      * @param reason why (e.g. "successful mTLS seen", "quiet for 30m")
      */
     public record StateChange(Instant at, FindingState state, String reason) {}
+
+    /** This finding resolved at {@code at} for {@code reason}: the same evidence, one more entry of history. */
+    public Finding resolved(Instant at, String reason) {
+        List<StateChange> h = new ArrayList<>(history);
+        h.add(new StateChange(at, FindingState.RESOLVED, reason));
+        return new Finding(
+                schemaVersion,
+                id,
+                category,
+                clientMesh,
+                clientIdentity,
+                serverMesh,
+                serverService,
+                serverIdentity,
+                rejectedBy,
+                direction,
+                firstSeen,
+                lastSeen,
+                count,
+                FindingState.RESOLVED,
+                oneSided,
+                blindSide,
+                evidenceIds,
+                remediation,
+                details,
+                h);
+    }
 
     /** The stable finding id of (client, server service, category). */
     public static String idFor(String clientMeshAndIdentity, String serverMeshAndService, FailureCategory category) {

@@ -142,30 +142,7 @@ public final class ContradictionFindings {
 
     /** The stored open finding, resolved now: the matrix and the traffic agree again. */
     static Finding resolved(Finding f, Instant now) {
-        List<Finding.StateChange> history = new ArrayList<>(f.history());
-        history.add(new Finding.StateChange(
-                now, FindingState.RESOLVED, "the trust matrix and the traffic agree again for this pair"));
-        return new Finding(
-                f.schemaVersion(),
-                f.id(),
-                f.category(),
-                f.clientMesh(),
-                f.clientIdentity(),
-                f.serverMesh(),
-                f.serverService(),
-                f.serverIdentity(),
-                f.rejectedBy(),
-                f.direction(),
-                f.firstSeen(),
-                f.lastSeen(),
-                f.count(),
-                FindingState.RESOLVED,
-                f.oneSided(),
-                f.blindSide(),
-                f.evidenceIds(),
-                f.remediation(),
-                f.details(),
-                history);
+        return f.resolved(now, "the trust matrix and the traffic agree again for this pair");
     }
 
     private static Cell cell(TrustMatrix m, Contradiction x) {
