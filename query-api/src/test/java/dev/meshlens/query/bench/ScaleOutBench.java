@@ -2,16 +2,14 @@ package dev.meshlens.query.bench;
 
 import dev.meshlens.events.EventCodec;
 import dev.meshlens.events.EventIds;
-import dev.meshlens.events.FailureCategory;
 import dev.meshlens.events.MeshEvent;
 import dev.meshlens.events.MeshKind;
 import dev.meshlens.events.ObserverRole;
-import dev.meshlens.events.RejectedBy;
 import dev.meshlens.events.Rollup;
 import dev.meshlens.events.SourceKind;
-import dev.meshlens.events.TlsFailure;
 import dev.meshlens.query.cli.QueryApiCommand;
 import dev.meshlens.query.config.QueryApiConfig;
+import dev.meshlens.query.it.TestEvents;
 import dev.meshlens.query.metrics.MeshlensMetrics;
 import dev.meshlens.testkit.ElasticsearchClients;
 import dev.meshlens.testkit.RealServices;
@@ -562,49 +560,25 @@ public final class ScaleOutBench {
         }
 
         static MeshEvent failedClient(int m, int s, int peer, long seq, Instant t) {
-            return MeshEvent.builder()
+            return TestEvents.untrustedRootClientHalf()
                     .eventId(EventIds.of(mesh(m), "/var/log/" + service(m, s) + ".log", seq))
                     .observedTime(t)
                     .meshId(mesh(m))
                     .meshKind(MeshKind.ISTIO)
-                    .sourceKind(SourceKind.ACCESS_LOG)
-                    .observerRole(ObserverRole.CLIENT)
                     .upstreamCluster(cluster(m, peer, s))
                     .localUriSan(spiffe(m, s))
-                    .responseCode(503)
-                    .responseFlags("UF")
-                    .upstreamTransportFailureReason(
-                            "TLS_error:|268436502:SSL routines:OPENSSL_internal:TLSV1_ALERT_UNKNOWN_CA:TLS_error_end")
-                    .tls(new TlsFailure(
-                            FailureCategory.UNTRUSTED_ROOT,
-                            RejectedBy.PEER,
-                            268436502L,
-                            "TLSV1_ALERT_UNKNOWN_CA",
-                            null,
-                            "TLSV1_ALERT_UNKNOWN_CA"))
                     .build();
         }
 
         static MeshEvent failedServer(int m, int s, int clientMesh, long seq, Instant t) {
-            return MeshEvent.builder()
+            return TestEvents.untrustedRootServerHalf()
                     .eventId(EventIds.of(mesh(m), "/var/log/" + service(m, s) + ".log", seq))
                     .observedTime(t)
                     .meshId(mesh(m))
                     .meshKind(MeshKind.CONSUL)
-                    .sourceKind(SourceKind.ACCESS_LOG)
-                    .observerRole(ObserverRole.SERVER)
                     .requestedServerName(sni(m, s))
                     .localUriSan(spiffe(m, s))
                     .peerUriSan(spiffe(clientMesh, s))
-                    .downstreamTransportFailureReason(
-                            "TLS_error:|268435581:SSL routines:OPENSSL_internal:CERTIFICATE_VERIFY_FAILED")
-                    .tls(new TlsFailure(
-                            FailureCategory.UNTRUSTED_ROOT,
-                            RejectedBy.SELF,
-                            268435581L,
-                            "CERTIFICATE_VERIFY_FAILED",
-                            "unable to get local issuer certificate",
-                            "CERTIFICATE_VERIFY_FAILED"))
                     .build();
         }
     }

@@ -10,10 +10,6 @@ import dev.meshlens.events.FailureCategory;
 import dev.meshlens.events.Finding;
 import dev.meshlens.events.MeshEvent;
 import dev.meshlens.events.MeshKind;
-import dev.meshlens.events.ObserverRole;
-import dev.meshlens.events.RejectedBy;
-import dev.meshlens.events.SourceKind;
-import dev.meshlens.events.TlsFailure;
 import dev.meshlens.query.cli.QueryApiCommand;
 import dev.meshlens.query.config.QueryApiConfig;
 import dev.meshlens.query.metrics.MeshlensMetrics;
@@ -243,49 +239,25 @@ class ScaleOutIT {
     }
 
     static MeshEvent client(int c, int s, long seq, Instant t) {
-        return MeshEvent.builder()
+        return TestEvents.untrustedRootClientHalf()
                 .eventId(EventIds.of(ISTIO, "/var/log/client-" + c + ".log", seq))
                 .observedTime(t)
                 .meshId(ISTIO)
                 .meshKind(MeshKind.ISTIO)
-                .sourceKind(SourceKind.ACCESS_LOG)
-                .observerRole(ObserverRole.CLIENT)
                 .upstreamCluster("outbound|8443||" + service(s) + ".default.svc.cluster.local")
                 .localUriSan(clientId(c))
-                .responseCode(503)
-                .responseFlags("UF")
-                .upstreamTransportFailureReason(
-                        "TLS_error:|268436502:SSL routines:OPENSSL_internal:TLSV1_ALERT_UNKNOWN_CA:TLS_error_end")
-                .tls(new TlsFailure(
-                        FailureCategory.UNTRUSTED_ROOT,
-                        RejectedBy.PEER,
-                        268436502L,
-                        "TLSV1_ALERT_UNKNOWN_CA",
-                        null,
-                        "TLSV1_ALERT_UNKNOWN_CA"))
                 .build();
     }
 
     static MeshEvent server(int c, int s, long seq, Instant t) {
-        return MeshEvent.builder()
+        return TestEvents.untrustedRootServerHalf()
                 .eventId(EventIds.of(CONSUL, "/var/log/" + service(s) + ".log", seq))
                 .observedTime(t)
                 .meshId(CONSUL)
                 .meshKind(MeshKind.CONSUL)
-                .sourceKind(SourceKind.ACCESS_LOG)
-                .observerRole(ObserverRole.SERVER)
                 .requestedServerName(service(s) + ".default.dc1.internal.1111-2222.consul")
                 .localUriSan("spiffe://1111-2222.consul/ns/default/dc/dc1/svc/" + service(s))
                 .peerUriSan(clientId(c))
-                .downstreamTransportFailureReason(
-                        "TLS_error:|268435581:SSL routines:OPENSSL_internal:CERTIFICATE_VERIFY_FAILED")
-                .tls(new TlsFailure(
-                        FailureCategory.UNTRUSTED_ROOT,
-                        RejectedBy.SELF,
-                        268435581L,
-                        "CERTIFICATE_VERIFY_FAILED",
-                        "unable to get local issuer certificate",
-                        "CERTIFICATE_VERIFY_FAILED"))
                 .build();
     }
 

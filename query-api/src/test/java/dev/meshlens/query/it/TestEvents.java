@@ -33,15 +33,36 @@ public final class TestEvents {
 
     /** A client-side failure in istio-east: frontend -> backend, the server rejected our certificate. */
     public static MeshEvent clientFailure(String source, long pos, Instant t) {
-        return MeshEvent.builder()
+        return untrustedRootClientHalf()
                 .eventId(EventIds.of(ISTIO, source, pos))
                 .observedTime(t)
                 .meshId(ISTIO)
                 .meshKind(MeshKind.ISTIO)
-                .sourceKind(SourceKind.ACCESS_LOG)
-                .observerRole(ObserverRole.CLIENT)
                 .upstreamCluster("outbound|8443||backend.default.svc.cluster.local")
                 .localUriSan(FRONTEND_ID)
+                .build();
+    }
+
+    /** The server half in consul-dc1: backend rejected an unknown issuer. */
+    public static MeshEvent serverFailure(String source, long pos, Instant t) {
+        return untrustedRootServerHalf()
+                .eventId(EventIds.of(CONSUL, source, pos))
+                .observedTime(t)
+                .meshId(CONSUL)
+                .meshKind(MeshKind.CONSUL)
+                .requestedServerName("backend.default.dc1.internal.1111-2222.consul")
+                .localUriSan(BACKEND_ID)
+                .build();
+    }
+
+    /**
+     * The client half of an untrusted-root handshake as an Istio sidecar logs it (the server sent
+     * TLSV1_ALERT_UNKNOWN_CA); the caller names the mesh, the source, the time and the peers.
+     */
+    public static MeshEvent.Builder untrustedRootClientHalf() {
+        return MeshEvent.builder()
+                .sourceKind(SourceKind.ACCESS_LOG)
+                .observerRole(ObserverRole.CLIENT)
                 .responseCode(503)
                 .responseFlags("UF")
                 .upstreamTransportFailureReason(
@@ -52,21 +73,14 @@ public final class TestEvents {
                         268436502L,
                         "TLSV1_ALERT_UNKNOWN_CA",
                         null,
-                        "TLSV1_ALERT_UNKNOWN_CA"))
-                .build();
+                        "TLSV1_ALERT_UNKNOWN_CA"));
     }
 
-    /** The server half in consul-dc1: backend rejected an unknown issuer. */
-    public static MeshEvent serverFailure(String source, long pos, Instant t) {
+    /** The server half of the same handshake (its validator found no trusted issuer). */
+    public static MeshEvent.Builder untrustedRootServerHalf() {
         return MeshEvent.builder()
-                .eventId(EventIds.of(CONSUL, source, pos))
-                .observedTime(t)
-                .meshId(CONSUL)
-                .meshKind(MeshKind.CONSUL)
                 .sourceKind(SourceKind.ACCESS_LOG)
                 .observerRole(ObserverRole.SERVER)
-                .requestedServerName("backend.default.dc1.internal.1111-2222.consul")
-                .localUriSan(BACKEND_ID)
                 .downstreamTransportFailureReason(
                         "TLS_error:|268435581:SSL routines:OPENSSL_internal:CERTIFICATE_VERIFY_FAILED")
                 .tls(new TlsFailure(
@@ -75,8 +89,7 @@ public final class TestEvents {
                         268435581L,
                         "CERTIFICATE_VERIFY_FAILED",
                         "unable to get local issuer certificate",
-                        "CERTIFICATE_VERIFY_FAILED"))
-                .build();
+                        "CERTIFICATE_VERIFY_FAILED"));
     }
 
     /** A healthy request in a mesh. */
