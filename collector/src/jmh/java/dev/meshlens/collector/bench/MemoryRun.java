@@ -11,7 +11,7 @@ import java.util.List;
 /**
  * Resident memory of a collector tailing a file written at a fixed rate, publishing to a real broker.
  * Usage (after {@code ./meshlens local-stack} or any broker):
- * {@code java -Xmx128m -cp benchmarks.jar dev.meshlens.collector.bench.MemoryRun BOOTSTRAP [linesPerSecond] [seconds]}.
+ * {@code java -Xmx96m -cp benchmarks.jar dev.meshlens.collector.bench.MemoryRun BOOTSTRAP [linesPerSecond] [seconds]}.
  * Prints VmRSS / VmHWM from /proc/self/status every 5 s and the lines read and published.
  */
 public final class MemoryRun {
