@@ -37,6 +37,11 @@ public final class Handshake {
             FailureCategory category,
             RejectedBy rejectedBy,
             List<String> counters) {
+        /** A half whose validator added no detail, with the counters that moved. */
+        static Half of(BoringSsl.Reason reason, FailureCategory category, RejectedBy rejectedBy, String... counters) {
+            return new Half(reason, null, category, rejectedBy, List.of(counters));
+        }
+
         public boolean failed() {
             return category != null;
         }
@@ -60,7 +65,18 @@ public final class Handshake {
             boolean noRoute,
             boolean plaintextClient,
             String tlsVersion,
-            String why) {}
+            String why) {
+        /** A failed handshake of TLS peers (neither a missing route nor a plaintext client). */
+        static Result failure(
+                FailureCategory category,
+                RejectedBy rejectedBy,
+                Half client,
+                Half server,
+                String tlsVersion,
+                String why) {
+            return new Result(false, category, rejectedBy, client, server, false, false, tlsVersion, why);
+        }
+    }
 
     private static final List<String> VERSIONS = List.of("TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3");
 
@@ -73,12 +89,11 @@ public final class Handshake {
                 && !gateway.routableServices().contains(server.service())) {
             Half c = new Half(
                     EnvoyTlsErrors.CONNECTION_RESET, null, FailureCategory.CONNECTION_RESET, RejectedBy.UNKNOWN, none);
-            Half s = new Half(
-                    null,
+            Half s = Half.of(
                     null,
                     FailureCategory.NO_ROUTE,
                     RejectedBy.UNKNOWN,
-                    List.of(gateway.listenerStatPrefix() + "no_filter_chain_match"));
+                    gateway.listenerStatPrefix() + "no_filter_chain_match");
             return new Result(
                     false,
                     FailureCategory.NO_ROUTE,
@@ -95,12 +110,11 @@ public final class Handshake {
             Half c = new Half(null, null, FailureCategory.CONNECTION_RESET, RejectedBy.UNKNOWN, none);
             // the TLS server's own BoringSSL raised HTTP_REQUEST: it detected the plaintext itself (rejected_by self,
             // as the classifier corpus reads it)
-            Half s = new Half(
+            Half s = Half.of(
                     EnvoyTlsErrors.HTTP_REQUEST,
-                    null,
                     FailureCategory.PLAINTEXT_MISMATCH,
                     RejectedBy.SELF,
-                    List.of(serverPrefix + "ssl.connection_error"));
+                    serverPrefix + "ssl.connection_error");
             return new Result(
                     false,
                     FailureCategory.PLAINTEXT_MISMATCH,
@@ -122,14 +136,11 @@ public final class Handshake {
                     RejectedBy.SELF,
                     none);
             Half s = new Half(null, null, FailureCategory.PLAINTEXT_MISMATCH, RejectedBy.UNKNOWN, none);
-            return new Result(
-                    false,
+            return Result.failure(
                     FailureCategory.PLAINTEXT_MISMATCH,
                     RejectedBy.SELF,
                     c,
                     s,
-                    false,
-                    false,
                     null,
                     client + " speaks TLS to " + server + ", which serves plaintext");
         }
@@ -142,51 +153,41 @@ public final class Handshake {
         int cMin = VERSIONS.indexOf(client.minTls()), cMax = VERSIONS.indexOf(client.maxTls());
         int sMin = VERSIONS.indexOf(server.minTls()), sMax = VERSIONS.indexOf(server.maxTls());
         if (cMax < sMin) {
-            Half c = new Half(
+            Half c = Half.of(
                     EnvoyTlsErrors.ALERT_PROTOCOL_VERSION,
-                    null,
                     FailureCategory.PROTOCOL_MISMATCH,
                     RejectedBy.PEER,
-                    List.of(clientPrefix + "ssl.connection_error"));
-            Half s = new Half(
+                    clientPrefix + "ssl.connection_error");
+            Half s = Half.of(
                     EnvoyTlsErrors.UNSUPPORTED_PROTOCOL,
-                    null,
                     FailureCategory.PROTOCOL_MISMATCH,
                     RejectedBy.SELF,
-                    List.of(serverPrefix + "ssl.connection_error"));
-            return new Result(
-                    false,
+                    serverPrefix + "ssl.connection_error");
+            return Result.failure(
                     FailureCategory.PROTOCOL_MISMATCH,
                     RejectedBy.PEER,
                     c,
                     s,
-                    false,
-                    false,
                     null,
                     server + " requires at least " + server.minTls() + " but " + client + " offers at most "
                             + client.maxTls());
         }
         if (sMax < cMin) {
-            Half c = new Half(
+            Half c = Half.of(
                     EnvoyTlsErrors.UNSUPPORTED_PROTOCOL,
-                    null,
                     FailureCategory.PROTOCOL_MISMATCH,
                     RejectedBy.SELF,
-                    List.of(clientPrefix + "ssl.connection_error"));
-            Half s = new Half(
+                    clientPrefix + "ssl.connection_error");
+            Half s = Half.of(
                     EnvoyTlsErrors.ALERT_PROTOCOL_VERSION,
-                    null,
                     FailureCategory.PROTOCOL_MISMATCH,
                     RejectedBy.PEER,
-                    List.of(serverPrefix + "ssl.connection_error"));
-            return new Result(
-                    false,
+                    serverPrefix + "ssl.connection_error");
+            return Result.failure(
                     FailureCategory.PROTOCOL_MISMATCH,
                     RejectedBy.SELF,
                     c,
                     s,
-                    false,
-                    false,
                     null,
                     client + " requires at least " + client.minTls() + " but " + server + " offers at most "
                             + server.maxTls());
@@ -207,15 +208,12 @@ public final class Handshake {
                     detail ? cat : FailureCategory.CERT_REJECTED,
                     RejectedBy.SELF,
                     List.of(clientPrefix + "ssl.fail_verify_error", clientPrefix + "ssl.connection_error"));
-            Half s = new Half(alert, null, cat, RejectedBy.PEER, List.of(serverPrefix + "ssl.connection_error"));
-            return new Result(
-                    false,
+            Half s = Half.of(alert, cat, RejectedBy.PEER, serverPrefix + "ssl.connection_error");
+            return Result.failure(
                     cat,
                     RejectedBy.SELF,
                     c,
                     s,
-                    false,
-                    false,
                     version,
                     client + " rejected the certificate of " + server + ": " + v.text);
         }
@@ -229,46 +227,38 @@ public final class Handshake {
                     detail ? FailureCategory.SAN_MISMATCH : FailureCategory.CERT_REJECTED,
                     RejectedBy.SELF,
                     List.of(clientPrefix + "ssl.fail_verify_san", clientPrefix + "ssl.connection_error"));
-            Half s = new Half(
+            Half s = Half.of(
                     EnvoyTlsErrors.ALERT_BAD_CERTIFICATE,
-                    null,
                     FailureCategory.CERT_REJECTED,
                     RejectedBy.PEER,
-                    List.of(serverPrefix + "ssl.connection_error"));
-            return new Result(
-                    false,
+                    serverPrefix + "ssl.connection_error");
+            return Result.failure(
                     FailureCategory.SAN_MISMATCH,
                     RejectedBy.SELF,
                     c,
                     s,
-                    false,
-                    false,
                     version,
                     client + " expected " + expected + " but " + server + " presented " + presented);
         }
         // 5. the server requires and verifies the client's certificate.
         if (server.requireClientCert() && !(server.permissive() && !client.sendsClientCert())) {
             if (!client.sendsClientCert()) {
-                Half c = new Half(
+                Half c = Half.of(
                         EnvoyTlsErrors.ALERT_CERTIFICATE_REQUIRED,
-                        null,
                         FailureCategory.CLIENT_CERT_MISSING,
                         RejectedBy.PEER,
-                        List.of(clientPrefix + "ssl.connection_error"));
-                Half s = new Half(
+                        clientPrefix + "ssl.connection_error");
+                Half s = Half.of(
                         EnvoyTlsErrors.PEER_DID_NOT_RETURN_A_CERTIFICATE,
-                        null,
                         FailureCategory.CLIENT_CERT_MISSING,
                         RejectedBy.SELF,
-                        List.of(serverPrefix + "ssl.fail_verify_no_cert", serverPrefix + "ssl.connection_error"));
-                return new Result(
-                        false,
+                        serverPrefix + "ssl.fail_verify_no_cert",
+                        serverPrefix + "ssl.connection_error");
+                return Result.failure(
                         FailureCategory.CLIENT_CERT_MISSING,
                         RejectedBy.PEER,
                         c,
                         s,
-                        false,
-                        false,
                         version,
                         server + " requires a client certificate; " + client + " sent none");
             }
@@ -281,47 +271,40 @@ public final class Handshake {
                         : EnvoyTlsErrors.ALERT_CERTIFICATE_EXPIRED;
                 FailureCategory cat =
                         sv == Verdict.UNTRUSTED ? FailureCategory.UNTRUSTED_ROOT : FailureCategory.CERT_EXPIRED;
-                Half c = new Half(alert, null, cat, RejectedBy.PEER, List.of(clientPrefix + "ssl.connection_error"));
+                Half c = Half.of(alert, cat, RejectedBy.PEER, clientPrefix + "ssl.connection_error");
                 Half s = new Half(
                         EnvoyTlsErrors.CERTIFICATE_VERIFY_FAILED,
                         detail ? x509Detail(sv, client.presentedChain()) : null,
                         detail ? cat : FailureCategory.CERT_REJECTED,
                         RejectedBy.SELF,
                         List.of(serverPrefix + "ssl.fail_verify_error", serverPrefix + "ssl.connection_error"));
-                return new Result(
-                        false,
+                return Result.failure(
                         cat,
                         RejectedBy.PEER,
                         c,
                         s,
-                        false,
-                        false,
                         version,
                         server + " rejected the certificate of " + client + ": " + sv.text);
             }
             String clientSan = Pki.uriSan(client.leaf());
             if (!server.admitsClientSan(clientSan)) {
                 boolean detail = server.validatorDetail();
-                Half c = new Half(
+                Half c = Half.of(
                         EnvoyTlsErrors.ALERT_BAD_CERTIFICATE,
-                        null,
                         FailureCategory.CERT_REJECTED,
                         RejectedBy.PEER,
-                        List.of(clientPrefix + "ssl.connection_error"));
+                        clientPrefix + "ssl.connection_error");
                 Half s = new Half(
                         EnvoyTlsErrors.CERTIFICATE_VERIFY_FAILED,
                         detail ? EnvoyTlsErrors.SAN_MATCHER_DETAIL : null,
                         detail ? FailureCategory.SAN_MISMATCH : FailureCategory.CERT_REJECTED,
                         RejectedBy.SELF,
                         List.of(serverPrefix + "ssl.fail_verify_san", serverPrefix + "ssl.connection_error"));
-                return new Result(
-                        false,
+                return Result.failure(
                         FailureCategory.SAN_MISMATCH,
                         RejectedBy.PEER,
                         c,
                         s,
-                        false,
-                        false,
                         version,
                         server + " expected a client identity under " + server.allowedClientSanPrefix() + " but "
                                 + client + " presented " + clientSan);
