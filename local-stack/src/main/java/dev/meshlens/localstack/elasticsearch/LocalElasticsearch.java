@@ -3,6 +3,7 @@ package dev.meshlens.localstack.elasticsearch;
 import dev.meshlens.localstack.layout.NodeLayout;
 import dev.meshlens.localstack.process.ChildJvm;
 import dev.meshlens.localstack.process.Dirs;
+import dev.meshlens.localstack.process.LocalNode;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -32,7 +33,7 @@ import java.util.Objects;
  * config/, data/, logs/ and node.log (a temporary folder deleted on close unless one is given).
  * The child dies with this process (see {@link ChildJvm}).
  */
-public final class LocalElasticsearch implements AutoCloseable {
+public final class LocalElasticsearch extends LocalNode {
     /** Which server line to run. */
     public enum Line {
         /** The main line (root pom property elasticsearch-server.version, 9.x). */
@@ -80,11 +81,7 @@ public final class LocalElasticsearch implements AutoCloseable {
     public static final Duration DEFAULT_START_TIMEOUT = Duration.ofMinutes(3);
 
     private final Line line;
-    private final ChildJvm child;
     private final int httpPort;
-    private final Path instanceDir;
-    private final boolean deleteInstanceDir;
-    private final Duration startup;
     private final boolean secured;
 
     private LocalElasticsearch(
@@ -95,13 +92,10 @@ public final class LocalElasticsearch implements AutoCloseable {
             boolean deleteInstanceDir,
             Duration startup,
             boolean secured) {
+        super(child, instanceDir, deleteInstanceDir, startup);
         this.secured = secured;
         this.line = line;
-        this.child = child;
         this.httpPort = httpPort;
-        this.instanceDir = instanceDir;
-        this.deleteInstanceDir = deleteInstanceDir;
-        this.startup = startup;
     }
 
     public static Builder builder() {
@@ -130,48 +124,13 @@ public final class LocalElasticsearch implements AutoCloseable {
         return line.version();
     }
 
-    public long pid() {
-        return child.pid();
-    }
-
-    public ProcessHandle processHandle() {
-        return child.handle();
-    }
-
-    public boolean isRunning() {
-        return child.isAlive();
-    }
-
-    /** Time from launching the child JVM to a healthy cluster. */
-    public Duration startupTime() {
-        return startup;
-    }
-
     public Path instanceDir() {
-        return instanceDir;
-    }
-
-    public Path logFile() {
-        return child.logFile();
-    }
-
-    /** The child JVM itself (for tests that need to see or simulate its end). */
-    public ChildJvm process() {
-        return child;
-    }
-
-    /** Stops the node (graceful, then forcibly) and removes its temporary folder. */
-    @Override
-    public void close() {
-        child.close();
-        if (deleteInstanceDir) {
-            Dirs.deleteQuietly(instanceDir);
-        }
+        return dir();
     }
 
     @Override
     public String toString() {
-        return "LocalElasticsearch[" + line.version() + " at " + url() + ", pid " + child.pid() + "]";
+        return "LocalElasticsearch[" + line.version() + " at " + url() + ", pid " + pid() + "]";
     }
 
     /** Options; every one has a default. */

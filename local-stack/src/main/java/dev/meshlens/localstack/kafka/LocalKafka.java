@@ -3,6 +3,7 @@ package dev.meshlens.localstack.kafka;
 import dev.meshlens.localstack.layout.NodeLayout;
 import dev.meshlens.localstack.process.ChildJvm;
 import dev.meshlens.localstack.process.Dirs;
+import dev.meshlens.localstack.process.LocalNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,26 +29,19 @@ import java.util.Objects;
  * A given data folder is reused across runs (formatted once); the default temporary folder is
  * deleted on close, after the broker has stopped.
  */
-public final class LocalKafka implements AutoCloseable {
+public final class LocalKafka extends LocalNode {
     public static final String MAIN_CLASS = "dev.meshlens.localstack.node.kafka.KafkaNodeMain";
     public static final String DEFAULT_HEAP = "512m";
     public static final Duration DEFAULT_START_TIMEOUT = Duration.ofMinutes(3);
 
-    private final ChildJvm child;
     private final int port;
     private final int controllerPort;
-    private final Path dataDir;
-    private final boolean deleteDataDir;
-    private final Duration startup;
 
     private LocalKafka(
             ChildJvm child, int port, int controllerPort, Path dataDir, boolean deleteDataDir, Duration startup) {
-        this.child = child;
+        super(child, dataDir, deleteDataDir, startup);
         this.port = port;
         this.controllerPort = controllerPort;
-        this.dataDir = dataDir;
-        this.deleteDataDir = deleteDataDir;
-        this.startup = startup;
     }
 
     public static Builder builder() {
@@ -71,45 +65,13 @@ public final class LocalKafka implements AutoCloseable {
         return NodeLayout.Kind.KAFKA.version();
     }
 
-    public long pid() {
-        return child.pid();
-    }
-
-    public ProcessHandle processHandle() {
-        return child.handle();
-    }
-
-    public boolean isRunning() {
-        return child.isAlive();
-    }
-
-    public Duration startupTime() {
-        return startup;
-    }
-
     public Path dataDir() {
-        return dataDir;
-    }
-
-    public Path logFile() {
-        return child.logFile();
-    }
-
-    public ChildJvm process() {
-        return child;
-    }
-
-    @Override
-    public void close() {
-        child.close();
-        if (deleteDataDir) {
-            Dirs.deleteQuietly(dataDir);
-        }
+        return dir();
     }
 
     @Override
     public String toString() {
-        return "LocalKafka[" + bootstrapServers() + ", pid " + child.pid() + "]";
+        return "LocalKafka[" + bootstrapServers() + ", pid " + pid() + "]";
     }
 
     /** The broker configuration written to {@code server.properties}. */
