@@ -14,9 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.List;
 import java.util.Objects;
 
 /**
@@ -134,19 +132,16 @@ public final class LocalElasticsearch extends LocalNode {
     }
 
     /** Options; every one has a default. */
-    public static final class Builder {
+    public static final class Builder extends LocalNode.Builder<Builder> {
         private Line line = Line.V9;
         private int httpPort = 0;
-        private String heap = DEFAULT_HEAP;
         private Path instanceDir;
-        private Path home;
         private String clusterName = "meshlens-local";
-        private Duration startTimeout = DEFAULT_START_TIMEOUT;
-        private boolean c1Only = true;
         private Security security;
-        private final List<String> extraJvmArgs = new ArrayList<>();
 
-        private Builder() {}
+        private Builder() {
+            super(DEFAULT_HEAP, DEFAULT_START_TIMEOUT);
+        }
 
         public Builder line(Line line) {
             this.line = Objects.requireNonNull(line, "line");
@@ -162,36 +157,14 @@ public final class LocalElasticsearch extends LocalNode {
             return this;
         }
 
-        /** Heap for -Xms and -Xmx, e.g. 512m (default). */
-        public Builder heap(String heap) {
-            this.heap = Objects.requireNonNull(heap, "heap");
-            return this;
-        }
-
         /** Keep data, logs and config here (kept after close); default: a temporary folder, deleted. */
         public Builder instanceDir(Path instanceDir) {
             this.instanceDir = Objects.requireNonNull(instanceDir, "instanceDir");
             return this;
         }
 
-        /** Use this laid-out home instead of looking it up with {@link NodeLayout#home}. */
-        public Builder home(Path home) {
-            this.home = Objects.requireNonNull(home, "home");
-            return this;
-        }
-
         public Builder clusterName(String clusterName) {
             this.clusterName = Objects.requireNonNull(clusterName, "clusterName");
-            return this;
-        }
-
-        /**
-         * Run the child with the C1 JIT only ({@code -XX:TieredStopAtLevel=1}, the default): measured
-         * here at 40-55% less CPU to get the node ready, which is what counts on 2 shared cores; set
-         * false for long, heavy runs where C2's peak throughput matters more.
-         */
-        public Builder c1Only(boolean c1Only) {
-            this.c1Only = c1Only;
             return this;
         }
 
@@ -201,20 +174,9 @@ public final class LocalElasticsearch extends LocalNode {
             return this;
         }
 
-        /** An extra JVM option for the child (e.g. {@code -XX:+HeapDumpOnOutOfMemoryError}). */
-        public Builder jvmArg(String arg) {
-            extraJvmArgs.add(Objects.requireNonNull(arg, "arg"));
-            return this;
-        }
-
-        public Builder startTimeout(Duration startTimeout) {
-            this.startTimeout = Objects.requireNonNull(startTimeout, "startTimeout");
-            return this;
-        }
-
         /** Launches the node and blocks until its cluster health is at least yellow. */
         public LocalElasticsearch start() throws IOException {
-            Path esHome = home != null ? home.toAbsolutePath() : NodeLayout.home(line.layout());
+            Path esHome = home(line.layout());
             if (httpPort != 0 && Dirs.accepts(httpPort)) {
                 throw new IOException("port " + httpPort + " on 127.0.0.1 is already in use; choose another "
                         + "Elasticsearch HTTP port (0 = any free port)");
@@ -228,10 +190,7 @@ public final class LocalElasticsearch extends LocalNode {
                 throw new IllegalArgumentException("a secured node needs the 9.x line (only its layout has X-Pack)");
             }
             long t0 = System.nanoTime();
-            ChildJvm.Builder cb = ChildJvm.builder("elasticsearch-" + line.version())
-                    .jvmArg("-Xms" + heap)
-                    .jvmArg("-Xmx" + heap)
-                    .jvmArg("-XX:+UseSerialGC")
+            ChildJvm.Builder cb = childJvm("elasticsearch-" + line.version())
                     .jvmArg("-Xss1m")
                     .jvmArg("--enable-native-access=ALL-UNNAMED")
                     .systemProperty("es.path.home", esHome)
@@ -246,14 +205,11 @@ public final class LocalElasticsearch extends LocalNode {
                     .systemProperty("io.netty.noUnsafe", "true")
                     .systemProperty("io.netty.noKeySetOptimization", "true")
                     .systemProperty("io.netty.recycler.maxCapacityPerThread", "0");
-            if (c1Only) {
-                cb.jvmArg("-XX:TieredStopAtLevel=1");
-            }
             if (security != null) {
                 cb.systemProperty("meshlens.es.security.dir", securityFolder(dir, security));
             }
-            extraJvmArgs.forEach(cb::jvmArg);
-            ChildJvm child = cb.classpath(esHome.resolve("lib") + "/*")
+            ChildJvm child = withCallerOptions(cb)
+                    .classpath(esHome.resolve("lib") + "/*")
                     .mainClass(MAIN_CLASS)
                     .arg(dir)
                     .logFile(dir.resolve("node.log"))
@@ -338,10 +294,7 @@ public final class LocalElasticsearch extends LocalNode {
         }
 
         private void checkTimeout(ChildJvm child, long t0) throws IOException {
-            if (System.nanoTime() - t0 > startTimeout.toNanos()) {
-                throw new IOException("Elasticsearch " + line.version() + " not ready within " + startTimeout + "; log "
-                        + child.logFile() + ":\n" + child.logTail(40));
-            }
+            checkStartTimeout(t0, child, "Elasticsearch " + line.version());
         }
     }
 

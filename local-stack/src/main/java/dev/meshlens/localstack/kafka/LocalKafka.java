@@ -9,9 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.List;
 import java.util.Objects;
 
 /**
@@ -134,17 +132,14 @@ public final class LocalKafka extends LocalNode {
     }
 
     /** Options; every one has a default. */
-    public static final class Builder {
+    public static final class Builder extends LocalNode.Builder<Builder> {
         private int port = 0;
         private int controllerPort = 0;
         private Path dataDir;
-        private Path home;
-        private String heap = DEFAULT_HEAP;
-        private Duration startTimeout = DEFAULT_START_TIMEOUT;
-        private boolean c1Only = true;
-        private final List<String> extraJvmArgs = new ArrayList<>();
 
-        private Builder() {}
+        private Builder() {
+            super(DEFAULT_HEAP, DEFAULT_START_TIMEOUT);
+        }
 
         /** Client (PLAINTEXT) port on 127.0.0.1; 0 (default) picks a free one. */
         public Builder port(int port) {
@@ -164,37 +159,6 @@ public final class LocalKafka extends LocalNode {
             return this;
         }
 
-        public Builder home(Path home) {
-            this.home = Objects.requireNonNull(home, "home");
-            return this;
-        }
-
-        public Builder heap(String heap) {
-            this.heap = Objects.requireNonNull(heap, "heap");
-            return this;
-        }
-
-        /**
-         * Run the child with the C1 JIT only ({@code -XX:TieredStopAtLevel=1}, the default): measured
-         * here at 40-55% less CPU to get the node ready, which is what counts on 2 shared cores; set
-         * false for long, heavy runs where C2's peak throughput matters more.
-         */
-        public Builder c1Only(boolean c1Only) {
-            this.c1Only = c1Only;
-            return this;
-        }
-
-        /** An extra JVM option for the child (e.g. {@code -XX:+HeapDumpOnOutOfMemoryError}). */
-        public Builder jvmArg(String arg) {
-            extraJvmArgs.add(Objects.requireNonNull(arg, "arg"));
-            return this;
-        }
-
-        public Builder startTimeout(Duration startTimeout) {
-            this.startTimeout = Objects.requireNonNull(startTimeout, "startTimeout");
-            return this;
-        }
-
         private static int checkPort(int p, String name) {
             if (p < 0 || p > 65535) {
                 throw new IllegalArgumentException(name + " must be 0..65535, was " + p);
@@ -204,7 +168,7 @@ public final class LocalKafka extends LocalNode {
 
         /** Formats storage when new, launches the broker and blocks until it accepts clients. */
         public LocalKafka start() throws IOException {
-            Path kafkaHome = home != null ? home.toAbsolutePath() : NodeLayout.home(NodeLayout.Kind.KAFKA);
+            Path kafkaHome = home(NodeLayout.Kind.KAFKA);
             boolean temporary = dataDir == null;
             Path dir = temporary ? Files.createTempDirectory("meshlens-kafka-") : Files.createDirectories(dataDir);
             int p = port != 0 ? port : Dirs.freeLoopbackPort();
@@ -221,21 +185,15 @@ public final class LocalKafka extends LocalNode {
             Files.deleteIfExists(dir.resolve("failed"));
             Path tmp = Files.createDirectories(dir.resolve("tmp"));
             long t0 = System.nanoTime();
-            ChildJvm.Builder cb = ChildJvm.builder("kafka-" + NodeLayout.Kind.KAFKA.version())
-                    .jvmArg("-Xms" + heap)
-                    .jvmArg("-Xmx" + heap)
-                    .jvmArg("-XX:+UseSerialGC")
+            ChildJvm.Builder cb = childJvm("kafka-" + NodeLayout.Kind.KAFKA.version())
                     .systemProperty("java.io.tmpdir", tmp)
                     .systemProperty("meshlens.instance.temporary", temporary)
                     .systemProperty("java.awt.headless", "true")
                     .systemProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn")
                     .systemProperty("org.slf4j.simpleLogger.showDateTime", "true")
                     .systemProperty("log4j2.level", "WARN");
-            if (c1Only) {
-                cb.jvmArg("-XX:TieredStopAtLevel=1");
-            }
-            extraJvmArgs.forEach(cb::jvmArg);
-            ChildJvm child = cb.classpath(kafkaHome.resolve("lib") + "/*")
+            ChildJvm child = withCallerOptions(cb)
+                    .classpath(kafkaHome.resolve("lib") + "/*")
                     .mainClass(MAIN_CLASS)
                     .arg(props)
                     .arg(clusterId(dir))
@@ -249,10 +207,7 @@ public final class LocalKafka extends LocalNode {
                         throw new IOException(
                                 "Kafka failed to start; log " + child.logFile() + ":\n" + child.logTail(40));
                     }
-                    if (System.nanoTime() - t0 > startTimeout.toNanos()) {
-                        throw new IOException("Kafka not ready within " + startTimeout + "; log " + child.logFile()
-                                + ":\n" + child.logTail(40));
-                    }
+                    checkStartTimeout(t0, child, "Kafka");
                     try {
                         Thread.sleep(50);
                     } catch (InterruptedException e) {
