@@ -4,15 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.meshlens.cli.Cli;
 import dev.meshlens.cli.MeshlensVersion;
-import java.io.IOException;
+import dev.meshlens.query.client.ApiCall;
 import java.io.PrintStream;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -91,37 +86,16 @@ public final class FixCommand implements Callable<Integer> {
         if (token == null || token.isBlank()) {
             throw new ParameterException(spec.commandLine(), "a token is needed: --token TOKEN or MESHLENS_TOKEN");
         }
-        String url = (api.endsWith("/") ? api.substring(0, api.length() - 1) : api) + "/api/v1/findings/"
-                + URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20") + "/fix";
-        HttpResponse<String> r;
-        try {
-            HttpRequest req = HttpRequest.newBuilder(URI.create(url))
-                    .timeout(Duration.ofSeconds(60))
-                    .header("Authorization", "Bearer " + token)
-                    .GET()
-                    .build();
-            r = HttpClient.newBuilder()
-                    .connectTimeout(Duration.ofSeconds(10))
-                    .build()
-                    .send(req, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException | IllegalArgumentException e) {
-            err.println("fix: cannot reach " + url + ": " + e.getMessage());
-            return 1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return 1;
-        }
+        String url = ApiCall.url(
+                api,
+                "/api/v1/findings/"
+                        + URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20") + "/fix");
         JsonNode answer;
         try {
-            answer = M.readTree(r.body());
-        } catch (IOException e) {
-            err.println("fix: " + url + " answered " + r.statusCode() + " with something that is not JSON");
-            return 1;
-        }
-        if (r.statusCode() != 200) {
-            err.println("fix: " + url + " answered " + r.statusCode() + ": "
-                    + answer.path("detail").asText(r.body()));
-            return r.statusCode() == 404 || r.statusCode() == 400 ? 2 : 1;
+            answer = ApiCall.get(url, token);
+        } catch (ApiCall.Failure e) {
+            err.println("fix: " + e.getMessage());
+            return e.exitCode();
         }
         if (json) {
             out.println(answer.toPrettyString());

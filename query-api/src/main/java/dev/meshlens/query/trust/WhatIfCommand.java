@@ -6,16 +6,12 @@ import dev.meshlens.cli.Cli;
 import dev.meshlens.cli.MeshlensVersion;
 import dev.meshlens.events.EventCodec;
 import dev.meshlens.events.MeshEvent;
+import dev.meshlens.query.client.ApiCall;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
@@ -262,38 +258,11 @@ public final class WhatIfCommand implements Callable<Integer> {
         if (token == null || token.isBlank()) {
             throw new Failure(2, "--api needs a token: --token TOKEN or MESHLENS_TOKEN");
         }
-        String url = (api.endsWith("/") ? api.substring(0, api.length() - 1) : api) + "/api/v1/trust/what-if";
-        HttpResponse<String> r;
         try {
-            HttpRequest req = HttpRequest.newBuilder(URI.create(url))
-                    .timeout(Duration.ofSeconds(60))
-                    .header("Authorization", "Bearer " + token)
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
-                    .build();
-            r = HttpClient.newBuilder()
-                    .connectTimeout(Duration.ofSeconds(10))
-                    .build()
-                    .send(req, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException | IllegalArgumentException e) {
-            throw new Failure(1, "cannot reach " + url + ": " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new Failure(1, "interrupted");
+            return ApiCall.post(ApiCall.url(api, "/api/v1/trust/what-if"), token, body.toString());
+        } catch (ApiCall.Failure e) {
+            throw new Failure(e.exitCode(), e.getMessage());
         }
-        JsonNode answer;
-        try {
-            answer = TrustJson.mapper().readTree(r.body());
-        } catch (IOException e) {
-            throw new Failure(1, url + " answered " + r.statusCode() + " with something that is not JSON");
-        }
-        if (r.statusCode() != 200) {
-            throw new Failure(
-                    r.statusCode() == 400 ? 2 : 1,
-                    url + " answered " + r.statusCode() + ": "
-                            + answer.path("detail").asText(r.body()));
-        }
-        return answer;
     }
 
     private static JsonNode compute(Path file, ObjectNode body, Instant now) throws Failure {
