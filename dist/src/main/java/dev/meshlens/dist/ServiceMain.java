@@ -2,6 +2,7 @@ package dev.meshlens.dist;
 
 import dev.meshlens.cli.Cli;
 import dev.meshlens.cli.MeshlensVersion;
+import dev.meshlens.cli.VersionCommand;
 import dev.meshlens.collector.cli.CollectorCommand;
 import dev.meshlens.collector.cli.ExplainCommand;
 import dev.meshlens.correlator.CorrelatorCommand;
@@ -42,7 +43,8 @@ public final class ServiceMain implements Callable<Integer> {
             ExplainCommand.class,
             RedactCommand.class,
             WhatIfCommand.class,
-            FixCommand.class);
+            FixCommand.class,
+            VersionCommand.class);
 
     @Spec
     private CommandSpec spec;

@@ -35,7 +35,6 @@ import picocli.CommandLine.Spec;
             ConfigSchemaCommand.class,
             LocalStackCommand.class,
             CompletionCommand.class,
-            VersionCommand.class,
             HelpCommand.class,
             ScriptCommands.Build.class,
             ScriptCommands.Test.class
