@@ -33,6 +33,9 @@ import org.junit.jupiter.api.Test;
  * RetentionPrivilegesIT}.
  */
 class RetentionIT {
+    /** How often ILM looks at indices (10 minutes by default): 1 s on the test's cluster. */
+    static final String POLL_INTERVAL = "indices.lifecycle.poll_interval";
+
     @Test
     void withoutLifecycleManagementTheSchemaIsStillInstalled() throws Exception {
         ElasticsearchService node = RealServices.elasticsearch();
@@ -79,7 +82,7 @@ class RetentionIT {
                     "this Elasticsearch has no ILM (the suite's own node: x-pack-ilm is not on Maven Central);"
                             + " set MESHLENS_ES_URL to a cluster with ILM");
             // ILM checks every 10 minutes by default; this node is the tests' own
-            es.cluster().putSettings(s -> s.transient_(Map.of("indices.lifecycle.poll_interval", JsonData.of("1s"))));
+            es.cluster().putSettings(s -> s.transient_(Map.of(POLL_INTERVAL, JsonData.of("1s"))));
             try {
                 index(es, preExisting); // before the policy: no lifecycle yet
                 store.ensureSchema();
@@ -99,8 +102,7 @@ class RetentionIT {
                 assertFalse(exists(es, preExisting), "an index older than the policy came under it");
                 assertTrue(exists(es, recentEvents) && exists(es, recentHistory), "today's indices are kept");
             } finally {
-                es.cluster()
-                        .putSettings(s -> s.transient_(Map.of("indices.lifecycle.poll_interval", JsonData.of(null))));
+                es.cluster().putSettings(s -> s.transient_(Map.of(POLL_INTERVAL, JsonData.of(null))));
                 deleteAll(es, prefix);
             }
         }
