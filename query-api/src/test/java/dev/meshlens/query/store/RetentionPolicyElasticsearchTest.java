@@ -6,10 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,6 +29,8 @@ import org.junit.jupiter.api.Test;
  */
 class RetentionPolicyElasticsearchTest {
     static final IndexNames NAMES = new IndexNames("meshlens");
+    static final Path DOC = Path.of("..", "docs", "production.md");
+    static final ObjectMapper JSON = new ObjectMapper();
     static ElasticsearchIlmModel es;
 
     @BeforeAll
@@ -81,6 +88,29 @@ class RetentionPolicyElasticsearchTest {
                 .toString());
         assertEquals("", es.lifecycleName(none), "no retention: no policy");
         assertFalse(es.parsesOriginationFromName(none));
+    }
+
+    @Test
+    void theAdministratorsRequestsInTheDocsAreWhatTheQueryApiWouldDo() throws Exception {
+        String doc = Files.readString(DOC);
+        Matcher policy = Pattern.compile("PUT _ilm/policy/(\\S+)\\n(\\{.*?\\})\\n\\n", Pattern.DOTALL)
+                .matcher(doc);
+        assertTrue(policy.find(), "docs/production.md has the administrator's policy request");
+        assertEquals(NAMES.retentionPolicy(), policy.group(1));
+        String body = JSON.readTree(policy.group(2)).path("policy").toString();
+        assertEquals(
+                es.parsePolicy(
+                        NAMES.retentionPolicy(),
+                        Mappings.retentionPolicy(30).path("policy").toString()),
+                es.parsePolicy(policy.group(1), body),
+                "the documented policy (30 days) is the one the query API writes for retention_days 30");
+        Matcher settings = Pattern.compile("PUT (\\S+)/_settings\\n(\\{.*?\\})\\n", Pattern.DOTALL)
+                .matcher(doc);
+        assertTrue(settings.find(), "docs/production.md has the request that puts older indices under the policy");
+        assertEquals(NAMES.eventsPattern() + "," + NAMES.findingsHistoryPattern(), settings.group(1));
+        Object read = es.settings(settings.group(2));
+        assertEquals(NAMES.retentionPolicy(), es.lifecycleName(read));
+        assertTrue(es.parsesOriginationFromName(read), "older indices are aged from their names too");
     }
 
     @Test
