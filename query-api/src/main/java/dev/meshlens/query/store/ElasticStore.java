@@ -22,6 +22,7 @@ import org.apache.http.auth.AuthScope;
 import org.apache.http.auth.UsernamePasswordCredentials;
 import org.apache.http.impl.client.BasicCredentialsProvider;
 import org.apache.http.message.BasicHeader;
+import org.elasticsearch.client.Request;
 import org.elasticsearch.client.ResponseException;
 import org.elasticsearch.client.RestClient;
 import org.elasticsearch.client.RestClientBuilder;
@@ -252,6 +253,7 @@ public final class ElasticStore implements AutoCloseable {
                 // least privilege: an administrator created the policy (docs/production.md); ILM runs its delete
                 // with the administrator's rights, and this user needs neither manage_ilm nor delete_index
                 LOG.info("not allowed to write ILM policy {}: using it as the cluster has it", names.retentionPolicy());
+                warnIfPolicyMissing();
             }
         }
         ObjectNode tpl = Mappings.eventsTemplate(names, shards, replicas, refreshInterval, retention);
@@ -268,6 +270,31 @@ public final class ElasticStore implements AutoCloseable {
         }
     }
 
+    /**
+     * The templates name the policy whether or not it exists; without it ILM deletes nothing, which nobody would
+     * notice for {@code retentionDays} days: say so at start.
+     */
+    private void warnIfPolicyMissing() throws IOException {
+        try {
+            client.ilm().getLifecycle(g -> g.name(names.retentionPolicy()));
+        } catch (ElasticsearchException e) {
+            if (e.status() == 404) {
+                LOG.warn(
+                        "ILM policy {} does not exist and this user may not create it: nothing deletes old {} / {}"
+                                + " indices until an administrator creates it (docs/production.md, \"Role and API key\")",
+                        names.retentionPolicy(),
+                        names.eventsPattern(),
+                        names.findingsHistoryPattern());
+            } else if (e.status() == 403) {
+                LOG.info(
+                        "not allowed to read ILM policy {} (cluster privilege read_ilm): cannot check that it exists",
+                        names.retentionPolicy());
+            } else {
+                throw e;
+            }
+        }
+    }
+
     private void putLifecycleOnExisting() throws IOException {
         try {
             client.indices()
@@ -280,28 +307,38 @@ public final class ElasticStore implements AutoCloseable {
             if (e.status() != 403) {
                 throw e;
             }
+            // the role of docs/production.md has no index privilege manage (it would include delete_index): the
+            // administrator who creates the policy puts the indices of older releases under it once
             LOG.warn(
-                    "not allowed to put existing daily indices under ILM policy {}; new ones are (index template)",
+                    "not allowed to put existing daily indices under ILM policy {}; new ones are (index template);"
+                            + " an administrator puts older ones under it once (docs/production.md, \"Role and API key\")",
                     names.retentionPolicy());
         }
     }
 
     /**
-     * Whether the cluster runs index lifecycle management. A node without it (a bare node built from
-     * the open-source modules, like the tests' own) gets no policy: a warning says that nothing deletes
+     * Whether the cluster runs index lifecycle management. A node without it (like the tests' own, assembled from
+     * Maven Central jars, where ILM's module is not published) gets no policy: a warning says that nothing deletes
      * old daily indices there, rather than ingest failing to start.
      */
     public boolean lifecycleManagement() throws IOException {
         try {
-            rest.performRequest(new org.elasticsearch.client.Request("GET", "/_ilm/status"));
+            rest.performRequest(new Request("GET", "/_ilm/status"));
             return true;
         } catch (ResponseException e) {
             int code = e.getResponse().getStatusLine().getStatusCode();
+            if (code == 403) {
+                // security refuses only routes that exist (a cluster without ILM answers 400, "no handler found",
+                // whoever asks): ILM runs, this user just lacks read_ilm (a role made from older docs)
+                LOG.info("not allowed to read the ILM status (cluster privilege read_ilm): the cluster has ILM");
+                return true;
+            }
             if (code == 400 || code == 404 || code == 405) {
                 LOG.warn(
-                        "ingest.retention-days = {} but this Elasticsearch has no index lifecycle management (ILM):"
+                        "{} = {} but this Elasticsearch has no index lifecycle management (ILM):"
                                 + " nothing deletes old daily indices; use a cluster with ILM (8.19/9.x default distribution,"
                                 + " ECK, Elastic Cloud) or delete {} / {} indices with your own tooling",
+                        QueryApiKeys.INGEST_RETENTION_DAYS.name(),
                         retentionDays,
                         names.eventsPattern(),
                         names.findingsHistoryPattern());

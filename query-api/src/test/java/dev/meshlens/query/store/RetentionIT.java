@@ -23,11 +23,19 @@ import org.junit.jupiter.api.Test;
  * name (an index created today for an old day goes at once), recent ones stay, and indices that existed
  * before the policy come under it. meshlens deletes nothing itself.
  *
- * <p>The suite's own node is built from the open-source modules and has no ILM: there the test checks
- * that ingest still sets up (templates without a lifecycle, a warning) and the deletion half runs against
- * a cluster given by {@code MESHLENS_ES_URL} that has ILM (any 8.19/9.x default distribution).
+ * <p>The suite's own nodes have no ILM and cannot have it offline: they are assembled from Maven Central jars, and
+ * ILM's module ({@code org.elasticsearch.plugin:x-pack-ilm}) is not published there ({@code x-pack-core} holds
+ * ILM's policy and step classes, not the service that runs them: such a node answers {@code _ilm/*} with "no handler
+ * found" and refuses {@code index.lifecycle.*} settings). There the first test checks that ingest still sets up
+ * (templates without a lifecycle, a warning) and the deletion half runs against a cluster given by {@code
+ * MESHLENS_ES_URL} that has ILM (any 8.19/9.x default distribution). What the suite does prove on a real secured
+ * node is that the least-privilege role needs neither {@code delete_index} nor {@code manage_ilm}: {@link
+ * RetentionPrivilegesIT}.
  */
 class RetentionIT {
+    /** How often ILM looks at indices (10 minutes by default): 1 s on the test's cluster. */
+    static final String POLL_INTERVAL = "indices.lifecycle.poll_interval";
+
     @Test
     void withoutLifecycleManagementTheSchemaIsStillInstalled() throws Exception {
         ElasticsearchService node = RealServices.elasticsearch();
@@ -71,9 +79,10 @@ class RetentionIT {
                 ElasticStore store = new ElasticStore(List.of(node.url()), null, null, null, names, 1, 0, "1s", 30)) {
             Assumptions.assumeTrue(
                     store.lifecycleManagement(),
-                    "this Elasticsearch has no ILM (the suite's own node); set MESHLENS_ES_URL to a cluster with ILM");
+                    "this Elasticsearch has no ILM (the suite's own node: x-pack-ilm is not on Maven Central);"
+                            + " set MESHLENS_ES_URL to a cluster with ILM");
             // ILM checks every 10 minutes by default; this node is the tests' own
-            es.cluster().putSettings(s -> s.transient_(Map.of("indices.lifecycle.poll_interval", JsonData.of("1s"))));
+            es.cluster().putSettings(s -> s.transient_(Map.of(POLL_INTERVAL, JsonData.of("1s"))));
             try {
                 index(es, preExisting); // before the policy: no lifecycle yet
                 store.ensureSchema();
@@ -93,8 +102,7 @@ class RetentionIT {
                 assertFalse(exists(es, preExisting), "an index older than the policy came under it");
                 assertTrue(exists(es, recentEvents) && exists(es, recentHistory), "today's indices are kept");
             } finally {
-                es.cluster()
-                        .putSettings(s -> s.transient_(Map.of("indices.lifecycle.poll_interval", JsonData.of(null))));
+                es.cluster().putSettings(s -> s.transient_(Map.of(POLL_INTERVAL, JsonData.of(null))));
                 deleteAll(es, prefix);
             }
         }
