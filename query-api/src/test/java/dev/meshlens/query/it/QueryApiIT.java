@@ -55,6 +55,8 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -331,7 +333,12 @@ class QueryApiIT {
         assertEquals(io.opentelemetry.api.trace.SpanKind.CONSUMER, span.getKind());
 
         String metrics = http.get("/metrics", null).bodyAsString();
-        assertTrue(metrics.contains("meshlens_ingest_events_indexed_total{mesh=\"" + ISTIO + "\"} 23.0"), metrics);
+        // the counter counts acknowledgements: a batch redelivered after a rebalance (a loaded CI machine) is
+        // indexed again under the same ids (the document counts above stay exact) and acknowledged again
+        Matcher indexed = Pattern.compile("meshlens_ingest_events_indexed_total\\{mesh=\"" + ISTIO + "\"} (\\d+)\\.0")
+                .matcher(metrics);
+        assertTrue(indexed.find(), metrics);
+        assertTrue(Long.parseLong(indexed.group(1)) >= 23, metrics);
         assertTrue(metrics.contains("meshlens_ingest_bulk_latency_seconds_count"), metrics);
     }
 
