@@ -21,6 +21,7 @@ import dev.meshlens.collector.tail.TailedLine;
 import dev.meshlens.events.MeshEvent;
 import dev.meshlens.events.SourceKind;
 import io.micrometer.core.instrument.Counter;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -99,6 +100,40 @@ public final class LinePipeline implements LineSink {
                         line.source().path(), line.offset(), line.status().tag(), line.text());
                 return null;
             }
+            if (line.ascii()) {
+                byte[] a = line.bytes();
+                int from = line.from();
+                Instant runtimeTime = null;
+                if (unwrapper != null) {
+                    from = unwrapper.plainStart(a, from, line.to());
+                    if (unwrapper.runtimeTimeEnd() >= 0) {
+                        runtimeTime = EventMapper.parseTime(new String(
+                                a, line.from(), unwrapper.runtimeTimeEnd() - line.from(), StandardCharsets.ISO_8859_1));
+                    }
+                }
+                if (from >= 0) {
+                    // the bytes as read, parsed in place: no String of the line unless it is set aside as a misfit
+                    FormatChain.Parser parser = parsers.get();
+                    ParseStatus status = parser.parseAscii(a, from, line.to());
+                    if (status != ParseStatus.OK) {
+                        misfit(
+                                status,
+                                line.source().path(),
+                                line.offset(),
+                                line.text().substring(from - line.from()));
+                        return null;
+                    }
+                    return parsed(
+                            parser,
+                            ctx,
+                            line.offset(),
+                            runtimeTime,
+                            null,
+                            localUriSan,
+                            role,
+                            line.source().path());
+                }
+            }
             String text = line.text();
             Instant runtimeTime = null;
             if (unwrapper != null) {
@@ -142,12 +177,31 @@ public final class LinePipeline implements LineSink {
         FormatChain.Parser parser = parsers.get();
         ParseStatus status = parser.parse(text);
         if (status != ParseStatus.OK) {
-            if (status != ParseStatus.EMPTY) {
-                metrics.unparseable(status.tag());
-                deadLetters.sample(sourceName, position, status.tag(), text);
-            }
+            misfit(status, sourceName, position, text);
             return null;
         }
+        return parsed(parser, ctx, position, fallbackTime, extraAttributes, localUriSan, role, sourceName);
+    }
+
+    /** A line that fits none of the formats: counted and sampled (an empty line is neither). */
+    private void misfit(ParseStatus status, String sourceName, long position, String text) {
+        if (status != ParseStatus.EMPTY) {
+            metrics.unparseable(status.tag());
+            deadLetters.sample(sourceName, position, status.tag(), text);
+        }
+    }
+
+    /** classify → roll up or map → redact → publish, for the line {@code parser} parsed last. */
+    private CompletableFuture<Void> parsed(
+            FormatChain.Parser parser,
+            SourceContext ctx,
+            long position,
+            Instant fallbackTime,
+            Map<String, String> extraAttributes,
+            String localUriSan,
+            ProxyRole role,
+            String sourceName)
+            throws InterruptedException {
         ParsedLine p = parser.parsed();
         parsedPerFormat[parser.matched()].increment();
         Verdict v = TlsClassifier.INSTANCE.classify(p, role);
@@ -196,12 +250,16 @@ public final class LinePipeline implements LineSink {
                 peers.local() != null ? peers.local() : localUriSan,
                 peers.peer(),
                 peers.cluster(),
-                p.get(Field.REQUESTED_SERVER_NAME),
-                p.get(Field.AUTHORITY),
+                p.getInterned(Field.REQUESTED_SERVER_NAME),
+                p.getInterned(Field.AUTHORITY),
                 peers.tlsVersion() != null,
                 rc > 0 ? (int) rc : null,
                 time);
         out.countHealthy();
+        CompletableFuture<Void> counted = rollups.count(key, time);
+        if (counted != null) {
+            return counted; // most lines: their group is open, nothing to build
+        }
         return rollups.add(
                 key,
                 time,

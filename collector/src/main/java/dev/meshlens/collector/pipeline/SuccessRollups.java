@@ -63,6 +63,16 @@ public final class SuccessRollups {
             this.firstTime = first.observedTime();
             this.lastTime = first.observedTime();
         }
+
+        void count(Instant time) {
+            count++;
+            if (time.isBefore(firstTime)) {
+                firstTime = time;
+            }
+            if (time.isAfter(lastTime)) {
+                lastTime = time;
+            }
+        }
     }
 
     private final EventPublisher publisher;
@@ -146,6 +156,22 @@ public final class SuccessRollups {
     }
 
     /**
+     * Counts one successful request at {@code time} into group {@code k} if that group is open, and returns the
+     * future of its roll-up (as {@link #add} does); null when the group is not open, and then nothing was
+     * counted: call {@link #add} with the request's event.
+     */
+    public CompletableFuture<Void> count(Key k, Instant time) {
+        synchronized (open) {
+            Bucket b = open.get(k);
+            if (b == null) {
+                return null;
+            }
+            b.count(time);
+            return b.durable;
+        }
+    }
+
+    /**
      * Counts one successful request at {@code time}, read at {@code position} of its source, into group
      * {@code k}; the future completes when the roll-up that counts it is durable. {@code firstEvent} is
      * asked only when the request opens a group: it builds (and redacts) the event the roll-up is made of,
@@ -165,13 +191,7 @@ public final class SuccessRollups {
                 b = new Bucket(firstEvent.get(), position);
                 open.put(k, b);
             }
-            b.count++;
-            if (time.isBefore(b.firstTime)) {
-                b.firstTime = time;
-            }
-            if (time.isAfter(b.lastTime)) {
-                b.lastTime = time;
-            }
+            b.count(time);
             f = b.durable;
         }
         if (full != null) {
