@@ -136,33 +136,25 @@ public final class ParsedLine {
      * whatever the cardinality, and the comparison reads the bytes against the cached string in place.
      */
     private static final class Interned {
-        private final String[] table = new String[512];
+        private final String[] values = new String[512];
+        /** The bytes of each value, compared with the line's bytes in one vectorised call. */
+        private final byte[][] bytes = new byte[512][];
 
         String get(byte[] a, int s, int e) {
             int h = 1;
             for (int i = s; i < e; i++) {
                 h = 31 * h + a[i];
             }
-            int idx = (h ^ (h >>> 9)) & (table.length - 1);
-            String cached = table[idx];
-            if (cached != null && sameAscii(cached, a, s, e)) {
-                return cached;
+            int idx = (h ^ (h >>> 9)) & (values.length - 1);
+            byte[] cached = bytes[idx];
+            if (cached != null && Arrays.equals(cached, 0, cached.length, a, s, e)) {
+                return values[idx];
             }
-            String v = new String(a, s, e - s, StandardCharsets.ISO_8859_1);
-            table[idx] = v;
+            byte[] copy = Arrays.copyOfRange(a, s, e);
+            String v = new String(copy, StandardCharsets.ISO_8859_1);
+            bytes[idx] = copy;
+            values[idx] = v;
             return v;
-        }
-
-        private static boolean sameAscii(String v, byte[] a, int s, int e) {
-            if (v.length() != e - s) {
-                return false;
-            }
-            for (int i = s; i < e; i++) {
-                if (v.charAt(i - s) != a[i]) {
-                    return false;
-                }
-            }
-            return true;
         }
     }
 

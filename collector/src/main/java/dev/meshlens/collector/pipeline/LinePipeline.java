@@ -53,6 +53,8 @@ public final class LinePipeline implements LineSink {
     private final LocalIdentity localIdentity;
     private final Pattern gatewayPath;
     private final ThreadLocal<FormatChain.Parser> parsers;
+    /** Recent roll-up keys per thread, so a healthy line makes none (null without roll-ups). */
+    private final ThreadLocal<SuccessRollups.Keys> rollupKeys;
 
     private LinePipeline(Builder b) {
         this.formats = Objects.requireNonNull(b.formats, "formats: a pipeline needs the format(s) of its lines");
@@ -66,6 +68,7 @@ public final class LinePipeline implements LineSink {
         this.localIdentity = b.localIdentity;
         this.gatewayPath = b.gatewayPath;
         this.parsers = ThreadLocal.withInitial(formats::newParser);
+        this.rollupKeys = rollups == null ? null : ThreadLocal.withInitial(rollups::newKeys);
         this.parsedPerFormat = new Counter[formats.tags().size()];
         for (int i = 0; i < parsedPerFormat.length; i++) {
             parsedPerFormat[i] = metrics.linesParsed(formats.tags().get(i));
@@ -243,18 +246,20 @@ public final class LinePipeline implements LineSink {
         }
         EventMapper.Peers peers = EventMapper.peers(p, null);
         Instant time = EventMapper.observedTime(p, fallbackTime);
-        SuccessRollups.Key key = rollups.key(
-                ctx.sourceIdentity(),
-                peers.role(),
-                peers.direction(),
-                peers.local() != null ? peers.local() : localUriSan,
-                peers.peer(),
-                peers.cluster(),
-                p.getInterned(Field.REQUESTED_SERVER_NAME),
-                p.getInterned(Field.AUTHORITY),
-                peers.tlsVersion() != null,
-                rc > 0 ? (int) rc : null,
-                time);
+        SuccessRollups.Key key = rollupKeys
+                .get()
+                .key(
+                        ctx.sourceIdentity(),
+                        peers.role(),
+                        peers.direction(),
+                        peers.local() != null ? peers.local() : localUriSan,
+                        peers.peer(),
+                        peers.cluster(),
+                        p.getInterned(Field.REQUESTED_SERVER_NAME),
+                        p.getInterned(Field.AUTHORITY),
+                        peers.tlsVersion() != null,
+                        rc > 0 ? (int) rc : null,
+                        time);
         out.countHealthy();
         CompletableFuture<Void> counted = rollups.count(key, time);
         if (counted != null) {

@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -153,6 +154,67 @@ public final class SuccessRollups {
                 responseCode == null ? 0 : responseCode / 100,
                 // Envoy time, so a backlog read at once still rolls up per interval of when requests happened
                 Math.floorDiv(time.toEpochMilli(), intervalMillis));
+    }
+
+    /** A cache of recent keys for one thread (see {@link Keys}). */
+    public Keys newKeys() {
+        return new Keys();
+    }
+
+    /**
+     * The keys one thread made recently (direct-mapped, 64 entries): a request whose parts are the very same
+     * objects as a recent key's (a line's values are interned, see {@code ParsedLine.getInterned}) in the same
+     * window gets that key back instead of a new one, so counting a healthy line allocates no key. Anything
+     * else (another instance of an equal string included) makes a new key, equal to what {@link #key} makes.
+     * One thread only.
+     */
+    public final class Keys {
+        private final Key[] recent = new Key[64];
+
+        private Keys() {}
+
+        /** {@link SuccessRollups#key} of the same arguments, often without making one. */
+        public Key key(
+                String source,
+                ObserverRole role,
+                Direction direction,
+                String local,
+                String peer,
+                String cluster,
+                String sni,
+                String authority,
+                boolean tls,
+                Integer responseCode,
+                Instant time) {
+            int outcome = responseCode == null ? 0 : responseCode / 100;
+            long window = Math.floorDiv(time.toEpochMilli(), intervalMillis);
+            int h = Objects.hashCode(source);
+            h = 31 * h + Objects.hashCode(local);
+            h = 31 * h + Objects.hashCode(peer);
+            h = 31 * h + Objects.hashCode(cluster);
+            h = 31 * h + Objects.hashCode(sni);
+            h = 31 * h + Objects.hashCode(authority);
+            h = 31 * h + Objects.hashCode(role) + Objects.hashCode(direction) + outcome + (int) window;
+            int idx = (h ^ (h >>> 16)) & (recent.length - 1);
+            Key k = recent[idx];
+            if (k != null
+                    && k.window() == window
+                    && k.outcome() == outcome
+                    && k.tls() == tls
+                    && k.role() == role
+                    && k.direction() == direction
+                    && k.source() == source
+                    && k.local() == local
+                    && k.peer() == peer
+                    && k.cluster() == cluster
+                    && k.sni() == sni
+                    && k.authority() == authority) {
+                return k;
+            }
+            k = new Key(source, role, direction, local, peer, cluster, sni, authority, tls, outcome, window);
+            recent[idx] = k;
+            return k;
+        }
     }
 
     /**
