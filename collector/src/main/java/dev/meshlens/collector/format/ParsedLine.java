@@ -26,6 +26,7 @@ public final class ParsedLine {
     private int bytesFrom;
     private int bytesTo;
     private final Interned interned = new Interned();
+    static final int MAX_INTERNED = 256;
     final int[] start;
     final int[] end;
     final byte[] escape;
@@ -119,9 +120,10 @@ public final class ParsedLine {
      * The value of a slot like {@link #get(int)}, but a value seen recently on this thread comes back as the
      * same {@code String} instead of a new one: for the few distinct values of a field (cluster, authority,
      * SPIFFE IDs) that healthy lines are grouped by, so counting a line into its roll-up allocates nothing.
+     * Values longer than {@value #MAX_INTERNED} bytes are not kept (the cache stays under 300 KB).
      */
     public String getInterned(int slot) {
-        if (bytes == null || absent(slot) || escape[slot] != PLAIN) {
+        if (bytes == null || absent(slot) || escape[slot] != PLAIN || end[slot] - start[slot] > MAX_INTERNED) {
             return get(slot);
         }
         return interned.get(bytes, start[slot], end[slot]);
