@@ -24,6 +24,8 @@ public final class CpuTimeRun {
                 "Today's password is swordfish. I understand instantiating Blackholes directly is dangerous.");
         Map<String, Body> bodies = new LinkedHashMap<>();
         bodies.put("istioText_meshlensParseClassify", ParseClassifyBenchmark::istioText_meshlensParseClassify);
+        bodies.put(
+                "istioText_meshlensParseClassifyBytes", ParseClassifyBenchmark::istioText_meshlensParseClassifyBytes);
         bodies.put("istioText_chainOfOneParseClassify", ParseClassifyBenchmark::istioText_chainOfOneParseClassify);
         bodies.put("istioText_listOfTwoParseClassify", ParseClassifyBenchmark::istioText_listOfTwoParseClassify);
         bodies.put("istioText_autoParseClassify", ParseClassifyBenchmark::istioText_autoParseClassify);
@@ -70,6 +72,9 @@ public final class CpuTimeRun {
                 rates.get("istioText_chainOfOneParseClassify") / istio,
                 rates.get("istioText_listOfTwoParseClassify") / istio,
                 rates.get("istioText_autoParseClassify") / istio);
+        System.out.printf(
+                "istio text parsed from bytes: %.3f of the same from Strings%n",
+                rates.get("istioText_meshlensParseClassifyBytes") / istio);
         System.out.printf(
                 "istio text: %.1fx grok, %.1fx regex; consul json: %.1fx jackson tree%n",
                 istio / rates.get("istioText_grokParseOnly"),

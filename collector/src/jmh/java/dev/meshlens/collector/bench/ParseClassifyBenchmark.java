@@ -8,6 +8,7 @@ import dev.meshlens.collector.format.JsonFormat;
 import dev.meshlens.collector.format.ParseStatus;
 import dev.meshlens.collector.format.ParsedLine;
 import dev.meshlens.collector.format.Presets;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -90,6 +91,10 @@ public class ParseClassifyBenchmark {
     };
 
     List<String> istio;
+    /** The same Istio lines as the tailer holds them: one buffer of bytes, each line at its offsets. */
+    byte[] istioBytes;
+
+    int[] istioStarts;
     List<String> consul;
     ParsedLine istioParsed;
     /** One format, through the chain a source uses (what a single-format file costs now). */
@@ -109,6 +114,13 @@ public class ParseClassifyBenchmark {
         istio = BenchLines.istio(N);
         consul = BenchLines.consul(N);
         istioParsed = Presets.ISTIO.newParsedLine();
+        istioBytes = String.join("\n", istio).concat("\n").getBytes(StandardCharsets.US_ASCII);
+        istioStarts = new int[N + 1];
+        for (int i = 0, at = 0; i < N; i++) {
+            istioStarts[i] = at;
+            at += istio.get(i).length() + 1;
+            istioStarts[i + 1] = at;
+        }
         istioSingle = FormatChain.of(Presets.ISTIO).newParser();
         JsonFormat listener = JsonFormat.compile(
                 "custom-json",
@@ -133,6 +145,12 @@ public class ParseClassifyBenchmark {
                 throw new IllegalStateException("benchmark line does not fit: " + l);
             }
         }
+        for (int i = 0; i < N; i++) {
+            if (Presets.ISTIO.parseAscii(istioBytes, istioStarts[i], istioStarts[i + 1] - 1, istioParsed)
+                    != ParseStatus.OK) {
+                throw new IllegalStateException("benchmark line does not fit from bytes: " + istio.get(i));
+            }
+        }
         for (String l : consul) {
             if (Presets.CONSUL_JSON.parse(l, consulParsed) != ParseStatus.OK) {
                 throw new IllegalStateException("benchmark line does not fit: " + l);
@@ -145,6 +163,17 @@ public class ParseClassifyBenchmark {
     public void istioText_meshlensParseClassify(Blackhole bh) {
         for (int i = 0; i < N; i++) {
             ParseStatus st = Presets.ISTIO.parse(istio.get(i), istioParsed);
+            bh.consume(st);
+            bh.consume(classifier.classify(istioParsed));
+        }
+    }
+
+    /** The same lines parsed from the bytes of a read buffer, as the collector's file sources do now. */
+    @Benchmark
+    @OperationsPerInvocation(N)
+    public void istioText_meshlensParseClassifyBytes(Blackhole bh) {
+        for (int i = 0; i < N; i++) {
+            ParseStatus st = Presets.ISTIO.parseAscii(istioBytes, istioStarts[i], istioStarts[i + 1] - 1, istioParsed);
             bh.consume(st);
             bh.consume(classifier.classify(istioParsed));
         }

@@ -1,5 +1,6 @@
 package dev.meshlens.collector.format;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -115,9 +116,35 @@ public final class FormatChain {
                 }
                 return d.status();
             }
+            return firstFit(false, line, null, 0, 0);
+        }
+
+        /**
+         * {@link #parse(String)} of the plain ASCII line {@code a[from, to)} (see {@link Bytes#plainAscii}),
+         * with the same outcome; the formats read the bytes in place, so a healthy line makes no {@code String}.
+         * {@code auto} detects on text and makes the line one.
+         */
+        public ParseStatus parseAscii(byte[] a, int from, int to) {
+            if (single != null) {
+                ParseStatus st = single.parseAscii(a, from, to, singleBuffer);
+                parsed = st == ParseStatus.OK ? singleBuffer : null;
+                matched = st == ParseStatus.OK ? 0 : -1;
+                return st;
+            }
+            if (auto) {
+                return parse(new String(a, from, to - from, StandardCharsets.ISO_8859_1));
+            }
+            parsed = null;
+            matched = -1;
+            return firstFit(true, null, a, from, to);
+        }
+
+        /** The list's formats in order on {@code line}, or on the ASCII bytes {@code a[from, to)}. */
+        private ParseStatus firstFit(boolean ascii, String line, byte[] a, int from, int to) {
             ParseStatus why = null;
             for (int i = 0; i < buffers.length; i++) {
-                ParseStatus st = formats.get(i).parse(line, buffers[i]);
+                LineFormat f = formats.get(i);
+                ParseStatus st = ascii ? f.parseAscii(a, from, to, buffers[i]) : f.parse(line, buffers[i]);
                 if (st == ParseStatus.OK) {
                     parsed = buffers[i];
                     matched = i;

@@ -1,5 +1,7 @@
 package dev.meshlens.collector.format;
 
+import java.nio.charset.StandardCharsets;
+
 /**
  * A compiled, immutable access-log format. Thread-safe; share one instance. Per line it builds no
  * regex and does no map lookups: it walks an array of anchors and records field offsets into a
@@ -23,6 +25,16 @@ public interface LineFormat {
 
     /** Parses {@code line} (without its newline) into {@code out}; never throws for any input. */
     ParseStatus parse(String line, ParsedLine out);
+
+    /**
+     * Parses the plain ASCII line {@code a[from, to)} (no newline; see {@link Bytes#plainAscii}) into
+     * {@code out}, with the same outcome and values as {@link #parse(String, ParsedLine)} of the same text.
+     * A format that reads bytes in place (a text format) makes no {@code String} of the line; by default the
+     * line is made one and parsed as text.
+     */
+    default ParseStatus parseAscii(byte[] a, int from, int to, ParsedLine out) {
+        return parse(new String(a, from, to - from, StandardCharsets.ISO_8859_1), out);
+    }
 
     /** A fresh holder sized for this format. */
     default ParsedLine newParsedLine() {

@@ -1,5 +1,6 @@
 package dev.meshlens.collector.format;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -14,6 +15,9 @@ public final class TextFormat implements LineFormat {
     private final String name;
     private final String source;
     private final String[] literals;
+    /** The literals as UTF-8 bytes, for {@link #parseAscii} (a literal that is not ASCII never fits such a line). */
+    private final byte[][] literalBytes;
+
     private final FormatString.Operator[] ops;
     private final Field[] fields;
     private final boolean[] quoted;
@@ -25,6 +29,10 @@ public final class TextFormat implements LineFormat {
         this.source = source;
         this.literals = t.literals().toArray(new String[0]);
         this.ops = t.operators().toArray(new FormatString.Operator[0]);
+        this.literalBytes = new byte[literals.length][];
+        for (int i = 0; i < literals.length; i++) {
+            literalBytes[i] = literals[i].getBytes(StandardCharsets.UTF_8);
+        }
         int n = ops.length;
         if (n == 0) {
             throw new FormatException("format has no command; a format needs at least one %COMMAND%", null, -1);
@@ -169,6 +177,99 @@ public final class TextFormat implements LineFormat {
             pos++;
         }
         return ParseStatus.OK;
+    }
+
+    /**
+     * {@link #parse(String, ParsedLine)} over the bytes of a plain ASCII line, step for step (each char of the
+     * text is its byte), so both agree on every line ({@code TextFormatBytesProperties}); offsets index
+     * {@code a}.
+     */
+    @Override
+    public ParseStatus parseAscii(byte[] a, int from, int to, ParsedLine out) {
+        Objects.requireNonNull(out, "out");
+        out.reset(a, from, to);
+        int len = to;
+        while (len > from && (a[len - 1] == '\n' || a[len - 1] == '\r')) {
+            len--;
+        }
+        if (len == from) {
+            return ParseStatus.EMPTY;
+        }
+        byte[] first = literalBytes[0];
+        if (first.length > to - from || !Bytes.startsWith(a, from, first)) {
+            return ParseStatus.PREFIX_MISMATCH;
+        }
+        int pos = from + first.length;
+        int backslash = Bytes.indexOf(a, (byte) '\\', pos, to); // next backslash, advanced lazily (no rescans)
+        byte[][] lits = literalBytes;
+        int n = ops.length;
+        for (int i = 0; i < n; i++) {
+            byte[] next = lits[i + 1];
+            int fieldEnd;
+            byte esc = ParsedLine.PLAIN;
+            if (quoted[i]) {
+                // the first unescaped quote that starts the next literal
+                int j = Bytes.indexOf(a, (byte) '"', pos, to);
+                for (; ; ) {
+                    if (j < 0 || j >= len) {
+                        return ParseStatus.UNTERMINATED_QUOTE;
+                    }
+                    int b = j - 1;
+                    int bs = 0;
+                    while (b >= pos && a[b] == '\\') {
+                        bs++;
+                        b--;
+                    }
+                    if ((bs & 1) == 0 && j + next.length <= len && Bytes.startsWith(a, j, next)) {
+                        break;
+                    }
+                    j = Bytes.indexOf(a, (byte) '"', j + 1, to);
+                }
+                if (backslash >= 0 && backslash < pos) {
+                    backslash = Bytes.indexOf(a, (byte) '\\', pos, to);
+                }
+                if (backslash >= 0 && backslash < j) {
+                    esc = ParsedLine.TEXT_ESCAPED;
+                }
+                fieldEnd = j;
+            } else if (next.length == 0) {
+                fieldEnd = len;
+            } else {
+                fieldEnd = next.length == 1 ? Bytes.indexOf(a, next[0], pos, to) : Bytes.indexOf(a, next, pos, to);
+                if (fieldEnd < 0 || fieldEnd + next.length > len) {
+                    return ParseStatus.LITERAL_NOT_FOUND;
+                }
+            }
+            if (numeric[i] && !isNumberOrAbsent(a, pos, fieldEnd)) {
+                return ParseStatus.BAD_NUMBER;
+            }
+            out.set(i, pos, fieldEnd, esc);
+            pos = fieldEnd + next.length;
+        }
+        while (pos < len) {
+            byte c = a[pos];
+            if (c != ' ' && c != '\t') {
+                return ParseStatus.TRAILING_DATA;
+            }
+            pos++;
+        }
+        return ParseStatus.OK;
+    }
+
+    private static boolean isNumberOrAbsent(byte[] s, int from, int to) {
+        if (to <= from) {
+            return true;
+        }
+        if (to - from == 1 && s[from] == '-') {
+            return true;
+        }
+        for (int i = from; i < to; i++) {
+            byte c = s[i];
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean isNumberOrAbsent(String s, int from, int to) {

@@ -32,7 +32,7 @@ public final class EventOutlet {
 
     /** Counts a healthy request that a roll-up absorbs instead of publishing it. */
     void countHealthy() {
-        metrics.event("none", "none");
+        metrics.healthyEvent();
     }
 
     /** Redacts without publishing (the event that opens a roll-up, published later by the roll-up). */

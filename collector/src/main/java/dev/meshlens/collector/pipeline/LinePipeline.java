@@ -21,6 +21,7 @@ import dev.meshlens.collector.tail.TailedLine;
 import dev.meshlens.events.MeshEvent;
 import dev.meshlens.events.SourceKind;
 import io.micrometer.core.instrument.Counter;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -52,6 +53,8 @@ public final class LinePipeline implements LineSink {
     private final LocalIdentity localIdentity;
     private final Pattern gatewayPath;
     private final ThreadLocal<FormatChain.Parser> parsers;
+    /** Recent roll-up keys per thread, so a healthy line makes none (null without roll-ups). */
+    private final ThreadLocal<SuccessRollups.Keys> rollupKeys;
 
     private LinePipeline(Builder b) {
         this.formats = Objects.requireNonNull(b.formats, "formats: a pipeline needs the format(s) of its lines");
@@ -65,6 +68,7 @@ public final class LinePipeline implements LineSink {
         this.localIdentity = b.localIdentity;
         this.gatewayPath = b.gatewayPath;
         this.parsers = ThreadLocal.withInitial(formats::newParser);
+        this.rollupKeys = rollups == null ? null : ThreadLocal.withInitial(rollups::newKeys);
         this.parsedPerFormat = new Counter[formats.tags().size()];
         for (int i = 0; i < parsedPerFormat.length; i++) {
             parsedPerFormat[i] = metrics.linesParsed(formats.tags().get(i));
@@ -98,6 +102,40 @@ public final class LinePipeline implements LineSink {
                 deadLetters.sample(
                         line.source().path(), line.offset(), line.status().tag(), line.text());
                 return null;
+            }
+            if (line.ascii()) {
+                byte[] a = line.bytes();
+                int from = line.from();
+                Instant runtimeTime = null;
+                if (unwrapper != null) {
+                    from = unwrapper.plainStart(a, from, line.to());
+                    if (unwrapper.runtimeTimeEnd() >= 0) {
+                        runtimeTime = EventMapper.parseTime(new String(
+                                a, line.from(), unwrapper.runtimeTimeEnd() - line.from(), StandardCharsets.ISO_8859_1));
+                    }
+                }
+                if (from >= 0) {
+                    // the bytes as read, parsed in place: no String of the line unless it is set aside as a misfit
+                    FormatChain.Parser parser = parsers.get();
+                    ParseStatus status = parser.parseAscii(a, from, line.to());
+                    if (status != ParseStatus.OK) {
+                        misfit(
+                                status,
+                                line.source().path(),
+                                line.offset(),
+                                line.text().substring(from - line.from()));
+                        return null;
+                    }
+                    return parsed(
+                            parser,
+                            ctx,
+                            line.offset(),
+                            runtimeTime,
+                            null,
+                            localUriSan,
+                            role,
+                            line.source().path());
+                }
             }
             String text = line.text();
             Instant runtimeTime = null;
@@ -142,12 +180,31 @@ public final class LinePipeline implements LineSink {
         FormatChain.Parser parser = parsers.get();
         ParseStatus status = parser.parse(text);
         if (status != ParseStatus.OK) {
-            if (status != ParseStatus.EMPTY) {
-                metrics.unparseable(status.tag());
-                deadLetters.sample(sourceName, position, status.tag(), text);
-            }
+            misfit(status, sourceName, position, text);
             return null;
         }
+        return parsed(parser, ctx, position, fallbackTime, extraAttributes, localUriSan, role, sourceName);
+    }
+
+    /** A line that fits none of the formats: counted and sampled (an empty line is neither). */
+    private void misfit(ParseStatus status, String sourceName, long position, String text) {
+        if (status != ParseStatus.EMPTY) {
+            metrics.unparseable(status.tag());
+            deadLetters.sample(sourceName, position, status.tag(), text);
+        }
+    }
+
+    /** classify → roll up or map → redact → publish, for the line {@code parser} parsed last. */
+    private CompletableFuture<Void> parsed(
+            FormatChain.Parser parser,
+            SourceContext ctx,
+            long position,
+            Instant fallbackTime,
+            Map<String, String> extraAttributes,
+            String localUriSan,
+            ProxyRole role,
+            String sourceName)
+            throws InterruptedException {
         ParsedLine p = parser.parsed();
         parsedPerFormat[parser.matched()].increment();
         Verdict v = TlsClassifier.INSTANCE.classify(p, role);
@@ -189,19 +246,25 @@ public final class LinePipeline implements LineSink {
         }
         EventMapper.Peers peers = EventMapper.peers(p, null);
         Instant time = EventMapper.observedTime(p, fallbackTime);
-        SuccessRollups.Key key = rollups.key(
-                ctx.sourceIdentity(),
-                peers.role(),
-                peers.direction(),
-                peers.local() != null ? peers.local() : localUriSan,
-                peers.peer(),
-                peers.cluster(),
-                p.get(Field.REQUESTED_SERVER_NAME),
-                p.get(Field.AUTHORITY),
-                peers.tlsVersion() != null,
-                rc > 0 ? (int) rc : null,
-                time);
+        SuccessRollups.Key key = rollupKeys
+                .get()
+                .key(
+                        ctx.sourceIdentity(),
+                        peers.role(),
+                        peers.direction(),
+                        peers.local() != null ? peers.local() : localUriSan,
+                        peers.peer(),
+                        peers.cluster(),
+                        p.getInterned(Field.REQUESTED_SERVER_NAME),
+                        p.getInterned(Field.AUTHORITY),
+                        peers.tlsVersion() != null,
+                        rc > 0 ? (int) rc : null,
+                        time);
         out.countHealthy();
+        CompletableFuture<Void> counted = rollups.count(key, time);
+        if (counted != null) {
+            return counted; // most lines: their group is open, nothing to build
+        }
         return rollups.add(
                 key,
                 time,

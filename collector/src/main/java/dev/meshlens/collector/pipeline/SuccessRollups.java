@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -62,6 +63,16 @@ public final class SuccessRollups {
             this.firstPosition = position;
             this.firstTime = first.observedTime();
             this.lastTime = first.observedTime();
+        }
+
+        void count(Instant time) {
+            count++;
+            if (time.isBefore(firstTime)) {
+                firstTime = time;
+            }
+            if (time.isAfter(lastTime)) {
+                lastTime = time;
+            }
         }
     }
 
@@ -145,6 +156,83 @@ public final class SuccessRollups {
                 Math.floorDiv(time.toEpochMilli(), intervalMillis));
     }
 
+    /** A cache of recent keys for one thread (see {@link Keys}). */
+    public Keys newKeys() {
+        return new Keys();
+    }
+
+    /**
+     * The keys one thread made recently (direct-mapped, 64 entries): a request whose parts are the very same
+     * objects as a recent key's (a line's values are interned, see {@code ParsedLine.getInterned}) in the same
+     * window gets that key back instead of a new one, so counting a healthy line allocates no key. Anything
+     * else (another instance of an equal string included) makes a new key, equal to what {@link #key} makes.
+     * One thread only.
+     */
+    public final class Keys {
+        private final Key[] recent = new Key[64];
+
+        private Keys() {}
+
+        /** {@link SuccessRollups#key} of the same arguments, often without making one. */
+        public Key key(
+                String source,
+                ObserverRole role,
+                Direction direction,
+                String local,
+                String peer,
+                String cluster,
+                String sni,
+                String authority,
+                boolean tls,
+                Integer responseCode,
+                Instant time) {
+            int outcome = responseCode == null ? 0 : responseCode / 100;
+            long window = Math.floorDiv(time.toEpochMilli(), intervalMillis);
+            int h = Objects.hashCode(source);
+            h = 31 * h + Objects.hashCode(local);
+            h = 31 * h + Objects.hashCode(peer);
+            h = 31 * h + Objects.hashCode(cluster);
+            h = 31 * h + Objects.hashCode(sni);
+            h = 31 * h + Objects.hashCode(authority);
+            h = 31 * h + Objects.hashCode(role) + Objects.hashCode(direction) + outcome + (int) window;
+            int idx = (h ^ (h >>> 16)) & (recent.length - 1);
+            Key k = recent[idx];
+            if (k != null
+                    && k.window() == window
+                    && k.outcome() == outcome
+                    && k.tls() == tls
+                    && k.role() == role
+                    && k.direction() == direction
+                    && k.source() == source
+                    && k.local() == local
+                    && k.peer() == peer
+                    && k.cluster() == cluster
+                    && k.sni() == sni
+                    && k.authority() == authority) {
+                return k;
+            }
+            k = new Key(source, role, direction, local, peer, cluster, sni, authority, tls, outcome, window);
+            recent[idx] = k;
+            return k;
+        }
+    }
+
+    /**
+     * Counts one successful request at {@code time} into group {@code k} if that group is open, and returns the
+     * future of its roll-up (as {@link #add} does); null when the group is not open, and then nothing was
+     * counted: call {@link #add} with the request's event.
+     */
+    public CompletableFuture<Void> count(Key k, Instant time) {
+        synchronized (open) {
+            Bucket b = open.get(k);
+            if (b == null) {
+                return null;
+            }
+            b.count(time);
+            return b.durable;
+        }
+    }
+
     /**
      * Counts one successful request at {@code time}, read at {@code position} of its source, into group
      * {@code k}; the future completes when the roll-up that counts it is durable. {@code firstEvent} is
@@ -165,13 +253,7 @@ public final class SuccessRollups {
                 b = new Bucket(firstEvent.get(), position);
                 open.put(k, b);
             }
-            b.count++;
-            if (time.isBefore(b.firstTime)) {
-                b.firstTime = time;
-            }
-            if (time.isAfter(b.lastTime)) {
-                b.lastTime = time;
-            }
+            b.count(time);
             f = b.durable;
         }
         if (full != null) {

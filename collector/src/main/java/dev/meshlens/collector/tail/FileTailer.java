@@ -1,5 +1,6 @@
 package dev.meshlens.collector.tail;
 
+import dev.meshlens.collector.format.Bytes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -38,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * loss; a replayed line gets the same source identity and offset, hence the same event id.
  *
  * <p>Over-long lines are cut at {@code maxLineBytes} (the rest skipped up to the newline); invalid
- * UTF-8 is decoded lossily and binary lines flagged; both are delivered with a status for counting.
+ * UTF-8 is decoded lossily and binary lines flagged; both are delivered with a status for counting. A plain
+ * ASCII line is delivered as the bytes of the read buffer, not decoded (see {@link TailedLine}).
  */
 public final class FileTailer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FileTailer.class);
@@ -75,7 +77,24 @@ public final class FileTailer implements AutoCloseable {
         }
     }
 
-    private record Pending(long endOffset, CompletionStage<?> stage) {}
+    /** Lines up to {@code endOffset} are durable once {@code stage} completes; extended in place (see {@link #pend}). */
+    private static final class Pending {
+        long endOffset;
+        final CompletionStage<?> stage;
+
+        Pending(long endOffset, CompletionStage<?> stage) {
+            this.endOffset = endOffset;
+            this.stage = stage;
+        }
+
+        long endOffset() {
+            return endOffset;
+        }
+
+        CompletionStage<?> stage() {
+            return stage;
+        }
+    }
 
     private final class FileState {
         final String fileKey;
@@ -279,10 +298,7 @@ public final class FileTailer implements AutoCloseable {
             }
             byte[] a = buf.array();
             int lineStart = 0;
-            for (int i = 0; i < n; i++) {
-                if (a[i] != '\n') {
-                    continue;
-                }
+            for (int i = Bytes.indexOf(a, (byte) '\n', 0, n); i >= 0; i = Bytes.indexOf(a, (byte) '\n', i + 1, n)) {
                 long off = s.readOffset + lineStart;
                 if (s.skipping) {
                     s.skipping = false;
@@ -326,12 +342,18 @@ public final class FileTailer implements AutoCloseable {
             e = from + options.maxLineBytes();
             tooLong = true;
         }
-        LineDecoder.Decoded d = decoder.decode(a, from, e, tooLong);
+        TailedLine line;
+        if (!tooLong && Bytes.plainAscii(a, from, e)) {
+            line = TailedLine.ascii(s.source, off, end, a, from, e); // no String: the parser reads the bytes
+        } else {
+            LineDecoder.Decoded d = decoder.decode(a, from, e, tooLong);
+            line = new TailedLine(s.source, off, end, d.text(), d.status());
+        }
         if (s.lines == null || s.linesFrom != sink) {
             s.lines = sink.open(s.source);
             s.linesFrom = sink;
         }
-        CompletionStage<?> stage = s.lines.accept(new TailedLine(s.source, off, end, d.text(), d.status()));
+        CompletionStage<?> stage = s.lines.accept(line);
         pend(s, end, stage);
     }
 
@@ -343,8 +365,7 @@ public final class FileTailer implements AutoCloseable {
     private static void pend(FileState s, long end, CompletionStage<?> stage) {
         Pending last = s.pending.peekLast();
         if (last != null && (stage == null || stage == last.stage())) {
-            s.pending.removeLast();
-            s.pending.addLast(new Pending(end, last.stage()));
+            last.endOffset = end;
         } else {
             s.pending.addLast(new Pending(end, stage));
         }

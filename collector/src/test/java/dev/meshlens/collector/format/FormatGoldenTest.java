@@ -61,6 +61,34 @@ class FormatGoldenTest {
                 }));
     }
 
+    /** The same corpus, each plain ASCII line read from the middle of a read buffer as the tailer hands it over. */
+    @TestFactory
+    Stream<DynamicTest> goldenFromBytes() throws Exception {
+        return load("/format/golden.jsonl").stream()
+                .filter(c -> c.get("line").asText().chars().allMatch(ch -> ch > 0 && ch < 0x80))
+                .map(c -> DynamicTest.dynamicTest(c.get("name").asText(), () -> {
+                    LineFormat f = Presets.resolve(c.get("format").asText());
+                    String line = c.get("line").asText();
+                    byte[] buf = ("x\"\n" + line + "\n\"y").getBytes(StandardCharsets.US_ASCII);
+                    ParsedLine p = f.newParsedLine();
+                    ParseStatus st = f.parseAscii(buf, 3, 3 + line.length(), p);
+                    assertEquals(
+                            c.get("status").asText(),
+                            st.tag(),
+                            "status of " + c.get("name").asText());
+                    JsonNode fields = c.get("fields");
+                    if (fields != null) {
+                        for (Iterator<Map.Entry<String, JsonNode>> it = fields.fields(); it.hasNext(); ) {
+                            Map.Entry<String, JsonNode> e = it.next();
+                            Field field = Field.valueOf(e.getKey());
+                            String expected =
+                                    e.getValue().isNull() ? null : e.getValue().asText();
+                            assertEquals(expected, p.get(field), c.get("name").asText() + " field " + field);
+                        }
+                    }
+                }));
+    }
+
     @TestFactory
     Stream<DynamicTest> invalidFormats() throws Exception {
         return load("/format/invalid.jsonl").stream()

@@ -3,6 +3,8 @@ package dev.meshlens.collector.pipeline;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.meshlens.collector.event.MeshOrigin;
@@ -10,8 +12,10 @@ import dev.meshlens.collector.event.SourceContext;
 import dev.meshlens.collector.format.Presets;
 import dev.meshlens.collector.metrics.CollectorMetrics;
 import dev.meshlens.collector.publish.EventPublisher;
+import dev.meshlens.events.Direction;
 import dev.meshlens.events.MeshEvent;
 import dev.meshlens.events.MeshKind;
+import dev.meshlens.events.ObserverRole;
 import dev.meshlens.events.Rollup;
 import dev.meshlens.events.SourceKind;
 import java.time.Duration;
@@ -47,6 +51,96 @@ class SuccessRollupsTest {
         acks.add(f);
         return f;
     };
+
+    @Test
+    void aThreadsRecentKeysAreReusedOnlyForTheVerySameParts() {
+        SuccessRollups rollups = new SuccessRollups(capture, Duration.ofSeconds(10), 1000);
+        SuccessRollups.Keys keys = rollups.newKeys();
+        String cluster = "outbound|9090||payments.billing.svc.cluster.local";
+        Instant t = Instant.parse("2026-11-28T10:00:01Z");
+        SuccessRollups.Key first = keys.key(
+                "file:1#0",
+                ObserverRole.CLIENT,
+                Direction.OUTBOUND,
+                null,
+                null,
+                cluster,
+                null,
+                "payments:9090",
+                false,
+                200,
+                t);
+        assertEquals(
+                rollups.key(
+                        "file:1#0",
+                        ObserverRole.CLIENT,
+                        Direction.OUTBOUND,
+                        null,
+                        null,
+                        cluster,
+                        null,
+                        "payments:9090",
+                        false,
+                        200,
+                        t),
+                first,
+                "the same key as without the cache");
+        assertSame(
+                first,
+                keys.key(
+                        "file:1#0",
+                        ObserverRole.CLIENT,
+                        Direction.OUTBOUND,
+                        null,
+                        null,
+                        cluster,
+                        null,
+                        "payments:9090",
+                        false,
+                        204,
+                        t.plusSeconds(5)),
+                "same parts, same outcome class and window: the same key");
+        SuccessRollups.Key nextWindow = keys.key(
+                "file:1#0",
+                ObserverRole.CLIENT,
+                Direction.OUTBOUND,
+                null,
+                null,
+                cluster,
+                null,
+                "payments:9090",
+                false,
+                200,
+                t.plusSeconds(10));
+        assertNotSame(first, nextWindow);
+        assertEquals(first.window() + 1, nextWindow.window());
+        SuccessRollups.Key copy = keys.key(
+                "file:1#0",
+                ObserverRole.CLIENT,
+                Direction.OUTBOUND,
+                null,
+                null,
+                new String(cluster),
+                null,
+                "payments:9090",
+                false,
+                200,
+                t);
+        assertEquals(first, copy, "an equal string that is another instance gives an equal key");
+        SuccessRollups.Key server = keys.key(
+                "file:1#0",
+                ObserverRole.SERVER,
+                Direction.OUTBOUND,
+                null,
+                null,
+                cluster,
+                null,
+                "payments:9090",
+                false,
+                200,
+                t);
+        assertFalse(server.equals(first));
+    }
 
     @Test
     void successesBecomeOneEventWithTheirCountFailuresStaySingle() throws Exception {
