@@ -109,6 +109,7 @@ public final class IngestLoop implements AutoCloseable {
     private final AtomicLong deadLettered = new AtomicLong();
     private final AtomicLong committedBatches = new AtomicLong();
     private final AtomicLong pauses = new AtomicLong();
+    private final AtomicLong afterBatchFailures = new AtomicLong();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
@@ -273,6 +274,11 @@ public final class IngestLoop implements AutoCloseable {
         return committedBatches.get();
     }
 
+    /** Batches whose work after the documents (roll-ups) failed with a bug, not with Elasticsearch (logged). */
+    public long afterBatchFailures() {
+        return afterBatchFailures.get();
+    }
+
     /** How many times consumption was paused because Elasticsearch was unavailable. */
     public long pauses() {
         return pauses.get();
@@ -425,9 +431,14 @@ public final class IngestLoop implements AutoCloseable {
             try {
                 converter.afterBatch(batch, converted, wrote);
                 break;
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException e) {
                 enterPause(c, "Elasticsearch unavailable after the batch's documents: " + e.getMessage());
                 backoff = waitPaused(c, backoff, jitter);
+            } catch (RuntimeException e) {
+                // a bug in derived work must not stall ingest: the documents are written, the roll-ups undercount
+                afterBatchFailures.incrementAndGet();
+                LOG.error("{}: work after the batch failed; its documents are indexed", name, e);
+                break;
             }
         }
         leavePause(c);

@@ -144,6 +144,7 @@ class RollupDiagnoseIT {
                 Thread.sleep(200);
             }
             assertEquals(0, rollups.rejected(), "a roll-up was rejected; see the log");
+            assertEquals(0, loop.afterBatchFailures(), "writing roll-ups failed; see the log");
         } finally {
             loop.close();
         }
