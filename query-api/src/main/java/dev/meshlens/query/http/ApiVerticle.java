@@ -15,6 +15,7 @@ import dev.meshlens.query.trust.TrustService;
 import dev.meshlens.query.trust.TrustSettings;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
@@ -259,7 +260,7 @@ public final class ApiVerticle extends VerticleBase {
         if ((long) f.page() * f.size() + f.size() > 10_000) {
             throw ApiException.badParameter("page", "page*size must stay below 10000; narrow the filters instead");
         }
-        respond(ctx, read.findings(f, scope(ctx)));
+        respondBytes(ctx, read.findingsJson(f, scope(ctx)));
     }
 
     private void finding(RoutingContext ctx) {
@@ -344,6 +345,18 @@ public final class ApiVerticle extends VerticleBase {
                             + "\"fingerprint\": \"<sha256>\"}}");
         }
         respond(ctx, trust.whatIf(body, scope(ctx)));
+    }
+
+    /** As {@link #respond}, for a body already serialised (the cached findings page). */
+    private void respondBytes(RoutingContext ctx, CompletableFuture<byte[]> result) {
+        io.vertx.core.Context vctx = vertx.getOrCreateContext();
+        result.whenComplete((json, err) -> vctx.runOnContext(v -> {
+            if (err != null) {
+                ctx.fail(err instanceof CompletionException && err.getCause() != null ? err.getCause() : err);
+            } else if (!ctx.response().ended()) {
+                ctx.response().putHeader("content-type", "application/json").end(Buffer.buffer(json));
+            }
+        }));
     }
 
     private void respond(RoutingContext ctx, CompletableFuture<ObjectNode> result) {

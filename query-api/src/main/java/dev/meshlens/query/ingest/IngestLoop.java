@@ -2,17 +2,22 @@ package dev.meshlens.query.ingest;
 
 import dev.meshlens.events.Backoff;
 import dev.meshlens.query.metrics.MeshlensMetrics;
+import dev.meshlens.query.store.Documents;
 import dev.meshlens.telemetry.KafkaTracing;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.StatusCode;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -43,7 +48,9 @@ import org.slf4j.LoggerFactory;
  * indexed, and only then commit the batch's offsets. When Elasticsearch is unreachable (or keeps
  * answering with retryable errors) every assigned partition is paused ({@link KafkaConsumer#pause})
  * and the batch is retried with backoff; consumption resumes when the batch is acknowledged, so
- * nothing is lost and nothing is skipped. Document ids make every retry and replay idempotent.
+ * nothing is lost and nothing is skipped. Document ids make every retry and replay idempotent; the events'
+ * roll-ups follow once the batch's own documents are acknowledged, only for the records that wrote theirs, and
+ * carry their own guard against a second delivery ({@code RollupBatch}).
  *
  * <p>Tracing: a record carrying a W3C {@code traceparent} header gets a consumer ("process") span that
  * is a child of the collector's send span, ended when its batch is committed.
@@ -102,6 +109,7 @@ public final class IngestLoop implements AutoCloseable {
     private final AtomicLong deadLettered = new AtomicLong();
     private final AtomicLong committedBatches = new AtomicLong();
     private final AtomicLong pauses = new AtomicLong();
+    private final AtomicLong afterBatchFailures = new AtomicLong();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
@@ -266,6 +274,11 @@ public final class IngestLoop implements AutoCloseable {
         return committedBatches.get();
     }
 
+    /** Batches whose work after the documents (roll-ups) failed with a bug, not with Elasticsearch (logged). */
+    public long afterBatchFailures() {
+        return afterBatchFailures.get();
+    }
+
     /** How many times consumption was paused because Elasticsearch was unavailable. */
     public long pauses() {
         return pauses.get();
@@ -373,6 +386,7 @@ public final class IngestLoop implements AutoCloseable {
         List<BulkOp> ops = new ArrayList<>(list.size());
         List<DeadLetters.Letter> letters = new ArrayList<>();
         Map<Integer, Span> spanByRecord = new HashMap<>();
+        List<RecordConverter.Converted> converted = new ArrayList<>(list.size());
         for (int i = 0; i < list.size(); i++) {
             ConsumerRecord<byte[], byte[]> r = list.get(i);
             Span span = startSpan(r);
@@ -384,21 +398,101 @@ public final class IngestLoop implements AutoCloseable {
                 traceId = sc.isValid() ? sc.getTraceId() : null;
             }
             RecordConverter.Converted conv = converter.convert(r, i, traceId);
+            converted.add(conv);
             if (conv.rejected()) {
                 letters.add(new DeadLetters.Letter(r, conv.rejectReason(), conv.rejectDetail()));
             } else {
                 ops.addAll(conv.ops());
             }
         }
-        deliver(c, ops, letters, list, spanByRecord);
+        Delivered delivered = deliver(c, ops, letters, list, spanByRecord);
+        afterBatch(c, list, converted, delivered);
         commit(c, list);
         for (Span s : spans) {
             s.end();
         }
     }
 
+    /**
+     * The converter's work that follows the batch's documents (the events' roll-ups), before the commit; retried
+     * with consumption paused while Elasticsearch is unavailable (it is idempotent).
+     */
+    private void afterBatch(
+            KafkaConsumer<byte[], byte[]> c,
+            List<ConsumerRecord<byte[], byte[]>> batch,
+            List<RecordConverter.Converted> converted,
+            Delivered delivered)
+            throws InterruptedException {
+        BitSet wrote = wroteDocument(c, delivered);
+        Backoff jitter = new Backoff(settings.retryBackoff(), settings.maxRetryBackoff());
+        long backoff = jitter.firstMillis();
+        while (true) {
+            checkRunning();
+            try {
+                converter.afterBatch(batch, converted, wrote);
+                break;
+            } catch (IOException e) {
+                enterPause(c, "Elasticsearch unavailable after the batch's documents: " + e.getMessage());
+                backoff = waitPaused(c, backoff, jitter);
+            } catch (RuntimeException e) {
+                // a bug in derived work must not stall ingest: the documents are written, the roll-ups undercount
+                afterBatchFailures.incrementAndGet();
+                LOG.error("{}: work after the batch failed; its documents are indexed", name, e);
+                break;
+            }
+        }
+        leavePause(c);
+    }
+
+    /** What a delivery got acknowledged, and which of those were 409s counted as a success. */
+    private record Delivered(List<BulkOp> acknowledged, List<BulkOp> conflicted) {}
+
+    /**
+     * The records whose {@code create} wrote their document: acknowledged without a conflict, or with a conflict
+     * where the stored document's origin is the record itself (an earlier delivery of this batch wrote it and was
+     * not committed). Another record carrying the same event id did not.
+     */
+    private BitSet wroteDocument(KafkaConsumer<byte[], byte[]> c, Delivered d) throws InterruptedException {
+        BitSet wrote = new BitSet();
+        Set<BulkOp> conflicted = Collections.newSetFromMap(new IdentityHashMap<>());
+        conflicted.addAll(d.conflicted());
+        List<BulkOp> ask = new ArrayList<>();
+        for (BulkOp op : d.acknowledged()) {
+            if (op.action() != BulkOp.Action.CREATE) {
+                continue;
+            }
+            if (conflicted.contains(op)) {
+                ask.add(op);
+            } else {
+                wrote.set(op.recordIndex());
+            }
+        }
+        if (ask.isEmpty()) {
+            return wrote;
+        }
+        Backoff jitter = new Backoff(settings.retryBackoff(), settings.maxRetryBackoff());
+        long backoff = jitter.firstMillis();
+        Map<String, String> stored;
+        while (true) {
+            checkRunning();
+            try {
+                stored = writer.origins(ask, Documents.INGEST_ORIGIN);
+                break;
+            } catch (IOException | RuntimeException e) {
+                enterPause(c, "Elasticsearch unavailable: " + e.getMessage());
+                backoff = waitPaused(c, backoff, jitter);
+            }
+        }
+        for (BulkOp op : ask) {
+            if (op.origin().equals(stored.get(op.index() + "/" + op.id()))) {
+                wrote.set(op.recordIndex());
+            }
+        }
+        return wrote;
+    }
+
     /** Indexes until every operation is acknowledged or dead-lettered; pauses consumption meanwhile. */
-    private void deliver(
+    private Delivered deliver(
             KafkaConsumer<byte[], byte[]> c,
             List<BulkOp> ops,
             List<DeadLetters.Letter> letters,
@@ -406,6 +500,8 @@ public final class IngestLoop implements AutoCloseable {
             Map<Integer, Span> spans)
             throws InterruptedException {
         List<BulkOp> pending = ops;
+        List<BulkOp> acknowledged = new ArrayList<>(ops.size());
+        List<BulkOp> conflicted = new ArrayList<>();
         Map<String, Integer> attempts = new HashMap<>();
         Set<Integer> deadRecords = new HashSet<>();
         Backoff jitter = new Backoff(settings.retryBackoff(), settings.maxRetryBackoff());
@@ -423,6 +519,8 @@ public final class IngestLoop implements AutoCloseable {
             } finally {
                 metrics.bulkLatency(Duration.ofNanos(System.nanoTime() - t0));
             }
+            acknowledged.addAll(result.acknowledged());
+            conflicted.addAll(result.conflicted());
             for (BulkOp op : result.acknowledged()) {
                 converter.acknowledged(op);
             }
@@ -489,6 +587,7 @@ public final class IngestLoop implements AutoCloseable {
             }
         }
         leavePause(c);
+        return new Delivered(acknowledged, conflicted);
     }
 
     private void checkRunning() {

@@ -6,6 +6,7 @@ import dev.meshlens.query.config.GroupMembership;
 import dev.meshlens.query.config.QueryApiConfig;
 import dev.meshlens.query.config.QueryApiKeys;
 import dev.meshlens.query.metrics.MeshlensMetrics;
+import dev.meshlens.query.rollup.RollupWriter;
 import dev.meshlens.query.store.ElasticStore;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.opentelemetry.api.OpenTelemetry;
@@ -129,7 +130,11 @@ public final class IngestService implements AutoCloseable {
         Duration metaAge = config.get(QueryApiKeys.METADATA_MAX_AGE);
         Optional<String> instance = GroupMembership.instanceId(
                 config.get(QueryApiKeys.STATIC_MEMBERSHIP), config.get(QueryApiKeys.INSTANCE_ID));
-        events = IngestLoop.builder("events", new EventConverter(store.names(), metrics, clock), writer)
+        events = IngestLoop.builder(
+                        "events",
+                        new EventConverter(
+                                store.names(), metrics, clock, new RollupWriter(store.rest(), store.names())),
+                        writer)
                 .group(bootstrap, group, consumerProperties(instance, "events"))
                 .pattern(Pattern.compile(config.get(CorrelatorKeys.EVENTS_TOPIC_PATTERN)))
                 .metadataMaxAge(metaAge)

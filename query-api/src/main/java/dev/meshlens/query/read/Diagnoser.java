@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.meshlens.events.SpiffeId;
 import dev.meshlens.query.auth.Scope;
 import dev.meshlens.query.store.Documents;
+import dev.meshlens.query.store.ElasticStore;
 import dev.meshlens.query.store.IndexNames;
 import dev.meshlens.query.store.QueryClient;
 import dev.meshlens.query.store.QueryDsl;
@@ -26,9 +27,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * findings and recent failure events, finds which meshes each endpoint lives in, and tells a
  * healthy pair ("no failures seen") from a blind one ("no data from mesh X").
  *
- * <p>Three queries run in parallel (findings of the pair; the pair's events in the window with
- * per-mesh aggregations; meshes of the trust domains), then one {@code _msearch} checks, per
- * involved mesh, whether it reported anything at all and whether it reports {@code ssl.*} stats.
+ * <p>Three reads run in parallel (findings of the pair; the pair's events in the window; meshes of the
+ * trust domains and services, the last two from the roll-ups, see {@link PairWindow}), then the shared
+ * presence cache says, per involved mesh, whether it reported anything at all and whether it reports
+ * {@code ssl.*} stats.
  */
 public final class Diagnoser {
     /** Verdicts, a public contract (page, docs). */
@@ -42,10 +44,41 @@ public final class Diagnoser {
 
     private final QueryClient es;
     private final IndexNames names;
+    private final PairWindow window;
 
     public Diagnoser(ReadModel read) {
+        this(read, true);
+    }
+
+    /**
+     * @param rollups answer from the roll-ups (false: aggregate the window's raw events, as before roll-ups
+     *     existed; the test that holds both to one answer uses it)
+     */
+    public Diagnoser(ReadModel read, boolean rollups) {
         this.es = read.es();
         this.names = read.names();
+        this.window = new PairWindow(es, names, rollups);
+    }
+
+    /** Since when ingest writes roll-ups; null until the marker is there (then: raw events only). */
+    private final AtomicReference<Instant> rollupsSince = new AtomicReference<>();
+
+    private CompletableFuture<Instant> rollupsSince() {
+        Instant known = rollupsSince.get();
+        if (known != null) {
+            return CompletableFuture.completedFuture(known);
+        }
+        return es.get(names.meta(), ElasticStore.ROLLUPS_SINCE_ID).thenApply(doc -> {
+            String t = doc == null
+                    ? null
+                    : doc.path("_source").path("rollups_since").asText(null);
+            if (t == null) {
+                return null;
+            }
+            Instant at = Instant.parse(t);
+            rollupsSince.set(at);
+            return at;
+        });
     }
 
     /** One resolved endpoint. */
@@ -113,45 +146,8 @@ public final class Diagnoser {
         QueryDsl.sortDesc(fBody, "last_seen");
         ReadModel.sourceExcludes(fBody, ReadModel.DERIVED_FINDING_FIELDS);
 
-        // 2. the pair's events in the window: failures (evidence) and per-mesh/role presence
-        QueryDsl.Bool eb = QueryDsl.bool()
-                .filter(QueryDsl.range("observed_time", since, now))
-                .filter(QueryDsl.term("server_service", to.service()));
-        eb.filter(QueryDsl.bool()
-                .should(QueryDsl.term("client_service", nz(from.service())))
-                .should(QueryDsl.bool()
-                        .mustNot(QueryDsl.exists("client_service"))
-                        .build())
-                .build());
-        ObjectNode eBody = QueryDsl.obj();
-        eBody.set("query", eb.build());
-        eBody.put("size", 0);
-        eBody.put("track_total_hits", false); // only the aggregations are read: skip counting hits
-        ObjectNode aggs = eBody.putObject("aggs");
-        ObjectNode byMesh = aggs.putObject("meshes");
-        byMesh.putObject("terms").put("field", "mesh_id").put("size", 50);
-        ObjectNode roles = byMesh.putObject("aggs").putObject("roles");
-        roles.putObject("terms").put("field", "observer_role").put("size", 5);
-        ObjectNode ra = roles.putObject("aggs");
-        ra.putObject("failures").set("filter", QueryDsl.term("failure", true));
-        ObjectNode fails = aggs.putObject("failures");
-        fails.set("filter", QueryDsl.term("failure", true));
-        ObjectNode fa = fails.putObject("aggs");
-        fa.putObject("categories").putObject("terms").put("field", "category").put("size", 20);
-        ObjectNode latest = fa.putObject("latest").putObject("top_hits");
-        latest.put("size", 10);
-        latest.putArray("sort").addObject().putObject("observed_time").put("order", "desc");
-        latest.putObject("_source").putArray("excludes").add("search_text").add("search_words");
-        ObjectNode clientMeshes = aggs.putObject("from_meshes");
-        clientMeshes.set("filter", QueryDsl.term("observer_role", "client"));
-        clientMeshes
-                .putObject("aggs")
-                .putObject("m")
-                .putObject("terms")
-                .put("field", "mesh_id")
-                .put("size", 20);
-
-        // 3. meshes of the trust domains (and of the services) in the window
+        // 2. the pair's events in the window (failures, their categories, the latest as evidence, the meshes whose
+        // clients called B) and 3. the meshes of the trust domains and of the services: from the roll-ups
         Set<String> tds = new LinkedHashSet<>();
         if (from.spiffe() != null) {
             tds.add(from.spiffe().trustDomain());
@@ -159,60 +155,27 @@ public final class Diagnoser {
         if (to.spiffe() != null) {
             tds.add(to.spiffe().trustDomain());
         }
-        ObjectNode tBody = QueryDsl.obj();
-        tBody.put("size", 0);
-        tBody.put("track_total_hits", false);
-        QueryDsl.Bool tq = QueryDsl.bool().filter(QueryDsl.range("observed_time", since, now));
-        QueryDsl.Bool any = QueryDsl.bool();
-        if (!tds.isEmpty()) {
-            any.should(QueryDsl.terms("trust_domain", tds));
-        }
-        any.should(QueryDsl.bool()
-                .filter(QueryDsl.term("observer_role", "client"))
-                .filter(QueryDsl.term("client_service", nz(from.service())))
-                .build());
-        any.should(QueryDsl.bool()
-                .filter(QueryDsl.term("observer_role", "server"))
-                .filter(QueryDsl.term("server_service", nz(to.service())))
-                .build());
-        tq.filter(any.build());
-        tBody.set("query", tq.build());
-        ObjectNode ta = tBody.putObject("aggs");
-        ObjectNode byTd = ta.putObject("td");
-        byTd.putObject("terms").put("field", "trust_domain").put("size", 20);
-        byTd.putObject("aggs")
-                .putObject("m")
-                .putObject("terms")
-                .put("field", "mesh_id")
-                .put("size", 20);
-        ObjectNode fromSvc = ta.putObject("from_svc");
-        fromSvc.set(
-                "filter",
-                QueryDsl.bool()
-                        .filter(QueryDsl.term("observer_role", "client"))
-                        .filter(QueryDsl.term("client_service", nz(from.service())))
-                        .build());
-        fromSvc.putObject("aggs")
-                .putObject("m")
-                .putObject("terms")
-                .put("field", "mesh_id")
-                .put("size", 20);
-        ObjectNode toSvc = ta.putObject("to_svc");
-        toSvc.set(
-                "filter",
-                QueryDsl.bool()
-                        .filter(QueryDsl.term("observer_role", "server"))
-                        .filter(QueryDsl.term("server_service", nz(to.service())))
-                        .build());
-        toSvc.putObject("aggs")
-                .putObject("m")
-                .putObject("terms")
-                .put("field", "mesh_id")
-                .put("size", 20);
+        return rollupsSince()
+                .thenCompose(rs -> answer(
+                        from,
+                        to,
+                        since,
+                        now,
+                        scope,
+                        es.search(names.findings(), fBody, "hits.hits._source"),
+                        window.pairEvents(nz(from.service()), to.service(), since, now, rs),
+                        window.meshesOf(nz(from.service()), nz(to.service()), tds, since, now, rs)));
+    }
 
-        CompletableFuture<JsonNode> findingsF = es.search(names.findings(), fBody, "hits.hits._source");
-        CompletableFuture<JsonNode> eventsF = es.search(names.eventsPattern(), eBody, "aggregations");
-        CompletableFuture<JsonNode> tdF = es.search(names.eventsPattern(), tBody, "aggregations");
+    private CompletableFuture<ObjectNode> answer(
+            Endpoint from,
+            Endpoint to,
+            Instant since,
+            Instant now,
+            Scope scope,
+            CompletableFuture<JsonNode> findingsF,
+            CompletableFuture<JsonNode> eventsF,
+            CompletableFuture<JsonNode> tdF) {
         return CompletableFuture.allOf(findingsF, eventsF, tdF).thenCompose(v -> {
             JsonNode fr = findingsF.join();
             JsonNode er = eventsF.join();

@@ -26,8 +26,21 @@ public final class Documents {
 
     private Documents() {}
 
+    /**
+     * Index-only field of an event document: the Kafka record ({@code topic/partition/offset}) that wrote it
+     * first. Ingest writes events with {@code create}; after a 409 it tells a redelivery of the same record
+     * (whose roll-up contribution may still be missing) from another record carrying the same event id (whose
+     * contribution must not count twice). Not mapped (kept in {@code _source} only), never served.
+     */
+    public static final String INGEST_ORIGIN = "ingest_origin";
+
     /** The indexed document of an event. */
     public static byte[] event(MeshEvent e, String traceId, Instant ingestedAt) {
+        return event(e, traceId, ingestedAt, null);
+    }
+
+    /** The indexed document of an event, with the record it came from ({@link #INGEST_ORIGIN}) when not null. */
+    public static byte[] event(MeshEvent e, String traceId, Instant ingestedAt, String origin) {
         ObjectNode doc = MAPPER.valueToTree(e);
         String dest = CorrelationKeys.destinationService(e);
         putIfAbsent(doc, "destination_service", dest);
@@ -40,6 +53,7 @@ public final class Documents {
         putIfAbsent(doc, "trust_domain", trustDomain(e));
         putIfAbsent(doc, "trace_id", traceId);
         doc.put("ingested_at", ingestedAt.toString());
+        putIfAbsent(doc, INGEST_ORIGIN, origin);
         return bytes(doc);
     }
 
@@ -50,7 +64,8 @@ public final class Documents {
             "category",
             "trust_domain",
             "trace_id",
-            "ingested_at");
+            "ingested_at",
+            INGEST_ORIGIN);
     private static final int CONFLICT = 1;
     private static final int HAS_FAILURE = 2;
     private static final com.fasterxml.jackson.core.JsonFactory JSON = new com.fasterxml.jackson.core.JsonFactory();
@@ -62,13 +77,18 @@ public final class Documents {
      * when the bytes already carry a top-level field of a derived name.
      */
     public static byte[] event(byte[] wire, MeshEvent e, String traceId, Instant ingestedAt) {
+        return event(wire, e, traceId, ingestedAt, null);
+    }
+
+    /** As {@link #event(byte[], MeshEvent, String, Instant)}, with the record it came from when not null. */
+    public static byte[] event(byte[] wire, MeshEvent e, String traceId, Instant ingestedAt, String origin) {
         int end = wire.length - 1;
         while (end > 0 && (wire[end] == ' ' || wire[end] == '\n' || wire[end] == '\r' || wire[end] == '\t')) {
             end--;
         }
         int scan = end < 1 || wire[end] != '}' ? CONFLICT : scanTopLevel(wire);
         if ((scan & CONFLICT) != 0) {
-            return event(e, traceId, ingestedAt);
+            return event(e, traceId, ingestedAt, origin);
         }
         StringBuilder sb = new StringBuilder(256);
         String dest = CorrelationKeys.destinationService(e);
@@ -84,6 +104,7 @@ public final class Documents {
         field(sb, "trust_domain", trustDomain(e));
         field(sb, "trace_id", traceId);
         field(sb, "ingested_at", ingestedAt.toString());
+        field(sb, INGEST_ORIGIN, origin);
         byte[] suffix = sb.toString().getBytes(StandardCharsets.UTF_8);
         byte[] out = new byte[end + suffix.length + 1];
         System.arraycopy(wire, 0, out, 0, end);
@@ -138,7 +159,7 @@ public final class Documents {
         return w == null ? null : w.toLowerCase(Locale.ROOT);
     }
 
-    static String trustDomain(MeshEvent e) {
+    public static String trustDomain(MeshEvent e) {
         if (e.trustBundle() != null && e.trustBundle().trustDomain() != null) {
             return e.trustBundle().trustDomain();
         }

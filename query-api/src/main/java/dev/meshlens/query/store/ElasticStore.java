@@ -13,6 +13,7 @@ import dev.meshlens.query.config.QueryApiKeys;
 import java.io.IOException;
 import java.io.StringReader;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import javax.net.ssl.SSLContext;
@@ -188,7 +189,7 @@ public final class ElasticStore implements AutoCloseable {
     }
 
     /**
-     * Installs the retention policy (an ILM policy: Elasticsearch deletes a daily events or findings-history
+     * Installs the retention policy (an ILM policy: Elasticsearch deletes a daily events, roll-ups or findings-history
      * index {@code retentionDays} after its day, once, whatever the number of query-api replicas, and
      * meshlens needs no delete privilege), the composable templates of the daily indices, and creates the
      * findings index when missing. Idempotent; safe to call from several instances.
@@ -259,11 +260,16 @@ public final class ElasticStore implements AutoCloseable {
         ObjectNode tpl = Mappings.eventsTemplate(names, shards, replicas, refreshInterval, retention);
         client.indices()
                 .putIndexTemplate(r -> r.name(names.eventsTemplate()).withJson(new StringReader(tpl.toString())));
+        ObjectNode rollups = Mappings.rollupsTemplate(names, shards, replicas, refreshInterval, retention);
+        client.indices()
+                .putIndexTemplate(r -> r.name(names.rollupsTemplate()).withJson(new StringReader(rollups.toString())));
         ObjectNode hist = Mappings.findingsHistoryTemplate(names, replicas, retention);
         client.indices()
                 .putIndexTemplate(
                         r -> r.name(names.findingsHistoryTemplate()).withJson(new StringReader(hist.toString())));
         createIfMissing(names.findings(), Mappings.findingsIndex(replicas));
+        createIfMissing(names.meta(), Mappings.metaIndex(replicas));
+        markRollupsSince(Instant.now(), false);
         if (retention) {
             // daily indices created before the policy existed come under it too
             putLifecycleOnExisting();
@@ -298,11 +304,12 @@ public final class ElasticStore implements AutoCloseable {
     private void putLifecycleOnExisting() throws IOException {
         try {
             client.indices()
-                    .putSettings(s -> s.index(names.eventsPattern(), names.findingsHistoryPattern())
-                            .allowNoIndices(true)
-                            .ignoreUnavailable(true)
-                            .withJson(new StringReader("{\"index.lifecycle.name\":\"" + names.retentionPolicy()
-                                    + "\",\"index.lifecycle.parse_origination_date\":true}")));
+                    .putSettings(
+                            s -> s.index(names.eventsPattern(), names.rollupsPattern(), names.findingsHistoryPattern())
+                                    .allowNoIndices(true)
+                                    .ignoreUnavailable(true)
+                                    .withJson(new StringReader("{\"index.lifecycle.name\":\"" + names.retentionPolicy()
+                                            + "\",\"index.lifecycle.parse_origination_date\":true}")));
         } catch (ElasticsearchException e) {
             if (e.status() != 403) {
                 throw e;
@@ -362,6 +369,28 @@ public final class ElasticStore implements AutoCloseable {
             client.indices().create(c -> c.index(index).withJson(new StringReader(body.toString())));
         } catch (ElasticsearchException e) {
             if (!"resource_already_exists_exception".equals(e.error().type())) {
+                throw e;
+            }
+        }
+    }
+
+    /** Id of the document in {@link IndexNames#meta()} saying since when roll-ups are written. */
+    public static final String ROLLUPS_SINCE_ID = "rollups";
+
+    /**
+     * Records since when ingest writes roll-ups: the first call wins (a later start, another instance, finds it
+     * there), unless {@code replace} (a benchmark or test that wrote the roll-ups of older events itself).
+     * Diagnose reads raw events for the part of a window before it, so the answer stays exact across the
+     * upgrade that introduced roll-ups.
+     */
+    public void markRollupsSince(Instant since, boolean replace) throws IOException {
+        Request req = new Request("PUT", "/" + names.meta() + (replace ? "/_doc/" : "/_create/") + ROLLUPS_SINCE_ID);
+        req.addParameter("refresh", "true");
+        req.setJsonEntity("{\"rollups_since\":\"" + since + "\"}");
+        try {
+            rest.performRequest(req);
+        } catch (ResponseException e) {
+            if (e.getResponse().getStatusLine().getStatusCode() != 409) {
                 throw e;
             }
         }

@@ -9,7 +9,8 @@ import java.util.Objects;
 
 /**
  * Index names: {@code <prefix>-events-YYYY.MM.DD} (UTC day of observed_time), {@code <prefix>-findings},
- * {@code <prefix>-findings-history-YYYY.MM.DD} (UTC day of the finding version). The day in a daily
+ * {@code <prefix>-findings-history-YYYY.MM.DD} (UTC day of the finding version), {@code <prefix>-rollups-YYYY.MM.DD}
+ * (diagnose's per-pair roll-ups, UTC day of the bucket). The day in a daily
  * index's name is where the retention policy counts its age from (ILM parse_origination_date).
  */
 public record IndexNames(String prefix) {
@@ -26,6 +27,24 @@ public record IndexNames(String prefix) {
 
     public String eventsPattern() {
         return prefix + "-events-*";
+    }
+
+    /** Where diagnose's roll-ups of an event go: the daily index of its bucket's UTC day. */
+    public String rollupsIndex(Instant bucket) {
+        return prefix + "-rollups-" + DAY.format(bucket);
+    }
+
+    public String rollupsPattern() {
+        return prefix + "-rollups-*";
+    }
+
+    public String rollupsTemplate() {
+        return prefix + "-rollups";
+    }
+
+    /** A small index of meshlens' own state (since when roll-ups are written). */
+    public String meta() {
+        return prefix + "-meta";
     }
 
     public String findings() {

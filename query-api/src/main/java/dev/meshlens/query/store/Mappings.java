@@ -68,6 +68,60 @@ public final class Mappings {
         return root;
     }
 
+    /**
+     * The composable template of the daily {@code <prefix>-rollups-*} indices (diagnose's roll-ups, see
+     * {@code dev.meshlens.query.rollup}): same shards, refresh and retention as the events they summarise.
+     * {@code offsets} (per partition, the highest Kafka offset counted) is kept in {@code _source} only.
+     */
+    public static ObjectNode rollupsTemplate(
+            IndexNames names, int shards, int replicas, String refreshInterval, boolean retention) {
+        ObjectNode root = M.createObjectNode();
+        root.putArray("index_patterns").add(names.rollupsPattern());
+        root.put("priority", 200);
+        root.putObject("_meta").put("managed_by", "meshlens-query-api");
+        ObjectNode template = root.putObject("template");
+        ObjectNode settings = template.putObject("settings");
+        settings.put("number_of_shards", shards);
+        settings.put("number_of_replicas", replicas);
+        settings.put("refresh_interval", refreshInterval);
+        if (retention) {
+            lifecycle(settings, names);
+        }
+        ObjectNode mappings = template.putObject("mappings");
+        mappings.put("dynamic", false);
+        ObjectNode p = mappings.putObject("properties");
+        for (String k : List.of(
+                "kind",
+                "mesh_id",
+                "observer_role",
+                "client_service",
+                "server_service",
+                "service",
+                "trust_domain",
+                "category")) {
+            keyword(p, k);
+        }
+        p.putObject("bucket").put("type", "date");
+        p.putObject("first_seen").put("type", "date");
+        p.putObject("last_seen").put("type", "date");
+        p.putObject("failure").put("type", "boolean");
+        p.putObject("count").put("type", "long");
+        p.putObject("offsets").put("type", "object").put("enabled", false);
+        return root;
+    }
+
+    /** The {@code <prefix>-meta} index: a few documents of meshlens' own state, nothing searched. */
+    public static ObjectNode metaIndex(int replicas) {
+        ObjectNode root = M.createObjectNode();
+        ObjectNode settings = root.putObject("settings");
+        settings.put("number_of_shards", 1);
+        settings.put("number_of_replicas", replicas);
+        ObjectNode mappings = root.putObject("mappings");
+        mappings.put("dynamic", false);
+        mappings.putObject("properties").putObject("rollups_since").put("type", "date");
+        return root;
+    }
+
     /** The composable template of the daily {@code <prefix>-findings-history-*} indices. */
     public static ObjectNode findingsHistoryTemplate(IndexNames names, int replicas, boolean retention) {
         ObjectNode body = findingsHistoryIndex(replicas);

@@ -6,6 +6,7 @@ import dev.meshlens.events.EventCodec;
 import dev.meshlens.events.MeshEvent;
 import dev.meshlens.events.RejectedBy;
 import dev.meshlens.events.SpiffeId;
+import dev.meshlens.query.store.Documents;
 import dev.meshlens.query.store.IndexNames;
 import dev.meshlens.query.store.QueryClient;
 import dev.meshlens.query.store.QueryDsl;
@@ -228,7 +229,11 @@ public final class TrustReader {
     }
 
     private static void excludeDerived(ObjectNode topHits) {
-        topHits.putObject("_source").putArray("excludes").add("search_text").add("search_words");
+        topHits.putObject("_source")
+                .putArray("excludes")
+                .add("search_text")
+                .add("search_words")
+                .add(Documents.INGEST_ORIGIN);
     }
 
     // ---- answers ----

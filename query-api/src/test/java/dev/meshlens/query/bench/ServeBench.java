@@ -7,6 +7,8 @@ import dev.meshlens.query.config.QueryApiConfig.ApiToken;
 import dev.meshlens.query.http.ApiVerticle;
 import dev.meshlens.query.metrics.MeshlensMetrics;
 import dev.meshlens.query.read.ReadModel;
+import dev.meshlens.query.rollup.RollupBatch;
+import dev.meshlens.query.rollup.RollupWriter;
 import dev.meshlens.query.store.Documents;
 import dev.meshlens.query.store.ElasticStore;
 import dev.meshlens.query.store.IndexNames;
@@ -24,9 +26,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.apache.http.HttpHost;
 import org.apache.http.entity.ByteArrayEntity;
 import org.apache.http.entity.ContentType;
 import org.elasticsearch.client.Request;
+import org.elasticsearch.client.RestClient;
 
 /**
  * Serving benchmark setup: loads N events (default 1,000,000) and F findings (default 1,000) into
@@ -51,6 +55,10 @@ public final class ServeBench {
         String url = RealServices.elasticsearch().url();
         String prefix = "servebench";
         ElasticStore store = new ElasticStore(List.of(url), null, null, null, new IndexNames(prefix), 1, 0, "30s");
+        // loading and force-merging a million documents on a busy node outlasts the store's 30 s socket timeout
+        RestClient setup = RestClient.builder(HttpHost.create(url))
+                .setRequestConfigCallback(rc -> rc.setConnectTimeout(2_000).setSocketTimeout(600_000))
+                .build();
         store.ensureSchema();
         store.refreshAll();
         long have = store.client()
@@ -69,10 +77,15 @@ public final class ServeBench {
             });
             Future<?>[] inflight = new Future<?>[2];
             int slot = 0;
+            RollupWriter rollups = new RollupWriter(setup, store.names());
             for (long start = have; start < n; start += 5000) {
                 ByteArrayOutputStream buf = new ByteArrayOutputStream();
+                // diagnose's roll-ups of the chunk, as ingest writes them (a pseudo-partition per chunk: chunks
+                // are written two at a time, and a partition's offsets must reach a document in order)
+                RollupBatch chunk = new RollupBatch();
                 for (long i = start; i < Math.min(n, start + 5000); i++) {
                     MeshEvent e = BenchData.event(i, 8, 200, now, 20 * 3600, 0.05);
+                    chunk.add(e, "servebench", (int) (start / 5000), i);
                     buf.write(("{\"index\":{\"_index\":\"" + store.names().eventsIndex(e.observedTime())
                                     + "\",\"_id\":\"" + e.eventId() + "\"}}\n")
                             .getBytes(StandardCharsets.UTF_8));
@@ -88,7 +101,8 @@ public final class ServeBench {
                         Request req = new Request("POST", "/_bulk");
                         req.setEntity(new ByteArrayEntity(body, ContentType.create("application/x-ndjson")));
                         try {
-                            store.rest().performRequest(req);
+                            setup.performRequest(req);
+                            rollups.write(chunk);
                             return null;
                         } catch (org.elasticsearch.client.ResponseException e) {
                             if (e.getResponse().getStatusLine().getStatusCode() != 429 || attempt > 20) {
@@ -111,6 +125,8 @@ public final class ServeBench {
             pool.shutdown();
             System.out.printf("loaded in %.0f s%n", (System.nanoTime() - t0) / 1e9);
         }
+        // every event above has its roll-ups: diagnose may read them for any window
+        store.markRollupsSince(Instant.EPOCH, true);
         ByteArrayOutputStream fb = new ByteArrayOutputStream();
         for (Finding f : BenchData.findings(nf, 8, 200, now)) {
             fb.write(("{\"index\":{\"_index\":\"" + store.names().findings() + "\",\"_id\":\"" + f.id() + "\"}}\n")
@@ -120,9 +136,9 @@ public final class ServeBench {
         }
         Request req = new Request("POST", "/_bulk");
         req.setEntity(new ByteArrayEntity(fb.toByteArray(), ContentType.create("application/x-ndjson")));
-        store.rest().performRequest(req);
-        store.refreshAll();
-        store.client().indices().forcemerge(f -> f.index(prefix + "-*").maxNumSegments(1L));
+        setup.performRequest(req);
+        setup.performRequest(new Request("POST", "/" + prefix + "-*/_refresh"));
+        setup.performRequest(new Request("POST", "/" + prefix + "-*/_forcemerge?max_num_segments=1"));
         long events = store.client()
                 .count(c -> c.index(store.names().eventsPattern()))
                 .count();

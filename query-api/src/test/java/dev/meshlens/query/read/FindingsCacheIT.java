@@ -2,6 +2,8 @@ package dev.meshlens.query.read;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -122,6 +124,24 @@ class FindingsCacheIT {
         ObjectNode page2 = read.findings(new ReadModel.FindingFilter(Set.of(), Set.of(), "open", null, 1, 1), admin)
                 .get();
         assertEquals(1, page2.path("items").size(), "pages after the first are not cached and still work");
+    }
+
+    @Test
+    void aCachedFirstPageIsTheSerialisedResponseNotWrittenAgain() throws Exception {
+        index(finding(MESH_A, "spiffe://a/ns/x/sa/bytes", MESH_B));
+        CLOCK.now = CLOCK.now.plusSeconds(5);
+        Scope admin = Scope.admin("bytes");
+        byte[] first = read.findingsJson(open(), admin).get();
+        byte[] second = read.findingsJson(open(), admin).get();
+        assertSame(first, second, "inside the TTL the very bytes are served again");
+        assertEquals(read.findings(open(), admin).get(), QueryClient.mapper().readTree(first));
+        byte[] page2 = read.findingsJson(new ReadModel.FindingFilter(Set.of(), Set.of(), "open", null, 1, 1), admin)
+                .get();
+        assertNotSame(
+                page2,
+                read.findingsJson(new ReadModel.FindingFilter(Set.of(), Set.of(), "open", null, 1, 1), admin)
+                        .get(),
+                "pages after the first are not cached");
     }
 
     @Test
