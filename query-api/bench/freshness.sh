@@ -3,7 +3,7 @@
 # demo's setup (./meshlens demo's Kafka broker, Elasticsearch node, simulated meshes, collectors and query API, all
 # started by the same Demo class with the same configuration files). Prints p50/p90/p99/max per stage.
 #   query-api/bench/freshness.sh [FAILURES=200] [SPACING_MS=500] [POLL_MS=100] [RATE_PER_EDGE=2.0] [DIR]
-#   FAILURES two-sided failures at exponential gaps of mean SPACING_MS over five consul-dc1 -> istio-east pairs; the API's
+#   FAILURES two-sided failures at exponential gaps of mean SPACING_MS over three consul-dc1 -> istio-east pairs; the API's
 #   findings list is polled every POLL_MS (Elasticsearch every POLL_MS/2); the demo's own traffic runs at RATE_PER_EDGE.
 #   DIR (default /tmp/meshlens-freshness/demo) is wiped at start and holds the demo's configs and logs afterwards.
 set -euo pipefail

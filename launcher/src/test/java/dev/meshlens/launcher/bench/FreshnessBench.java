@@ -36,7 +36,7 @@ import org.apache.kafka.common.TopicPartition;
  *
  * <p>Into that running demo it writes {@code failures} two-sided failures ({@link TwinFailures}: both halves, client
  * line and server line, in the Envoys' files) at exponentially distributed gaps of mean {@code spacing}, in turn over
- * five consul-dc1 → istio-east pairs, and watches each one travel: both events on the mesh topics (collectors), the
+ * three consul-dc1 → istio-east pairs, and watches each one travel: both events on the mesh topics (collectors), the
  * pair's finding with the new count on {@code meshlens.findings} (correlator, read committed), its document in
  * Elasticsearch (findings ingest) and the findings list of the API (what the on-call page shows). The observable is
  * the one the on-call user has: the first failure of a pair makes a new finding, every later one moves its count and
