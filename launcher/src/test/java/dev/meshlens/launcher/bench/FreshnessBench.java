@@ -2,6 +2,7 @@ package dev.meshlens.launcher.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.meshlens.correlator.CorrelationConfig;
 import dev.meshlens.correlator.CorrelatorKeys;
 import dev.meshlens.events.Finding;
 import dev.meshlens.launcher.demo.Demo;
@@ -44,6 +45,8 @@ import org.apache.kafka.common.TopicPartition;
  */
 public final class FreshnessBench {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** About a second of the demo's own traffic (7 edges at 2 requests/s, a line or two each). */
+    private static final long CAUGHT_UP_RECORDS = 30;
 
     record Options(int failures, Duration spacing, Duration poll, double ratePerEdge, Path dir, Duration settle) {
         static Options parse(String[] a) {
@@ -112,6 +115,8 @@ public final class FreshnessBench {
         String findingsDoc = demo.elasticsearchUrl() + "/"
                 + new IndexNames(QueryApiKeys.ES_INDEX_PREFIX.defaultValue()).findings() + "/_doc/";
         Pattern meshTopics = Pattern.compile(CorrelatorKeys.EVENTS_TOPIC_PATTERN.defaultValue());
+        String correlatorGroup =
+                CorrelationConfig.defaults(demo.kafkaBootstrap(), meshes).applicationId();
         Map<TopicPartition, Long> startOffsets = PublishedScan.ends(demo.kafkaBootstrap(), meshTopics);
         List<TwinFailures.Written> written = new ArrayList<>();
         double[] load = {Double.MAX_VALUE, 0};
@@ -165,6 +170,15 @@ public final class FreshnessBench {
                         load[1] = Math.max(load[1], l);
                     }
                 })) {
+            // the demo's start leaves the correlator a backlog (its first minute of traffic): freshness is measured
+            // once it has caught up, not while it works through that
+            long caughtUp = System.nanoTime();
+            awaitCaughtUp(demo.kafkaBootstrap(), correlatorGroup, meshTopics, Duration.ofMinutes(3));
+            System.out.printf(
+                    Locale.ROOT,
+                    "  correlator behind before the first write (waited %.1f s for it to catch up): %s%n",
+                    since(caughtUp),
+                    CorrelatorLag.describe(demo.kafkaBootstrap(), correlatorGroup, meshTopics));
             System.out.printf(
                     Locale.ROOT, "  writing %d failures over %d pairs ...%n", o.failures(), TwinFailures.PAIRS.size());
             Random gaps = new Random(demoOptions.seed());
@@ -195,6 +209,10 @@ public final class FreshnessBench {
                     api.errors() > 0 ? ": " + api.lastError() : "",
                     index.runs(),
                     index.errors());
+            System.out.printf(
+                    Locale.ROOT,
+                    "  correlator behind at the end: %s%n",
+                    CorrelatorLag.describe(demo.kafkaBootstrap(), correlatorGroup, meshTopics));
             report(sightings, tail.latest());
         }
         int found = PublishedScan.scan(demo.kafkaBootstrap(), startOffsets, written, servers, sightings);
@@ -262,6 +280,23 @@ public final class FreshnessBench {
         System.out.println(
                 Latency.of(s.latencies(null, Sightings.Stage.LISTED, later)).row("… a count moving (later failures)"));
         System.out.println();
+    }
+
+    /** Waits until the correlator is less than about a second of the demo's traffic behind (or the timeout). */
+    private static void awaitCaughtUp(String bootstrap, String group, Pattern meshTopics, Duration timeout)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                CorrelatorLag l = CorrelatorLag.measure(bootstrap, group, meshTopics);
+                if (l.meshTopics() + l.repartition() <= CAUGHT_UP_RECORDS) {
+                    return;
+                }
+            } catch (Exception e) {
+                // the group has committed nothing yet
+            }
+            Thread.sleep(1000);
+        }
     }
 
     private static void awaitFirstFindings(Demo demo, Duration timeout) throws IOException, InterruptedException {
