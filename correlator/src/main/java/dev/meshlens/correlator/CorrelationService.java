@@ -40,6 +40,9 @@ public final class CorrelationService implements AutoCloseable {
      */
     public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
+    /** Kafka Streams' commit interval under exactly-once (why: {@link #streamsProperties()}). */
+    static final int COMMIT_INTERVAL_MS = 100;
+
     private final CorrelationStats stats = new CorrelationStats();
     private final AtomicLong threadFailures = new AtomicLong();
     private final List<String> threadFailureMessages = new CopyOnWriteArrayList<>();
@@ -72,7 +75,14 @@ public final class CorrelationService implements AutoCloseable {
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000);
+        /*
+         * Exactly-once: what a task writes (the repartition topic, the findings) is readable only once the thread's
+         * transaction commits, and a finding takes two commits (the event's hop through the repartition topic, then
+         * the finding), so the commit interval is paid twice on the way from an Envoy line to the on-call page
+         * (docs/benchmarks.md, "Freshness"). 100 ms is Kafka Streams' own default under exactly-once; kafka.properties
+         * commit.interval.ms overrides it.
+         */
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, COMMIT_INTERVAL_MS);
         p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
         p.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, -1);
