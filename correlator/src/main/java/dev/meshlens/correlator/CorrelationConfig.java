@@ -41,6 +41,7 @@ public final class CorrelationConfig {
     private final Duration resolveAfter;
     private final Duration resolvedRetention;
     private final Path stateDir;
+    private final int partitions;
     private final String inputPattern;
     private final String findingsTopic;
     private final Map<String, String> extra;
@@ -69,6 +70,7 @@ public final class CorrelationConfig {
         this.resolvedRetention = settings.get(RESOLVED_RETENTION);
         String dir = settings.get(STATE_DIR);
         this.stateDir = dir == null ? defaultStateDir() : Path.of(dir);
+        this.partitions = settings.get(PARTITIONS);
         this.inputPattern = settings.get(EVENTS_TOPIC_PATTERN);
         this.findingsTopic = settings.get(FINDINGS_TOPIC);
         Map<String, String> client = new LinkedHashMap<>(moreClientProperties);
@@ -150,6 +152,11 @@ public final class CorrelationConfig {
 
     public Path stateDir() {
         return stateDir;
+    }
+
+    /** {@code correlation.partitions}: the correlation's partitions on a first start (existing topics keep theirs). */
+    public int partitions() {
+        return partitions;
     }
 
     public String inputPattern() {

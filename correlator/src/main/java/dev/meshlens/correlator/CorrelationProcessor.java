@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -46,8 +47,8 @@ import org.slf4j.LoggerFactory;
  * <p>Input: mesh events repartitioned by {@link dev.meshlens.events.CorrelationKeys#joinKey}, and the
  * correlator's own {@link Loop} messages. A failure half looks for a complementary half of the other role
  * within ±window (its event time; stats deltas cover their poll interval). A half whose window has closed
- * (window + stats interval + grace, in stream time, which goes on at wall-clock pace while the partition is
- * quiet: {@link ExpiryClock}) leaves the store and becomes one-sided evidence, counted unless it repeats a failure
+ * (window + stats interval + grace, in the time of the slowest input lane, which goes on at wall-clock pace while the
+ * lane is quiet: {@link LaneClocks}) leaves the store and becomes one-sided evidence, counted unless it repeats a failure
  * already counted ({@link RepeatLedger}). Findings live in a changelog-backed key-value store keyed
  * {@code <join key>\0<finding id>} and are forwarded on every change; loop messages are forwarded with the key
  * prefix {@link #LOOP}.
@@ -63,6 +64,8 @@ final class CorrelationProcessor implements Processor<String, byte[], String, by
     private static final StringSerializer STRINGS = new StringSerializer();
     private static final char SEP = '\u0000';
     private static final String MESH_KEY = "mesh:";
+    /** How often (in the data's time) findings are checked for quiet and retention: each check reads them all. */
+    private static final long QUIET_SWEEP_MS = 10_000;
 
     private final CorrelationConfig cfg;
     private final CorrelatorMetrics metrics;
@@ -81,9 +84,12 @@ final class CorrelationProcessor implements Processor<String, byte[], String, by
     private InventoryRefinement refinement;
     private long sweptTo = -1;
     private long lastQuietSweep = -1;
-    private final ExpiryClock clock = new ExpiryClock();
+    private final LaneClocks clocks = new LaneClocks();
+    /** Partitions of the correlation (repartition and loop topics): which task owns a key. */
+    private final int partitions;
 
-    CorrelationProcessor(CorrelationConfig cfg, CorrelatorMetrics metrics, CorrelationStats stats) {
+    CorrelationProcessor(CorrelationConfig cfg, CorrelatorMetrics metrics, CorrelationStats stats, int partitions) {
+        this.partitions = partitions;
         this.cfg = cfg;
         this.metrics = metrics;
         this.stats = stats;
@@ -113,8 +119,13 @@ final class CorrelationProcessor implements Processor<String, byte[], String, by
 
     @Override
     public void process(Record<String, byte[]> record) {
-        clock.streamTime(ctx.currentStreamTimeMs(), ctx.currentSystemTimeMs());
+        long wallMs = ctx.currentSystemTimeMs();
+        clocks.streamTime(ctx.currentStreamTimeMs(), wallMs);
         if (Loop.isLoop(record.value())) {
+            if (!owned(record.key())) {
+                stats.loopMisrouted.incrementAndGet();
+                return;
+            }
             Loop m;
             try {
                 m = Loop.decode(record.value());
@@ -124,6 +135,21 @@ final class CorrelationProcessor implements Processor<String, byte[], String, by
             }
             onLoop(record.key(), m);
             return;
+        }
+        int lane = CorrelationTopology.laneOf(record.headers());
+        if (lane >= 0) {
+            if (clocks.heard(lane, record.timestamp(), wallMs)) {
+                // a lane heard from for the first time may be behind what the others let expire (it started late
+                // while catching up a backlog): its halves are not late, sweeps go over their time again
+                sweptTo = Math.min(sweptTo, clocks.now(wallMs) - horizonMs);
+            }
+            // what this record's lane moved on expires now, not at the next punctuation: that one follows the task's
+            // stream time, which may have passed before the record (a TopologyTestDriver runs routing and correlation
+            // in one task). Safe before handling it: nothing past the horizon pairs with it.
+            long now = clocks.now(wallMs);
+            if (now - horizonMs - sweptTo >= 1_000 || now - lastQuietSweep >= QUIET_SWEEP_MS) {
+                onTime(now);
+            }
         }
         MeshEvent e;
         try {
@@ -165,6 +191,18 @@ final class CorrelationProcessor implements Processor<String, byte[], String, by
         }
     }
 
+    /**
+     * True when this task owns {@code key}: its partition under the default partitioner (murmur2 of the key's bytes),
+     * the one the loop and repartition sinks chose.
+     */
+    private boolean owned(String key) {
+        if (partitions <= 1 || key == null) {
+            return true;
+        }
+        int p = Utils.toPositive(Utils.murmur2(STRINGS.serialize(null, key))) % partitions;
+        return ctx.recordMetadata().map(m -> m.partition() == p).orElse(true);
+    }
+
     private void onLoop(String key, Loop m) {
         if (m.footprint() != null) {
             pending.putFootprint(key, m.footprint());
@@ -174,7 +212,7 @@ final class CorrelationProcessor implements Processor<String, byte[], String, by
     }
 
     private void handle(String key, Half h) {
-        long now = ctx.currentStreamTimeMs();
+        long now = clocks.now(ctx.currentSystemTimeMs());
         // past the horizon, or behind what a wall-clock sweep already expired: it would never be swept
         boolean late = h.timeMs() < now - horizonMs || h.timeMs() <= sweptTo;
         if (h.stats()) {
@@ -759,20 +797,31 @@ final class CorrelationProcessor implements Processor<String, byte[], String, by
 
     // ------------------------------------------------------------------ punctuation
 
-    /** Stream-time sweep: halves whose window closed become one-sided; quiet findings resolve; old ones leave. */
+    /**
+     * Stream-time sweep: halves whose window closed become one-sided; quiet findings resolve; old ones leave. All by
+     * the time of the slowest lane ({@link LaneClocks}), not the stream time a faster lane drove ahead.
+     */
     private void sweep(long streamTime) {
-        clock.streamTime(streamTime, ctx.currentSystemTimeMs());
-        expireUpTo(streamTime - horizonMs);
-        if (lastQuietSweep < 0 || streamTime - lastQuietSweep >= 10_000) {
-            lastQuietSweep = streamTime;
-            quietSweep(streamTime, false);
+        clocks.streamTime(streamTime, ctx.currentSystemTimeMs());
+        onTime(clocks.now(ctx.currentSystemTimeMs()));
+    }
+
+    /** The data's time moved to {@code now}: halves past the horizon expire, every 10 s quiet findings resolve. */
+    private void onTime(long now) {
+        if (now < 0) {
+            return;
+        }
+        expireUpTo(now - horizonMs);
+        if (lastQuietSweep < 0 || now - lastQuietSweep >= QUIET_SWEEP_MS) {
+            lastQuietSweep = now;
+            quietSweep(now, false);
         }
     }
 
-    /** Wall-clock tick: on a quiet partition, halves still expire once their horizon has passed (see ExpiryClock). */
+    /** Wall-clock tick: on a quiet lane, halves still expire once their horizon has passed (see LaneClocks). */
     private void wallTick(long wallTime) {
-        clock.streamTime(ctx.currentStreamTimeMs(), wallTime);
-        long now = clock.now(wallTime);
+        clocks.streamTime(ctx.currentStreamTimeMs(), wallTime);
+        long now = clocks.now(wallTime);
         if (now >= 0) {
             expireUpTo(now - horizonMs);
         }

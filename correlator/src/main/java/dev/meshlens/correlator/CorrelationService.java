@@ -51,7 +51,8 @@ public final class CorrelationService implements AutoCloseable {
     /** Where Kafka Streams' own metrics go; null without metrics. */
     private final MeterRegistry registry;
 
-    private int partitions = CorrelationTopology.DEFAULT_PARTITIONS;
+    /** The correlation's partitions: {@code correlation.partitions}, or the existing topics' (CorrelatorTopics). */
+    private int partitions;
 
     public CorrelationService(CorrelationConfig config, MeterRegistry registry) {
         this(config, new CorrelatorMetrics(registry), registry);
@@ -66,6 +67,7 @@ public final class CorrelationService implements AutoCloseable {
         this.config = Objects.requireNonNull(config, "config");
         this.metrics = metrics;
         this.registry = registry;
+        this.partitions = config.partitions();
     }
 
     /** The Kafka Streams properties derived from the config (extra entries win). */
@@ -132,8 +134,7 @@ public final class CorrelationService implements AutoCloseable {
             }
         });
         try (Admin admin = Admin.create(ap)) {
-            CorrelatorTopics.ensure(admin, config, Duration.ofSeconds(60));
-            return CorrelatorTopics.correlationPartitions(admin, config, Duration.ofSeconds(30));
+            return CorrelatorTopics.prepare(admin, config, Duration.ofSeconds(60));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);

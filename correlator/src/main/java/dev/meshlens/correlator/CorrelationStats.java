@@ -17,6 +17,7 @@ public final class CorrelationStats {
     final AtomicLong ordinaryUnpaired = new AtomicLong();
     final AtomicLong countersShared = new AtomicLong();
     final AtomicLong notHandshakes = new AtomicLong();
+    final AtomicLong loopMisrouted = new AtomicLong();
 
     /** Halves written to the window store while waiting for their other half. */
     public long halvesStored() {
@@ -74,6 +75,14 @@ public final class CorrelationStats {
         return notHandshakes.get();
     }
 
+    /**
+     * Loop messages read by a task that does not own their key, dropped: only the messages in flight when a loop topic
+     * of fewer partitions grew to the correlation's (an upgrade, CorrelatorTopics).
+     */
+    public long loopMisrouted() {
+        return loopMisrouted.get();
+    }
+
     @Override
     public String toString() {
         return "stored=" + halvesStored + " paired=" + halvesPaired + " expiredOneSided=" + halvesExpiredOneSided
@@ -82,6 +91,6 @@ public final class CorrelationStats {
                 + " directoryRemoved="
                 + directoryRemoved + " successes=" + successes + " ordinaryUnpaired=" + ordinaryUnpaired
                 + " countersShared="
-                + countersShared + " notHandshakes=" + notHandshakes;
+                + countersShared + " notHandshakes=" + notHandshakes + " loopMisrouted=" + loopMisrouted;
     }
 }

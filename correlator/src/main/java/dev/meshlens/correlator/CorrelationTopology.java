@@ -3,6 +3,7 @@ package dev.meshlens.correlator;
 import dev.meshlens.events.CorrelationKeys;
 import dev.meshlens.events.EventCodec;
 import dev.meshlens.events.MeshEvent;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,7 +12,11 @@ import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
@@ -36,24 +41,35 @@ import org.apache.kafka.streams.state.WindowStore;
  * <pre>
  * meshlens.events.* (pattern, event time = observed_time)
  *   ├─ trust bundles, /certs inventories ──▶ &lt;app&gt;-inventory ──▶ global store (every task sees every mesh)
- *   └─ failures, ssl.* deltas, successes, plain client connections
- *        ──selectKey(CorrelationKeys.joinKey)──┬──▶ repartition "by-destination"
- *   &lt;app&gt;-loop (join key → footprint / shared counter delta) ──┘
+ *   └─ failures, ssl.* deltas, successes, plain client connections (header: their lane, see {@link LaneClocks})
+ *        ──selectKey(CorrelationKeys.joinKey)──▶ repartition "by-destination" ──┐
+ *   &lt;app&gt;-loop (join key → footprint / shared counter delta; as many partitions) ──┤
  *        ──▶ CorrelationProcessor (window store of unpaired halves, findings store, directory; all changelog-backed)
  *        ├──▶ meshlens.findings (key = finding id)
  *        └──▶ &lt;app&gt;-loop (see {@link Loop})
  * </pre>
+ *
+ * <p>The loop topic is read by the correlation step itself, beside the repartition topic and partitioned like it (the
+ * default partitioner on the same String keys, {@link CorrelatorTopics} keeps the counts equal), not merged into the
+ * routing step: a routing task that owned the loop partition before any mesh topic existed had no node for the mesh
+ * topics' pattern, and the first mesh topic then killed its stream thread ("Topic ... is unknown to the topology",
+ * healed by a thread replacement). With the pattern alone in its sub-topology, routing tasks exist only once a mesh
+ * topic does. Node, store and sub-topology numbers of the correlation step are unchanged (its state carries over);
+ * docs/query-api.md, "Upgrading", says how to roll it out.
  */
 public final class CorrelationTopology {
     /**
      * Partitions of the "by-destination" repartition topic (and so of the correlation tasks and their changelogs) on a
-     * first start. Fixed, not derived from the input: Kafka Streams sizes an unsized repartition topic after its source
-     * topics, so a correlator started before any mesh topic existed sized it after the one-partition loop topic and
-     * then failed every rebalance once a mesh topic with more partitions appeared ("Existing internal topic
-     * ...-by-destination-repartition has invalid partitions"). An existing topic keeps its count
-     * ({@link CorrelatorTopics#correlationPartitions}).
+     * first start, unless {@code correlation.partitions} says otherwise. Fixed, not derived from the input: Kafka
+     * Streams sizes an unsized repartition topic after its source topics, so a correlator started before any mesh topic
+     * existed sized it after the one-partition loop topic and then failed every rebalance once a mesh topic with more
+     * partitions appeared ("Existing internal topic ...-by-destination-repartition has invalid partitions"). An
+     * existing topic keeps its count ({@link CorrelatorTopics#plan}).
      */
-    public static final int DEFAULT_PARTITIONS = 3;
+    public static final int DEFAULT_PARTITIONS = CorrelatorKeys.PARTITIONS.defaultValue();
+
+    /** Header of a routed record: the routing task (input partition number) it came through, 4 bytes big-endian. */
+    static final String LANE_HEADER = "meshlens-lane";
 
     private static final String BY_DESTINATION = "by-destination";
 
@@ -70,15 +86,17 @@ public final class CorrelationTopology {
     }
 
     /**
+     * One partition per topic, as a TopologyTestDriver has.
+     *
      * @param inMemoryStores in-memory instead of RocksDB stores (still changelog-backed); same semantics, used by
      *     tests that push thousands of records through a TopologyTestDriver, which commits after every record
      */
     public static Topology build(
             CorrelationConfig cfg, CorrelatorMetrics metrics, CorrelationStats stats, boolean inMemoryStores) {
-        return build(cfg, metrics, stats, inMemoryStores, DEFAULT_PARTITIONS);
+        return build(cfg, metrics, stats, inMemoryStores, 1);
     }
 
-    /** @param partitions partitions of the repartition topic (see {@link #DEFAULT_PARTITIONS}) */
+    /** @param partitions partitions of the repartition and loop topics ({@link CorrelatorTopics#plan}) */
     static Topology build(
             CorrelationConfig cfg,
             CorrelatorMetrics metrics,
@@ -135,10 +153,12 @@ public final class CorrelationTopology {
                         .withTimestampExtractor(new EventTime())
                         .withName("mesh-events"));
         // the correlator's own messages to other keys (footprints, shared counter deltas), keyed by join key already
+        // and
+        // partitioned like the repartition topic: read by the task that owns their key
         KStream<String, byte[]> loop = b.stream(
                 cfg.loopTopic(),
                 Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("loop-source"));
-        KStream<String, byte[]> routed = events.flatMap((k, v) -> route(v, stats), Named.as("route"));
+        KStream<String, byte[]> routed = events.process(() -> new Route(stats), Named.as("route"));
         routed.split(Named.as("kind-"))
                 .branch(
                         (k, v) -> k.startsWith("I|"),
@@ -148,12 +168,12 @@ public final class CorrelationTopology {
                                         Produced.with(Serdes.String(), Serdes.ByteArray())
                                                 .withName("inventory-sink"))))
                 .defaultBranch(Branched.withConsumer(s -> s.selectKey((k, v) -> k.substring(2), Named.as("join-key"))
-                        .merge(loop, Named.as("with-loop"))
                         .repartition(Repartitioned.with(Serdes.String(), Serdes.ByteArray())
                                 .withName(BY_DESTINATION)
                                 .withNumberOfPartitions(partitions))
+                        .merge(loop, Named.as("with-loop"))
                         .process(
-                                () -> new CorrelationProcessor(cfg, metrics, stats),
+                                () -> new CorrelationProcessor(cfg, metrics, stats, partitions),
                                 Named.as("correlator"),
                                 CorrelationProcessor.PENDING,
                                 CorrelationProcessor.FINDINGS,
@@ -204,6 +224,45 @@ public final class CorrelationTopology {
         return List.of(KeyValue.pair("O|" + CorrelationKeys.joinKey(e), value));
     }
 
+    /** {@link #route} as a processor: each routed record carries the lane (input partition) it came through. */
+    static final class Route implements Processor<byte[], byte[], String, byte[]> {
+        private final CorrelationStats stats;
+        private ProcessorContext<String, byte[]> ctx;
+
+        Route(CorrelationStats stats) {
+            this.stats = stats;
+        }
+
+        @Override
+        public void init(ProcessorContext<String, byte[]> context) {
+            this.ctx = context;
+        }
+
+        @Override
+        public void process(Record<byte[], byte[]> record) {
+            List<KeyValue<String, byte[]>> out = route(record.value(), stats);
+            if (out.isEmpty()) {
+                return;
+            }
+            Headers headers = new RecordHeaders(record.headers().toArray());
+            headers.remove(LANE_HEADER);
+            headers.add(
+                    LANE_HEADER,
+                    ByteBuffer.allocate(4).putInt(ctx.taskId().partition()).array());
+            for (KeyValue<String, byte[]> kv : out) {
+                ctx.forward(new Record<>(kv.key, kv.value, record.timestamp(), headers));
+            }
+        }
+    }
+
+    /** The lane a routed record came through, or -1 (a loop message, or no valid header). */
+    static int laneOf(Headers headers) {
+        Header h = headers.lastHeader(LANE_HEADER);
+        return h == null || h.value() == null || h.value().length != 4
+                ? -1
+                : ByteBuffer.wrap(h.value()).getInt();
+    }
+
     /** Keeps the inventory global store up to date. */
     static final class InventoryWriter implements Processor<String, byte[], Void, Void> {
         private KeyValueStore<String, byte[]> store;
@@ -238,8 +297,7 @@ public final class CorrelationTopology {
                 // certificates of this workload that expired more than a day before this one was first seen leave
                 String workload = record.key().substring(0, record.key().lastIndexOf('|') + 1);
                 List<String> old = new ArrayList<>();
-                try (var it =
-                        store.prefixScan(workload, new org.apache.kafka.common.serialization.StringSerializer())) {
+                try (var it = store.prefixScan(workload, new StringSerializer())) {
                     while (it.hasNext()) {
                         var kv = it.next();
                         try {

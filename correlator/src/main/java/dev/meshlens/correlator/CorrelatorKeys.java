@@ -92,6 +92,18 @@ public final class CorrelatorKeys {
             .validate(Validators.positive())
             .alias(OLD + "resolved-retention")
             .doc("resolved findings and directory entries leave the state stores after this");
+    /*
+     * Three: enough for the single instance most deployments start with and a spare, cheap in changelog partitions.
+     * Fixed at the first start: the state's key-to-task layout follows it, so an existing topic keeps its count.
+     */
+    public static final Key<Integer> PARTITIONS = Key.integer("correlation.partitions")
+            .defaultValue(3)
+            .validate(Validators.range(1, 1000))
+            .doc("partitions of the correlation step, set on the first start: of `<application_id>-by-destination-"
+                    + "repartition` and `<application_id>-loop`, so the number of correlation tasks (and of their"
+                    + " changelog partitions) and the most instances that share the correlation. Existing topics keep"
+                    + " their count (a different value is logged at start and ignored: changing it needs a new"
+                    + " application id, docs/production.md \"Scaling out\")");
     public static final Key<String> STATE_DIR = Key.string("correlation.state_dir")
             .alias(OLD + "state-dir")
             .defaultDoc("${java.io.tmpdir}/meshlens/correlation")
@@ -111,7 +123,8 @@ public final class CorrelatorKeys {
             QUIET_TIME,
             RESOLVE_AFTER,
             RESOLVED_RETENTION,
-            STATE_DIR);
+            STATE_DIR,
+            PARTITIONS);
 
     /** Only the standalone correlator's: inside the query API, its HTTP port serves the same. */
     public static final Key<Integer> METRICS_PORT = Key.integer("metrics.port")

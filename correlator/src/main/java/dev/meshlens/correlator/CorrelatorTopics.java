@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartitionInfo;
@@ -16,6 +17,8 @@ import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The correlator's own topics (inventory, findings, loop): created when missing, and visible with a leader
@@ -26,19 +29,104 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
  * thread asks {@code partitionsFor(topic)} once and dies on an empty answer ("There are no partitions
  * available for topic ...-inventory when initializing global store"). A topic created a moment before is
  * not yet in every broker's metadata, so creating it is not enough: wait until the brokers describe it.
+ *
+ * <p>The loop topic is a source of the correlation step beside the by-destination repartition topic (see
+ * {@link CorrelationTopology}), so both must have the same partitions: a loop message keyed {@code k} then lands in the
+ * task that owns {@code k}. Their count is {@code correlation.partitions} on a first start, else the existing
+ * repartition topic's ({@link #plan}).
  */
 final class CorrelatorTopics {
+    private static final Logger LOG = LoggerFactory.getLogger(CorrelatorTopics.class);
+
     private CorrelatorTopics() {}
+
+    /**
+     * The correlation's partitions and what to do with the loop topic.
+     *
+     * @param partitions of the repartition topic and the loop topic (the correlation tasks)
+     * @param loopPartitionsToAdd partitions the existing loop topic lacks (0: none, or it does not exist yet)
+     * @param warning a configured count the existing topics overrule, else null
+     */
+    record Plan(int partitions, int loopPartitionsToAdd, String warning) {}
+
+    /**
+     * Decides from {@code correlation.partitions} and the partitions of the existing topics (null: missing). An
+     * existing repartition topic wins (its changelogs were built with its key-to-task layout); a loop topic with
+     * fewer partitions grows (it holds seconds of messages to itself); one with more cannot shrink.
+     */
+    static Plan plan(CorrelationConfig config, Integer repartition, Integer loop) {
+        int configured = config.partitions();
+        int n = repartition != null ? repartition : configured;
+        String warning = null;
+        if (repartition != null && repartition != configured) {
+            warning = "Configuration " + CorrelatorKeys.PARTITIONS.name() + " is " + configured + " but topic "
+                    + CorrelationTopology.repartitionTopic(config) + " exists with " + repartition
+                    + " partitions: keeping " + repartition + " (the correlation state is laid out by it). To change"
+                    + " it, start the correlation afresh under a new " + CorrelatorKeys.APPLICATION_ID.name()
+                    + ", or set " + CorrelatorKeys.PARTITIONS.name() + ": " + repartition + " to silence this";
+        }
+        if (loop != null && loop > n) {
+            throw new IllegalStateException("topic " + config.loopTopic() + " has " + loop
+                    + " partitions, the correlation " + n + " (" + CorrelatorKeys.PARTITIONS.name()
+                    + (repartition != null
+                            ? ", kept by the existing " + CorrelationTopology.repartitionTopic(config)
+                            : "")
+                    + "): both must be equal. Delete " + config.loopTopic()
+                    + " (it holds only the correlator's messages to itself of the last seconds) and start again");
+        }
+        return new Plan(n, loop == null ? 0 : n - loop, warning);
+    }
+
+    /**
+     * Creates the missing topics of {@code config} (the loop topic with the correlation's partitions, growing it when
+     * it has fewer), waits until all of them are visible, and returns the correlation's partitions.
+     */
+    static int prepare(Admin admin, CorrelationConfig config, Duration max) throws InterruptedException {
+        Plan plan = plan(
+                config,
+                partitionsOf(admin, CorrelationTopology.repartitionTopic(config), max),
+                partitionsOf(admin, config.loopTopic(), max));
+        if (plan.warning() != null) {
+            LOG.warn(plan.warning());
+        }
+        if (plan.loopPartitionsToAdd() > 0) {
+            LOG.info(
+                    "topic {} grows from {} to {} partitions, as many as the correlation's",
+                    config.loopTopic(),
+                    plan.partitions() - plan.loopPartitionsToAdd(),
+                    plan.partitions());
+            try {
+                admin.createPartitions(Map.of(config.loopTopic(), NewPartitions.increaseTo(plan.partitions())))
+                        .all()
+                        .get(max.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                throw new IllegalStateException(
+                        "could not add partitions to topic " + config.loopTopic() + ": " + e.getCause()
+                                + " (grant Alter on it, or delete it: it holds only the last seconds' messages)",
+                        e.getCause());
+            } catch (TimeoutException e) {
+                throw new IllegalStateException(
+                        "Kafka did not add partitions to topic " + config.loopTopic() + " within " + max, e);
+            }
+        }
+        ensure(admin, config, plan.partitions(), max);
+        return plan.partitions();
+    }
 
     /** Creates the missing topics of {@code config} and waits until all of them are visible. */
     static void ensure(Admin admin, CorrelationConfig config, Duration max) throws InterruptedException {
+        ensure(admin, config, config.partitions(), max);
+    }
+
+    private static void ensure(Admin admin, CorrelationConfig config, int partitions, Duration max)
+            throws InterruptedException {
         NewTopic inventory = new NewTopic(config.inventoryTopic(), 1, (short) -1)
                 .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
         NewTopic findings = new NewTopic(config.findingsTopic(), Optional.empty(), Optional.empty())
                 .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
-        // the correlator's messages to itself: read within seconds, repartitioned by key downstream (one partition
-        // is enough), useless after a day
-        NewTopic loop = new NewTopic(config.loopTopic(), 1, (short) -1)
+        // the correlator's messages to itself: read within seconds by the task owning their key (so partitioned as the
+        // repartition topic), useless after a day
+        NewTopic loop = new NewTopic(config.loopTopic(), partitions, (short) -1)
                 .configs(Map.of(
                         TopicConfig.RETENTION_MS_CONFIG,
                         Long.toString(Duration.ofDays(1).toMillis())));
@@ -73,23 +161,17 @@ final class CorrelatorTopics {
         }
     }
 
-    /**
-     * Partitions of the correlation tasks: those of the existing repartition topic (a restart or an upgrade keeps the
-     * task layout its changelogs were built with), else {@link CorrelationTopology#DEFAULT_PARTITIONS}.
-     */
-    static int correlationPartitions(Admin admin, CorrelationConfig config, Duration max) throws InterruptedException {
-        String topic = CorrelationTopology.repartitionTopic(config);
+    /** Partitions of {@code topic}, or null when it does not exist. */
+    static Integer partitionsOf(Admin admin, String topic, Duration max) throws InterruptedException {
         try {
             TopicDescription d = admin.describeTopics(List.of(topic))
                     .allTopicNames()
                     .get(max.toMillis(), TimeUnit.MILLISECONDS)
                     .get(topic);
-            return d == null || d.partitions().isEmpty()
-                    ? CorrelationTopology.DEFAULT_PARTITIONS
-                    : d.partitions().size();
+            return d == null || d.partitions().isEmpty() ? null : d.partitions().size();
         } catch (ExecutionException e) {
             if (e.getCause() instanceof UnknownTopicOrPartitionException) {
-                return CorrelationTopology.DEFAULT_PARTITIONS;
+                return null;
             }
             throw new IllegalStateException("could not describe topic " + topic + ": " + e.getCause(), e.getCause());
         } catch (TimeoutException e) {

@@ -1,8 +1,8 @@
 package dev.meshlens.correlator;
 
 /**
- * The time against which a task's unpaired halves expire: its stream time, moving on at wall-clock pace while
- * the partition is quiet.
+ * The time of one input lane of a task, or of the task before it heard from any lane ({@link LaneClocks}): its
+ * stream time, moving on at wall-clock pace while the lane is quiet.
  *
  * <p>Stream time only moves when a record arrives on the task's partition, and real meshes have quiet
  * partitions: a single failure of a pair nobody calls again would wait forever for its window to close. So

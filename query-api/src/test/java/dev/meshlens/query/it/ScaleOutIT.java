@@ -265,11 +265,10 @@ class ScaleOutIT {
     record Run(String prefix) {
         static Run create() throws Exception {
             Run r = new Run("so" + UUID.randomUUID().toString().substring(0, 6));
-            // six correlation tasks: an existing repartition topic keeps its partition count (CorrelatorTopics)
+            // six correlation tasks: correlation.partitions below
             admin.createTopics(List.of(
                             new NewTopic(r.topic(ISTIO), PARTITIONS, (short) 1),
-                            new NewTopic(r.topic(CONSUL), PARTITIONS, (short) 1),
-                            new NewTopic(r.repartitionTopic(), PARTITIONS, (short) 1)))
+                            new NewTopic(r.topic(CONSUL), PARTITIONS, (short) 1)))
                     .all()
                     .get(30, TimeUnit.SECONDS);
             return r;
@@ -319,6 +318,7 @@ class ScaleOutIT {
               window: %s
               grace: 10s
               stats_interval: 1s
+              partitions: %d
             """.formatted(
                             RealServices.kafka().bootstrapServers(),
                             prefix,
@@ -330,7 +330,8 @@ class ScaleOutIT {
                             prefix,
                             applicationId(),
                             stateDir.toString().replace("\\", "/"),
-                            WINDOW);
+                            WINDOW,
+                            PARTITIONS);
         }
 
         QueryApiCommand.Running startInProcess(String instanceId) throws Exception {
