@@ -166,7 +166,6 @@ public final class ScaleOutBench {
             for (int m = 0; m < shape.meshes(); m++) {
                 topics.add(new NewTopic(topic(prefix, mesh(m)), shape.partitions(), (short) 1));
             }
-            topics.add(new NewTopic(app + "-by-destination-repartition", shape.partitions(), (short) 1));
             admin.createTopics(topics).all().get(60, TimeUnit.SECONDS);
 
             List<QueryApiCommand.Running> running = new ArrayList<>();
@@ -176,7 +175,7 @@ public final class ScaleOutBench {
                     Path dir = Files.createTempDirectory("scaleout-bench");
                     stateDirs.add(dir);
                     running.add(QueryApiCommand.start(
-                            QueryApiConfig.parse(yaml(prefix, app, "pod-" + i, dir, shape.grace())),
+                            QueryApiConfig.parse(yaml(prefix, app, "pod-" + i, dir, shape.partitions(), shape.grace())),
                             MeshlensMetrics.inMemory(),
                             OpenTelemetry.noop(),
                             Clock.systemUTC()));
@@ -321,7 +320,7 @@ public final class ScaleOutBench {
         }
     }
 
-    static String yaml(String prefix, String app, String instance, Path stateDir, String grace) {
+    static String yaml(String prefix, String app, String instance, Path stateDir, int partitions, String grace) {
         String yaml = """
         kafka:
           bootstrap_servers: %s
@@ -345,6 +344,7 @@ public final class ScaleOutBench {
           application_id: %s
           state_dir: %s
           stats_interval: 1s
+          partitions: %d
         """.formatted(
                         RealServices.kafka().bootstrapServers(),
                         prefix,
@@ -355,7 +355,8 @@ public final class ScaleOutBench {
                         RealServices.elasticsearch().url(),
                         prefix,
                         app,
-                        stateDir.toString());
+                        stateDir.toString(),
+                        partitions);
         return grace == null ? yaml : yaml + "  grace: " + grace + "\n";
     }
 
