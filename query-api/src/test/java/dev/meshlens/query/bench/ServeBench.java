@@ -16,6 +16,7 @@ import dev.meshlens.query.store.QueryClient;
 import dev.meshlens.testkit.RealServices;
 import io.vertx.core.Vertx;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -104,8 +105,13 @@ public final class ServeBench {
                             setup.performRequest(req);
                             rollups.write(chunk);
                             return null;
-                        } catch (org.elasticsearch.client.ResponseException e) {
-                            if (e.getResponse().getStatusLine().getStatusCode() != 429 || attempt > 20) {
+                        } catch (IOException e) {
+                            // 429 from the bulk itself or from the roll-ups' _mget/_bulk (RollupWriter says the
+                            // status in its message); both are idempotent, so the chunk is simply written again
+                            boolean tooMany = e instanceof org.elasticsearch.client.ResponseException r
+                                    ? r.getResponse().getStatusLine().getStatusCode() == 429
+                                    : String.valueOf(e.getMessage()).contains("status 429");
+                            if (!tooMany || attempt > 20) {
                                 throw e;
                             }
                             Thread.sleep(500L * (attempt + 1)); // circuit breaker on a small heap: back off, retry
