@@ -1,5 +1,6 @@
 package dev.meshlens.testkit;
 
+import dev.meshlens.localstack.elasticsearch.LocalElasticsearch;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
@@ -70,6 +71,24 @@ public final class TestCa {
         } catch (Exception e) {
             throw new IllegalStateException("cannot make a test CA", e);
         }
+    }
+
+    /**
+     * A local Elasticsearch node running secured (X-Pack security, TLS on HTTP) with an HTTP certificate this CA
+     * issued for 127.0.0.1: its chain and key are written into {@code dir}; {@code caFile} is this CA's PEM as the
+     * node's trust, {@code elasticPassword} the built-in superuser's.
+     */
+    public LocalElasticsearch startSecuredElasticsearch(Path dir, Path caFile, String elasticPassword)
+            throws IOException {
+        Issued http = issue("127.0.0.1", "localhost");
+        // the chain (certificate + CA), as an auto-configured cluster sends it: a fingerprint pins the CA
+        return LocalElasticsearch.builder()
+                .security(new LocalElasticsearch.Security(
+                        http.writeChain(dir.resolve("http.crt")),
+                        http.writeKey(dir.resolve("http.key")),
+                        caFile,
+                        elasticPassword))
+                .start();
     }
 
     /**

@@ -48,15 +48,7 @@ class ElasticTlsIT {
         otherCa = TestCa.create("some other CA");
         caFile = ca.writePem(dir.resolve("http_ca.crt"));
         otherCaFile = otherCa.writePem(dir.resolve("other_ca.crt"));
-        TestCa.Issued http = ca.issue("127.0.0.1", "localhost");
-        // the chain (certificate + CA), as an auto-configured cluster sends it: the fingerprint pins the CA
-        node = LocalElasticsearch.builder()
-                .security(new LocalElasticsearch.Security(
-                        http.writeChain(dir.resolve("http.crt")),
-                        http.writeKey(dir.resolve("http.key")),
-                        caFile,
-                        PASSWORD))
-                .start();
+        node = ca.startSecuredElasticsearch(dir, caFile, PASSWORD);
     }
 
     @AfterAll

@@ -56,14 +56,7 @@ class RetentionPrivilegesIT {
     static void startSecuredNode() throws Exception {
         ca = TestCa.create("meshlens retention privileges CA");
         caFile = ca.writePem(dir.resolve("http_ca.crt"));
-        TestCa.Issued http = ca.issue("127.0.0.1", "localhost");
-        node = LocalElasticsearch.builder()
-                .security(new LocalElasticsearch.Security(
-                        http.writeChain(dir.resolve("http.crt")),
-                        http.writeKey(dir.resolve("http.key")),
-                        caFile,
-                        PASSWORD))
-                .start();
+        node = ca.startSecuredElasticsearch(dir, caFile, PASSWORD);
     }
 
     @AfterAll
