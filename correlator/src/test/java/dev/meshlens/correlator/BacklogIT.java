@@ -77,7 +77,9 @@ class BacklogIT {
                 .with(CorrelatorKeys.EVENTS_TOPIC_PATTERN, "meshlens\\.events\\." + token + "-.*")
                 .with(CorrelatorKeys.FINDINGS_TOPIC, findings)
                 .with(CorrelatorKeys.WINDOW, Duration.ofSeconds(1))
-                .with(CorrelatorKeys.GRACE, Duration.ofSeconds(1))
+                // 3 s, not 1: a routing task stalled by a loaded CI machine looks like an idle lane
+                // (docs/production.md, failover)
+                .with(CorrelatorKeys.GRACE, Duration.ofSeconds(3))
                 .with(CorrelatorKeys.STATS_INTERVAL, Duration.ofSeconds(1))
                 // one correlation task: it hears from every routing lane
                 .with(CorrelatorKeys.PARTITIONS, 1)
